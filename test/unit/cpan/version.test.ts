@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { InvalidVersionError, compareVersions, normalVersion, parseVersion } from "../../../shared/domain/cpan/version";
+
+describe("parseVersion", () => {
+  it.each([
+    ["1.02", [1, 20], "1.02"],
+    ["1.2", [1, 200], "1.2"],
+    ["1.002003", [1, 2, 3], "1.002003"],
+    ["v1.2.3", [1, 2, 3], "v1.2.3"],
+    ["1.2.3", [1, 2, 3], "1.2.3"],
+    ["1.23_01", [1, 230, 100], "1.23_01"],
+    ["1.2.3_4", [1, 2, 34], "1.2.3_4"],
+    ["v1", [1, 0, 0], "v1"],
+    ["undef", [0], "0"],
+    [" 1.2 ", [1, 200], "1.2"],
+    ["1.2 3", [1, 200], "1.2"],
+    [".5", [0, 500], ".5"],
+    ["1.", [1, 0], "1."],
+    ["99999999999", [0x7fffffff], "v.Inf"],
+  ])("%s", (input, parts, original) => {
+    const v = parseVersion(input);
+    expect(v.parts).toEqual(parts);
+    expect(v.original).toBe(original);
+  });
+
+  it.each([
+    ["", "version required"],
+    ["abc", "non-numeric data"],
+    ["1.2abc", "non-numeric data"],
+    ["1..2", "fractional part required"],
+    ["-1", "negative version number"],
+    ["1_2", "alpha without decimal"],
+    ["1.2_", "misplaced underscore"],
+    ["1.2_3_4", "multiple underscores"],
+    ["v1.2.3.", "trailing decimal"],
+    ["v.5", "dotted-decimal versions require at least three parts"],
+    ["1.2-TRIAL", "non-numeric data"],
+  ])("rejects %j (%s)", (input, reason) => {
+    expect(() => parseVersion(input)).toThrow(InvalidVersionError);
+    expect(() => parseVersion(input)).toThrow(reason);
+  });
+});
+
+describe("compareVersions", () => {
+  it.each([
+    ["1.10", "1.9", -1],
+    ["v1.10", "v1.9", 1],
+    ["1.02", "1.2", -1],
+    ["v1.2.3", "1.002003", 0],
+    ["1.2", "1.2.0", 1],
+    ["1.23_01", "1.23", 1],
+    ["1.23_01", "1.24", -1],
+    ["1.0", "1", 0],
+    ["v1.2.0.0", "v1.2", 0],
+    ["0.001", "0.0009", 1],
+  ] as const)("%s <=> %s is %i", (a, b, want) => {
+    expect(compareVersions(a, b)).toBe(want);
+    expect(compareVersions(b, a)).toBe(-want || 0);
+  });
+
+  it("normalises", () => {
+    expect(normalVersion("1.02")).toBe("v1.20.0");
+    expect(normalVersion("v1")).toBe("v1.0.0");
+  });
+});
