@@ -121,13 +121,29 @@ function prescan(s: string, start: number): Prescan {
 
 /** Parses a version string as `version->parse($s)` does; throws InvalidVersionError where it croaks. */
 export function parseVersion(input: string): PerlVersion {
+  return scanVersion(input).version;
+}
+
+/**
+ * Like parseVersion, but also refuses what version.pm only warns about: text left over after the
+ * version ("1.2 3", "1 ") and integer overflow. CPAN::Meta::Requirements turns those warnings into
+ * errors, so requirement strings use this.
+ */
+export function parseVersionExact(input: string): PerlVersion {
+  const { version, end } = scanVersion(input);
+  if (version.original === "v.Inf") throw new InvalidVersionError(input, "integer overflow");
+  if (end < input.length) throw new InvalidVersionError(input, `contains invalid data: ${JSON.stringify(input.slice(end))}`);
+  return version;
+}
+
+function scanVersion(input: string): { version: PerlVersion; end: number } {
   let s0 = 0;
   while (isSpace(input[s0])) s0++;
   let pre: Prescan;
   try {
     pre = prescan(input, s0);
   } catch (e) {
-    if (input.slice(s0) === "undef") return { original: "0", parts: [0], qv: false, alpha: false };
+    if (input.slice(s0) === "undef") return { version: { original: "0", parts: [0], qv: false, alpha: false }, end: input.length };
     throw e;
   }
   const { qv, sawDecimal, alpha } = pre;
@@ -168,7 +184,10 @@ export function parseVersion(input: string): PerlVersion {
       }
     }
     parts.push(rev);
-    if (inf) break;
+    if (inf) {
+      s = pre.end;
+      break;
+    }
     if (input[pos] === ".") {
       pos++;
       if (qv) while (input[pos] === "0") pos++;
@@ -202,7 +221,7 @@ export function parseVersion(input: string): PerlVersion {
     original = "0";
     parts.push(0);
   }
-  return { original, parts, qv, alpha };
+  return { version: { original, parts, qv, alpha }, end: s };
 }
 
 /** True when version.pm would accept the string (version::is_lax plus the "undef" special case). */
