@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { ArchiveError } from "./errors";
+import type { Budget } from "./limits";
+import { safeEntryPath } from "./paths";
+
+export type EntryType = "file" | "symlink" | "hardlink";
+
+export interface ManifestEntry {
+  readonly path: string;
+  readonly type: EntryType;
+  /** Bytes of a regular file; 0 for links. */
+  readonly size: number;
+  readonly sha256?: string;
+  readonly sha1?: string;
+  /** Where a link points. Recorded, never followed. */
+  readonly linkTarget?: string;
+}
+
+export interface CollectOptions {
+  /** Which files' bytes to keep in memory (META, and what later steps ask for). */
+  readonly keep: (path: string) => boolean;
+  readonly sha1: boolean;
+}
+
+/** Builds the manifest as entries stream past: hashes every file, keeps only the wanted bytes. */
+export class Collector {
+  private readonly byPath = new Map<string, ManifestEntry>();
+  readonly files = new Map<string, Uint8Array>();
+  readonly warnings: string[] = [];
+
+  constructor(
+    private readonly budget: Budget,
+    private readonly options: CollectOptions,
+  ) {}
+
+  private record(rawPath: string, declaredSize: number): string {
+    const path = safeEntryPath(rawPath);
+    this.budget.addEntry(path, declaredSize);
+    if (this.byPath.delete(path)) {
+      this.files.delete(path);
+      this.warnings.push(`duplicate entry ${path}: the last copy wins, as extractors do`);
+    }
+    return path;
+  }
+
+  /** Files and links in archive order (a duplicate takes the place of its last copy). */
+  get entries(): ManifestEntry[] {
+    return [...this.byPath.values()];
+  }
+
+  directory(rawPath: string): void {
+    this.budget.addEntry(safeEntryPath(rawPath), 0);
+  }
+
+  link(rawPath: string, type: Exclude<EntryType, "file">, target: string): void {
+    const path = this.record(rawPath, 0);
+    this.byPath.set(path, { path, type, size: 0, linkTarget: target });
+  }
+
+  async file(rawPath: string, declaredSize: number, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const path = this.record(rawPath, declaredSize);
+    const keep = this.options.keep(path);
+    const maxKept = this.budget.limits.maxKeptFileBytes;
+    if (keep && declaredSize > maxKept) {
+      throw new ArchiveError("limit", `${path} is ${declaredSize} bytes, over the ${maxKept}-byte limit for a file that is parsed`, path);
+    }
+    const sha256 = createHash("sha256");
+    const sha1 = this.options.sha1 ? createHash("sha1") : undefined;
+    const kept: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      this.budget.checkEntrySize(path, size);
+      if (keep && size > maxKept) throw new ArchiveError("limit", `${path} is over the ${maxKept}-byte limit for a file that is parsed`, path);
+      sha256.update(chunk);
+      sha1?.update(chunk);
+      if (keep) kept.push(chunk);
+    }
+    if (size !== declaredSize) throw new ArchiveError("corrupt", `${path}: header says ${declaredSize} bytes, data has ${size}`, path);
+    if (keep) this.files.set(path, Buffer.concat(kept));
+    this.byPath.set(path, { path, type: "file", size, sha256: sha256.digest("hex"), ...(sha1 ? { sha1: sha1.digest("hex") } : {}) });
+  }
+}
