@@ -59,22 +59,28 @@ export class Collector {
 
   async file(rawPath: string, declaredSize: number, chunks: AsyncIterable<Uint8Array>): Promise<void> {
     const path = this.record(rawPath, declaredSize);
-    const keep = this.options.keep(path);
     const maxKept = this.budget.limits.maxKeptFileBytes;
-    if (keep && declaredSize > maxKept) {
-      throw new ArchiveError("limit", `${path} is ${declaredSize} bytes, over the ${maxKept}-byte limit for a file that is parsed`, path);
-    }
+    let keep = this.options.keep(path);
+    const tooBig = () => {
+      // Too large to parse safely: still hashed and listed, but its bytes are not kept.
+      this.warnings.push(`${path} is over the ${maxKept}-byte limit for a file that is parsed; not read`);
+      keep = false;
+      kept.length = 0;
+    };
     const sha256 = createHash("sha256");
     const sha1 = this.options.sha1 ? createHash("sha1") : undefined;
     const kept: Uint8Array[] = [];
+    if (keep && declaredSize > maxKept) tooBig();
     let size = 0;
     for await (const chunk of chunks) {
       size += chunk.length;
       this.budget.checkEntrySize(path, size);
-      if (keep && size > maxKept) throw new ArchiveError("limit", `${path} is over the ${maxKept}-byte limit for a file that is parsed`, path);
       sha256.update(chunk);
       sha1?.update(chunk);
-      if (keep) kept.push(chunk);
+      if (keep) {
+        kept.push(chunk);
+        if (size > maxKept) tooBig();
+      }
     }
     if (size !== declaredSize) throw new ArchiveError("corrupt", `${path}: header says ${declaredSize} bytes, data has ${size}`, path);
     if (keep) this.files.set(path, Buffer.concat(kept));

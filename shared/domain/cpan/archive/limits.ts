@@ -22,7 +22,7 @@ export const DEFAULT_LIMITS: ArchiveLimits = {
   maxEntryBytes: 256 * 2 ** 20,
   maxRatio: 100,
   ratioFloorBytes: 16 * 2 ** 20,
-  maxKeptFileBytes: 8 * 2 ** 20,
+  maxKeptFileBytes: 4 * 2 ** 20,
 };
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;

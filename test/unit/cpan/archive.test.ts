@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { ArchiveError, readArchive } from "../../../shared/domain/cpan/archive";
+import { tar, tarGz, zip } from "../../helpers/archives";
+import { repoRoot } from "../../helpers/shared-data";
+
+const keepMeta = (p: string) => p.endsWith("META.json");
+
+async function rejection(p: Promise<unknown>): Promise<ArchiveError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(ArchiveError);
+  return e as ArchiveError;
+}
+
+describe("readArchive", () => {
+  it("lists files with sizes and sha256, keeps only the wanted bytes", async () => {
+    const a = await readArchive(await tarGz([{ name: "Foo-1.0/", type: "directory" }, { name: "Foo-1.0/META.json", content: "{}" }, { name: "./Foo-1.0/lib/Foo.pm", content: "1;\n" }]), { keep: keepMeta, sha1: true });
+    expect(a.format).toBe("tar.gz");
+    expect(a.entries).toEqual([
+      { path: "Foo-1.0/META.json", type: "file", size: 2, sha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", sha1: "bf21a9e8fbc5a3846fb05b4fa0859e0917b2202f" },
+      { path: "Foo-1.0/lib/Foo.pm", type: "file", size: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sha1: expect.stringMatching(/^[0-9a-f]{40}$/) },
+    ]);
+    expect([...a.files.keys()]).toEqual(["Foo-1.0/META.json"]);
+  });
+
+  it.each(["Small-Dist-0.01.tar.bz2", "Small-Dist-0.01.tar.xz"])("reads %s", async (name) => {
+    const a = await readArchive(readFileSync(join(repoRoot, "test/fixtures/archives", name)), { keep: keepMeta });
+    expect(a.entries.map((e) => e.path)).toEqual(["Small-Dist-0.01/META.json", "Small-Dist-0.01/lib/Dist.pm"]);
+    expect(new TextDecoder().decode(a.files.get("Small-Dist-0.01/META.json"))).toContain('"Small-Dist"');
+  });
+
+  it("reads zips, recording symlinks without following them", async () => {
+    const a = await readArchive(await zip([{ name: "Z-1/META.json", content: "{}" }, { name: "Z-1/link", symlinkTo: "/etc/passwd" }]), { keep: keepMeta });
+    expect(a.format).toBe("zip");
+    expect(a.entries).toContainEqual({ path: "Z-1/link", type: "symlink", size: 0, linkTarget: "/etc/passwd" });
+  });
+
+  it("records tar symlinks and hardlinks, never following them", async () => {
+    const a = await readArchive(await tarGz([{ name: "X-1/s", type: "symlink", linkname: "/etc/shadow" }, { name: "X-1/h", type: "link", linkname: "../../etc/passwd" }]));
+    expect(a.entries).toEqual([
+      { path: "X-1/s", type: "symlink", size: 0, linkTarget: "/etc/shadow" },
+      { path: "X-1/h", type: "hardlink", size: 0, linkTarget: "../../etc/passwd" },
+    ]);
+  });
+
+  it("lets the last of duplicate entries win, with a warning", async () => {
+    const a = await readArchive(await tarGz([{ name: "D/META.json", content: "first" }, { name: "D/META.json", content: "second" }]), { keep: keepMeta });
+    expect(a.entries).toHaveLength(1);
+    expect(new TextDecoder().decode(a.files.get("D/META.json"))).toBe("second");
+    expect(a.warnings[0]).toMatch(/duplicate entry D\/META.json/);
+  });
+});
+
+describe("readArchive on hostile input", () => {
+  it("says when the bytes are not an archive", async () => {
+    const e = await rejection(readArchive(new TextEncoder().encode("<html>not found</html>")));
+    expect(e.code).toBe("not-an-archive");
+  });
+
+  it("reports truncated gzip", async () => {
+    const whole = await tarGz([{ name: "T-1/a", content: "x".repeat(100_000) }]);
+    const e = await rejection(readArchive(whole.subarray(0, whole.length / 2)));
+    expect(e.code).toBe("corrupt");
+    expect(e.message).toMatch(/tar\.gz data is truncated or corrupt/);
+  });
+
+  it("reports a truncated tar inside valid gzip", async () => {
+    const t = await tar([{ name: "T-1/a", content: "x".repeat(10_000) }]);
+    const e = await rejection(readArchive(gzipSync(t.subarray(0, 3000))));
+    expect(e.code).toBe("corrupt");
+  });
+
+  it.each([
+    ["../evil.pm", /path traversal/],
+    ["Foo-1/../../evil.pm", /path traversal/],
+    ["/etc/cron.d/evil", /absolute path/],
+    ["C:/evil", /absolute path/],
+    ["Foo-1\\..\\..\\evil", /path traversal/],
+  ])("rejects the entry name %j", async (name, why) => {
+    const e = await rejection(readArchive(await tarGz([{ name, content: "x" }])));
+    expect(e.code).toBe("unsafe-path");
+    expect(e.message).toMatch(why);
+  });
+
+  it("rejects traversal in zips", async () => {
+    const z = await zip([{ name: "ok/file", content: "x" }]);
+    // yazl refuses to write "..", so patch the name in place (same length) in both headers.
+    const evil = Buffer.from(z.toString("latin1").replaceAll("ok/file", "../file"), "latin1");
+    const e = await rejection(readArchive(evil));
+    expect(e.message).toMatch(/\.\.|invalid relative path/);
+  });
+
+  it.each(["character-device", "fifo"] as const)("rejects %s entries", async (type) => {
+    const e = await rejection(readArchive(await tarGz([{ name: "F-1/dev", type }])));
+    expect(e.code).toBe("unsupported-entry");
+    expect(e.message).toContain("F-1/dev");
+  });
+
+  it("stops a gzip bomb at the uncompressed-size limit", async () => {
+    const bomb = await tarGz([{ name: "B-1/zeros", content: new Uint8Array(40 * 2 ** 20) }]);
+    expect(bomb.length).toBeLessThan(100_000);
+    const e = await rejection(readArchive(bomb, { limits: { maxTotalBytes: 8 * 2 ** 20 } }));
+    expect(e.code).toBe("limit");
+    expect(e.message).toMatch(/expands past the 8\.0 MiB limit/);
+    const r = await rejection(readArchive(bomb)); // defaults: the compression ratio trips first
+    expect(r.message).toMatch(/more than 100x/);
+  });
+
+  it("stops at the entry-count limit", async () => {
+    const many = await tarGz(Array.from({ length: 2001 }, (_, i) => ({ name: `M-1/f${i}`, content: "" })));
+    const e = await rejection(readArchive(many, { limits: { maxEntries: 2000 } }));
+    expect(e.message).toMatch(/more than 2000 entries/);
+  });
+
+  it("refuses a single file over the per-file limit before reading it", async () => {
+    const e = await rejection(readArchive(await tarGz([{ name: "L-1/big", content: new Uint8Array(3 * 2 ** 20) }]), { limits: { maxEntryBytes: 2 ** 20 } }));
+    expect(e.message).toMatch(/L-1\/big is 3\.0 MiB, over the 1\.0 MiB limit/);
+  });
+
+  it("refuses an archive over the size limit without reading it", async () => {
+    const e = await rejection(readArchive(new Uint8Array(2048), { limits: { maxArchiveBytes: 1024 } }));
+    expect(e.message).toMatch(/over the .* limit/);
+  });
+
+  it("hashes but does not keep a parsed file over the kept-file limit", async () => {
+    const a = await readArchive(await tarGz([{ name: "K-1/META.json", content: " ".repeat(5 * 2 ** 20) }]), { keep: keepMeta });
+    expect(a.files.size).toBe(0);
+    expect(a.entries[0]?.size).toBe(5 * 2 ** 20);
+    expect(a.warnings[0]).toMatch(/K-1\/META.json is over the 4194304-byte limit/);
+  });
+});
