@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { type ArchiveContents, ArchiveError, type ArchiveFormat, type ArchiveLimits, type ManifestEntry, readArchive } from "./archive";
 import { type DistInfo, parseCpanPath } from "./distname";
+import { compareVersions } from "./version";
 import { type CpanMeta, MetaSyntaxError, type MetaSource, parseMeta } from "./meta";
 
 export type IdentitySource = MetaSource | "filename";
@@ -88,7 +89,7 @@ export async function describeRelease(path: string, bytes: Uint8Array, options: 
     distribution = distribution.replace(/::/g, "-");
   }
   if (distribution && info.dist && distribution !== info.dist) problems.push(`META name ${distribution} differs from the file name's ${info.dist}`);
-  if (meta.version && info.version && meta.version !== info.version.replace(/-TRIAL\d*$/, "")) {
+  if (meta.version && info.version && !sameVersion(meta.version, info.version.replace(/-TRIAL\d*$/, ""))) {
     problems.push(`META version ${meta.version} differs from the file name's ${info.version}`);
   }
   return clean({
@@ -99,6 +100,14 @@ export async function describeRelease(path: string, bytes: Uint8Array, options: 
     source,
     meta,
   });
+}
+
+function sameVersion(a: string, b: string): boolean {
+  try {
+    return compareVersions(a, b) === 0;
+  } catch {
+    return a === b;
+  }
 }
 
 const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -30,7 +30,6 @@ export interface PerlVersion {
 const VERSION_MAX = 0x7fffffff;
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
-const isAlpha = (c: string | undefined) => c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
 /** End of a version: end of string or one of the terminators version.pm accepts. */
 const isEnd = (c: string | undefined) => c === undefined || c === ";" || c === "{" || c === "}";
 

@@ -1,0 +1,24 @@
+// The real-world corpus: every one of ../shared/corpus's archives must yield an identity or a clear error.
+import { describe, expect, it } from "vitest";
+import { corpusFiles } from "../helpers/corpus";
+import { runCli } from "../helpers/cli";
+import { announceSkip } from "../helpers/perl";
+
+const files = corpusFiles();
+if (!files.length) announceSkip("corpus scan", "../shared/corpus is not present");
+
+describe.skipIf(!files.length)("cpansec scan over the corpus", () => {
+  it(`scans all ${files.length} archives in one process without a crash`, () => {
+    const r = runCli(["scan", "--json", ...files]);
+    expect(r.stderr).toBe("");
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(files.length);
+    const unidentified = lines.filter((l) => !(l.distribution && l.version) && !l.error);
+    expect(unidentified).toEqual([]);
+    const errors = lines.filter((l) => l.error);
+    expect(errors).toEqual([]);
+    const bySource = new Map<string, number>();
+    for (const l of lines) bySource.set(String(l.source), (bySource.get(String(l.source)) ?? 0) + 1);
+    console.log(`corpus: ${lines.length} archives; identity from ${[...bySource].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  });
+});
