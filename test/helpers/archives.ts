@@ -13,8 +13,8 @@ export interface TarEntry {
 export async function tar(entries: TarEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve) => p.on("end", resolve));
+  p.on("data", (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve) => p.on("end", () => resolve()));
   for (const e of entries) {
     const body = typeof e.content === "string" ? Buffer.from(e.content) : e.content ? Buffer.from(e.content) : undefined;
     await new Promise<void>((resolve, reject) =>

@@ -66,6 +66,13 @@ describe("readArchive on hostile input", () => {
     expect(e.message).toMatch(/tar\.gz data is truncated or corrupt/);
   });
 
+  it.each(["Small-Dist-0.01.tar.bz2", "Small-Dist-0.01.tar.xz"])("reports truncated %s", async (name) => {
+    const whole = readFileSync(join(repoRoot, "test/fixtures/archives", name));
+    const e = await rejection(readArchive(whole.subarray(0, Math.floor(whole.length * 0.6))));
+    expect(e.code).toBe("corrupt");
+    expect(e.message).toMatch(/truncated or corrupt/);
+  });
+
   it("reports a truncated tar inside valid gzip", async () => {
     const t = await tar([{ name: "T-1/a", content: "x".repeat(10_000) }]);
     const e = await rejection(readArchive(gzipSync(t.subarray(0, 3000))));

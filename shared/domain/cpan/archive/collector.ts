@@ -16,6 +16,11 @@ export interface ManifestEntry {
   readonly linkTarget?: string;
 }
 
+export interface FileSink {
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
 export interface CollectOptions {
   /** Which files' bytes to keep in memory (META, and what later steps ask for). */
   readonly keep: (path: string) => boolean;
@@ -57,33 +62,36 @@ export class Collector {
     this.byPath.set(path, { path, type, size: 0, linkTarget: target });
   }
 
-  async file(rawPath: string, declaredSize: number, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  /** Starts a regular file: feed its bytes to `write`, then `close` (which checks the declared size). */
+  openFile(rawPath: string, declaredSize: number): FileSink {
     const path = this.record(rawPath, declaredSize);
     const maxKept = this.budget.limits.maxKeptFileBytes;
-    let keep = this.options.keep(path);
+    const sha256 = createHash("sha256");
+    const sha1 = this.options.sha1 ? createHash("sha1") : undefined;
+    let kept: Uint8Array[] | undefined = this.options.keep(path) ? [] : undefined;
+    let size = 0;
     const tooBig = () => {
       // Too large to parse safely: still hashed and listed, but its bytes are not kept.
       this.warnings.push(`${path} is over the ${maxKept}-byte limit for a file that is parsed; not read`);
-      keep = false;
-      kept.length = 0;
+      kept = undefined;
     };
-    const sha256 = createHash("sha256");
-    const sha1 = this.options.sha1 ? createHash("sha1") : undefined;
-    const kept: Uint8Array[] = [];
-    if (keep && declaredSize > maxKept) tooBig();
-    let size = 0;
-    for await (const chunk of chunks) {
-      size += chunk.length;
-      this.budget.checkEntrySize(path, size);
-      sha256.update(chunk);
-      sha1?.update(chunk);
-      if (keep) {
-        kept.push(chunk);
-        if (size > maxKept) tooBig();
-      }
-    }
-    if (size !== declaredSize) throw new ArchiveError("corrupt", `${path}: header says ${declaredSize} bytes, data has ${size}`, path);
-    if (keep) this.files.set(path, Buffer.concat(kept));
-    this.byPath.set(path, { path, type: "file", size, sha256: sha256.digest("hex"), ...(sha1 ? { sha1: sha1.digest("hex") } : {}) });
+    if (kept && declaredSize > maxKept) tooBig();
+    return {
+      write: (chunk) => {
+        size += chunk.byteLength;
+        this.budget.checkEntrySize(path, size);
+        sha256.update(chunk);
+        sha1?.update(chunk);
+        if (kept) {
+          kept.push(chunk);
+          if (size > maxKept) tooBig();
+        }
+      },
+      close: () => {
+        if (size !== declaredSize) throw new ArchiveError("corrupt", `${path}: header says ${declaredSize} bytes, data has ${size}`, path);
+        if (kept) this.files.set(path, Buffer.concat(kept));
+        this.byPath.set(path, { path, type: "file", size, sha256: sha256.digest("hex"), ...(sha1 ? { sha1: sha1.digest("hex") } : {}) });
+      },
+    };
   }
 }

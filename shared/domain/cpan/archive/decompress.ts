@@ -1,8 +1,6 @@
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { ReadableStream } from "node:stream/web";
-import { createGunzip } from "node:zlib";
-import bz2 from "unbzip2-stream";
-import xz from "xz-decompress";
+import { Gunzip } from "minizlib";
 import { ArchiveError } from "./errors";
 
 export type ArchiveFormat = "tar.gz" | "tar.bz2" | "tar.xz" | "tar" | "zip";
@@ -18,30 +16,74 @@ export function detectFormat(buf: Uint8Array): ArchiveFormat {
   throw new ArchiveError("not-an-archive", "not a gzip, bzip2, xz, tar or zip archive (unrecognised leading bytes)");
 }
 
-/** The decompressed tar stream of a compressed archive, produced lazily so limits can stop it early. */
-export function decompress(buf: Uint8Array, format: Exclude<ArchiveFormat, "zip">): Readable {
-  const source = () => Readable.from([Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)]);
+/**
+ * Compressed input goes in small slices: gzip can expand a slice ~1000x, so 16 KiB in means at most
+ * ~16 MiB out before the sink (and its byte budget) sees it. That is what keeps memory bounded.
+ */
+const SLICE = 16 * 1024;
+
+function* slices(buf: Uint8Array): Generator<Buffer> {
+  for (let i = 0; i < buf.byteLength; i += SLICE) yield Buffer.from(buf.buffer, buf.byteOffset + i, Math.min(SLICE, buf.byteLength - i));
+}
+
+/**
+ * Decompresses an archive's tar stream into `sink`, chunk by chunk. gzip (almost every CPAN upload)
+ * runs synchronously: no thread-pool round trip per chunk. `sink` may throw to stop early.
+ */
+export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFormat, "zip">, sink: (chunk: Uint8Array) => void): Promise<void> {
   switch (format) {
     case "tar":
-      return source();
-    case "tar.gz":
-      return source().pipe(createGunzip()).on("error", () => {});
+      for (const s of slices(buf)) sink(s);
+      return;
+    case "tar.gz": {
+      const gz = new Gunzip({});
+      let failure: unknown;
+      gz.on("error", (e: unknown) => (failure ??= e));
+      gz.on("data", (c: Buffer) => sink(c));
+      for (const s of slices(buf)) {
+        gz.write(s);
+        if (failure) throw failure;
+      }
+      gz.end();
+      if (failure) throw failure;
+      return;
+    }
     case "tar.bz2": {
-      // unbzip2-stream is an old-style through stream; bridge it into a real Readable.
-      const out = new PassThrough();
+      const { default: bz2 } = await import("unbzip2-stream"); // rare on CPAN: loaded on first use (a function export)
       const dec = bz2();
-      dec.on("error", (e: Error) => out.destroy(e));
-      source().pipe(dec).pipe(out);
-      return out;
+      const done = new Promise<void>((resolve, reject) => {
+        dec.on("error", reject).on("end", resolve);
+        dec.on("data", (c: Buffer) => {
+          try {
+            sink(c);
+          } catch (e) {
+            reject(e);
+            dec.destroy();
+          }
+        });
+      });
+      for (const s of slices(buf)) dec.write(s);
+      dec.end();
+      return done;
     }
     case "tar.xz": {
+      // Rare on CPAN, and a large module (inlined WebAssembly): loaded on first use. CommonJS
+      // interop puts its exports on the namespace or under `default`, depending on the loader.
+      const mod: { XzReadableStream?: typeof import("xz-decompress").XzReadableStream; default?: typeof import("xz-decompress") } = await import("xz-decompress");
+      const XzReadableStream = mod.XzReadableStream ?? (mod.default as typeof import("xz-decompress")).XzReadableStream;
       const web = new ReadableStream<Uint8Array>({
         start(c) {
-          c.enqueue(buf);
+          for (const s of slices(buf)) c.enqueue(s);
           c.close();
         },
       });
-      return Readable.fromWeb(new xz.XzReadableStream(web as unknown as globalThis.ReadableStream<Uint8Array>) as never);
+      const out = Readable.fromWeb(new XzReadableStream(web as unknown as globalThis.ReadableStream<Uint8Array>) as never);
+      try {
+        for await (const c of out as AsyncIterable<Uint8Array>) sink(c);
+      } finally {
+        out.destroy();
+      }
+      return;
     }
   }
 }

@@ -3,11 +3,10 @@
  * Archives are hostile input: every failure is an ArchiveError that says which file and why.
  */
 import { Collector, type ManifestEntry } from "./collector";
-import { type ArchiveFormat, corrupt, decompress, detectFormat } from "./decompress";
+import { type ArchiveFormat, corrupt, decompressInto, detectFormat } from "./decompress";
 import { ArchiveError } from "./errors";
 import { type ArchiveLimits, Budget, DEFAULT_LIMITS } from "./limits";
-import { readTar } from "./tar";
-import { readZip } from "./zip";
+import { TarReader } from "./tar";
 
 export { ArchiveError, DEFAULT_LIMITS };
 export type { ArchiveFormat, ArchiveLimits, ManifestEntry };
@@ -35,8 +34,12 @@ export async function readArchive(bytes: Uint8Array, options: ReadArchiveOptions
   const format = detectFormat(bytes);
   const out = new Collector(budget, { keep: options.keep ?? (() => false), sha1: options.sha1 ?? false });
   try {
-    if (format === "zip") await readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), budget, out);
-    else await readTar(decompress(bytes, format), budget, out);
+    if (format === "zip") await (await import("./zip")).readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), budget, out);
+    else {
+      const tar = new TarReader(budget, out);
+      await decompressInto(bytes, format, (chunk) => tar.write(chunk));
+      tar.end();
+    }
   } catch (e) {
     throw corrupt(format, e);
   }

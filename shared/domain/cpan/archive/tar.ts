@@ -1,50 +1,69 @@
-import type { Readable } from "node:stream";
-import { extract as tarExtract } from "tar-stream";
+import { Parser, type ReadEntry } from "tar";
 import type { Collector } from "./collector";
 import { ArchiveError } from "./errors";
 import type { Budget } from "./limits";
 
+const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
+
 /**
- * Reads a decompressed tar stream entry by entry. The producer feeds the parser only as fast as
- * entries are consumed, and every decompressed byte is counted first, so a bomb stops at the limit.
+ * A push parser for a decompressed tar stream (node-tar's Parser, strict: a bad header checksum is
+ * an error, not a skipped entry). Every byte is counted before parsing, so bombs stop at the limit;
+ * file bodies stream through the collector, which hashes them and keeps only what was asked for.
  */
-export async function readTar(tarBytes: Readable, budget: Budget, out: Collector): Promise<void> {
-  // Old V7 tars (no ustar magic) are still on CPAN; their headers are checksummed all the same.
-  const extract = tarExtract({ allowUnknownFormat: true } as Parameters<typeof tarExtract>[0]);
-  const feeding = (async () => {
-    for await (const chunk of tarBytes as AsyncIterable<Buffer>) {
-      budget.addDecompressed(chunk.length);
-      if (!extract.write(chunk)) await new Promise<void>((resolve) => extract.once("drain", () => resolve()));
-    }
-    extract.end(undefined);
-  })().catch((e: unknown) => {
-    extract.destroy(e as Error);
-  });
-  try {
-    for await (const entry of extract) {
-      const h = entry.header;
-      switch (h.type) {
-        case "file":
-        case "contiguous-file":
-          await out.file(h.name, h.size ?? 0, entry as AsyncIterable<Uint8Array>);
-          break;
-        case "directory":
-          out.directory(h.name);
-          entry.resume();
-          break;
-        case "symlink":
-        case "link":
-          out.link(h.name, h.type === "link" ? "hardlink" : "symlink", h.linkname ?? "");
-          entry.resume();
-          break;
-        default:
-          throw new ArchiveError("unsupported-entry", `${h.name} is a ${h.type ?? "unknown"} entry; only files, directories and links are allowed`, h.name);
-      }
-    }
-  } catch (e) {
-    tarBytes.destroy();
-    extract.destroy();
-    throw e;
+export class TarReader {
+  private readonly parser: Parser;
+  private failure: unknown;
+  private entries = 0;
+
+  constructor(
+    private readonly budget: Budget,
+    private readonly out: Collector,
+  ) {
+    this.parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024, onReadEntry: (e) => this.entry(e) });
+    this.parser.on("error", (e: unknown) => (this.failure ??= e));
   }
-  await feeding;
+
+  private entry(e: ReadEntry): void {
+    try {
+      this.entries++;
+      const type = String(e.type);
+      if (FILE_TYPES.has(type)) {
+        const sink = this.out.openFile(e.path, e.size ?? 0);
+        e.on("data", (c: Buffer) => this.guard(() => sink.write(c)));
+        e.on("end", () => this.guard(() => sink.close()));
+        return;
+      }
+      if (type === "Directory") this.out.directory(e.path);
+      else if (type === "SymbolicLink" || type === "Link") this.out.link(e.path, type === "Link" ? "hardlink" : "symlink", e.linkpath ?? "");
+      else throw new ArchiveError("unsupported-entry", `${e.path} is a ${type} entry; only files, directories and links are allowed`, e.path);
+      e.resume();
+    } catch (err) {
+      this.failure ??= err;
+      e.resume();
+    }
+  }
+
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.failure ??= err;
+    }
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  write(chunk: Uint8Array): void {
+    this.budget.addDecompressed(chunk.byteLength);
+    this.parser.write(chunk as Buffer);
+    this.check();
+  }
+
+  end(): void {
+    this.parser.end();
+    this.check();
+    if (this.entries === 0) throw new ArchiveError("corrupt", "no tar entries: not a tar stream, or an empty one");
+  }
 }

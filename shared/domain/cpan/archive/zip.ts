@@ -54,7 +54,9 @@ export async function readZip(buf: Buffer, budget: Budget, out: Collector): Prom
         for await (const c of stream as AsyncIterable<Buffer>) if ((n += c.length) <= 4096) target.push(c);
         out.link(entry.fileName, "symlink", Buffer.concat(target).toString("utf8"));
       } else {
-        await out.file(entry.fileName, entry.uncompressedSize, stream as AsyncIterable<Uint8Array>);
+        const sink = out.openFile(entry.fileName, entry.uncompressedSize);
+        for await (const c of stream as AsyncIterable<Uint8Array>) sink.write(c);
+        sink.close();
       }
     }
   } finally {
