@@ -68,6 +68,7 @@ describe.skipIf(missing)("CPAN::Meta differential", () => {
     });
     console.log(`CPAN::Meta differential: ${compared} METAs compared, ${perlFailed} that CPAN::Meta refuses skipped`);
     expect(disagreements).toEqual([]);
-    expect(compared).toBeGreaterThanOrEqual(sharedPath("corpus") ? 300 : SYNTHETIC.length);
+    // CPAN::Meta dies on one of the hand-written documents (it exercises repairs CPAN::Meta will not make).
+    expect(compared).toBeGreaterThanOrEqual(sharedPath("corpus") ? 300 : SYNTHETIC.length - 1);
   });
 });
