@@ -3,11 +3,14 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareVersions, parseVersion } from "../../../shared/domain/cpan/version";
+import { loadMetaJson, loadMetaYaml } from "../../../shared/domain/cpan/meta";
+import { corpusMetas } from "../../helpers/corpus";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
 import { sharedPath } from "../../helpers/shared-data";
 
 const missing = perlMissing("version");
 if (missing) announceSkip("version.pm differential tests", missing);
+const corpusVersions = missing ? [] : await collectCorpusVersions();
 
 const HAND_PICKED = [
   "1.02", "1.2", "v1.2.3", "1.002003", "1.23_01", "1.2.3_4", "v1.2.3_4", "01.02", "001.002", "1.2_3_4", "v1", "1", "",
@@ -41,6 +44,26 @@ function collectFeedVersions(): string[] {
   return out;
 }
 
+/** Versions written in the corpus METAs: the release version and every prerequisite range bound. */
+async function collectCorpusVersions(): Promise<string[]> {
+  const out: string[] = [];
+  const visit = (v: unknown, inPrereqs: boolean): void => {
+    if (typeof v === "string" && inPrereqs) for (const c of v.split(",")) out.push(c.trim().replace(/^[<>=!]+\s*/, ""));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, inPrereqs || /requires|recommends|suggests|conflicts|prereqs/.test(k));
+  };
+  for (const m of await corpusMetas()) {
+    try {
+      const raw = m.source === "META.json" ? loadMetaJson(m.bytes) : loadMetaYaml(m.bytes);
+      const version = (raw as { version?: unknown }).version;
+      if (typeof version === "string" || typeof version === "number") out.push(String(version));
+      visit(raw, false);
+    } catch {
+      // unreadable METAs are the META tests' business
+    }
+  }
+  return out;
+}
+
 function generated(): string[] {
   const alphabet = fc.constantFrom("0", "1", "2", "9", "0", "5", ".", ".", "_", "v", " ", "a", "-", ";", ",");
   return fc.sample(fc.string({ unit: alphabet, minLength: 1, maxLength: 12 }), { numRuns: 4000, seed: 20261125 });
@@ -62,7 +85,7 @@ while (my $l = <STDIN>) { chomp $l; my ($a, $b) = split /\t/, $l; print version:
 const escape = (s: string) => s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
 
 describe.skipIf(missing)("version.pm differential", () => {
-  const inputs = [...new Set([...HAND_PICKED, ...collectFeedVersions(), ...generated()])];
+  const inputs = [...new Set([...HAND_PICKED, ...collectFeedVersions(), ...corpusVersions, ...generated()])];
 
   it(`parses ${inputs.length} strings as version.pm does`, () => {
     const lines = runPerl(ORACLE, inputs.map(escape).join("\n") + "\n").split("\n");
