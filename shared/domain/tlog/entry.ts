@@ -1,0 +1,44 @@
+/**
+ * The log's entry for one CPAN upload (DESIGN.md, append-log): exact UTF-8 bytes, `\n` after each
+ * line, nothing else. Built once, stored and hashed as built.
+ */
+export class EntryError extends Error {
+  override readonly name = "EntryError";
+}
+
+export interface UploadEntry {
+  /** CPAN path, e.g. authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz */
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** The RECENT epoch exactly as the feed wrote it (a decimal string). */
+  readonly uploaded: string;
+}
+
+const HEADER = "cpansec-upload/v1";
+const PATH = /^authors\/id\/[A-Z]\/[A-Z][-A-Z0-9]\/[A-Z][-A-Z0-9]*\/[^\s/][^\s]*$/;
+
+function check(e: UploadEntry): void {
+  if (!PATH.test(e.path) || e.path.split("/").includes("..")) throw new EntryError(`bad CPAN path ${JSON.stringify(e.path)}`);
+  if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new EntryError(`bad sha256 ${JSON.stringify(e.sha256)}`);
+  if (!Number.isSafeInteger(e.size) || e.size < 0) throw new EntryError(`bad size ${e.size}`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(e.uploaded)) throw new EntryError(`bad upload epoch ${JSON.stringify(e.uploaded)}`);
+}
+
+export function buildEntry(e: UploadEntry): string {
+  check(e);
+  return `${HEADER}\npath ${e.path}\nsha256 ${e.sha256}\nsize ${e.size}\nuploaded ${e.uploaded}\n`;
+}
+
+export function parseEntry(text: string): UploadEntry {
+  const m = /^cpansec-upload\/v1\npath (\S+)\nsha256 (\S+)\nsize (0|[1-9][0-9]*)\nuploaded (\S+)\n$/.exec(text);
+  if (!m) throw new EntryError("not a cpansec-upload/v1 entry");
+  const e = { path: m[1] as string, sha256: m[2] as string, size: Number(m[3]), uploaded: m[4] as string };
+  check(e);
+  return e;
+}
+
+/** The id the log deduplicates on: the CPAN path for upload entries, else the entry's SHA-256. */
+export function entryId(text: string, sha256hex: () => string): string {
+  return text.startsWith(`${HEADER}\n`) ? `path:${parseEntry(text).path}` : `sha256:${sha256hex()}`;
+}
