@@ -1,0 +1,56 @@
+import { appendFile, mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { LogIndex } from "../../ports";
+
+/**
+ * LogIndex as an append-only JSON-lines file, mirrored in memory and caught up on each read (other
+ * processes may append). Each putMany is one append; a torn last line (a crash mid-write) is
+ * ignored until completed, and a repeated record is harmless (same id, same index).
+ */
+export class FsLogIndex implements LogIndex {
+  private readonly map = new Map<string, number>();
+  private offset = 0;
+
+  constructor(readonly file: string) {}
+
+  private async catchUp(): Promise<void> {
+    let fh;
+    try {
+      fh = await open(this.file, "r");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    try {
+      const { size } = await fh.stat();
+      if (size <= this.offset) return;
+      const buf = Buffer.alloc(size - this.offset);
+      await fh.read(buf, 0, buf.length, this.offset);
+      const end = buf.lastIndexOf(0x0a) + 1;
+      for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
+        if (!line) continue;
+        const [id, index] = JSON.parse(line) as [string, number];
+        if (!this.map.has(id)) this.map.set(id, index);
+      }
+      this.offset += end;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, number>> {
+    await this.catchUp();
+    const out = new Map<string, number>();
+    for (const id of ids) {
+      const i = this.map.get(id);
+      if (i !== undefined) out.set(id, i);
+    }
+    return out;
+  }
+
+  async putMany(records: ReadonlyArray<readonly [string, number]>): Promise<void> {
+    if (!records.length) return;
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  }
+}
