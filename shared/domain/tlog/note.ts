@@ -93,6 +93,7 @@ export const formatPrivateKey = (s: Signer & { seed: Uint8Array }) => `PRIVATE+K
 function checkText(text: string): void {
   if (!text.endsWith("\n")) throw new NoteError("note text must end with a newline");
   if (text.includes("\n\n")) throw new NoteError("note text must not contain a blank line");
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text)) throw new NoteError("note text must not contain control characters");
 }
 

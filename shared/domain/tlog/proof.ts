@@ -70,9 +70,9 @@ export function verifyConsistency(size1: number, size2: number, proof: readonly 
     return;
   }
   if (!proof.length) throw new ProofError("empty consistency proof");
-  let [inner, border] = decompose(size1 - 1, size2);
+  const [fullInner, border] = decompose(size1 - 1, size2);
   const shift = trailingZeros(size1);
-  inner -= shift;
+  const inner = fullInner - shift;
   const [seed, start] = size1 === 2 ** shift ? [root1, 0] : [proof[0] as Hash, 1];
   if (proof.length !== start + inner + border) throw new ProofError(`consistency proof has ${proof.length} hashes, want ${start + inner + border}`);
   const rest = proof.slice(start);
