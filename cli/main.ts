@@ -1,6 +1,7 @@
 /** The `cpansec` command: composition root of the embedded (no AWS) mode. */
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
+import { CommandFailure, registerLog } from "./commands/log";
 import { registerScan } from "./commands/scan";
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerScan(program);
+  registerLog(program);
   return program;
 }
 
@@ -20,7 +22,10 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`cpansec: ${(e as Error).stack ?? e}\n`);
-    return 70;
+    // Expected failures (bad input, failed verification) get one clear line; bugs get the stack.
+    const err = e as Error & { code?: unknown };
+    const known = e instanceof CommandFailure || typeof err.code === "string" || (/Error$/.test(err.name) && err.name !== "Error" && err.name !== "TypeError");
+    process.stderr.write(`cpansec: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}\n`);
+    return known ? 1 : 70;
   }
 }

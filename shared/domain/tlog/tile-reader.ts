@@ -10,7 +10,9 @@ export class MissingTileError extends Error {
 
 /**
  * Hashes of a tree of `size` read from its tiles, each tile fetched at most once. `reads` counts
- * fetches (the proof budget is a handful per proof).
+ * fetches (the proof budget is a handful per proof). For a past size whose partial tile was never
+ * written (batches skip sizes), pass the log's current size: the tile is then read at its current
+ * width and cut to the prefix, which C2SP guarantees is the same.
  */
 export class TileReader {
   private readonly cache = new Map<string, Promise<Hash[]>>();
@@ -19,6 +21,7 @@ export class TileReader {
   constructor(
     private readonly read: ReadBytes,
     readonly size: number,
+    private readonly currentSize = size,
   ) {}
 
   tile(ref: TileRef): Promise<Hash[]> {
@@ -28,8 +31,15 @@ export class TileReader {
       p = (async () => {
         this.reads++;
         const bytes = await this.read(path);
-        if (!bytes) throw new MissingTileError(`${path} is missing (needed for tree size ${this.size})`);
-        return splitTile(bytes, ref, path);
+        if (bytes) return splitTile(bytes, ref, path);
+        const wider = tileFor(ref.level, ref.index * TILE_WIDTH, this.currentSize);
+        if (wider.width > ref.width) {
+          const widerPath = tilePath(wider.level, wider.index, wider.width);
+          this.reads++;
+          const b = await this.read(widerPath);
+          if (b) return splitTile(b, wider, widerPath).slice(0, ref.width);
+        }
+        throw new MissingTileError(`${path} is missing (needed for tree size ${this.size})`);
       })();
       this.cache.set(path, p);
     }

@@ -1,0 +1,149 @@
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { text as readStream } from "node:stream/consumers";
+import { type Command, InvalidArgumentError } from "commander";
+import { appendEntries } from "../../functions/append-log/append-log";
+import { embeddedLog } from "../../shared/adapters/embedded/log";
+import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
+import { b64, unb64 } from "../../shared/domain/tlog/hash";
+import { type MonitorState, monitorLog } from "../../shared/domain/tlog/monitor";
+import { formatPrivateKey, formatVerifierKey, openNote, parsePrivateKey, parseVerifierKey, signerFromSeed } from "../../shared/domain/tlog/note";
+import { consistencyProof, consistentWithPrevious, inclusionProof, treeRoot, verifyInclusion } from "../../shared/domain/tlog/proof";
+import { TileReader } from "../../shared/domain/tlog/tile-reader";
+import { openCheckpoint, verifyLog } from "../../shared/domain/tlog/verify";
+import { logSource, readKeyArg } from "../log-source";
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const wholeNumber = (name: string) => (v: string) => {
+  if (!/^(0|[1-9][0-9]*)$/.test(v)) throw new InvalidArgumentError(`${name} takes a whole number`);
+  return Number(v);
+};
+
+/** Fails the command with a message a person can act on (exit 1), not a stack trace. */
+class CommandFailure extends Error {}
+
+async function verifierFrom(arg: string) {
+  return parseVerifierKey(await readKeyArg(arg));
+}
+
+export function registerLog(program: Command): void {
+  const log = program.command("log").description("the C2SP transparency log: keys, appends, proofs, verification, monitoring");
+
+  log
+    .command("keygen")
+    .description("create an Ed25519 signing key for a log; prints the verifier key")
+    .requiredOption("--origin <origin>", "the log's origin line, e.g. example.org/cpansec-log")
+    .requiredOption("--out <keyfile>", "where to write the private key (created, never overwritten; mode 0600)")
+    .action(async (o: { origin: string; out: string }) => {
+      const seed = randomBytes(32);
+      const signer = signerFromSeed(o.origin, seed);
+      await writeFile(o.out, `${formatPrivateKey({ ...signer, seed })}\n`, { flag: "wx", mode: 0o600 });
+      out(formatVerifierKey(signer));
+    });
+
+  log
+    .command("append")
+    .description("append entries (JSON lines, each a JSON string holding one entry's exact text) in one batch")
+    .requiredOption("--log <dir>", "the log directory")
+    .requiredOption("--key <keyfile>", "the private key (its name is the origin)")
+    .argument("[file]", "JSON lines to append (default: standard input)")
+    .action(async (file: string | undefined, o: { log: string; key: string }) => {
+      const signer = parsePrivateKey(await readFile(o.key, "utf8"));
+      const input = file ? await readFile(file, "utf8") : await readStream(process.stdin);
+      const entries = input.split("\n").flatMap((line, i) => {
+        if (!line.trim()) return [];
+        const v: unknown = JSON.parse(line);
+        if (typeof v !== "string") throw new CommandFailure(`line ${i + 1}: expected a JSON string`);
+        return [new TextEncoder().encode(v)];
+      });
+      const r = await appendEntries({ ...embeddedLog(o.log), signer, origin: signer.name }, entries);
+      for (const i of r.mismatched) process.stderr.write(`warning: entry ${i + 1} has the id of an entry already logged with different bytes (kept the first)\n`);
+      process.stdout.write(r.checkpoint);
+    });
+
+  log
+    .command("verify")
+    .description("check the checkpoint signature and rebuild every tile and the root from the entries")
+    .requiredOption("--log <dir|url>", "log directory or HTTPS base URL")
+    .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
+    .action(async (o: { log: string; vkey: string }) => {
+      const v = await verifyLog(logSource(o.log), [await verifierFrom(o.vkey)]);
+      out(`OK: ${v.checkpoint.origin} size ${v.checkpoint.size} root ${b64(v.checkpoint.root)}: signature, every entry bundle, every tile and the root verified`);
+    });
+
+  log
+    .command("prove")
+    .description("print an inclusion proof (--index) or a consistency proof (--from-size) as JSON")
+    .requiredOption("--log <dir|url>", "log directory or HTTPS base URL")
+    .option("--index <i>", "leaf index to prove included", wholeNumber("--index"))
+    .option("--from-size <n>", "older tree size to prove consistent with the current one", wholeNumber("--from-size"))
+    .option("--vkey <vkey>", "verifier key (or file): check the checkpoint's signature first")
+    .action(async (o: { log: string; index?: number; fromSize?: number; vkey?: string }) => {
+      if ((o.index === undefined) === (o.fromSize === undefined)) throw new CommandFailure("give exactly one of --index and --from-size");
+      const read = logSource(o.log);
+      const bytes = await read("checkpoint");
+      if (!bytes) throw new CommandFailure("the log has no checkpoint");
+      const note = new TextDecoder().decode(bytes);
+      const cp = o.vkey ? (await openCheckpoint(read, [await verifierFrom(o.vkey)])).checkpoint : parseCheckpoint(note.slice(0, note.lastIndexOf("\n\n") + 1));
+      const reader = new TileReader(read, cp.size);
+      if (o.index !== undefined) {
+        if (o.index >= cp.size) throw new CommandFailure(`index ${o.index} is not below the tree size ${cp.size}`);
+        const proof = await inclusionProof(o.index, cp.size, reader.node);
+        out(JSON.stringify({ type: "inclusion", index: o.index, treeSize: cp.size, leafHash: b64(await reader.node(0, o.index)), root: b64(cp.root), proof: proof.map(b64), checkpoint: note, tileReads: reader.reads }, null, 1));
+      } else {
+        const m = o.fromSize as number;
+        if (m > cp.size) throw new CommandFailure(`--from-size ${m} is beyond the tree size ${cp.size}`);
+        const old = new TileReader(read, m, cp.size);
+        const proof = m === 0 ? [] : await consistencyProof(m, cp.size, reader.node);
+        out(JSON.stringify({ type: "consistency", size1: m, size2: cp.size, root1: b64(await treeRoot(m, old.node)), root2: b64(cp.root), proof: proof.map(b64), checkpoint: note }, null, 1));
+      }
+    });
+
+  log
+    .command("check-proof")
+    .description("verify a proof printed by `log prove` against a signed checkpoint")
+    .argument("<proof>", "the proof JSON file")
+    .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
+    .option("--checkpoint <file>", "signed checkpoint to check against (default: the one in the proof)")
+    .action(async (file: string, o: { vkey: string; checkpoint?: string }) => {
+      const p = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+      const note = o.checkpoint ? await readFile(o.checkpoint, "utf8") : String(p.checkpoint ?? "");
+      const cp = parseCheckpoint(openNote(note, [await verifierFrom(o.vkey)]).text);
+      const hashes = (p.proof as string[]).map(unb64);
+      if (p.type === "inclusion") {
+        if (p.treeSize !== cp.size) throw new CommandFailure(`proof is for tree size ${p.treeSize}, the checkpoint has ${cp.size}`);
+        verifyInclusion(Number(p.index), cp.size, unb64(String(p.leafHash)), hashes, cp.root);
+        out(`OK: leaf ${p.index} is in ${cp.origin} at size ${cp.size}`);
+      } else if (p.type === "consistency") {
+        if (p.size2 !== cp.size) throw new CommandFailure(`proof ends at size ${p.size2}, the checkpoint has ${cp.size}`);
+        consistentWithPrevious(Number(p.size1), cp.size, hashes, unb64(String(p.root1)), cp.root);
+        out(`OK: ${cp.origin} at size ${cp.size} extends its tree of size ${p.size1} (root ${p.root1})`);
+      } else throw new CommandFailure(`unknown proof type ${JSON.stringify(p.type)}`);
+    });
+
+  log
+    .command("monitor")
+    .description("verify the log's growth since the last run, print new entries, alert on misbehaviour")
+    .requiredOption("--log <dir|url>", "log directory or HTTPS base URL")
+    .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
+    .requiredOption("--state <file>", "where the monitor keeps what it verified (created on first run)")
+    .addHelpText("after", "\nExit status: 0 when the log is consistent, 1 on an alert (inconsistent checkpoint, a path logged with two hashes) or a failed check.")
+    .action(async (o: { log: string; vkey: string; state: string }) => {
+      let previous: MonitorState | undefined;
+      try {
+        previous = JSON.parse(await readFile(o.state, "utf8")) as MonitorState;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CommandFailure(`cannot read state ${o.state}: ${(e as Error).message}`);
+      }
+      const r = await monitorLog(logSource(o.log), [await verifierFrom(o.vkey)], previous);
+      for (const e of r.newEntries) out(JSON.stringify({ index: e.index, ...(e.upload ?? { text: e.text }) }));
+      if (r.stale) process.stderr.write(`note: the published checkpoint is older than the last one verified (size ${r.state.size}); nothing new\n`);
+      await writeFile(o.state, JSON.stringify(r.state));
+      if (r.alerts.length) {
+        for (const a of r.alerts) process.stderr.write(`ALERT: ${a}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+export { CommandFailure };

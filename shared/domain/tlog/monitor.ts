@@ -1,0 +1,86 @@
+/**
+ * What a third-party monitor does with each new checkpoint: verify its signature, read the new
+ * entries, fold their leaf hashes into the compact range it kept from last time (so the new tree
+ * provably extends every tree it saw), compare the root, and watch for a CPAN path logged twice
+ * with different contents.
+ */
+import { appendLeaf, type CompactRange, EMPTY_RANGE, rangeRoot } from "./compact-range";
+import { type UploadEntry, parseEntry } from "./entry";
+import { b64, equalBytes, leafHash, unb64 } from "./hash";
+import type { Verifier } from "./note";
+import type { ReadBytes } from "./tile-reader";
+import { TILE_WIDTH, decodeBundle, entriesPath } from "./tiles";
+import { LogVerificationError, openCheckpoint } from "./verify";
+
+export interface MonitorState {
+  readonly origin: string;
+  readonly checkpoint: string;
+  readonly size: number;
+  /** The compact range at `size`, base64. */
+  readonly range: string[];
+  /** CPAN path → sha256 of its first log entry. */
+  readonly paths: Record<string, string>;
+}
+
+export interface MonitorResult {
+  readonly state: MonitorState;
+  readonly newEntries: { index: number; text: string; upload?: UploadEntry }[];
+  /** Evidence of misbehaviour: an inconsistent checkpoint, a path logged with two hashes. */
+  readonly alerts: string[];
+  readonly stale: boolean;
+}
+
+export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[], previous?: MonitorState): Promise<MonitorResult> {
+  const { note, checkpoint } = await openCheckpoint(read, verifiers);
+  if (previous && previous.origin !== checkpoint.origin) throw new LogVerificationError(`checkpoint origin ${checkpoint.origin} is not the monitored ${previous.origin}`);
+  let range: CompactRange = previous ? { size: previous.size, hashes: previous.range.map(unb64) } : EMPTY_RANGE;
+  const alerts: string[] = [];
+  if (previous && checkpoint.size <= previous.size) {
+    const same = checkpoint.size === previous.size;
+    if (same && !equalBytes(checkpoint.root, rangeRoot(range))) alerts.push(`INCONSISTENT CHECKPOINT: size ${checkpoint.size} was signed with two different roots (${b64(rangeRoot(range))} before, ${b64(checkpoint.root)} now)`);
+    // A smaller checkpoint is a stale cache unless it is signed over a different tree; the state
+    // keeps only the latest range, so an older size is reported, not proven either way.
+    return { state: previous, newEntries: [], alerts, stale: !same };
+  }
+  const paths = { ...previous?.paths };
+  const newEntries: MonitorResult["newEntries"] = [];
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  for (let start = range.size; start < checkpoint.size; ) {
+    const n = Math.floor(start / TILE_WIDTH);
+    const width = Math.min(TILE_WIDTH, checkpoint.size - n * TILE_WIDTH);
+    let path = entriesPath(n, width);
+    let bytes = await read(path);
+    if (!bytes && width < TILE_WIDTH) bytes = await read((path = entriesPath(n)));
+    if (!bytes) throw new LogVerificationError(`${path} is missing (tree size ${checkpoint.size})`);
+    const bundle = decodeBundle(bytes, path).slice(0, width);
+    if (bundle.length < width) throw new LogVerificationError(`${path}: ${bundle.length} entries, want ${width}`);
+    for (let i = start - n * TILE_WIDTH; i < width; i++) {
+      const entry = bundle[i] as Uint8Array;
+      range = appendLeaf(range, leafHash(entry));
+      const text = decoder.decode(entry);
+      let upload: UploadEntry | undefined;
+      try {
+        upload = parseEntry(text);
+      } catch {
+        upload = undefined; // not an upload entry: logged, not tracked by path
+      }
+      if (upload) {
+        const first = paths[upload.path];
+        if (first === undefined) paths[upload.path] = upload.sha256;
+        else if (first !== upload.sha256) alerts.push(`PATH LOGGED TWICE: ${upload.path} at index ${range.size - 1} has sha256 ${upload.sha256}, first logged with ${first}`);
+      }
+      newEntries.push({ index: range.size - 1, text, ...(upload ? { upload } : {}) });
+    }
+    start = n * TILE_WIDTH + width;
+  }
+  if (!equalBytes(rangeRoot(range), checkpoint.root)) {
+    alerts.push(`INCONSISTENT CHECKPOINT: the signed root of size ${checkpoint.size} is ${b64(checkpoint.root)}, but the previously verified tree plus the new entries give ${b64(rangeRoot(range))}`);
+    return { state: previous ?? { origin: checkpoint.origin, checkpoint: "", size: 0, range: [], paths: {} }, newEntries: [], alerts, stale: false };
+  }
+  return {
+    state: { origin: checkpoint.origin, checkpoint: note, size: checkpoint.size, range: range.hashes.map(b64), paths },
+    newEntries,
+    alerts,
+    stale: false,
+  };
+}
