@@ -15,7 +15,7 @@ describe("cpansec log", () => {
     const r = runCli(["log", "keygen", "--origin", "example.org/cpansec-test", "--out", key]);
     expect(r.status).toBe(0);
     vkey = r.stdout.trim();
-    expect(vkey).toMatch(/^example\.org\/cpansec-test\+[0-9a-f]{8}+A[A-Za-z0-9+/]{43}$/);
+    expect(vkey).toMatch(/^example\.org\/cpansec-test\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$/);
     expect(readFileSync(key, "utf8")).toMatch(/^PRIVATE\+KEY\+example\.org\/cpansec-test\+/);
     const again = runCli(["log", "keygen", "--origin", "x", "--out", key]);
     expect(again.status).toBe(1);
