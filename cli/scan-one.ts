@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { authorPath } from "../shared/domain/cpan/distname";
+import { buildEntry } from "../shared/domain/tlog/entry";
+import { b64, leafHash } from "../shared/domain/tlog/hash";
 import { type Release, describeRelease } from "../shared/domain/cpan/release";
 
 /** What scanning one archive prints: the `--json` record and the readable text. */
@@ -8,8 +11,18 @@ export interface ScanOutput {
   readonly failed: boolean;
 }
 
+/**
+ * The transparency-log entry the pipeline would append for this upload: needs the PAUSE id (from
+ * an authors/id/ path); the upload time of a local file is its modification time.
+ */
+function logFields(r: Release, uploadedEpoch: string): Record<string, string> {
+  if (!r.path.author) return {};
+  const entry = buildEntry({ path: authorPath(r.path.author, r.path.filename), sha256: r.archive.sha256, size: r.archive.size, uploaded: uploadedEpoch });
+  return { logEntry: entry, leafHash: b64(leafHash(new TextEncoder().encode(entry))) };
+}
+
 /** One `--json` line: the stable, documented shape of a scanned archive (docs/cli.md). */
-export function scanRecord(file: string, r: Release): Record<string, unknown> {
+export function scanRecord(file: string, r: Release, uploadedEpoch: string): Record<string, unknown> {
   return {
     file,
     distribution: r.distribution ?? null,
@@ -22,6 +35,7 @@ export function scanRecord(file: string, r: Release): Record<string, unknown> {
     files: r.entries.filter((e) => e.type === "file").length,
     sha256: r.archive.sha256,
     size: r.archive.size,
+    ...logFields(r, uploadedEpoch),
     ...(r.problems.length ? { problems: r.problems } : {}),
     ...(r.error ? { error: r.error.message } : {}),
   };
@@ -49,5 +63,6 @@ export async function scanOne(file: string): Promise<ScanOutput> {
     return { record: { file, error }, text: `${file}: ERROR ${error}`, failed: true };
   }
   const r = await describeRelease(file, bytes);
-  return { record: scanRecord(file, r), text: human(file, r), failed: !!r.error };
+  const uploaded = String(Math.floor(statSync(file).mtimeMs / 1000));
+  return { record: scanRecord(file, r, uploaded), text: human(file, r), failed: !!r.error };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,12 @@ describe("cpansec scan", () => {
       file: good, distribution: "Foo-Bar", version: "1.23", author: "ETHER", developer: false, source: "META.json",
       license: ["perl_5"], prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } }, files: 2,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number),
+      logEntry: expect.stringMatching(/^cpansec-upload\/v1\npath authors\/id\/E\/ET\/ETHER\/Foo-Bar-1.23.tar.gz\nsha256 [0-9a-f]{64}\nsize \d+\nuploaded \d+\n$/),
+      leafHash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
     });
+    expect(a.logEntry).toContain(`sha256 ${a.sha256}\nsize ${a.size}\n`);
+    expect(a.leafHash).toBe(createHash("sha256").update(Buffer.concat([Buffer.from([0]), Buffer.from(a.logEntry)])).digest("base64"));
+    expect(b.logEntry).toBeUndefined(); // no PAUSE id in its path: no log entry
     expect(b).toMatchObject({ file: broken, distribution: "Broken", version: "0.01", source: "filename", files: 0, error: expect.stringMatching(/not a gzip, bzip2, xz, tar or zip archive/) });
   });
 
