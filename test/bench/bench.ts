@@ -1,11 +1,20 @@
-// `npm run bench`: measured numbers, never asserted. Sections: scan (more as the pipeline grows).
+// `npm run bench [-- --only scan,log] [-- --quick]`: measured numbers, never asserted.
+import { parseArgs } from "node:util";
 import { corpusFiles } from "../helpers/corpus";
+import { benchLog } from "./log";
 import { benchScan } from "./scan";
 
-const files = corpusFiles();
-if (!files.length) {
-  console.log("bench: ../shared/corpus is not present; nothing to measure");
-  process.exit(0);
-}
+const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
+const only = values.only?.split(",");
+const want = (s: string) => !only || only.includes(s);
+
 console.log(`bench on ${process.version}, ${new Date().toISOString()}`);
-for (const line of benchScan(files)) console.log(line);
+if (want("scan")) {
+  const files = corpusFiles();
+  if (files.length) for (const line of benchScan(files)) console.log(line);
+  else console.log("scan: skipped, ../shared/corpus is not present");
+}
+if (want("log")) {
+  const q = values.quick;
+  for (const line of await benchLog({ entries: q ? 10_000 : 100_000, single: q ? 1_000 : 10_000, proofSize: q ? 100_000 : 1_000_000 })) console.log(line);
+}

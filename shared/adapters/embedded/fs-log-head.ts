@@ -1,4 +1,4 @@
-import { link, mkdir, readFile, readdir, unlink, writeFile } from "node:fs/promises";
+import { linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LogHead } from "../../ports";
 
@@ -6,15 +6,16 @@ import type { LogHead } from "../../ports";
  * LogHead in a directory of numbered versions: `<dir>/<n>`. compareAndSwap creates version n+1
  * with a hard link, which the filesystem lets exactly one writer do, and only after checking that
  * version n holds `expected`: a real compare-and-swap without locks, safe across processes and
- * crashes (a version exists whole or not at all). Old versions are pruned.
+ * crashes (a version exists whole or not at all). Old versions are pruned. Synchronous file
+ * calls, as in FsTileStore.
  */
 export class FsLogHead implements LogHead {
   constructor(readonly dir: string) {}
 
-  private async latest(): Promise<number> {
+  private latest(): number {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = readdirSync(this.dir);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
       throw e;
@@ -24,10 +25,10 @@ export class FsLogHead implements LogHead {
 
   async read(): Promise<string | undefined> {
     for (;;) {
-      const n = await this.latest();
+      const n = this.latest();
       if (n === 0) return undefined;
       try {
-        return await readFile(join(this.dir, String(n)), "utf8");
+        return readFileSync(join(this.dir, String(n)), "utf8");
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // pruned under us: look again
       }
@@ -35,21 +36,30 @@ export class FsLogHead implements LogHead {
   }
 
   async compareAndSwap(expected: string | undefined, next: string): Promise<boolean> {
-    const n = await this.latest();
-    const current = n === 0 ? undefined : await readFile(join(this.dir, String(n)), "utf8").catch(() => null);
-    if (current !== expected) return false;
-    await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-    await writeFile(tmp, next);
+    const n = this.latest();
+    let current: string | null | undefined;
     try {
-      await link(tmp, join(this.dir, String(n + 1)));
+      current = n === 0 ? undefined : readFileSync(join(this.dir, String(n)), "utf8");
+    } catch {
+      current = null; // pruned under us: someone moved on
+    }
+    if (current !== expected) return false;
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(tmp, next);
+    try {
+      linkSync(tmp, join(this.dir, String(n + 1)));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
       throw e;
     } finally {
-      await unlink(tmp);
+      unlinkSync(tmp);
     }
-    if (n > 2) await unlink(join(this.dir, String(n - 2))).catch(() => undefined);
+    try {
+      if (n > 2) unlinkSync(join(this.dir, String(n - 2)));
+    } catch {
+      // already pruned by another writer
+    }
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open } from "node:fs/promises";
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LogIndex } from "../../ports";
 
@@ -13,19 +13,19 @@ export class FsLogIndex implements LogIndex {
 
   constructor(readonly file: string) {}
 
-  private async catchUp(): Promise<void> {
-    let fh;
+  private catchUp(): void {
+    let fd: number;
     try {
-      fh = await open(this.file, "r");
+      fd = openSync(this.file, "r");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
       throw e;
     }
     try {
-      const { size } = await fh.stat();
+      const { size } = fstatSync(fd);
       if (size <= this.offset) return;
       const buf = Buffer.alloc(size - this.offset);
-      await fh.read(buf, 0, buf.length, this.offset);
+      readSync(fd, buf, 0, buf.length, this.offset);
       const end = buf.lastIndexOf(0x0a) + 1;
       for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
         if (!line) continue;
@@ -34,12 +34,12 @@ export class FsLogIndex implements LogIndex {
       }
       this.offset += end;
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, number>> {
-    await this.catchUp();
+    this.catchUp();
     const out = new Map<string, number>();
     for (const id of ids) {
       const i = this.map.get(id);
@@ -50,7 +50,7 @@ export class FsLogIndex implements LogIndex {
 
   async putMany(records: ReadonlyArray<readonly [string, number]>): Promise<void> {
     if (!records.length) return;
-    await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    mkdirSync(dirname(this.file), { recursive: true });
+    appendFileSync(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
   }
 }

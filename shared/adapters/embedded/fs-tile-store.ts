@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConflictError, type TileStore } from "../../ports";
 
@@ -7,6 +7,8 @@ import { ConflictError, type TileStore } from "../../ports";
  * TileStore on a directory laid out exactly like the S3 log bucket. Objects appear whole or not at
  * all: written to a temporary file, then hard-linked into place (create: fails if present) or
  * renamed over (publish). No fsync: this survives a crashed process, not a lost machine.
+ * Synchronous file calls on purpose: each is microseconds on a local disk, while a promise-based
+ * call costs a thread-pool round trip (25x slower reads here; docs/benchmarks.md).
  */
 export class FsTileStore implements TileStore {
   constructor(readonly dir: string) {}
@@ -20,36 +22,41 @@ export class FsTileStore implements TileStore {
 
   async read(path: string): Promise<Uint8Array | undefined> {
     try {
-      return await readFile(this.file(path));
+      return readFileSync(this.file(path));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw e;
     }
   }
 
-  private async temp(file: string, bytes: Uint8Array): Promise<string> {
-    await mkdir(dirname(file), { recursive: true });
+  private readonly made = new Set<string>();
+
+  private temp(file: string, bytes: Uint8Array): string {
+    const dir = dirname(file);
+    if (!this.made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
     const tmp = `${file}.tmp-${randomBytes(6).toString("hex")}`;
-    await writeFile(tmp, bytes);
+    writeFileSync(tmp, bytes);
     return tmp;
   }
 
   async create(path: string, bytes: Uint8Array): Promise<void> {
     const file = this.file(path);
-    const tmp = await this.temp(file, bytes);
+    const tmp = this.temp(file, bytes);
     try {
-      await link(tmp, file);
+      linkSync(tmp, file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const existing = await readFile(file);
-      if (Buffer.compare(existing, bytes) !== 0) throw new ConflictError(path);
+      if (Buffer.compare(readFileSync(file), bytes) !== 0) throw new ConflictError(path);
     } finally {
-      await unlink(tmp);
+      unlinkSync(tmp);
     }
   }
 
   async publish(path: string, bytes: Uint8Array): Promise<void> {
     const file = this.file(path);
-    await rename(await this.temp(file, bytes), file);
+    renameSync(this.temp(file, bytes), file);
   }
 }
