@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli";
+import { runCli, runCliAsync } from "../helpers/cli";
+import { serveDir } from "../helpers/static-server";
 
 describe("cpansec log", () => {
   const dir = mkdtempSync(join(tmpdir(), "cpansec-logcli-"));
@@ -41,6 +42,20 @@ describe("cpansec log", () => {
     const bad = runCli(["log", "check-proof", join(dir, "bad.json"), "--vkey", vkey]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/cpansec: inclusion proof does not lead to the root/);
+  });
+
+  it("verifies and monitors a log served over HTTP, reading only its public files", async () => {
+    const { url, server, hits } = await serveDir(log);
+    try {
+      const v = await runCliAsync(["log", "verify", "--log", url, "--vkey", vkey]);
+      expect(v.stdout).toMatch(/^OK: .* size 4 /);
+      const m = await runCliAsync(["log", "monitor", "--log", url, "--vkey", vkey, "--state", join(dir, "http-monitor.json")]);
+      expect(m.status).toBe(0);
+      expect(m.stdout.trim().split("\n")).toHaveLength(4);
+      expect(hits.every((h) => h === "checkpoint" || h.startsWith("tile/"))).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it("monitors growth and exits 1 with a clear alert when the log is tampered", () => {
