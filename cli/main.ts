@@ -1,6 +1,7 @@
 /** The `cpansec` command: composition root of the embedded (no AWS) mode. */
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
+import { registerAdvisories } from "./commands/advisories";
 import { CommandFailure, registerLog } from "./commands/log";
 import { registerScan } from "./commands/scan";
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerScan(program);
   registerLog(program);
+  registerAdvisories(program);
   return program;
 }
 

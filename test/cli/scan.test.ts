@@ -18,7 +18,7 @@ describe("cpansec scan", () => {
     const broken = join(dir, "Broken-0.01.tar.gz");
     writeFileSync(broken, "this is not gzip");
     const r = runCli(["scan", "--json", good, broken]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(3);
     const [a, b] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(a).toEqual({
       file: good, distribution: "Foo-Bar", version: "1.23", author: "ETHER", developer: false, source: "META.json",
