@@ -12,18 +12,26 @@ export class ConflictError extends Error {
 }
 
 /**
- * The transparency log's object store: tiles and entry bundles (immutable), the published
- * `checkpoint` (mutable), `vkey`, and the sequencer's private `.staging/` objects.
+ * An object store (an S3 bucket, or a directory laid out like one).
  * - read: the bytes last written at `path`, or undefined; read-after-write consistent.
  * - create: writes `path` only if absent. Identical bytes already there are success (a retry);
  *   different bytes throw ConflictError. Safe to call concurrently for the same path.
- * - publish: overwrites `path`; only for `checkpoint` and `vkey`.
+ * - publish: overwrites `path`; only for the few mutable objects (a pointer, a checkpoint).
  */
-export interface TileStore {
+export interface ObjectStore {
   read(path: string): Promise<Uint8Array | undefined>;
   create(path: string, bytes: Uint8Array): Promise<void>;
   publish(path: string, bytes: Uint8Array): Promise<void>;
 }
+
+/**
+ * The transparency log's bucket: tiles and entry bundles (create), `checkpoint` and `vkey`
+ * (publish), and the sequencer's private `.staging/` objects (create).
+ */
+export type TileStore = ObjectStore;
+
+/** The private artifacts bucket: archives, per-release results, advisory feed snapshots. */
+export type BlobStore = ObjectStore;
 
 /**
  * The log head: the latest signed checkpoint, the sequencer's commit point.

@@ -1,6 +1,8 @@
-// `npm run bench [-- --only scan,log] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,log] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles } from "../helpers/corpus";
+import { sharedPath } from "../helpers/shared-data";
+import { benchAdvisories } from "./advisories";
 import { benchLog } from "./log";
 import { benchScan } from "./scan";
 
@@ -13,6 +15,11 @@ if (want("scan")) {
   const files = corpusFiles();
   if (files.length) for (const line of benchScan(files)) console.log(line);
   else console.log("scan: skipped, ../shared/corpus is not present");
+}
+if (want("advisories")) {
+  const feed = sharedPath("data", "cpansa-db-2026-08-16.json");
+  if (feed) for (const line of benchAdvisories(feed)) console.log(line);
+  else console.log("advisories: skipped, ../shared/data is not present");
 }
 if (want("log")) {
   const q = values.quick;

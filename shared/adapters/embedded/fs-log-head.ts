@@ -7,7 +7,7 @@ import type { LogHead } from "../../ports";
  * with a hard link, which the filesystem lets exactly one writer do, and only after checking that
  * version n holds `expected`: a real compare-and-swap without locks, safe across processes and
  * crashes (a version exists whole or not at all). Old versions are pruned. Synchronous file
- * calls, as in FsTileStore.
+ * calls, as in FsObjectStore.
  */
 export class FsLogHead implements LogHead {
   constructor(readonly dir: string) {}

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { LogHead, LogIndex, TileStore } from "../../ports";
 import { FsLogHead } from "./fs-log-head";
 import { FsLogIndex } from "./fs-log-index";
-import { FsTileStore } from "./fs-tile-store";
+import { FsObjectStore } from "./fs-object-store";
 
 /**
  * A log directory: the public C2SP layout (`checkpoint`, `tile/`, `vkey`) at its root, the
@@ -11,7 +11,7 @@ import { FsTileStore } from "./fs-tile-store";
  */
 export function embeddedLog(dir: string): { tiles: TileStore; head: LogHead; index: LogIndex } {
   return {
-    tiles: new FsTileStore(dir),
+    tiles: new FsObjectStore(dir),
     head: new FsLogHead(join(dir, ".cpansec", "head")),
     index: new FsLogIndex(join(dir, ".cpansec", "index.jsonl")),
   };

@@ -1,20 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConflictError, type TileStore } from "../../ports";
+import { ConflictError, type ObjectStore } from "../../ports";
 
 /**
- * TileStore on a directory laid out exactly like the S3 log bucket. Objects appear whole or not at
+ * ObjectStore on a directory laid out exactly like the S3 bucket it stands for. Objects appear whole or not at
  * all: written to a temporary file, then hard-linked into place (create: fails if present) or
  * renamed over (publish). No fsync: this survives a crashed process, not a lost machine.
  * Synchronous file calls on purpose: each is microseconds on a local disk, while a promise-based
  * call costs a thread-pool round trip (25x slower reads here; docs/benchmarks.md).
  */
-export class FsTileStore implements TileStore {
+export class FsObjectStore implements ObjectStore {
   constructor(readonly dir: string) {}
 
   private file(path: string): string {
-    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split("/").some((p) => p === "..")) {
+    if (!/^[A-Za-z0-9._+~@,=-]+(\/[A-Za-z0-9._+~@,=-]+)*$/.test(path) || path.split("/").some((p) => p === ".." || p === ".")) {
       throw new Error(`refusing object path ${JSON.stringify(path)}`);
     }
     return join(this.dir, path);
