@@ -7,6 +7,7 @@ import { type ArchiveContents, ArchiveError, type ArchiveFormat, type ArchiveLim
 import { type DistInfo, parseCpanPath } from "./distname";
 import { compareVersions } from "./version";
 import { type CpanMeta, MetaSyntaxError, type MetaSource, parseMeta } from "./meta";
+import { byCodePoint } from "../order";
 
 export type IdentitySource = MetaSource | "filename";
 
@@ -29,7 +30,7 @@ export interface Release {
 export interface DescribeOptions {
   readonly limits?: Partial<ArchiveLimits>;
   /** Extra files (by path inside the archive) whose bytes later steps need. */
-  readonly keep?: (path: string) => boolean;
+  readonly keep?: (path: string) => boolean | number;
   readonly sha1?: boolean;
 }
 
@@ -37,7 +38,7 @@ const META_FILE = /^(?:[^/]+\/)?META\.(json|yml)$/;
 
 /** The META files of the archive's root (or its single top directory), shallowest first. */
 function metaCandidates(files: ReadonlyMap<string, Uint8Array>, source: MetaSource): string[] {
-  return [...files.keys()].filter((p) => p.endsWith(`/${source}`) || p === source).sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+  return [...files.keys()].filter((p) => p.endsWith(`/${source}`) || p === source).sort((a, b) => a.split("/").length - b.split("/").length || byCodePoint(a, b));
 }
 
 function readMeta(contents: ArchiveContents, problems: string[]): { meta: CpanMeta; source: MetaSource } | undefined {

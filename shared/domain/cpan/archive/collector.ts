@@ -22,8 +22,11 @@ export interface FileSink {
 }
 
 export interface CollectOptions {
-  /** Which files' bytes to keep in memory (META, and what later steps ask for). */
-  readonly keep: (path: string) => boolean;
+  /**
+   * Which files' bytes to keep in memory (META, and what later steps ask for): true for the whole
+   * file (up to maxKeptFileBytes), or a number to keep only that many leading bytes.
+   */
+  readonly keep: (path: string) => boolean | number;
   readonly sha1: boolean;
 }
 
@@ -68,21 +71,26 @@ export class Collector {
     const maxKept = this.budget.limits.maxKeptFileBytes;
     const sha256 = createHash("sha256");
     const sha1 = this.options.sha1 ? createHash("sha1") : undefined;
-    let kept: Uint8Array[] | undefined = this.options.keep(path) ? [] : undefined;
+    const wanted = this.options.keep(path);
+    const prefix = typeof wanted === "number" ? Math.min(wanted, maxKept) : undefined;
+    let kept: Uint8Array[] | undefined = wanted ? [] : undefined;
     let size = 0;
     const tooBig = () => {
       // Too large to parse safely: still hashed and listed, but its bytes are not kept.
       this.warnings.push(`${path} is over the ${maxKept}-byte limit for a file that is parsed; not read`);
       kept = undefined;
     };
-    if (kept && declaredSize > maxKept) tooBig();
+    if (kept && prefix === undefined && declaredSize > maxKept) tooBig();
     return {
       write: (chunk) => {
         size += chunk.byteLength;
         this.budget.checkEntrySize(path, size);
         sha256.update(chunk);
         sha1?.update(chunk);
-        if (kept) {
+        if (kept && prefix !== undefined) {
+          const room = prefix - (size - chunk.byteLength);
+          if (room > 0) kept.push(chunk.subarray(0, room));
+        } else if (kept) {
           kept.push(chunk);
           if (size > maxKept) tooBig();
         }

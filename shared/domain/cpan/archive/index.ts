@@ -23,7 +23,7 @@ export interface ArchiveContents {
 
 export interface ReadArchiveOptions {
   readonly limits?: Partial<ArchiveLimits>;
-  readonly keep?: (path: string) => boolean;
+  readonly keep?: (path: string) => boolean | number;
   /** Also compute SHA-1 of each file (SPDX needs it). */
   readonly sha1?: boolean;
 }
