@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type Finding, releaseFindings } from "../shared/domain/advisories/findings";
 import type { CompiledFeed } from "../shared/domain/advisories/match";
+import type { PackagesIndex } from "../shared/domain/cpan/packages";
+import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../shared/domain/sbom";
+import pkg from "../package.json" with { type: "json" };
 import { authorPath } from "../shared/domain/cpan/distname";
 import { buildEntry } from "../shared/domain/tlog/entry";
 import { b64, leafHash } from "../shared/domain/tlog/hash";
@@ -19,8 +22,22 @@ export interface ScanOutput {
 export interface ScanOptions {
   /** The feed compiled in the chosen mode, and in the other one (to say which modes agree). */
   readonly advisories?: { readonly chosen: CompiledFeed; readonly other: CompiledFeed };
-  /** Directory for per-release results (`<Dist>-<version>/advisories.json`). */
+  /** Directory for per-release results (`<Dist>-<version>/{sbom.cdx.json,sbom.spdx.json,advisories.json}`). */
   readonly out?: string;
+  /** PAUSE id for archives whose path does not name one. */
+  readonly author?: string;
+  /** Upload time, for archives that carry none (default: the file's modification time). */
+  readonly uploaded?: { readonly date: Date; readonly epoch: string };
+  /** 02packages, for resolving prerequisites to distributions. */
+  readonly packages?: PackagesIndex;
+}
+
+/** `--upload-time`: an ISO 8601 time or a Unix epoch (as RECENT writes it). */
+export function parseUploadTime(v: string): { date: Date; epoch: string } {
+  if (/^[0-9]+(\.[0-9]+)?$/.test(v)) return { date: new Date(Number(v) * 1000), epoch: v };
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d\d-\d\d/.test(v)) throw new Error(`not an ISO 8601 time or a Unix epoch: ${JSON.stringify(v)}`);
+  return { date: d, epoch: String(Math.floor(d.getTime() / 1000)) };
 }
 
 /** Where a release's results go under --out: `<Dist>-<version>`, made safe as one path segment. */
@@ -33,19 +50,24 @@ export function releaseDir(r: Release, file: string): string {
  * The transparency-log entry the pipeline would append for this upload: needs the PAUSE id (from
  * an authors/id/ path); the upload time of a local file is its modification time.
  */
-function logFields(r: Release, uploadedEpoch: string): Record<string, string> {
-  if (!r.path.author) return {};
-  const entry = buildEntry({ path: authorPath(r.path.author, r.path.filename), sha256: r.archive.sha256, size: r.archive.size, uploaded: uploadedEpoch });
+/** The upload's CPAN path: as found, or built from --author and the file's name. */
+function cpanPath(r: Release, author: string): string {
+  return authorPath(author, r.path.author === author ? r.path.filename : basename(r.path.pathname));
+}
+
+function logFields(r: Release, uploadedEpoch: string, author = r.path.author): Record<string, string> {
+  if (!author) return {};
+  const entry = buildEntry({ path: cpanPath(r, author), sha256: r.archive.sha256, size: r.archive.size, uploaded: uploadedEpoch });
   return { logEntry: entry, leafHash: b64(leafHash(new TextEncoder().encode(entry))) };
 }
 
 /** One `--json` line: the stable, documented shape of a scanned archive (docs/cli.md). */
-export function scanRecord(file: string, r: Release, uploadedEpoch: string): Record<string, unknown> {
+export function scanRecord(file: string, r: Release, uploadedEpoch: string, author = r.path.author): Record<string, unknown> {
   return {
     file,
     distribution: r.distribution ?? null,
     version: r.version ?? null,
-    ...(r.path.author ? { author: r.path.author } : {}),
+    ...(author ? { author } : {}),
     developer: r.developer,
     source: r.source,
     license: r.meta?.license ?? [],
@@ -53,7 +75,7 @@ export function scanRecord(file: string, r: Release, uploadedEpoch: string): Rec
     files: r.entries.filter((e) => e.type === "file").length,
     sha256: r.archive.sha256,
     size: r.archive.size,
-    ...logFields(r, uploadedEpoch),
+    ...logFields(r, uploadedEpoch, author),
     ...(r.problems.length ? { problems: r.problems } : {}),
     ...(r.error ? { error: r.error.message } : {}),
   };
@@ -81,18 +103,36 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
     const error = `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
     return { record: { file, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
   }
-  const r = await describeRelease(file, bytes);
-  const uploaded = String(Math.floor(statSync(file).mtimeMs / 1000));
-  const record = scanRecord(file, r, uploaded);
+  const r = await describeRelease(file, bytes, options.out ? { sha1: true, keep: bundledKeep } : {});
+  const uploaded = options.uploaded ?? (() => {
+    const ms = statSync(file).mtimeMs;
+    return { date: new Date(Math.floor(ms / 1000) * 1000), epoch: String(Math.floor(ms / 1000)) };
+  })();
+  const author = options.author ?? r.path.author;
+  const record = scanRecord(file, r, uploaded.epoch, author);
+  const dir = options.out ? join(options.out, releaseDir(r, file)) : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir) {
+    const sboms = generateSboms({
+      release: r,
+      ...(author ? { author, cpanPath: cpanPath(r, author) } : {}),
+      uploaded: uploaded.date,
+      tool: { name: pkg.name, version: pkg.version },
+      resolve: moduleResolver(options.packages, options.advisories?.chosen.feed.module2dist),
+      bundled: detectBundled(r.files),
+    });
+    writeFileSync(join(dir, "sbom.cdx.json"), sboms.cyclonedx);
+    writeFileSync(join(dir, "sbom.spdx.json"), sboms.spdx);
+    record.sbom = { cyclonedx: join(dir, "sbom.cdx.json"), spdx: join(dir, "sbom.spdx.json") };
+  }
   let findings: Finding[] | undefined;
   if (options.advisories && r.distribution && r.version) {
     const { chosen, other } = options.advisories;
-    findings = releaseFindings(chosen, other, { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) });
+    const resolve = moduleResolver(options.packages, chosen.feed.module2dist);
+    findings = releaseFindings(chosen, other, { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) }, (m) => resolve(m).distribution);
     record.findings = findings;
-    if (options.out) {
-      const dir = join(options.out, releaseDir(r, file));
-      mkdirSync(dir, { recursive: true });
-      const doc = { release: { distribution: r.distribution, version: r.version, ...(r.path.author ? { author: r.path.author } : {}), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, findings };
+    if (dir) {
+      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, findings };
       writeFileSync(join(dir, "advisories.json"), `${JSON.stringify(doc, null, 2)}\n`);
       record.advisories = join(dir, "advisories.json");
     }

@@ -1,8 +1,23 @@
-import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
+import { type Command, InvalidArgumentError } from "commander";
+import { parsePackagesIndex } from "../../shared/domain/cpan/packages";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { loadFeedOrExit } from "../feed-source";
-import { type ScanOptions, scanOne } from "../scan-one";
+import { type ScanOptions, parseUploadTime, scanOne } from "../scan-one";
+
+const uploadTime = (v: string) => {
+  try {
+    return parseUploadTime(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+const pauseId = (v: string) => {
+  if (!/^[A-Z][-A-Z0-9]*$/.test(v)) throw new InvalidArgumentError("a PAUSE id is upper-case letters, digits and '-'");
+  return v;
+};
 import { modeOption } from "./advisories";
 
 export function registerScan(program: Command): void {
@@ -13,13 +28,25 @@ export function registerScan(program: Command): void {
     .option("--json", "one JSON object per archive per line")
     .option("--advisories <file|url>", "match against this CPAN security advisory feed (adds findings)")
     .addOption(modeOption())
-    .option("--out <dir>", "write per-release results under DIR/<Dist>-<version>/ (advisories.json)")
+    .option("--out <dir>", "write per-release results under DIR/<Dist>-<version>/: sbom.cdx.json, sbom.spdx.json, advisories.json")
+    .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
+    .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
+    .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
     .addHelpText(
       "after",
       "\nOutput keeps the order of the arguments.\nExit status: 0 when every archive was read and nothing was found; 1 when an advisory affects a scanned release or code bundled in it; 3 when an archive could not be read; 2 on usage errors or a bad feed.",
     )
-    .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string }) => {
-      const options: ScanOptions = { ...(opts.out ? { out: opts.out } : {}) };
+    .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string; author?: string; uploadTime?: { date: Date; epoch: string }; packages?: string }) => {
+      const options: ScanOptions = {
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(opts.author ? { author: opts.author } : {}),
+        ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
+      };
+      if (opts.packages) {
+        const raw = await readFile(opts.packages);
+        const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: 512 * 2 ** 20 }) : raw).toString("utf8");
+        Object.assign(options, { packages: parsePackagesIndex(text) });
+      }
       if (opts.advisories) {
         const feed = await loadFeedOrExit(opts.advisories);
         if (!feed) return;

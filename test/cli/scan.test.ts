@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,5 +49,25 @@ describe("cpansec scan", () => {
     const help = runCli(["scan", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--json");
+  });
+
+  it("writes both SBOMs under --out, with --author and --upload-time for a bare archive", async () => {
+    const f = join(dir, "Qux-0.5.tar.gz");
+    writeFileSync(f, await tarGz([{ name: "Qux-0.5/META.json", content: metaJson({ name: "Qux", version: "0.5", prereqs: { runtime: { requires: { Moo: "2" } } } }) }]));
+    const out = join(dir, "out");
+    const r = runCli(["scan", "--json", "--out", out, "--author", "QUXER", "--upload-time", "2026-08-16T14:31:00Z", f]);
+    expect(r.status).toBe(0);
+    const line = JSON.parse(r.stdout);
+    expect(line.sbom).toEqual({ cyclonedx: join(out, "Qux-0.5", "sbom.cdx.json"), spdx: join(out, "Qux-0.5", "sbom.spdx.json") });
+    expect(line.author).toBe("QUXER");
+    expect(line.logEntry).toContain("path authors/id/Q/QU/QUXER/Qux-0.5.tar.gz\n");
+    expect(line.logEntry).toContain("uploaded 1786890660\n");
+    const cdx = JSON.parse(readFileSync(line.sbom.cyclonedx, "utf8"));
+    expect(cdx.metadata).toMatchObject({ timestamp: "2026-08-16T14:31:00.000Z", component: { purl: "pkg:cpan/Qux@0.5?author=QUXER" } });
+    expect(JSON.parse(readFileSync(line.sbom.spdx, "utf8")).creationInfo.created).toBe("2026-08-16T14:31:00Z");
+    const again = runCli(["scan", "--json", "--out", out, "--author", "QUXER", "--upload-time", "1786890660", f]);
+    expect(JSON.parse(again.stdout).logEntry).toBe(line.logEntry);
+    expect(runCli(["scan", "--upload-time", "yesterday", f]).status).toBe(2);
+    expect(runCli(["scan", "--author", "lower", f]).status).toBe(2);
   });
 });
