@@ -1,17 +1,24 @@
 // Bundles the cpansec command into dist/cpansec.mjs (run by `npm ci` through `prepare`).
-// Dependencies are bundled too: one file loads faster than hundreds (startup counts when a user
-// scans one archive). The rarely used, heavy ones stay external and load on first use.
-import { build } from "esbuild";
+// Dependencies are bundled too: one file loads faster than hundreds (start-up counts when a user
+// scans one archive). The rarely used or heavy ones stay external and load on first use; the
+// CycloneDX library stays external because it finds its resources through __dirname.
+import { type BuildOptions, build } from "esbuild";
 
-await build({
-  entryPoints: ["cli/cpansec.ts"],
-  outfile: "dist/cpansec.mjs",
+export const bundleOptions = (outdir: string): BuildOptions => ({
+  entryPoints: { cpansec: "cli/cpansec.ts" },
+  outdir,
+  outExtension: { ".js": ".mjs" },
+  // Code only some commands need (the advisory feed's schema library) goes to chunks loaded on first use.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   target: "node20",
   format: "esm",
-  external: ["xz-decompress", "unbzip2-stream", "yauzl"],
+  external: ["xz-decompress", "unbzip2-stream", "yauzl", "@cyclonedx/cyclonedx-library"],
   banner: { js: 'import { createRequire as __cpansecCreateRequire } from "node:module"; const require = __cpansecCreateRequire(import.meta.url);' },
   sourcemap: "linked",
   logLevel: "warning",
 });
+
+if (import.meta.url === `file://${process.argv[1]}`) await build(bundleOptions("dist"));

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type Feed, FeedError, parseFeed } from "../shared/domain/advisories/feed";
+import type { Feed } from "../shared/domain/advisories/feed";
 
 /** The published feed: the latest release asset of briandfoy/cpan-security-advisory. */
 export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advisory/releases/latest/download/cpan-security-advisory.json";
@@ -7,6 +7,8 @@ const MAX_FEED_BYTES = 64 * 2 ** 20;
 
 /** Reads and validates the advisory feed from a file or an HTTPS URL. */
 export async function loadFeed(source: string, timeoutMs = 60_000): Promise<Feed> {
+  // Loaded on first use: the schema library is most of the bundle and most commands never need it.
+  const { FeedError, parseFeed } = await import("../shared/domain/advisories/feed");
   let bytes: Uint8Array;
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });

@@ -13,7 +13,7 @@ const want = (s: string) => !only || only.includes(s);
 console.log(`bench on ${process.version}, ${new Date().toISOString()}`);
 if (want("scan")) {
   const files = corpusFiles();
-  if (files.length) for (const line of benchScan(files)) console.log(line);
+  if (files.length) for (const line of await benchScan(files)) console.log(line);
   else console.log("scan: skipped, ../shared/corpus is not present");
 }
 if (want("advisories")) {
