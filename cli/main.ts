@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
 import { registerAdvisories } from "./commands/advisories";
 import { CommandFailure, registerLog } from "./commands/log";
+import { registerRun } from "./commands/run";
 import { registerScan } from "./commands/scan";
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerScan(program);
   registerLog(program);
   registerAdvisories(program);
+  registerRun(program);
   return program;
 }
 

@@ -1,3 +1,7 @@
+import type { Finding } from "./domain/advisories/findings";
+import type { ReleaseRecord } from "./domain/pipeline/record";
+import type { PipelineEvent } from "./messages/events";
+
 /**
  * The small interfaces the use cases need. Each contract below is what every adapter (embedded
  * and AWS) must honour; test/contracts/ holds the tests that check an adapter against it.
@@ -53,4 +57,47 @@ export interface LogHead {
 export interface LogIndex {
   getMany(ids: readonly string[]): Promise<Map<string, number>>;
   putMany(records: ReadonlyArray<readonly [id: string, index: number]>): Promise<void>;
+}
+
+/**
+ * The `releases` table: one item per AUTHOR/filename.
+ * - create: writes only if absent (a re-read of RECENT never creates twice); false if present.
+ * - update: read-modify-write with optimistic concurrency (the record's `revision`), retried on
+ *   conflict; `change` returning undefined writes nothing. Returns what was written.
+ * - byDistribution: every stored release of a distribution (the GSI in DynamoDB).
+ */
+export interface ReleaseStore {
+  create(record: ReleaseRecord): Promise<boolean>;
+  get(id: string): Promise<ReleaseRecord | undefined>;
+  update(id: string, change: (r: ReleaseRecord) => ReleaseRecord | undefined): Promise<ReleaseRecord | undefined>;
+  byDistribution(distribution: string): Promise<ReleaseRecord[]>;
+  list(): Promise<ReleaseRecord[]>;
+}
+
+/** Small named values that must survive restarts (the RECENT cursor, the feed's ETag). */
+export interface CursorStore {
+  get(name: string): Promise<string | undefined>;
+  put(name: string, value: string): Promise<void>;
+}
+
+/** The `findings` table: a release's findings replace its previous ones; queried by advisory. */
+export interface FindingStore {
+  replace(releaseId: string, findings: readonly Finding[]): Promise<void>;
+  byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]>;
+}
+
+/** Events, stored once by id (create is conditional) before they are queued for notification. */
+export interface EventStore {
+  create(event: PipelineEvent): Promise<boolean>;
+  list(): Promise<PipelineEvent[]>;
+}
+
+/** A job queue (SQS semantics: at-least-once, so every consumer is idempotent). */
+export interface JobQueue<T> {
+  send(bodies: readonly T[]): Promise<void>;
+}
+
+/** A CPAN mirror: the bytes at a path below its root, undefined when it has none (404). */
+export interface Mirror {
+  fetch(path: string): Promise<Uint8Array | undefined>;
 }

@@ -1,0 +1,36 @@
+import { type Command, InvalidArgumentError } from "commander";
+
+const seconds = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError("--interval takes a number of seconds ≥ 1");
+  return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("the whole pipeline on embedded storage: watch a mirror, verify, SBOMs, advisories, log")
+    .requiredOption("--mirror <url|dir>", "CPAN mirror: an HTTP(S) base URL (e.g. https://www.cpan.org/) or a directory")
+    .option("--data <dir>", "where results, the log and the tables go", "cpansec-data")
+    .option("--advisories <file|url>", "CPAN security advisory feed (refreshed each pass)")
+    .option("--trust-key <file>", "OpenPGP key trusted to sign CHECKSUMS (repeatable; default: PAUSE's batch signing key)", collect)
+    .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
+    .option("--once", "one pass, then a summary and exit")
+    .option("--interval <seconds>", "time between passes", seconds, 60)
+    .addHelpText("after", "\nExit status (--once): 0 when every upload reached a terminal state, 1 when anything is in a dead-letter store, 2 on usage errors.")
+    .action(async (o: { mirror: string; data: string; advisories?: string; trustKey?: string[]; origin?: string; once?: boolean; interval: number }) => {
+      const { run } = await import("../run-impl");
+      process.exitCode = await run(o);
+    });
+
+  program
+    .command("demo")
+    .description("build a small CPAN mirror offline and run the pipeline over it")
+    .option("--dir <dir>", "where the mirror and results go (default: a new temporary directory)")
+    .option("--data <dir>", "results directory (default: <dir>/data)")
+    .action(async (o: { dir?: string; data?: string }) => {
+      const { demo } = await import("../demo/demo");
+      process.exitCode = await demo(o);
+    });
+}

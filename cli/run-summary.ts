@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import type { EmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
+import { terminalState } from "../shared/domain/pipeline/record";
+import { parseCheckpoint } from "../shared/domain/tlog/checkpoint";
+import { formatVerifierKey } from "../shared/domain/tlog/note";
+
+export interface RunSummary {
+  readonly releases: { processed: number; failed: number; pending: number };
+  readonly failures: { id: string; reason: string; integrity: boolean }[];
+  readonly findings: Record<string, number>;
+  readonly vulnerable: string[];
+  readonly log: { size: number; checkpoint: string; vkey: string };
+  readonly events: number;
+  readonly deadLetters: { queue: string; body: unknown; reason: string }[];
+}
+
+export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
+  const all = await p.deps.releases.list();
+  const releases = { processed: 0, failed: 0, pending: 0 };
+  for (const r of all) releases[terminalState(r)]++;
+  const findings: Record<string, number> = {};
+  const vulnerable = new Set<string>();
+  for (const { releaseId, finding } of p.db.allFindings()) {
+    if (finding.kind === "dependency") continue;
+    findings[finding.severity ?? "unrated"] = (findings[finding.severity ?? "unrated"] ?? 0) + 1;
+    vulnerable.add(releaseId);
+  }
+  const head = (await p.deps.log.head.read()) ?? "";
+  return {
+    releases,
+    failures: all.filter((r) => r.failure).map((r) => ({ id: r.id, reason: r.failure?.reason ?? "", integrity: !!r.failure?.integrity })),
+    findings,
+    vulnerable: [...vulnerable].sort(),
+    log: { size: head ? parseCheckpoint(head.slice(0, head.indexOf("\n\n") + 1)).size : 0, checkpoint: head, vkey: formatVerifierKey(p.deps.log.signer) },
+    events: (await p.deps.events.list()).length,
+    deadLetters: p.db.deadLetters().map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
+  };
+}
+
+export function printSummary(s: RunSummary, data: string, out: (line: string) => void): void {
+  out(`releases: ${s.releases.processed} processed, ${s.releases.failed} failed, ${s.releases.pending} pending`);
+  for (const f of s.failures) out(`  ${f.integrity ? "INTEGRITY ALERT" : "failed"}: ${f.id}: ${f.reason}`);
+  const sev = Object.entries(s.findings).map(([k, n]) => `${n} ${k}`).join(", ");
+  out(`findings on the releases themselves or their bundled code: ${sev || "none"}${s.vulnerable.length ? ` (${s.vulnerable.join(", ")})` : ""}`);
+  out(`log: ${s.log.size} entries; verifier key ${s.log.vkey}`);
+  out(`events: ${s.events} stored in ${join(data, "events")}`);
+  if (s.deadLetters.length) {
+    out(`DEAD LETTERS: ${s.deadLetters.length}`);
+    for (const d of s.deadLetters) out(`  ${d.queue} ${JSON.stringify(d.body)}: ${d.reason}`);
+  } else out("dead letters: none");
+  out(`results: ${join(data, "releases")}/<AUTHOR>/<file>/{release.json,sbom.cdx.json,sbom.spdx.json,advisories.json,log.json,upload.tlog-proof}`);
+  out(`verify the log: npx cpansec log verify --log ${join(data, "log")} --vkey '${s.log.vkey}'`);
+}

@@ -1,0 +1,26 @@
+/** generate-sbom: CycloneDX 1.6 and SPDX 2.3 for a stored release (docs/decisions/0006-sboms.md). */
+import { cyclonedxKey, spdxKey } from "../../shared/domain/pipeline/keys";
+import { detectBundled, generateSboms, moduleResolver } from "../../shared/domain/sbom";
+import type { StepJob } from "../../shared/messages/jobs";
+import { completeStep } from "../../shared/pipeline/complete";
+import type { PipelineDeps } from "../../shared/pipeline/deps";
+import { loadRelease } from "../../shared/pipeline/load-release";
+
+export async function generateSbom(deps: PipelineDeps, job: StepJob): Promise<void> {
+  const { record, release } = await loadRelease(deps, job.id);
+  if (record.steps.sbom) return;
+  const feed = await deps.feed();
+  const sboms = generateSboms({
+    release,
+    author: record.author,
+    cpanPath: record.path,
+    uploaded: new Date(Number(record.uploaded) * 1000),
+    tool: deps.tool,
+    resolve: moduleResolver(await deps.packages(), feed?.module2dist),
+    bundled: detectBundled(release.files),
+  });
+  // publish, not create: the documents are deterministic, and a rerun after a tool upgrade may change them.
+  await deps.blobs.publish(cyclonedxKey(record), new TextEncoder().encode(sboms.cyclonedx));
+  await deps.blobs.publish(spdxKey(record), new TextEncoder().encode(sboms.spdx));
+  await completeStep(deps, record.id, "sbom", { status: "done" });
+}

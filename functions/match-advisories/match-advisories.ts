@@ -1,0 +1,38 @@
+/**
+ * match-advisories: findings for a stored release against the feed in use (self, bundled,
+ * dependency), stored as advisories.json and in the findings table; a release.vulnerable event
+ * when an advisory affects the release itself or code bundled in it.
+ */
+import { releaseFindings } from "../../shared/domain/advisories/findings";
+import { compileFeed } from "../../shared/domain/advisories/match";
+import { advisoriesKey } from "../../shared/domain/pipeline/keys";
+import { moduleResolver } from "../../shared/domain/sbom";
+import type { StepJob } from "../../shared/messages/jobs";
+import { completeStep, emit } from "../../shared/pipeline/complete";
+import type { PipelineDeps } from "../../shared/pipeline/deps";
+import { loadRelease } from "../../shared/pipeline/load-release";
+
+export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise<void> {
+  const { record, release } = await loadRelease(deps, job.id);
+  if (record.steps.advisories) return;
+  const feed = await deps.feed();
+  if (!feed || !release.distribution || !release.version) {
+    const reason = !feed ? "no advisory feed configured" : "no distribution name and version to match";
+    await deps.blobs.publish(advisoriesKey(record), new TextEncoder().encode(`${JSON.stringify({ release: { id: record.id }, findings: [], skipped: reason }, null, 2)}\n`));
+    await completeStep(deps, record.id, "advisories", { status: "done", reason });
+    return;
+  }
+  const strict = compileFeed(feed, "strict");
+  const resolve = moduleResolver(await deps.packages(), feed.module2dist);
+  const findings = releaseFindings(strict, compileFeed(feed, "cpan-audit"), { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, (m) => resolve(m).distribution);
+  const doc = { release: { id: record.id, distribution: release.distribution, version: release.version, sha256: release.archive.sha256 }, feed: feed.version, mode: "strict", findings };
+  await deps.blobs.publish(advisoriesKey(record), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
+  await deps.findings.replace(record.id, findings);
+  const direct = findings.filter((f) => f.kind !== "dependency");
+  if (direct.length) {
+    await emit(deps, "release.vulnerable", record, `${record.id}\n${feed.version.sha256}`, {
+      advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })),
+    }, { advisories: advisoriesKey(record) });
+  }
+  await completeStep(deps, record.id, "advisories", { status: "done" });
+}

@@ -1,0 +1,127 @@
+/**
+ * `cpansec run` wiring: every port on local storage under one data directory, laid out like the
+ * AWS deployment (docs/decisions/0007-embedded-store.md):
+ *   <data>/archives, releases, events, advisories, index   the artifacts bucket
+ *   <data>/log                                             the public log bucket (+ private state)
+ *   <data>/log.key                                         the log signing key (created on first run)
+ *   <data>/cpansec.db                                      tables and queues (SQLite)
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { PublicKey } from "openpgp";
+import { appendLogBatch } from "../../../functions/append-log/append-log-step";
+import { initLog } from "../../../functions/append-log/append-log";
+import { generateSbom } from "../../../functions/generate-sbom/generate-sbom";
+import { ingestRelease } from "../../../functions/ingest-release/ingest-release";
+import { matchAdvisories } from "../../../functions/match-advisories/match-advisories";
+import { type RefreshResult, currentFeed, refreshAdvisories } from "../../../functions/refresh-advisories/refresh-advisories";
+import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
+import type { Feed } from "../../domain/advisories/feed";
+import { type PackagesIndex, parsePackagesIndex } from "../../domain/cpan/packages";
+import { PACKAGES_KEY } from "../../domain/pipeline/keys";
+import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
+import type { IngestJob, StepJob } from "../../messages/jobs";
+import type { PipelineDeps } from "../../pipeline/deps";
+import type { Mirror } from "../../ports";
+import { FsObjectStore } from "./fs-object-store";
+import { embeddedLog } from "./log";
+import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "./runner";
+import { EmbeddedDb } from "./sqlite-db";
+
+export interface EmbeddedOptions {
+  readonly data: string;
+  readonly mirror: Mirror;
+  readonly trustedKeys: readonly PublicKey[];
+  /** Where the advisory feed comes from (a file or URL reader); none: matching is skipped. */
+  readonly feedSource?: () => Promise<Uint8Array>;
+  readonly origin?: string;
+  readonly tool: { name: string; version: string };
+  readonly maxReceives?: number;
+  readonly backoffMs?: number;
+  readonly checksumRetries?: number;
+  readonly clock?: () => Date;
+  /** Wraps each step (fault injection in tests). */
+  readonly wrap?: <T>(queue: string, step: (body: T, receives: number) => Promise<void>) => (body: T, receives: number) => Promise<void>;
+  readonly onBatch?: (queue: string, ok: number, failed: number) => void;
+}
+
+function logSigner(data: string, origin: string): Signer {
+  const file = join(data, "log.key");
+  if (existsSync(file)) return parsePrivateKey(readFileSync(file, "utf8"));
+  const seed = randomBytes(32);
+  const signer = signerFromSeed(origin, seed);
+  writeFileSync(file, `${formatPrivateKey({ ...signer, seed })}\n`, { flag: "wx", mode: 0o600 });
+  return signer;
+}
+
+export interface EmbeddedPipeline {
+  readonly db: EmbeddedDb;
+  readonly deps: PipelineDeps;
+  readonly workers: readonly Worker[];
+  /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
+  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult }>;
+  close(): void;
+}
+
+export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<EmbeddedPipeline> {
+  mkdirSync(o.data, { recursive: true });
+  const db = new EmbeddedDb(join(o.data, "cpansec.db"));
+  db.releaseInFlight(); // a killed run's in-flight messages: visible again now (one runner per data dir)
+  const blobs = new FsObjectStore(o.data);
+  const clock = o.clock ?? (() => new Date());
+  const signer = logSigner(o.data, o.origin ?? "cpansec.localhost/log");
+  let feed: Feed | undefined;
+  let packages: PackagesIndex | undefined;
+  const deps: PipelineDeps = {
+    mirror: o.mirror,
+    blobs,
+    releases: db.releases(),
+    cursors: db.cursors(),
+    findings: db.findings(),
+    events: db.events(),
+    queues: { ingest: db.queue("ingest-release"), sbom: db.queue("generate-sbom"), advisories: db.queue("match-advisories"), log: db.queue("append-log"), notify: db.queue("notify") },
+    log: { ...embeddedLog(join(o.data, "log")), signer, origin: signer.name },
+    trustedKeys: o.trustedKeys,
+    feed: async () => (feed ??= await currentFeed(blobs)),
+    packages: async () => packages,
+    clock,
+    tool: o.tool,
+    checksumRetries: o.checksumRetries ?? 3,
+  };
+  await initLog(deps.log);
+  const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
+  const workers: Worker[] = [
+    perMessage<IngestJob>("ingest-release", wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
+    perMessage<StepJob>("generate-sbom", wrap("generate-sbom", (job) => generateSbom(deps, job))),
+    perMessage<StepJob>("match-advisories", wrap("match-advisories", (job) => matchAdvisories(deps, job))),
+    perBatch<StepJob>("append-log", (jobs) => wrap<StepJob[]>("append-log", (js) => appendLogBatch(deps, js))(jobs, 1)),
+  ];
+  return {
+    db,
+    deps,
+    workers,
+    async runOnce() {
+      let refreshed: RefreshResult | undefined;
+      if (o.feedSource) {
+        refreshed = await refreshAdvisories({ blobs, fetchFeed: o.feedSource, now: clock });
+        feed = undefined;
+      }
+      const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
+      if (index) {
+        await blobs.publish(PACKAGES_KEY, index);
+        packages = parsePackagesIndex(gunzipSync(index, { maxOutputLength: 512 * 2 ** 20 }).toString("utf8"));
+      }
+      const watch = await watchUploads(deps);
+      await runUntilIdle(db, workers, {
+        maxReceives: o.maxReceives ?? 5,
+        visibilityMs: 60_000,
+        backoffMs: defaultBackoff(o.backoffMs ?? 200, 30_000),
+        ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+      });
+      return { watch, ...(refreshed ? { feed: refreshed } : {}) };
+    },
+    close: () => db.close(),
+  };
+}

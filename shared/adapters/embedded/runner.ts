@@ -1,0 +1,88 @@
+/**
+ * Plays the part of Lambda's SQS event sources for `cpansec run`: receives batches from the
+ * embedded queues, calls the step, deletes what succeeded, retries what failed with exponential
+ * backoff, and dead-letters a message after `maxReceives` (the redrive policy), keeping why.
+ */
+import type { EmbeddedDb, QueuedMessage } from "./sqlite-db";
+
+export interface Worker {
+  readonly queue: string;
+  readonly batchSize: number;
+  /** Returns the messages that failed, with their errors (reportBatchItemFailures). */
+  handle(messages: QueuedMessage<unknown>[]): Promise<Map<number, unknown>>;
+}
+
+export interface RunnerOptions {
+  readonly maxReceives: number;
+  readonly visibilityMs: number;
+  /** Delay before retry n (1-based). */
+  readonly backoffMs: (receives: number) => number;
+  readonly onBatch?: (queue: string, ok: number, failed: number) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export const defaultBackoff = (base: number, cap: number) => (n: number) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
+
+const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** One message at a time through `step`; failures are reported per message, never for the batch. */
+export function perMessage<T>(queue: string, step: (body: T, receives: number) => Promise<void>, batchSize = 10): Worker {
+  return {
+    queue,
+    batchSize,
+    async handle(messages) {
+      const failed = new Map<number, unknown>();
+      for (const m of messages) {
+        try {
+          await step(m.body as T, m.receives);
+        } catch (e) {
+          failed.set(m.id, e);
+        }
+      }
+      return failed;
+    },
+  };
+}
+
+/** A whole batch through `step` (the log sequencer appends a batch at once); a failure fails them all. */
+export function perBatch<T>(queue: string, step: (bodies: T[]) => Promise<void>, batchSize = 256): Worker {
+  return {
+    queue,
+    batchSize,
+    async handle(messages) {
+      try {
+        await step(messages.map((m) => m.body as T));
+        return new Map();
+      } catch (e) {
+        return new Map(messages.map((m) => [m.id, e]));
+      }
+    },
+  };
+}
+
+/** Runs the workers until every queue they read is empty (delayed retries included). */
+export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o: RunnerOptions): Promise<void> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const names = new Set(workers.map((w) => w.queue));
+  for (;;) {
+    let worked = false;
+    for (const w of workers) {
+      const batch = db.receive<unknown>(w.queue, w.batchSize, o.visibilityMs);
+      if (!batch.length) continue;
+      worked = true;
+      const failed = await w.handle(batch);
+      for (const m of batch) {
+        const error = failed.get(m.id);
+        if (!failed.has(m.id)) db.ack(m.id);
+        else if (m.receives >= o.maxReceives) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
+        else db.retryLater(m.id, o.backoffMs(m.receives));
+      }
+      o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
+    }
+    if (worked) continue;
+    const pending = db.pending().filter((p) => names.has(p.queue));
+    if (!pending.length) return;
+    const next = Math.min(...pending.map((p) => p.nextVisibleAt ?? Date.now()));
+    await sleep(Math.max(5, Math.min(1000, next - Date.now())));
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3) holding the tables and the queues of
+ * `cpansec run`. Items carry a revision for optimistic concurrency, as the DynamoDB items do; the
+ * queues keep SQS's semantics (visibility timeout, receive count, dead letters) and survive a
+ * killed process. docs/decisions/0007-embedded-store.md says why SQLite.
+ */
+import Database from "better-sqlite3";
+import type { Finding } from "../../domain/advisories/findings";
+import type { ReleaseRecord } from "../../domain/pipeline/record";
+import type { PipelineEvent } from "../../messages/events";
+import type { CursorStore, EventStore, FindingStore, JobQueue, ReleaseStore } from "../../ports";
+
+export interface QueuedMessage<T> {
+  readonly id: number;
+  readonly body: T;
+  /** How many times it has been received, this time included. */
+  readonly receives: number;
+}
+
+export interface DeadLetter {
+  readonly queue: string;
+  readonly body: unknown;
+  readonly receives: number;
+  readonly reason: string;
+  readonly at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS items (tbl TEXT NOT NULL, pk TEXT NOT NULL, sk TEXT NOT NULL DEFAULT '', idx TEXT, data TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (tbl, pk, sk));
+CREATE INDEX IF NOT EXISTS items_idx ON items (tbl, idx);
+CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receives INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS queue_visible ON queue (name, visible_at);
+CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, receives INTEGER NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+`;
+
+export class EmbeddedDb {
+  readonly db: Database.Database;
+
+  constructor(file: string, private readonly now: () => number = Date.now) {
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  releases(): ReleaseStore {
+    const get = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND pk = ? AND sk = ''");
+    const insert = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('releases', ?, '', ?, ?, ?) ON CONFLICT DO NOTHING");
+    const cas = this.db.prepare("UPDATE items SET data = ?, idx = ?, revision = ? WHERE tbl = 'releases' AND pk = ? AND sk = '' AND revision = ?");
+    const byIdx = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND idx = ? ORDER BY pk");
+    const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' ORDER BY pk");
+    const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as ReleaseRecord) : undefined);
+    return {
+      create: async (r) => insert.run(r.id, r.distribution ?? null, JSON.stringify(r), r.revision).changes === 1,
+      get: async (id) => parse(get.get(id)),
+      update: async (id, change) => {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const current = parse(get.get(id));
+          if (!current) throw new Error(`release ${id} does not exist`);
+          const next = change(current);
+          if (!next) return undefined;
+          const written = { ...next, revision: current.revision + 1 };
+          if (cas.run(JSON.stringify(written), written.distribution ?? null, written.revision, id, current.revision).changes === 1) return written;
+        }
+        throw new Error(`release ${id}: too much contention`);
+      },
+      byDistribution: async (d) => byIdx.all(d).map((r) => JSON.parse(r.data) as ReleaseRecord),
+      list: async () => all.all().map((r) => JSON.parse(r.data) as ReleaseRecord),
+    };
+  }
+
+  cursors(): CursorStore {
+    const get = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'cursors' AND pk = ? AND sk = ''");
+    const put = this.db.prepare("INSERT INTO items (tbl, pk, sk, data, revision) VALUES ('cursors', ?, '', ?, 0) ON CONFLICT (tbl, pk, sk) DO UPDATE SET data = excluded.data, revision = revision + 1");
+    return { get: async (n) => get.get(n)?.data, put: async (n, v) => void put.run(n, v) };
+  }
+
+  findings(): FindingStore {
+    const del = this.db.prepare("DELETE FROM items WHERE tbl = 'findings' AND pk = ?");
+    const ins = this.db.prepare("INSERT OR REPLACE INTO items (tbl, pk, sk, idx, data, revision) VALUES ('findings', ?, ?, ?, ?, 0)");
+    const byIdx = this.db.prepare<[string], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' AND idx = ? ORDER BY pk, sk");
+    const replace = this.db.transaction((releaseId: string, findings: readonly Finding[]) => {
+      del.run(releaseId);
+      findings.forEach((f, i) => ins.run(releaseId, `${f.advisory}#${i}`, f.advisory, JSON.stringify(f)));
+    });
+    return {
+      replace: async (id, findings) => replace(id, findings),
+      byAdvisory: async (a) => byIdx.all(a).map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding })),
+    };
+  }
+
+  /** Every stored finding, for summaries. */
+  allFindings(): { releaseId: string; finding: Finding }[] {
+    return this.db
+      .prepare<[], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' ORDER BY pk, sk")
+      .all()
+      .map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding }));
+  }
+
+  events(): EventStore {
+    const ins = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('events', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
+    const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'events' ORDER BY rowid");
+    return {
+      create: async (e: PipelineEvent) => ins.run(e.id, e.type, JSON.stringify(e)).changes === 1,
+      list: async () => all.all().map((r) => JSON.parse(r.data) as PipelineEvent),
+    };
+  }
+
+  queue<T>(name: string): JobQueue<T> {
+    const ins = this.db.prepare("INSERT INTO queue (name, body, visible_at) VALUES (?, ?, ?)");
+    const send = this.db.transaction((bodies: readonly T[]) => {
+      for (const b of bodies) ins.run(name, JSON.stringify(b), this.now());
+    });
+    return { send: async (bodies) => send(bodies) };
+  }
+
+  /** Takes up to `max` visible messages, hiding them for `visibilityMs` (SQS ReceiveMessage). */
+  receive<T>(name: string, max: number, visibilityMs: number): QueuedMessage<T>[] {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const rows = this.db.prepare<[string, number, number], { id: number; body: string; receives: number }>("SELECT id, body, receives FROM queue WHERE name = ? AND visible_at <= ? ORDER BY id LIMIT ?").all(name, now, max);
+      const hide = this.db.prepare("UPDATE queue SET visible_at = ?, receives = receives + 1 WHERE id = ?");
+      for (const r of rows) hide.run(now + visibilityMs, r.id);
+      return rows.map((r) => ({ id: r.id, body: JSON.parse(r.body) as T, receives: r.receives + 1 }));
+    })();
+  }
+
+  /** DeleteMessage: the message was handled. */
+  ack(id: number): void {
+    this.db.prepare("DELETE FROM queue WHERE id = ?").run(id);
+  }
+
+  /** ChangeMessageVisibility: try again after `delayMs`. */
+  retryLater(id: number, delayMs: number): void {
+    this.db.prepare("UPDATE queue SET visible_at = ? WHERE id = ?").run(this.now() + delayMs, id);
+  }
+
+  /** The redrive policy: the message leaves the queue for its dead-letter store, with why. */
+  deadLetter(id: number, reason: string): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare<[number], { name: string; body: string; receives: number }>("SELECT name, body, receives FROM queue WHERE id = ?").get(id);
+      if (!row) return;
+      this.db.prepare("INSERT INTO dead (id, name, body, receives, reason, at) VALUES (?, ?, ?, ?, ?, ?)").run(id, row.name, row.body, row.receives, reason, new Date(this.now()).toISOString());
+      this.db.prepare("DELETE FROM queue WHERE id = ?").run(id);
+    })();
+  }
+
+  /** Makes messages a killed process had in flight visible again (only one runner uses a data dir). */
+  releaseInFlight(): number {
+    return this.db.prepare("UPDATE queue SET visible_at = ? WHERE visible_at > ? AND receives > 0").run(this.now(), this.now()).changes;
+  }
+
+  pending(): { queue: string; messages: number; nextVisibleAt: number | null }[] {
+    return this.db.prepare<[], { queue: string; messages: number; nextVisibleAt: number | null }>("SELECT name AS queue, COUNT(*) AS messages, MIN(visible_at) AS nextVisibleAt FROM queue GROUP BY name").all();
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.db
+      .prepare<[], { name: string; body: string; receives: number; reason: string; at: string }>("SELECT name, body, receives, reason, at FROM dead ORDER BY id")
+      .all()
+      .map((r) => ({ queue: r.name, body: JSON.parse(r.body), receives: r.receives, reason: r.reason, at: r.at }));
+  }
+}

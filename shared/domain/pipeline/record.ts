@@ -1,0 +1,59 @@
+/**
+ * A release as the pipeline tracks it (the `releases` table): one item per AUTHOR/filename, the
+ * state of each step, and the rule that decides when it is done.
+ */
+export type StepName = "ingest" | "sbom" | "advisories" | "log";
+export type StepStatus = "done" | "failed";
+
+export interface StepState {
+  readonly status: StepStatus;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+export interface ReleaseRecord {
+  /** AUTHOR/filename: PAUSE never accepts a filename twice, so this never changes meaning. */
+  readonly id: string;
+  readonly path: string;
+  readonly author: string;
+  readonly filename: string;
+  /** The RECENT epoch, as written. */
+  readonly uploaded: string;
+  readonly seenAt: string;
+  readonly removed?: { readonly epoch: string };
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly distribution?: string;
+  readonly version?: string;
+  readonly steps: Partial<Record<StepName, StepState>>;
+  /** Why the release could not be processed (bad archive, integrity failure), if it could not. */
+  readonly failure?: { readonly step: StepName; readonly reason: string; readonly integrity?: boolean };
+  /** Set once, by whichever step saw the release complete. */
+  readonly completedAt?: string;
+  /** Bumped by the store on every write (optimistic concurrency). */
+  readonly revision: number;
+}
+
+/** The steps a release needs: all four, or ingest + log for an upload that failed ingest (it is still logged). */
+export function requiredSteps(r: ReleaseRecord): StepName[] {
+  if (r.failure?.integrity) return ["ingest"];
+  if (r.steps.ingest?.status === "failed") return ["ingest", "log"];
+  return ["ingest", "sbom", "advisories", "log"];
+}
+
+export function isComplete(r: ReleaseRecord): boolean {
+  return requiredSteps(r).every((s) => r.steps[s] !== undefined);
+}
+
+export type TerminalState = "processed" | "failed" | "pending";
+
+export function terminalState(r: ReleaseRecord): TerminalState {
+  if (!isComplete(r)) return "pending";
+  return r.failure || Object.values(r.steps).some((s) => s?.status === "failed") ? "failed" : "processed";
+}
+
+export function withStep(r: ReleaseRecord, step: StepName, state: StepState): ReleaseRecord {
+  return { ...r, steps: { ...r.steps, [step]: state } };
+}
+
+export const releaseId = (author: string, filename: string) => `${author}/${filename}`;

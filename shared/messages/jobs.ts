@@ -1,0 +1,21 @@
+/** Queue bodies, versioned. One per step; every consumer is idempotent. */
+export interface IngestJob {
+  readonly v: 1;
+  readonly id: string;
+  readonly path: string;
+  readonly uploaded: string;
+}
+
+/** sbom, advisories and log steps work from the stored release: the id is enough. */
+export interface StepJob {
+  readonly v: 1;
+  readonly id: string;
+}
+
+export interface NotifyJob {
+  readonly v: 1;
+  readonly eventId: string;
+}
+
+export const QUEUES = ["ingest-release", "generate-sbom", "match-advisories", "append-log", "notify"] as const;
+export type QueueName = (typeof QUEUES)[number];

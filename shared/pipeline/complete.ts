@@ -1,0 +1,37 @@
+/**
+ * The step-completion rule: each step marks itself on the release; whichever sees the release
+ * complete records the `release.processed` event (created once, by id) and queues it. A step that
+ * is redelivered after that re-queues the same event id, which notification deduplicates.
+ */
+import { eventKey } from "../domain/pipeline/keys";
+import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
+import { type EventType, type PipelineEvent, eventId } from "../messages/events";
+import type { PipelineDeps } from "./deps";
+
+export async function emit(deps: PipelineDeps, type: EventType, r: ReleaseRecord, about: string, detail?: Record<string, unknown>, links?: Record<string, string>): Promise<PipelineEvent> {
+  const event: PipelineEvent = {
+    v: 1,
+    id: eventId(type, about),
+    type,
+    time: deps.clock().toISOString(),
+    release: { id: r.id, path: r.path, author: r.author, ...(r.distribution ? { distribution: r.distribution } : {}), ...(r.version ? { version: r.version } : {}) },
+    ...(links ? { links } : {}),
+    ...(detail ? { detail } : {}),
+  };
+  // Stored first (once), then queued: a crash in between is healed by the step's redelivery.
+  await deps.events.create(event);
+  await deps.blobs.create(eventKey(event.id), new TextEncoder().encode(`${JSON.stringify(event, null, 2)}\n`)).catch(() => undefined);
+  await deps.queues.notify.send([{ v: 1, eventId: event.id }]);
+  return event;
+}
+
+export async function completeStep(deps: PipelineDeps, id: string, step: StepName, state: Omit<StepState, "at">): Promise<ReleaseRecord> {
+  const at = deps.clock().toISOString();
+  const written = await deps.releases.update(id, (r) => {
+    const next = withStep(r, step, { ...state, at });
+    return isComplete(next) && !next.completedAt ? { ...next, completedAt: at } : next;
+  });
+  const r = written ?? ((await deps.releases.get(id)) as ReleaseRecord);
+  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) });
+  return r;
+}

@@ -1,0 +1,43 @@
+/** What the pipeline's use cases are wired with: ports only, so embedded and AWS wire the same code. */
+import type { PublicKey } from "openpgp";
+import type { LogDeps } from "../../functions/append-log/append-log";
+import type { Feed } from "../domain/advisories/feed";
+import type { PackagesIndex } from "../domain/cpan/packages";
+import type { IngestJob, NotifyJob, StepJob } from "../messages/jobs";
+import type { BlobStore, CursorStore, EventStore, FindingStore, JobQueue, Mirror, ReleaseStore } from "../ports";
+
+export interface PipelineDeps {
+  readonly mirror: Mirror;
+  readonly blobs: BlobStore;
+  readonly releases: ReleaseStore;
+  readonly cursors: CursorStore;
+  readonly findings: FindingStore;
+  readonly events: EventStore;
+  readonly queues: {
+    readonly ingest: JobQueue<IngestJob>;
+    readonly sbom: JobQueue<StepJob>;
+    readonly advisories: JobQueue<StepJob>;
+    readonly log: JobQueue<StepJob>;
+    readonly notify: JobQueue<NotifyJob>;
+  };
+  readonly log: LogDeps;
+  /** Keys trusted to sign CHECKSUMS (PAUSE's batch key in production). */
+  readonly trustedKeys: readonly PublicKey[];
+  /** The advisory feed in use (undefined: matching is skipped and says so). */
+  readonly feed: () => Promise<Feed | undefined>;
+  readonly packages: () => Promise<PackagesIndex | undefined>;
+  readonly clock: () => Date;
+  readonly tool: { readonly name: string; readonly version: string };
+  /** How many receives a mismatching CHECKSUMS entry gets (mirror lag) before it is an integrity alert. */
+  readonly checksumRetries: number;
+}
+
+/** A failure that will not change on retry: record it and acknowledge. */
+export class PermanentError extends Error {
+  override readonly name = "PermanentError";
+}
+
+/** A failure worth retrying (network, a lagging mirror): throw it, the queue retries, then the DLQ. */
+export class TransientError extends Error {
+  override readonly name = "TransientError";
+}
