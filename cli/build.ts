@@ -1,7 +1,8 @@
 // Bundles the cpansec command into dist/cpansec.mjs (run by `npm ci` through `prepare`).
 // Dependencies are bundled too: one file loads faster than hundreds (start-up counts when a user
 // scans one archive). The rarely used or heavy ones stay external and load on first use; the
-// CycloneDX library stays external because it finds its resources through __dirname.
+// CycloneDX library and better-sqlite3 (a native addon) stay external: they find their files
+// through __dirname.
 import { type BuildOptions, build } from "esbuild";
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
@@ -15,7 +16,7 @@ export const bundleOptions = (outdir: string): BuildOptions => ({
   platform: "node",
   target: "node20",
   format: "esm",
-  external: ["xz-decompress", "unbzip2-stream", "yauzl", "@cyclonedx/cyclonedx-library"],
+  external: ["xz-decompress", "unbzip2-stream", "yauzl", "@cyclonedx/cyclonedx-library", "better-sqlite3"],
   banner: { js: 'import { createRequire as __cpansecCreateRequire } from "node:module"; const require = __cpansecCreateRequire(import.meta.url);' },
   sourcemap: "linked",
   logLevel: "warning",

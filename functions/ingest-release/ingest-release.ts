@@ -18,10 +18,15 @@ import { createHash } from "node:crypto";
 
 const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
 
-async function integrityFailure(deps: PipelineDeps, r: ReleaseRecord, reason: string, detail: Record<string, unknown>): Promise<void> {
-  await deps.releases.update(r.id, (x) => ({ ...x, failure: { step: "ingest", reason, integrity: true } }));
+/**
+ * Marks the release, raises the alert, and — when PAUSE's signed CHECKSUMS says what the upload
+ * is — still logs the upload with the signed sha256 and size, not the bytes the mirror served.
+ */
+async function integrityFailure(deps: PipelineDeps, r: ReleaseRecord, reason: string, detail: Record<string, unknown>, signed?: { sha256: string; size: number }): Promise<void> {
+  await deps.releases.update(r.id, (x) => ({ ...x, ...(signed && !x.sha256 ? signed : {}), failure: { step: "ingest", reason, integrity: true } }));
   await emit(deps, "integrity.alert", r, `${r.id}\n${reason}`, { reason, ...detail });
-  await completeStep(deps, r.id, "ingest", { status: "failed", reason });
+  const done = await completeStep(deps, r.id, "ingest", { status: "failed", reason });
+  await fanOut(deps, done);
 }
 
 export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { signedBy: string; signedAt: string }): unknown {
@@ -46,7 +51,7 @@ export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { sig
 export async function fanOut(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
   const job = [{ v: 1 as const, id: r.id }];
   if (r.steps.ingest?.status === "done") await Promise.all([deps.queues.sbom.send(job), deps.queues.advisories.send(job)]);
-  if (!r.failure?.integrity) await deps.queues.log.send(job);
+  if (r.sha256) await deps.queues.log.send(job);
 }
 
 export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives: number): Promise<void> {
@@ -79,7 +84,8 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   }
   if (entry.sha256 !== sha256 || (entry.size !== undefined && entry.size !== bytes.byteLength)) {
     if (lagging) throw new TransientError(`${file}: sha256 ${sha256} does not match CHECKSUMS yet (mirror lag?)`);
-    return integrityFailure(deps, r, `${file}: the archive's sha256 ${sha256} (${bytes.byteLength} bytes) does not match the signed CHECKSUMS (${entry.sha256}, ${entry.size ?? "?"} bytes)`, { expected: entry.sha256, actual: sha256 });
+    const signed = entry.size !== undefined ? { sha256: entry.sha256, size: entry.size } : undefined;
+    return integrityFailure(deps, r, `${file}: the archive's sha256 ${sha256} (${bytes.byteLength} bytes) does not match the signed CHECKSUMS (${entry.sha256}, ${entry.size ?? "?"} bytes)`, { expected: entry.sha256, actual: sha256 }, signed);
   }
   if (r.sha256 && r.sha256 !== sha256) return integrityFailure(deps, r, `a second sha256 for ${r.id}: ${sha256}, first seen ${r.sha256}`, { first: r.sha256, second: sha256 });
   try {

@@ -33,4 +33,12 @@ describe("the bundled cpansec command", () => {
     expect(run(["log", "append", "--log", join(dir, "log"), "--key", join(dir, "k")], '"x"\n').status).toBe(0);
     expect(run(["log", "verify", "--log", join(dir, "log"), "--vkey", vkey]).stdout).toMatch(/^OK/);
   });
+
+  it("runs the demo (the pipeline on the embedded store)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpansec-bundle-demo-"));
+    const r = run(["demo", "--dir", dir]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/releases: 10 processed, 2 failed, 0 pending/);
+  });
 });

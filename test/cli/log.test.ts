@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, runCliAsync } from "../helpers/cli";
-import { serveDir } from "../helpers/static-server";
+import { serveDir } from "../../cli/demo/serve";
 
 describe("cpansec log", () => {
   const dir = mkdtempSync(join(tmpdir(), "cpansec-logcli-"));

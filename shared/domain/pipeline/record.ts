@@ -34,9 +34,13 @@ export interface ReleaseRecord {
   readonly revision: number;
 }
 
-/** The steps a release needs: all four, or ingest + log for an upload that failed ingest (it is still logged). */
+/**
+ * The steps a release needs: all four; ingest + log for an upload that failed ingest (the upload
+ * happened, so it is logged, with PAUSE's signed sha256 when the mirror's bytes did not match);
+ * ingest alone when no trustworthy sha256 exists (a bad signature, no CHECKSUMS entry).
+ */
 export function requiredSteps(r: ReleaseRecord): StepName[] {
-  if (r.failure?.integrity) return ["ingest"];
+  if (r.failure?.integrity && !r.sha256) return ["ingest"];
   if (r.steps.ingest?.status === "failed") return ["ingest", "log"];
   return ["ingest", "sbom", "advisories", "log"];
 }

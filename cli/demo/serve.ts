@@ -3,7 +3,7 @@ import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
 
-/** Serves a directory over HTTP on 127.0.0.1 (a stand-in for a mirror or a public log bucket). */
+/** Serves a directory over HTTP on 127.0.0.1, read-only, no dotfiles (a local CPAN mirror or log bucket for tests and demos). */
 export async function serveDir(dir: string): Promise<{ url: string; server: Server; hits: string[] }> {
   const hits: string[] = [];
   const server = createServer(async (req, res) => {
