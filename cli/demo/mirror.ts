@@ -59,28 +59,33 @@ function cksumDump(entries: Record<string, { sha256: string; size: number; md5: 
   return `# CHECKSUMS file written on Sun Aug 16 14:31:00 2026 GMT by cpansec demo\n$cksum = {\n${body}\n};\n__END__\n`;
 }
 
-export async function buildMirror(dir: string, dists: readonly DemoDist[], startEpoch = Math.floor(Date.now() / 1000) - 600): Promise<BuiltMirror> {
+interface Upload {
+  readonly author: string;
+  readonly filename: string;
+  /** What PAUSE received (CHECKSUMS is computed over these bytes). */
+  readonly uploaded: Uint8Array;
+  /** What the mirror serves, when it differs (a tampered mirror). */
+  readonly served?: Uint8Array;
+  readonly module?: { readonly name: string; readonly version: string };
+}
+
+/** Writes uploads, signed CHECKSUMS, RECENT-1h.json and 02packages: a mirror of exactly these uploads. */
+async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: number): Promise<BuiltMirror> {
   const { privateKey, publicKey } = await openpgp.generateKey({ type: "curve25519", userIDs: [{ name: "cpansec demo PAUSE stand-in", email: "demo@example.invalid" }], format: "armored" });
   const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
   const byAuthor = new Map<string, Record<string, { sha256: string; size: number; md5: string }>>();
   const recent: { epoch: string; path: string; type: string }[] = [];
   const packages: string[] = [];
-  for (const [i, d] of dists.entries()) {
-    const filename = `${d.name}-${d.version}.tar.gz`;
-    const path = authorPath(d.author, filename);
-    const top = `${d.name}-${d.version}`;
-    const uploaded = d.broken
-      ? Buffer.from("<html><body>This is not an archive.</body></html>\n")
-      : await makeTarGz({ ...metaFiles(d), [`${top}/lib/${moduleOf(d.name).replace(/::/g, "/")}.pm`]: `package ${moduleOf(d.name)};\nour $VERSION = '${d.version}';\n1;\n`, [`${top}/Makefile.PL`]: "use ExtUtils::MakeMaker;\nWriteMakefile(NAME => 'X');\n", ...Object.fromEntries(Object.entries(d.files ?? {}).map(([k, v]) => [`${top}/${k}`, v])) });
-    const digest = (alg: string) => createHash(alg).update(uploaded).digest("hex");
-    const entries = byAuthor.get(d.author) ?? {};
-    entries[filename] = { sha256: digest("sha256"), size: uploaded.byteLength, md5: digest("md5") };
-    byAuthor.set(d.author, entries);
-    const onMirror = d.tampered ? Buffer.concat([uploaded, Buffer.from("\n# injected by a compromised mirror\n")]) : uploaded;
+  for (const [i, u] of uploads.entries()) {
+    const path = authorPath(u.author, u.filename);
+    const digest = (alg: string) => createHash(alg).update(u.uploaded).digest("hex");
+    const entries = byAuthor.get(u.author) ?? {};
+    entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5") };
+    byAuthor.set(u.author, entries);
     mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), onMirror);
-    recent.push({ epoch: `${startEpoch + i}.${String(100000 + i).slice(1)}`, path, type: "new" });
-    packages.push(`${moduleOf(d.name).padEnd(40)} ${d.version.padEnd(10)} ${path.slice("authors/id/".length)}`);
+    writeFileSync(join(dir, path), u.served ?? u.uploaded);
+    recent.push({ epoch: `${startEpoch + i}.${String(100000 + (i % 100000)).slice(1)}`, path, type: "new" });
+    if (u.module) packages.push(`${u.module.name.padEnd(40)} ${u.module.version.padEnd(10)} ${path.slice("authors/id/".length)}`);
   }
   for (const [author, entries] of byAuthor) {
     const message = await openpgp.createCleartextMessage({ text: cksumDump(entries) });
@@ -93,5 +98,28 @@ export async function buildMirror(dir: string, dists: readonly DemoDist[], start
   const header = `File:         02packages.details.txt\nDescription:  Package names found in directory $CPAN/authors/id/\nColumns:      package name, version, path\nLine-Count:   ${packages.length}\nLast-Updated: ${new Date().toUTCString()}\n\n`;
   mkdirSync(join(dir, "modules"), { recursive: true });
   writeFileSync(join(dir, "modules/02packages.details.txt.gz"), gzipSync(`${header}${[...packages].sort().join("\n")}\n`));
-  return { dir, publicKey, paths: dists.map((d) => authorPath(d.author, `${d.name}-${d.version}.tar.gz`)) };
+  return { dir, publicKey, paths: uploads.map((u) => authorPath(u.author, u.filename)) };
+}
+
+export async function buildMirror(dir: string, dists: readonly DemoDist[], startEpoch = Math.floor(Date.now() / 1000) - 600): Promise<BuiltMirror> {
+  const uploads: Upload[] = [];
+  for (const d of dists) {
+    const top = `${d.name}-${d.version}`;
+    const uploaded = d.broken
+      ? Buffer.from("<html><body>This is not an archive.</body></html>\n")
+      : await makeTarGz({ ...metaFiles(d), [`${top}/lib/${moduleOf(d.name).replace(/::/g, "/")}.pm`]: `package ${moduleOf(d.name)};\nour $VERSION = '${d.version}';\n1;\n`, [`${top}/Makefile.PL`]: "use ExtUtils::MakeMaker;\nWriteMakefile(NAME => 'X');\n", ...Object.fromEntries(Object.entries(d.files ?? {}).map(([k, v]) => [`${top}/${k}`, v])) });
+    uploads.push({
+      author: d.author,
+      filename: `${top}.tar.gz`,
+      uploaded,
+      ...(d.tampered ? { served: Buffer.concat([uploaded, Buffer.from("\n# injected by a compromised mirror\n")]) } : {}),
+      module: { name: moduleOf(d.name), version: d.version },
+    });
+  }
+  return writeMirror(dir, uploads, startEpoch);
+}
+
+/** A mirror of existing archives, all uploaded by one author (the corpus test and benchmark). */
+export async function buildMirrorOfArchives(dir: string, author: string, archives: readonly { filename: string; bytes: Uint8Array }[], startEpoch = Math.floor(Date.now() / 1000) - 600): Promise<BuiltMirror> {
+  return writeMirror(dir, archives.map((a) => ({ author, filename: a.filename, uploaded: a.bytes })), startEpoch);
 }

@@ -16,6 +16,21 @@ import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
 import { ConflictError } from "../../shared/ports";
 import { createHash } from "node:crypto";
 
+/**
+ * One author's CHECKSUMS covers all their uploads: verify each distinct file (by content and
+ * trusted keys) once per process, not once per upload. Failures are not cached.
+ */
+const verifiedCache = new Map<string, Awaited<ReturnType<typeof verifyChecksums>>>();
+async function verifyOnce(file: Uint8Array, deps: PipelineDeps): Promise<Awaited<ReturnType<typeof verifyChecksums>>> {
+  const key = `${createHash("sha256").update(file).digest("hex")}:${deps.trustedKeys.map((k) => k.getFingerprint()).join(",")}`;
+  const hit = verifiedCache.get(key);
+  if (hit) return hit;
+  const v = await verifyChecksums(new TextDecoder().decode(file), deps.trustedKeys);
+  if (verifiedCache.size >= 256) verifiedCache.delete(verifiedCache.keys().next().value as string);
+  verifiedCache.set(key, v);
+  return v;
+}
+
 const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
 
 /**
@@ -71,7 +86,7 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   if (!checksumsFile) throw new TransientError(`${dir}/CHECKSUMS is not on the mirror`);
   let verified: Awaited<ReturnType<typeof verifyChecksums>>;
   try {
-    verified = await verifyChecksums(new TextDecoder().decode(checksumsFile), deps.trustedKeys);
+    verified = await verifyOnce(checksumsFile, deps);
   } catch (e) {
     if (!(e instanceof ChecksumsError)) throw e;
     return integrityFailure(deps, r, e.message, { checksums: `${dir}/CHECKSUMS` });

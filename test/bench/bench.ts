@@ -1,9 +1,10 @@
-// `npm run bench [-- --only scan,advisories,log] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,pipeline,log] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles } from "../helpers/corpus";
 import { sharedPath } from "../helpers/shared-data";
 import { benchAdvisories } from "./advisories";
 import { benchLog } from "./log";
+import { benchPipeline } from "./pipeline";
 import { benchScan } from "./scan";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
@@ -20,6 +21,10 @@ if (want("advisories")) {
   const feed = sharedPath("data", "cpansa-db-2026-08-16.json");
   if (feed) for (const line of benchAdvisories(feed)) console.log(line);
   else console.log("advisories: skipped, ../shared/data is not present");
+}
+if (want("pipeline")) {
+  if (corpusFiles().length) for (const line of await benchPipeline()) console.log(line);
+  else console.log("pipeline: skipped, ../shared/corpus is not present");
 }
 if (want("log")) {
   const q = values.quick;

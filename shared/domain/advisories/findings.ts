@@ -5,9 +5,9 @@
  */
 import type { Prereqs } from "../cpan/meta";
 import { type Range, accepts, parseRange } from "../cpan/requirements";
-import { compareVersions, type PerlVersion } from "../cpan/version";
+import type { PerlVersion } from "../cpan/version";
 import type { AdvisoryRow, FeedVersion, Severity } from "./feed";
-import { type CompiledFeed, type CompiledRow, affectingRows, rowAffects } from "./match";
+import { type CompiledFeed, affectingRows, releasedVersions } from "./match";
 import { type MatchMode, parseLaxVersion } from "./ranges";
 
 export type FindingKind = "self" | "bundled" | "dependency";
@@ -111,27 +111,25 @@ function dependencyFindings(chosen: CompiledFeed, other: CompiledFeed, dist: str
   } catch {
     return []; // META problems are reported by the scan, not as advisories
   }
-  const rows = chosen.rows.get(dist) ?? [];
-  if (!rows.length) return [];
-  const released = (chosen.feed.dists[dist]?.versions ?? [])
-    .map((s) => ({ s, v: parseLaxVersion(s) }))
-    .filter((x): x is { s: string; v: PerlVersion } => !!x.v && accepts(range, x.v))
-    .sort((a, b) => compareVersions(a.v, b.v));
-  const affectedBy = (r: CompiledRow) => released.filter((x) => rowAffects(r, x.v));
-  const safe = released.find((x) => !rows.some((r) => rowAffects(r, x.v)));
+  if (!chosen.rows.get(dist)?.length) return [];
+  const released = releasedVersions(chosen, dist).filter((x) => accepts(range, x.v));
+  const safe = released.find((x) => !x.rows.length);
   const advice = safe ? `require ${dep.module} >= ${safe.s} (${dist} ${safe.s} has no known advisory)` : `no released version of ${dist} in "${dep.range}" is free of advisories`;
-  const otherRows = other.rows.get(dist) ?? [];
+  const otherHits = new Set(releasedVersions(other, dist).filter((x) => accepts(range, x.v)).flatMap((x) => x.rows.map((r) => r.row.id)));
+  const hits = new Map<string, { row: AdvisoryRow; versions: string[] }>();
+  for (const x of released) {
+    for (const r of x.rows) {
+      const h = hits.get(r.row.id) ?? { row: r.row, versions: [] };
+      h.versions.push(x.s);
+      hits.set(r.row.id, h);
+    }
+  }
   const found = new Map<string, Finding>();
-  for (const r of rows) {
-    const hit = affectedBy(r);
-    if (!hit.length) continue;
-    const prev = found.get(r.row.id);
-    const admitsAffected = [...new Set([...(prev?.dependency?.admitsAffected ?? []), ...hit.map((x) => x.s)])];
-    const inOther = otherRows.some((o) => o.row.id === r.row.id && hit.some((x) => rowAffects(o, x.v)));
-    found.set(r.row.id, {
-      ...base(r.row, chosen, inOther || prev?.modes.length === 2 ? [chosen.mode, other.mode] : [chosen.mode]),
+  for (const [id, h] of hits) {
+    found.set(id, {
+      ...base(h.row, chosen, otherHits.has(id) ? [chosen.mode, other.mode] : [chosen.mode]),
       kind: "dependency",
-      dependency: { ...dep, admitsAffected, ...(safe ? { safeMinimum: safe.s } : {}), advice },
+      dependency: { ...dep, admitsAffected: [...new Set(h.versions)], ...(safe ? { safeMinimum: safe.s } : {}), advice },
     });
   }
   return [...found.values()];

@@ -2,7 +2,7 @@
  * Which advisories affect a distribution version. Rows are compiled once per feed and mode, so
  * matching every version of every distribution takes well under a second.
  */
-import type { PerlVersion } from "../cpan/version";
+import { compareVersions, type PerlVersion } from "../cpan/version";
 import type { AdvisoryRow, Feed } from "./feed";
 import { type MatchMode, type Matcher, cpanAuditElement, parseLaxVersion, strictElement } from "./ranges";
 
@@ -59,6 +59,36 @@ export function affectingRows(c: CompiledFeed, dist: string, version: string | P
   const v = typeof version === "string" ? parseLaxVersion(version) : version;
   if (!v) return [];
   return (c.rows.get(dist) ?? []).filter((r) => rowAffects(r, v));
+}
+
+export interface ReleasedVersion {
+  readonly s: string;
+  readonly v: PerlVersion;
+  /** The rows that affect this version. */
+  readonly rows: readonly CompiledRow[];
+}
+
+const releasedCache = new WeakMap<CompiledFeed, Map<string, ReleasedVersion[]>>();
+
+/**
+ * The released versions the feed lists for a distribution, parsed, in version order, each with
+ * the rows affecting it: computed once per feed and distribution, since every release that
+ * requires the distribution asks the same question.
+ */
+export function releasedVersions(c: CompiledFeed, dist: string): readonly ReleasedVersion[] {
+  let byDist = releasedCache.get(c);
+  if (!byDist) releasedCache.set(c, (byDist = new Map()));
+  let list = byDist.get(dist);
+  if (!list) {
+    const rows = c.rows.get(dist) ?? [];
+    list = (c.feed.dists[dist]?.versions ?? [])
+      .map((s) => ({ s, v: parseLaxVersion(s) }))
+      .filter((x): x is { s: string; v: PerlVersion } => !!x.v)
+      .sort((a, b) => compareVersions(a.v, b.v))
+      .map((x) => ({ ...x, rows: rows.filter((r) => rowAffects(r, x.v)) }));
+    byDist.set(dist, list);
+  }
+  return list;
 }
 
 /** Sorted unique advisory ids affecting a version. */

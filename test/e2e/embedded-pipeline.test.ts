@@ -1,0 +1,163 @@
+// The whole pipeline on the embedded backend, over a generated CPAN mirror served by HTTP on
+// 127.0.0.1: every upload ends in a terminal state, results are valid, the log verifies.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DISTS } from "../../cli/demo/demo";
+import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
+import { serveDir } from "../../cli/demo/serve";
+import { HttpMirror } from "../../shared/adapters/http/mirror";
+import { type EmbeddedOptions, openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
+import { terminalState } from "../../shared/domain/pipeline/record";
+import { parseEntry } from "../../shared/domain/tlog/entry";
+import { verifyLog } from "../../shared/domain/tlog/verify";
+import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
+import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { repoRoot } from "../helpers/shared-data";
+
+const FEED = {
+  meta: { date: "test", commit: "test" },
+  module2dist: { CGI: "CGI" },
+  dists: { CGI: { versions: ["3.50", "3.62", "3.63"].map((version) => ({ version })), advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: "medium", description: "header injection" }] } },
+};
+
+let mirror: BuiltMirror;
+let server: Server;
+let url: string;
+let feedFile: string;
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), "cpansec-e2e-"));
+  mirror = await buildMirror(join(root, "mirror"), DEMO_DISTS);
+  ({ server, url } = await serveDir(mirror.dir));
+  feedFile = join(root, "feed.json");
+  writeFileSync(feedFile, JSON.stringify(FEED));
+});
+afterAll(() => server?.close());
+
+async function pipeline(data: string, extra: Partial<EmbeddedOptions> = {}) {
+  return openEmbeddedPipeline({
+    data,
+    mirror: new HttpMirror(url, { timeoutMs: 5000, maxBytes: 2 ** 24, retries: 1, backoffMs: 10 }),
+    trustedKeys: await readTrustedKeys(new TextEncoder().encode(mirror.publicKey)),
+    feedSource: async () => readFileSync(feedFile),
+    tool: { name: "cpansec-pipeline", version: "0.0.0-test" },
+    backoffMs: 5,
+    ...extra,
+  });
+}
+
+async function invariants(data: string) {
+  const p = await pipeline(data);
+  try {
+    const releases = await p.deps.releases.list();
+    expect(releases.map((r) => r.path).sort()).toEqual([...mirror.paths].sort());
+    expect(releases.filter((r) => terminalState(r) === "pending")).toEqual([]);
+    const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer], { keepEntries: true });
+    const paths = (log.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path);
+    expect([...paths].sort()).toEqual([...mirror.paths].sort()); // exactly one entry per upload
+    const events = await p.deps.events.list();
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    return { p, releases, events, log };
+  } finally {
+    p.close();
+  }
+}
+
+describe("cpansec run over an HTTP mirror", () => {
+  it("takes every upload to a terminal state with valid results, alerts and findings", async () => {
+    const data = mkdtempSync(join(tmpdir(), "cpansec-e2e-data-"));
+    const p = await pipeline(data);
+    const { watch } = await p.runOnce();
+    expect(watch.queued).toBe(DEMO_DISTS.length);
+    expect(p.db.deadLetters()).toEqual([]);
+    const byName = new Map((await p.deps.releases.list()).map((r) => [r.filename, r]));
+    expect(terminalState(byName.get("Demo-Core-1.0.tar.gz") as never)).toBe("processed");
+    expect(byName.get("Demo-Broken-0.1.tar.gz")?.failure?.reason).toMatch(/not a gzip, bzip2, xz, tar or zip archive/);
+    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/does not match the signed CHECKSUMS/) });
+    const events = await p.deps.events.list();
+    expect(events.filter((e) => e.type === "integrity.alert").map((e) => e.release?.id)).toEqual(["MALLORY/Demo-Tampered-1.0.tar.gz"]);
+    expect(events.filter((e) => e.type === "release.vulnerable").map((e) => e.release?.id)).toEqual(["DAVE/CGI-3.62.tar.gz"]);
+    expect(events.filter((e) => e.type === "release.processed")).toHaveLength(DEMO_DISTS.length);
+    const dir = join(data, "releases/ALICE/Demo-Core-1.0.tar.gz");
+    const cdx = readFileSync(join(dir, "sbom.cdx.json"), "utf8");
+    expect(await cycloneDxSchemaErrors(cdx)).toBeNull();
+    expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
+    expect(checkSpdx(JSON.parse(readFileSync(join(dir, "sbom.spdx.json"), "utf8")))).toEqual([]);
+    const web = JSON.parse(readFileSync(join(data, "releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json"), "utf8"));
+    expect(web.findings).toEqual([expect.objectContaining({ advisory: "CPANSA-CGI-2012-5526", kind: "dependency" })]);
+    const proof = readFileSync(join(dir, "upload.tlog-proof"), "utf8");
+    expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nindex \d+\n/);
+    p.close();
+    const verify = execFileSync(process.execPath, ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), "log", "verify", "--log", join(data, "log"), "--vkey", readFileSync(join(data, "log/vkey"), "utf8").trim()], { cwd: repoRoot, encoding: "utf8" });
+    expect(verify).toMatch(/^OK: cpansec.localhost\/log size 12 /);
+    await invariants(data);
+
+    // A second run over the same mirror does no work twice.
+    const again = await pipeline(data);
+    expect((await again.runOnce()).watch.queued).toBe(0);
+    again.close();
+    const after = await invariants(data);
+    expect(after.log.checkpoint.size).toBe(12);
+  });
+
+  it("retries a step that fails transiently, and dead-letters one that always fails, losing nothing else", async () => {
+    const data = mkdtempSync(join(tmpdir(), "cpansec-e2e-faults-"));
+    const seen = new Map<string, number>();
+    const p = await pipeline(data, {
+      maxReceives: 3,
+      wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (body: T, n: number) => {
+        const id = (body as { id?: string }).id ?? queue;
+        const k = `${queue}:${id}`;
+        seen.set(k, (seen.get(k) ?? 0) + 1);
+        if (queue === "generate-sbom" && seen.get(k) === 1) throw new Error("transient: disk hiccup");
+        if (queue === "match-advisories" && id === "ERIN/Demo-Config-1.1.tar.gz") throw new Error("always: poisoned message");
+        return step(body, n);
+      },
+    });
+    await p.runOnce();
+    const dead = p.db.deadLetters();
+    expect(dead).toEqual([expect.objectContaining({ queue: "match-advisories", body: { v: 1, id: "ERIN/Demo-Config-1.1.tar.gz" }, reason: expect.stringMatching(/poisoned message \(after 3 receives\)/) })]);
+    const releases = await p.deps.releases.list();
+    const pending = releases.filter((r) => terminalState(r) === "pending").map((r) => r.id);
+    expect(pending).toEqual(["ERIN/Demo-Config-1.1.tar.gz"]); // in the DLQ, reported: not lost, not done
+    expect(releases.filter((r) => r.steps.sbom).length).toBe(10); // every transient failure was retried to success
+    p.close();
+  });
+
+  it("completes without duplicates after the process is killed mid-run", async () => {
+    const data = mkdtempSync(join(tmpdir(), "cpansec-e2e-kill-"));
+    const key = join(data, "..", `trust-${process.pid}.asc`);
+    writeFileSync(key, mirror.publicKey);
+    const args = ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), "run", "--once", "--mirror", url, "--data", data, "--advisories", feedFile, "--trust-key", key];
+    const count = (dir: string, name: RegExp): number => {
+      try {
+        return readdirSync(dir, { recursive: true }).filter((f) => name.test(String(f))).length;
+      } catch {
+        return 0;
+      }
+    };
+    // Kill once after a few archives are stored, once after some SBOMs are written: mid-ingest and mid-steps.
+    for (const [dir, name, n] of [[join(data, "archives"), /\.tar\.gz$/, 2], [join(data, "releases"), /sbom\.cdx\.json$/, 4]] as const) {
+      const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: "ignore" });
+      const closed = new Promise((r) => child.on("close", r));
+      const deadline = Date.now() + 15_000;
+      while (count(dir, name) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      child.kill("SIGKILL");
+      await closed;
+      expect(count(dir, name)).toBeGreaterThanOrEqual(n);
+    }
+    const finish = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    finish.stdout.on("data", (c: Buffer) => (out += c));
+    const status = await new Promise((r) => finish.on("close", r));
+    expect(out).toMatch(/dead letters: none/);
+    expect(status).toBe(0);
+    const { releases } = await invariants(data);
+    expect(releases.filter((r) => terminalState(r) === "processed")).toHaveLength(10);
+  });
+});
