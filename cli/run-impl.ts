@@ -87,9 +87,10 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<Emb
 }
 
 export async function runPass(p: EmbeddedPipeline, data: string): Promise<RunSummary> {
-  const { watch, feed } = await p.runOnce();
+  const { watch, feed, rematch } = await p.runOnce();
   if (process.stderr.isTTY) process.stderr.write("\n");
   if (feed) out(`advisory feed: ${feed.status}${"reason" in feed ? ` (${feed.reason})` : ""}${"feed" in feed && feed.feed ? ` ${feed.feed.date ?? ""} ${feed.feed.commit ?? ""}` : ""}`);
+  if (rematch) out(`advisory feed changed: ${rematch.rematched} stored release(s) re-matched, ${rematch.published} advisory.published event(s)`);
   out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
   const s = await summarize(p);
   printSummary(s, data, out);

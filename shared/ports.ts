@@ -83,6 +83,7 @@ export interface CursorStore {
 /** The `findings` table: a release's findings replace its previous ones; queried by advisory. */
 export interface FindingStore {
   replace(releaseId: string, findings: readonly Finding[]): Promise<void>;
+  byRelease(releaseId: string): Promise<Finding[]>;
   byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]>;
 }
 

@@ -103,6 +103,22 @@ describe("cpansec run over an HTTP mirror", () => {
     again.close();
     const after = await invariants(data);
     expect(after.log.checkpoint.size).toBe(12);
+
+    // A new advisory in the feed: stored releases of that distribution are re-matched and announced.
+    const feedBefore = readFileSync(feedFile, "utf8");
+    const updated = { ...FEED, dists: { ...FEED.dists, "Demo-Core": { versions: [{ version: "1.0" }], advisories: [{ id: "CPANSA-Demo-Core-2026-1", distribution: "Demo-Core", affected_versions: ["<2.0"], fixed_versions: [], cves: [], severity: "high", description: "found later" }] } } };
+    writeFileSync(feedFile, JSON.stringify(updated));
+    try {
+      const third = await pipeline(data);
+      const r = await third.runOnce();
+      expect(r.rematch).toEqual({ rematched: 1, published: 1 });
+      const published = (await third.deps.events.list()).filter((e) => e.type === "advisory.published");
+      expect(published.map((e) => [e.release?.id, e.detail?.advisory])).toEqual([["ALICE/Demo-Core-1.0.tar.gz", "CPANSA-Demo-Core-2026-1"]]);
+      expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
+      third.close();
+    } finally {
+      writeFileSync(feedFile, feedBefore);
+    }
   });
 
   it("retries a step that fails transiently, and dead-letters one that always fails, losing nothing else", async () => {

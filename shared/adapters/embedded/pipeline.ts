@@ -16,7 +16,7 @@ import { initLog } from "../../../functions/append-log/append-log";
 import { generateSbom } from "../../../functions/generate-sbom/generate-sbom";
 import { ingestRelease } from "../../../functions/ingest-release/ingest-release";
 import { matchAdvisories } from "../../../functions/match-advisories/match-advisories";
-import { type RefreshResult, currentFeed, refreshAdvisories } from "../../../functions/refresh-advisories/refresh-advisories";
+import { type RefreshResult, currentFeed, refreshAdvisories, rematchAfterRefresh } from "../../../functions/refresh-advisories/refresh-advisories";
 import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
 import type { Feed } from "../../domain/advisories/feed";
 import { type PackagesIndex, parsePackagesIndex } from "../../domain/cpan/packages";
@@ -61,7 +61,7 @@ export interface EmbeddedPipeline {
   readonly deps: PipelineDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
-  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult }>;
+  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: { rematched: number; published: number } }>;
   close(): void;
 }
 
@@ -104,9 +104,11 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     workers,
     async runOnce() {
       let refreshed: RefreshResult | undefined;
+      let rematch: { rematched: number; published: number } | undefined;
       if (o.feedSource) {
         refreshed = await refreshAdvisories({ blobs, fetchFeed: o.feedSource, now: clock });
         feed = undefined;
+        if (refreshed.status === "updated" && refreshed.previous) rematch = await rematchAfterRefresh(deps, refreshed.diff);
       }
       const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
       if (index) {
@@ -120,7 +122,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         backoffMs: defaultBackoff(o.backoffMs ?? 200, 30_000),
         ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       });
-      return { watch, ...(refreshed ? { feed: refreshed } : {}) };
+      return { watch, ...(refreshed ? { feed: refreshed } : {}), ...(rematch ? { rematch } : {}) };
     },
     close: () => db.close(),
   };

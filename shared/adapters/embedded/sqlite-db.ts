@@ -86,6 +86,7 @@ export class EmbeddedDb {
     const del = this.db.prepare("DELETE FROM items WHERE tbl = 'findings' AND pk = ?");
     const ins = this.db.prepare("INSERT OR REPLACE INTO items (tbl, pk, sk, idx, data, revision) VALUES ('findings', ?, ?, ?, ?, 0)");
     const byIdx = this.db.prepare<[string], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' AND idx = ? ORDER BY pk, sk");
+    const byPk = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
     const replace = this.db.transaction((releaseId: string, findings: readonly Finding[]) => {
       del.run(releaseId);
       findings.forEach((f, i) => ins.run(releaseId, `${f.advisory}#${i}`, f.advisory, JSON.stringify(f)));
@@ -93,6 +94,7 @@ export class EmbeddedDb {
     return {
       replace: async (id, findings) => replace(id, findings),
       byAdvisory: async (a) => byIdx.all(a).map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding })),
+      byRelease: async (id) => byPk.all(id).map((r) => JSON.parse(r.data) as Finding),
     };
   }
 

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { FsLogHead } from "../../shared/adapters/embedded/fs-log-head";
 import { FsLogIndex } from "../../shared/adapters/embedded/fs-log-index";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
+import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
+import { pipelinePortsContract } from "../contracts/pipeline-ports";
 import { logHeadContract, logIndexContract, tileStoreContract } from "../contracts/log-ports";
 import { MemoryLogHead, MemoryLogIndex, MemoryTileStore } from "../fakes/memory-log";
 
@@ -15,3 +17,8 @@ logIndexContract("FsLogIndex", () => new FsLogIndex(join(fresh(), "index.jsonl")
 tileStoreContract("MemoryTileStore (test fake)", () => new MemoryTileStore());
 logHeadContract("MemoryLogHead (test fake)", () => new MemoryLogHead());
 logIndexContract("MemoryLogIndex (test fake)", () => new MemoryLogIndex());
+
+pipelinePortsContract("EmbeddedDb (SQLite)", () => {
+  const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
+  return { releases: db.releases(), cursors: db.cursors(), findings: db.findings(), events: db.events() };
+});

@@ -1,0 +1,47 @@
+// Contract tests for the pipeline's table ports (shared/ports.ts): any adapter runs them.
+import { describe, expect, it } from "vitest";
+import type { Finding } from "../../shared/domain/advisories/findings";
+import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
+import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../shared/ports";
+
+const rec = (id: string, distribution?: string): ReleaseRecord => ({ id, path: `authors/id/A/AB/ABC/${id.split("/")[1]}`, author: "ABC", filename: id.split("/")[1] as string, uploaded: "1", seenAt: "t", steps: {}, revision: 0, ...(distribution ? { distribution } : {}) });
+
+export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore }): void {
+  describe(`${name}: pipeline ports contract`, () => {
+    it("creates a release once and updates it with optimistic concurrency", async () => {
+      const { releases } = make();
+      expect(await releases.create(rec("ABC/Foo-1.tar.gz"))).toBe(true);
+      expect(await releases.create({ ...rec("ABC/Foo-1.tar.gz"), uploaded: "2" })).toBe(false);
+      expect((await releases.get("ABC/Foo-1.tar.gz"))?.uploaded).toBe("1");
+      // Two concurrent updates both land (each retried on conflict), none lost.
+      await Promise.all([
+        releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, sbom: { status: "done", at: "a" } } })),
+        releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, log: { status: "done", at: "b" } }, distribution: "Foo" })),
+      ]);
+      const r = await releases.get("ABC/Foo-1.tar.gz");
+      expect(Object.keys(r?.steps ?? {}).sort()).toEqual(["log", "sbom"]);
+      expect(r?.revision).toBe(2);
+      expect(await releases.update("ABC/Foo-1.tar.gz", () => undefined)).toBeUndefined();
+      expect((await releases.byDistribution("Foo")).map((x) => x.id)).toEqual(["ABC/Foo-1.tar.gz"]);
+      await expect(releases.update("ABC/Nope-1.tar.gz", (x) => x)).rejects.toThrow(/does not exist/);
+    });
+
+    it("keeps cursors, findings by release and by advisory, and events once by id", async () => {
+      const { cursors, findings, events } = make();
+      expect(await cursors.get("c")).toBeUndefined();
+      await cursors.put("c", "1");
+      await cursors.put("c", "2");
+      expect(await cursors.get("c")).toBe("2");
+      const f = (advisory: string) => ({ advisory, kind: "self" }) as unknown as Finding;
+      await findings.replace("ABC/Foo-1.tar.gz", [f("A-1"), f("A-2")]);
+      await findings.replace("ABC/Foo-1.tar.gz", [f("A-2")]);
+      expect((await findings.byRelease("ABC/Foo-1.tar.gz")).map((x) => x.advisory)).toEqual(["A-2"]);
+      expect(await findings.byAdvisory("A-1")).toEqual([]);
+      expect((await findings.byAdvisory("A-2")).map((x) => x.releaseId)).toEqual(["ABC/Foo-1.tar.gz"]);
+      const e = { v: 1 as const, id: "evt_1", type: "release.processed" as const, time: "t" };
+      expect(await events.create(e)).toBe(true);
+      expect(await events.create({ ...e, time: "later" })).toBe(false);
+      expect(await events.list()).toEqual([e]);
+    });
+  });
+}
