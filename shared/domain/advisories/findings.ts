@@ -7,7 +7,7 @@ import type { Prereqs } from "../cpan/meta";
 import { type Range, accepts, parseRange } from "../cpan/requirements";
 import type { PerlVersion } from "../cpan/version";
 import type { AdvisoryRow, FeedVersion, Severity } from "./feed";
-import { type CompiledFeed, affectingRows, releasedVersions } from "./match";
+import { type CompiledFeed, type ReleasedVersion, affectingRows, releasedVersions } from "./match";
 import { type MatchMode, parseLaxVersion } from "./ranges";
 
 export type FindingKind = "self" | "bundled" | "dependency";
@@ -35,8 +35,11 @@ export interface Finding {
     readonly phase: string;
     readonly relationship: string;
     readonly range: string;
-    /** Released versions of the distribution that the range admits and the advisory affects. */
-    readonly admitsAffected: readonly string[];
+    /**
+     * Released versions of the distribution that the range admits and the advisory affects: how
+     * many, and the lowest and highest (the full list can run to hundreds of versions).
+     */
+    readonly admitsAffected: { readonly count: number; readonly lowest: string; readonly highest: string };
     /** The lowest released version in the range that no advisory affects, if any. */
     readonly safeMinimum?: string;
     readonly advice: string;
@@ -104,6 +107,18 @@ export function releaseFindings(chosen: CompiledFeed, other: CompiledFeed, input
   return byId(out.filter((f) => f.kind !== "dependency")).concat(out.filter((f) => f.kind === "dependency"));
 }
 
+const admittedCache = new WeakMap<CompiledFeed, Map<string, readonly ReleasedVersion[]>>();
+
+/** Released versions a range admits: many releases require the same distribution with the same range. */
+function admitted(c: CompiledFeed, dist: string, text: string, range: Range): readonly ReleasedVersion[] {
+  let m = admittedCache.get(c);
+  if (!m) admittedCache.set(c, (m = new Map()));
+  const key = `${dist}\0${text}`;
+  let list = m.get(key);
+  if (!list) m.set(key, (list = releasedVersions(c, dist).filter((x) => accepts(range, x.v))));
+  return list;
+}
+
 function dependencyFindings(chosen: CompiledFeed, other: CompiledFeed, dist: string, dep: { module: string; phase: string; relationship: string; range: string }): Finding[] {
   let range: Range;
   try {
@@ -112,10 +127,10 @@ function dependencyFindings(chosen: CompiledFeed, other: CompiledFeed, dist: str
     return []; // META problems are reported by the scan, not as advisories
   }
   if (!chosen.rows.get(dist)?.length) return [];
-  const released = releasedVersions(chosen, dist).filter((x) => accepts(range, x.v));
+  const released = admitted(chosen, dist, dep.range, range);
   const safe = released.find((x) => !x.rows.length);
   const advice = safe ? `require ${dep.module} >= ${safe.s} (${dist} ${safe.s} has no known advisory)` : `no released version of ${dist} in "${dep.range}" is free of advisories`;
-  const otherHits = new Set(releasedVersions(other, dist).filter((x) => accepts(range, x.v)).flatMap((x) => x.rows.map((r) => r.row.id)));
+  const otherHits = new Set(admitted(other, dist, dep.range, range).flatMap((x) => x.rows.map((r) => r.row.id)));
   const hits = new Map<string, { row: AdvisoryRow; versions: string[] }>();
   for (const x of released) {
     for (const r of x.rows) {
@@ -129,7 +144,7 @@ function dependencyFindings(chosen: CompiledFeed, other: CompiledFeed, dist: str
     found.set(id, {
       ...base(h.row, chosen, otherHits.has(id) ? [chosen.mode, other.mode] : [chosen.mode]),
       kind: "dependency",
-      dependency: { ...dep, admitsAffected: [...new Set(h.versions)], ...(safe ? { safeMinimum: safe.s } : {}), advice },
+      dependency: { ...dep, admitsAffected: { count: h.versions.length, lowest: h.versions[0] as string, highest: h.versions[h.versions.length - 1] as string }, ...(safe ? { safeMinimum: safe.s } : {}), advice },
     });
   }
   return [...found.values()];

@@ -40,13 +40,13 @@ describe("releaseFindings", () => {
       advisory: "CPANSA-Foo-Lib-2024-1",
       kind: "dependency",
       distribution: "Foo-Lib",
-      dependency: { module: "Foo::Lib", phase: "runtime", relationship: "requires", range: "1.2", admitsAffected: ["1.2", "1.4"], safeMinimum: "1.5", advice: "require Foo::Lib >= 1.5 (Foo-Lib 1.5 has no known advisory)" },
+      dependency: { module: "Foo::Lib", phase: "runtime", relationship: "requires", range: "1.2", admitsAffected: { count: 2, lowest: "1.2", highest: "1.4" }, safeMinimum: "1.5", advice: "require Foo::Lib >= 1.5 (Foo-Lib 1.5 has no known advisory)" },
     });
   });
 
   it("says when no version in the range is safe", () => {
     const [f] = releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Bad::Lib": "0" } } } });
-    expect(f?.dependency).toMatchObject({ admitsAffected: ["0.1", "0.2"], advice: 'no released version of Bad-Lib in "0" is free of advisories' });
+    expect(f?.dependency).toMatchObject({ admitsAffected: { count: 2, lowest: "0.1", highest: "0.2" }, advice: 'no released version of Bad-Lib in "0" is free of advisories' });
     expect(f?.dependency?.safeMinimum).toBeUndefined();
   });
 
