@@ -10,8 +10,9 @@ import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
 import { sharedPath } from "../../helpers/shared-data";
 
 const FEEDS = ["cpansa-db-2026-08-16.json", "cpansa-db-2023-03-09.json"].map((f) => [f, sharedPath("data", f)] as const).filter(([, p]) => p);
-const missing = perlMissing("CPAN::Audit::Version", "JSON::PP") ?? (FEEDS.length ? null : "../shared/data feeds are not present");
-if (missing) announceSkip("advisory matching differential tests", `${missing} (apt-get install libcpan-audit-perl)`);
+const noPerl = perlMissing("CPAN::Audit::Version", "JSON::PP");
+const missing = noPerl ? `${noPerl} (apt-get install libcpan-audit-perl)` : FEEDS.length ? null : "../shared/data feeds are not present";
+if (missing) announceSkip("advisory matching differential tests", missing);
 
 const ORACLE = String.raw`
 use strict; use warnings; use JSON::PP; use version; use CPAN::Audit::Version;
