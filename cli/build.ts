@@ -3,6 +3,7 @@
 // scans one archive). The rarely used or heavy ones stay external and load on first use; the
 // CycloneDX library and better-sqlite3 (a native addon) stay external: they find their files
 // through __dirname.
+import { pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
@@ -22,4 +23,4 @@ export const bundleOptions = (outdir: string): BuildOptions => ({
   logLevel: "warning",
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) await build(bundleOptions("dist"));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await build(bundleOptions("dist"));
