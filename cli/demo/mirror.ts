@@ -48,7 +48,8 @@ function metaFiles(d: DemoDist): Record<string, string> {
   return { [`${top}/META.json`]: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
-function cksumDump(entries: Record<string, { sha256: string; size: number; md5: string }>): string {
+/** A `$cksum` dump as CPAN::Checksums writes it. */
+export function cksumDump(entries: Record<string, { sha256: string; size: number; md5: string }>): string {
   const body = Object.keys(entries)
     .sort()
     .map((f) => {
