@@ -256,3 +256,20 @@ export function normalVersion(v: string | PerlVersion): string {
   while (parts.length < 3) parts.push(0);
   return `v${parts.join(".")}`;
 }
+
+/**
+ * A string whose code-point order is version.pm's order (a DynamoDB sort key): each component
+ * zero-padded to 10 digits, trailing zeros dropped (vcmp ignores them). A version that does not
+ * parse sorts after every valid one, by its text.
+ */
+export function versionOrderKey(v: string): string {
+  let parts: number[];
+  try {
+    parts = [...parseVersion(v).parts];
+  } catch (e) {
+    if (e instanceof InvalidVersionError) return `~${v}`;
+    throw e;
+  }
+  while (parts.length > 1 && parts[parts.length - 1] === 0) parts.pop();
+  return parts.map((p) => String(p).padStart(10, "0")).join(".");
+}

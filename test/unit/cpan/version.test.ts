@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InvalidVersionError, compareVersions, normalVersion, parseVersion } from "../../../shared/domain/cpan/version";
+import fc from "fast-check";
+import { InvalidVersionError, compareVersions, normalVersion, parseVersion, versionOrderKey } from "../../../shared/domain/cpan/version";
+import { byCodePoint } from "../../../shared/domain/order";
 
 describe("parseVersion", () => {
   it.each([
@@ -61,5 +63,34 @@ describe("compareVersions", () => {
   it("normalises", () => {
     expect(normalVersion("1.02")).toBe("v1.20.0");
     expect(normalVersion("v1")).toBe("v1.0.0");
+  });
+});
+
+describe("versionOrderKey", () => {
+  const version = fc.oneof(
+    fc.tuple(fc.nat(200), fc.stringMatching(/^[0-9]{1,7}$/)).map(([i, f]) => `${i}.${f}`),
+    fc.array(fc.nat(1200), { minLength: 1, maxLength: 5 }).map((p) => `v${p.join(".")}`),
+    fc.nat(3000).map(String),
+    fc.constantFrom("1.23_01", "v1.2.0.0", "1.0", "not a version", "1.2.3.4_5"),
+  );
+  it("orders keys as vcmp orders versions", () => {
+    fc.assert(
+      fc.property(version, version, (a, b) => {
+        const want = (() => {
+          try {
+            return compareVersions(a, b);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (want === undefined) return;
+        expect(Math.sign(byCodePoint(versionOrderKey(a), versionOrderKey(b)))).toBe(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it("sorts what does not parse last", () => {
+    expect(byCodePoint(versionOrderKey("junk"), versionOrderKey("99999.9"))).toBe(1);
+    expect(versionOrderKey("1.10")).toBe("0000000001.0000000100");
   });
 });

@@ -1,0 +1,15 @@
+/**
+ * Lambda: SQS append-log (FIFO, one message group, reserved concurrency 1) → the transparency
+ * log's only writer. The sequencer's compare-and-swap on the log head still guards against a
+ * second writer, should one ever run.
+ */
+import { coldStart, sqsBatchWorker } from "../../shared/adapters/aws/lambda";
+import type { StepJob } from "../../shared/messages/jobs";
+import { initLog } from "./append-log";
+import { appendLogBatch } from "./append-log-step";
+
+const ready = coldStart("append-log", { logKey: true }).then(async (ctx) => {
+  await initLog(ctx.deps.log); // the empty log and `vkey`, on the first start ever; a no-op after
+  return ctx;
+});
+export const handler = sqsBatchWorker<StepJob>(ready, (ctx, jobs) => appendLogBatch(ctx.deps, jobs));

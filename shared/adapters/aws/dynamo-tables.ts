@@ -1,0 +1,186 @@
+/**
+ * The pipeline's tables on DynamoDB (lib-dynamodb document client), single-item conditional
+ * writes only (DESIGN.md §4). Items keep the record's own attributes, so `aws dynamodb get-item`
+ * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
+ * read.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Finding } from "../../domain/advisories/findings";
+import { versionOrderKey } from "../../domain/cpan/version";
+import type { ReleaseRecord } from "../../domain/pipeline/record";
+import type { PipelineEvent } from "../../messages/events";
+import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../ports";
+import { TABLES } from "./resources";
+
+type Item = Record<string, unknown>;
+
+const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === "ConditionalCheckFailedException";
+
+/** Every item a query or scan yields, page by page. */
+export async function* pages(doc: DynamoDBDocumentClient, input: QueryCommandInput | ScanCommandInput, query: boolean): AsyncGenerator<Item> {
+  let start: Item | undefined;
+  do {
+    const out = await doc.send(query ? new QueryCommand({ ...(input as QueryCommandInput), ExclusiveStartKey: start }) : new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    yield* (out.Items ?? []) as Item[];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+async function all(gen: AsyncGenerator<Item>): Promise<Item[]> {
+  const out: Item[] = [];
+  for await (const i of gen) out.push(i);
+  return out;
+}
+
+/** The day (UTC) of a RECENT epoch: the partition of the by-upload-day index. */
+export function uploadDay(epoch: string): string {
+  const ms = Number(epoch) * 1000;
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : "unknown";
+}
+
+function releaseItem(r: ReleaseRecord): Item {
+  return { ...r, uploadDay: uploadDay(r.uploaded), ...(r.version !== undefined ? { versionKey: versionOrderKey(r.version) } : {}) };
+}
+
+function fromReleaseItem(item: Item | undefined): ReleaseRecord | undefined {
+  if (!item) return undefined;
+  const { uploadDay: _d, versionKey: _v, ...record } = item;
+  return record as unknown as ReleaseRecord;
+}
+
+export class DynamoReleaseStore implements ReleaseStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(r: ReleaseRecord): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: releaseItem(r), ConditionExpression: "attribute_not_exists(id)" }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<ReleaseRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }));
+    return fromReleaseItem(out.Item);
+  }
+
+  async update(id: string, change: (r: ReleaseRecord) => ReleaseRecord | undefined): Promise<ReleaseRecord | undefined> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = await this.get(id);
+      if (!current) throw new Error(`release ${id} does not exist`);
+      const next = change(current);
+      if (!next) return undefined;
+      const written = { ...next, id, revision: current.revision + 1 };
+      try {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: releaseItem(written), ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": current.revision } }));
+        return written;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
+      }
+    }
+    throw new Error(`release ${id}: too much contention`);
+  }
+
+  async byDistribution(distribution: string): Promise<ReleaseRecord[]> {
+    const items = await all(
+      pages(this.doc, { TableName: this.table, IndexName: "by-distribution", KeyConditionExpression: "distribution = :d", ExpressionAttributeValues: { ":d": distribution } }, true),
+    );
+    return items.map((i) => fromReleaseItem(i) as ReleaseRecord);
+  }
+
+  async list(): Promise<ReleaseRecord[]> {
+    const items = await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false));
+    return items.map((i) => fromReleaseItem(i) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+export class DynamoCursorStore implements CursorStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(name: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { name }, ConsistentRead: true }));
+    return out.Item?.value as string | undefined;
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { name, value } }));
+  }
+}
+
+/**
+ * Findings: pk releaseId, sk `<advisory>#<n>`. `replace` writes the new set first, then deletes
+ * the items the new set no longer has: a crash in between leaves extra findings until the step's
+ * retry, never a release that looks clean.
+ */
+export class DynamoFindingStore implements FindingStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private async keys(releaseId: string): Promise<string[]> {
+    const items = await all(
+      pages(this.doc, { TableName: this.table, KeyConditionExpression: "releaseId = :r", ExpressionAttributeValues: { ":r": releaseId }, ProjectionExpression: "sk", ConsistentRead: true }, true),
+    );
+    return items.map((i) => i.sk as string);
+  }
+
+  async replace(releaseId: string, findings: readonly Finding[]): Promise<void> {
+    const before = await this.keys(releaseId);
+    const now = findings.map((f, i) => ({ releaseId, sk: `${f.advisory}#${String(i).padStart(4, "0")}`, advisory: f.advisory, finding: f }));
+    for (const item of now) await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
+    const keep = new Set(now.map((i) => i.sk));
+    for (const sk of before) if (!keep.has(sk)) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { releaseId, sk } }));
+  }
+
+  async byRelease(releaseId: string): Promise<Finding[]> {
+    const items = await all(pages(this.doc, { TableName: this.table, KeyConditionExpression: "releaseId = :r", ExpressionAttributeValues: { ":r": releaseId }, ConsistentRead: true }, true));
+    return items.map((i) => i.finding as Finding);
+  }
+
+  async byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]> {
+    const items = await all(pages(this.doc, { TableName: this.table, IndexName: "by-advisory", KeyConditionExpression: "advisory = :a", ExpressionAttributeValues: { ":a": advisoryId } }, true));
+    return items.map((i) => ({ releaseId: i.releaseId as string, finding: i.finding as Finding }));
+  }
+}
+
+export class DynamoEventStore implements EventStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(event: PipelineEvent): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...event }, ConditionExpression: "attribute_not_exists(id)" }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<PipelineEvent | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }));
+    return out.Item as PipelineEvent | undefined;
+  }
+
+  /** Every event, oldest first (a scan: for reports and tests, not for the hot path). */
+  async list(): Promise<PipelineEvent[]> {
+    const items = (await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false))) as unknown as PipelineEvent[];
+    return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
+  }
+}
+
+export const tableNames = (env: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(TABLES).map(([k, t]) => [k, env[t.env]])) as Record<keyof typeof TABLES, string | undefined>;

@@ -1,0 +1,147 @@
+/**
+ * What every handler shares: the cold start (environment checked, clients built, secrets read,
+ * once per container), Powertools logging and metrics, and the SQS batch contract: each record
+ * succeeds or is reported in batchItemFailures (processPartialResponse), so only failures are
+ * redelivered and, after maxReceiveCount, dead-lettered. Use cases decide what is permanent:
+ * they record it on the release and return normally; anything they throw is retried.
+ */
+import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import pkg from "../../../package.json" with { type: "json" };
+import type { PipelineDeps } from "../../pipeline/deps";
+import { type AwsClients, awsClients } from "./clients";
+import { type AwsEnv, awsPipelineDeps, pauseKeys, readAwsEnv, readSecret, signerFromSecret } from "./pipeline";
+
+export interface HandlerContext {
+  readonly name: string;
+  readonly env: AwsEnv;
+  readonly clients: AwsClients;
+  readonly deps: PipelineDeps;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface Needs {
+  /** The log signing key (append-log only). */
+  readonly logKey?: boolean;
+  /** The PGP keys trusted to sign CHECKSUMS (ingest-release only). */
+  readonly pauseKeys?: boolean;
+  /** Reload the advisory feed on every use (refresh-advisories re-matches with the feed it just stored). */
+  readonly freshFeed?: boolean;
+}
+
+/**
+ * Runs at import (the Lambda init phase): a bad environment fails the cold start with every
+ * problem named. `AWS_ENDPOINT_URL` (an emulator, in the tests) is the SDK's own variable.
+ */
+export function coldStart(name: string, needs: Needs = {}, env: Record<string, string | undefined> = process.env): Promise<HandlerContext> {
+  const config = readAwsEnv(env);
+  const logger = new Logger({ serviceName: name });
+  const metrics = new Metrics({ namespace: "cpansec", serviceName: name });
+  const clients = awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
+  const ready = (async () => {
+    const [signer, trustedKeys] = await Promise.all([
+      needs.logKey ? readSecret(clients, config.logKeySecret).then((s) => signerFromSecret(s, config.logOrigin)) : undefined,
+      needs.pauseKeys ? pauseKeys(config, clients) : undefined,
+    ]);
+    const deps = awsPipelineDeps(config, clients, { tool: { name: "cpansec-pipeline", version: pkg.version }, ...(signer ? { signer } : {}), ...(trustedKeys ? { trustedKeys } : {}), ...(needs.freshFeed ? { feedTtlMs: 0 } : {}) });
+    return { name, env: config, clients, deps, logger, metrics };
+  })();
+  ready.catch((e: unknown) => logger.error("cold start failed", e as Error));
+  return ready;
+}
+
+export class BadMessageError extends Error {
+  override readonly name = "BadMessageError";
+}
+
+/** A queue body: JSON with `v: 1`. Anything else is retried into the DLQ, where it is kept. */
+export function parseBody<T>(record: SQSRecord): T {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new BadMessageError(`message ${record.messageId} is not JSON`);
+  }
+  if (typeof body !== "object" || body === null || (body as { v?: unknown }).v !== 1) throw new BadMessageError(`message ${record.messageId} is not a v1 job`);
+  return body as T;
+}
+
+const receives = (r: SQSRecord) => Number(r.attributes.ApproximateReceiveCount) || 1;
+
+/** A per-message SQS worker (ingest, sbom, advisories, notify, deliver). */
+export function sqsWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, body: T, receives: number) => Promise<void>) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const ctx = await ready;
+    ctx.logger.addContext(context);
+    let ok = 0;
+    let failed = 0;
+    try {
+      return await processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          try {
+            await step(ctx, parseBody<T>(record), receives(record));
+            ok++;
+          } catch (e) {
+            failed++;
+            ctx.logger.warn("message failed; SQS will redeliver it", { messageId: record.messageId, receives: receives(record), error: e as Error });
+            throw e;
+          }
+        },
+        new BatchProcessor(EventType.SQS),
+        { context, throwOnFullBatchFailure: false },
+      );
+    } finally {
+      ctx.metrics.addMetric("MessagesSucceeded", MetricUnit.Count, ok);
+      ctx.metrics.addMetric("MessagesFailed", MetricUnit.Count, failed);
+      ctx.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * A whole-batch worker on a FIFO queue (append-log: one sequencer batch per receive). The batch
+ * step runs once; if it fails, every record fails (the FIFO processor keeps the group's order).
+ */
+export function sqsBatchWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, bodies: T[]) => Promise<void>) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const ctx = await ready;
+    ctx.logger.addContext(context);
+    let batch: Promise<void> | undefined;
+    try {
+      return await processPartialResponse(
+        event,
+        async () => {
+          batch ??= step(ctx, event.Records.map((r) => parseBody<T>(r))).catch((e: unknown) => {
+            ctx.logger.warn("batch failed; SQS will redeliver it", { messages: event.Records.length, error: e as Error });
+            throw e;
+          });
+          await batch;
+        },
+        new SqsFifoPartialProcessorAsync(),
+        { context, throwOnFullBatchFailure: false },
+      );
+    } finally {
+      ctx.metrics.addMetric("BatchSize", MetricUnit.Count, event.Records.length);
+      ctx.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/** An EventBridge-scheduled function: its result is logged; a throw is a failed invocation (retried, then its DLQ). */
+export function scheduled<R>(ready: Promise<HandlerContext>, run: (ctx: HandlerContext) => Promise<R>) {
+  return async (_event: unknown, context: Context): Promise<R> => {
+    const ctx = await ready;
+    ctx.logger.addContext(context);
+    try {
+      const result = await run(ctx);
+      ctx.logger.info("done", { result: result as unknown as Record<string, unknown> });
+      return result;
+    } finally {
+      ctx.metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The AWS resources the pipeline runs on, described once: the CDK stack (infra/) creates them from
+ * this, the handlers find them through the environment variables named here, and the moto tests
+ * create the same tables and queues. Pure data: no SDK, no CDK.
+ */
+
+export interface TableSpec {
+  /** Logical name; the stack lets CloudFormation name the table, tests use it as the table name. */
+  readonly name: string;
+  readonly env: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  /** The attribute DynamoDB expires items by, if any. */
+  readonly ttl?: string;
+}
+
+/** DESIGN.md §4. Every key attribute is a string. */
+export const TABLES = {
+  releases: {
+    name: "releases",
+    env: "RELEASES_TABLE",
+    partitionKey: "id",
+    indexes: [
+      { name: "by-distribution", partitionKey: "distribution", sortKey: "versionKey" },
+      { name: "by-upload-day", partitionKey: "uploadDay", sortKey: "uploaded" },
+    ],
+  },
+  findings: { name: "findings", env: "FINDINGS_TABLE", partitionKey: "releaseId", sortKey: "sk", indexes: [{ name: "by-advisory", partitionKey: "advisory", sortKey: "releaseId" }] },
+  events: { name: "events", env: "EVENTS_TABLE", partitionKey: "id", indexes: [] },
+  subscriptions: { name: "subscriptions", env: "SUBSCRIPTIONS_TABLE", partitionKey: "id", indexes: [] },
+  deliveries: { name: "deliveries", env: "DELIVERIES_TABLE", partitionKey: "id", indexes: [], ttl: "expiresAt" },
+  logHead: { name: "log-head", env: "LOG_HEAD_TABLE", partitionKey: "id", indexes: [] },
+  logIndex: { name: "log-index", env: "LOG_INDEX_TABLE", partitionKey: "id", indexes: [] },
+  cursors: { name: "cursors", env: "CURSORS_TABLE", partitionKey: "name", indexes: [] },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableKey = keyof typeof TABLES;
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly env: string;
+  /** FIFO keeps one writer's order (append-log): one message group, processed a batch at a time. */
+  readonly fifo: boolean;
+  /** Receives before the message moves to the dead-letter queue (the redrive policy). */
+  readonly maxReceiveCount: number;
+  /** Lambda event source batch size. */
+  readonly batchSize: number;
+  /** Seconds a received message stays hidden; SQS wants at least six times the function timeout. */
+  readonly visibilityTimeout: number;
+  /** The function's timeout, seconds. */
+  readonly timeout: number;
+  /** The handler, relative to the repository root. */
+  readonly entry: string;
+  readonly memorySize: number;
+}
+
+/** One queue-worker per step (DESIGN.md §1). */
+export const QUEUE_WORKERS = {
+  ingest: { name: "ingest-release", env: "INGEST_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 5, timeout: 120, visibilityTimeout: 720, entry: "functions/ingest-release/handler.ts", memorySize: 1024 },
+  sbom: { name: "generate-sbom", env: "SBOM_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/generate-sbom/handler.ts", memorySize: 1024 },
+  advisories: { name: "match-advisories", env: "ADVISORIES_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/match-advisories/handler.ts", memorySize: 1024 },
+  log: { name: "append-log", env: "LOG_QUEUE_URL", fifo: true, maxReceiveCount: 10, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/append-log/handler.ts", memorySize: 512 },
+  notify: { name: "notify", env: "NOTIFY_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/notify-subscribers/handler.ts", memorySize: 512 },
+  deliver: { name: "deliver", env: "DELIVER_QUEUE_URL", fifo: false, maxReceiveCount: 10, batchSize: 10, timeout: 30, visibilityTimeout: 180, entry: "functions/deliver-notification/handler.ts", memorySize: 512 },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueKey = keyof typeof QUEUE_WORKERS;
+
+/** The one message group of a FIFO queue: a single group means one batch in flight at a time. */
+export const FIFO_GROUP = "log";
+
+/** Functions run on a schedule (EventBridge), not from a queue. */
+export const SCHEDULED = {
+  watch: { name: "watch-uploads", entry: "functions/watch-uploads/handler.ts", rate: "1 minute", timeout: 50, memorySize: 512 },
+  refresh: { name: "refresh-advisories", entry: "functions/refresh-advisories/handler.ts", rate: "1 hour", timeout: 300, memorySize: 1024 },
+} as const;
+
+/** Other environment variables the handlers read (all validated at cold start). */
+export const ENV = {
+  artifactsBucket: "ARTIFACTS_BUCKET",
+  logBucket: "LOG_BUCKET",
+  mirrorUrl: "MIRROR_URL",
+  feedUrl: "FEED_URL",
+  logOrigin: "LOG_ORIGIN",
+  /** Secrets Manager secret holding the log's Ed25519 private key (note format, see docs/aws.md). */
+  logKeySecret: "LOG_KEY_SECRET_ARN",
+  /** Secrets Manager secret holding the armored PGP public key(s) trusted to sign CHECKSUMS. */
+  pauseKeySecret: "PAUSE_KEY_SECRET_ARN",
+  sesIdentity: "SES_IDENTITY",
+  sesConfigurationSet: "SES_CONFIGURATION_SET",
+  /** Base URL results are linked from in notifications (the log bucket's public URL). */
+  publicLogUrl: "PUBLIC_LOG_URL",
+} as const;
