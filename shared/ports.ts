@@ -1,5 +1,7 @@
 import type { Finding } from "./domain/advisories/findings";
 import type { ReleaseRecord } from "./domain/pipeline/record";
+import type { EmailMessage } from "./domain/notify/email";
+import type { Subscription } from "./domain/notify/subscription";
 import type { PipelineEvent } from "./messages/events";
 
 /**
@@ -87,10 +89,15 @@ export interface FindingStore {
   byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]>;
 }
 
-/** Events, stored once by id (create is conditional) before they are queued for notification. */
+/**
+ * Events, stored once by id (create is conditional) before they are queued for notification.
+ * - get: the stored event, read-after-create consistent (notify reads what emit just created).
+ *   Optional for the pipeline; the notify use cases need it (NotifyDeps).
+ */
 export interface EventStore {
   create(event: PipelineEvent): Promise<boolean>;
   list(): Promise<PipelineEvent[]>;
+  get?(id: string): Promise<PipelineEvent | undefined>;
 }
 
 /** A job queue (SQS semantics: at-least-once, so every consumer is idempotent). */
@@ -101,4 +108,102 @@ export interface JobQueue<T> {
 /** A CPAN mirror: the bytes at a path below its root, undefined when it has none (404). */
 export interface Mirror {
   fetch(path: string): Promise<Uint8Array | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (docs/notifications.md): subscriptions, deliveries, email and webhook senders.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The `subscriptions` table (pk id).
+ * - create: writes only if the id is absent; false if present (ids are random, so a retry of the
+ *   same create is the only way to collide).
+ * - get/list: strongly consistent; list returns every subscription, disabled ones included, in a
+ *   stable order (by createdAt, then id).
+ * - remove: deletes; true if it existed. Deliveries already queued for it are then skipped.
+ * - disable: sets `disabled: {at, reason}` unless already disabled (the first reason is kept);
+ *   false when the subscription does not exist.
+ */
+export interface SubscriptionStore {
+  create(s: Subscription): Promise<boolean>;
+  get(id: string): Promise<Subscription | undefined>;
+  list(): Promise<Subscription[]>;
+  remove(id: string): Promise<boolean>;
+  disable(id: string, at: string, reason: string): Promise<boolean>;
+}
+
+export type DeliveryStatus = "planned" | "queued" | "delivered" | "gone" | "failed" | "skipped";
+
+/** One (event, subscription) pair: the `deliveries` table, pk `${eventId} ${subscriptionId}`. */
+export interface DeliveryRecord {
+  readonly eventId: string;
+  readonly subscriptionId: string;
+  readonly status: DeliveryStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Attempts started (begin calls that won the lease). */
+  readonly attempts: number;
+  /** Epoch ms until which the current attempt owns the delivery. */
+  readonly leaseUntil?: number;
+  readonly lastError?: string;
+  /** Epoch seconds after which the record may be dropped (DynamoDB TTL, attribute expiresAt). */
+  readonly expiresAt: number;
+}
+
+/** Statuses after which nothing is sent again. */
+export const FINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ["delivered", "gone", "failed", "skipped"];
+
+/**
+ * The `deliveries` table: at most one delivery per (event, subscription).
+ * - claim: conditional create with status "planned"; true only for the first caller, ever (until
+ *   expiresAt, which must be far beyond the retry schedule: 30 days).
+ * - markQueued: planned → queued, once the deliver job is on the queue; no-op in any other state.
+ * - begin: takes the lease for one attempt: succeeds (returns the record with attempts + 1 and
+ *   leaseUntil = nowMs + leaseMs) only if the status is not final and no unexpired lease exists.
+ *   Conditional: two concurrent callers never both win. undefined when absent, final or leased.
+ * - settle: sets a final status (and lastError), clears the lease; a final status never changes.
+ * - release: after a failed attempt that will be retried: records lastError, clears the lease.
+ */
+export interface DeliveryStore {
+  claim(eventId: string, subscriptionId: string, at: string): Promise<boolean>;
+  get(eventId: string, subscriptionId: string): Promise<DeliveryRecord | undefined>;
+  markQueued(eventId: string, subscriptionId: string, at: string): Promise<void>;
+  begin(eventId: string, subscriptionId: string, nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined>;
+  settle(eventId: string, subscriptionId: string, status: "delivered" | "gone" | "failed" | "skipped", at: string, error?: string): Promise<void>;
+  release(eventId: string, subscriptionId: string, at: string, error: string): Promise<void>;
+}
+
+/**
+ * Sends one rendered email (SES v2 SendEmail on AWS; SMTP or an outbox directory embedded).
+ * Resolves when the message is accepted by the next hop; throws on failure (the caller retries).
+ * Sending the same message id again should not produce a second copy where the backend can tell
+ * (the outbox can; SMTP and SES cannot, which is why deliver holds a lease while sending).
+ */
+export interface Mailer {
+  send(message: EmailMessage): Promise<void>;
+}
+
+export interface WebhookRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The outcome of one webhook attempt:
+ * - delivered: a 2xx answer;
+ * - gone: 410, the receiver wants no more (the subscription is disabled);
+ * - retry: worth another attempt (5xx, 429, timeouts, connection errors, 3xx, other 4xx, a host
+ *   that resolved to a refused address: DNS can change), with the receiver's Retry-After if any;
+ * - permanent: can never succeed as configured (a URL the policy refuses in itself).
+ */
+export type WebhookOutcome =
+  | { readonly kind: "delivered"; readonly status: number }
+  | { readonly kind: "gone"; readonly status: number }
+  | { readonly kind: "retry"; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number }
+  | { readonly kind: "permanent"; readonly reason: string };
+
+/** POSTs a signed webhook, under the SSRF policy (shared/adapters/http/webhook.ts). Never throws. */
+export interface WebhookSender {
+  send(request: WebhookRequest): Promise<WebhookOutcome>;
 }

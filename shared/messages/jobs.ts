@@ -17,5 +17,12 @@ export interface NotifyJob {
   readonly eventId: string;
 }
 
-export const QUEUES = ["ingest-release", "generate-sbom", "match-advisories", "append-log", "notify"] as const;
+/** One delivery of one event to one subscription (planned by notify, worked by deliver). */
+export interface DeliverJob {
+  readonly v: 1;
+  readonly eventId: string;
+  readonly subscriptionId: string;
+}
+
+export const QUEUES = ["ingest-release", "generate-sbom", "match-advisories", "append-log", "notify", "deliver"] as const;
 export type QueueName = (typeof QUEUES)[number];

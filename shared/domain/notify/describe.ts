@@ -1,0 +1,74 @@
+/**
+ * What an event says in words, for email and the Atom feed. Plain text: the renderers escape it
+ * for their format. Distribution names, reasons and advisory ids come from uploads and the feed,
+ * so they are untrusted here.
+ */
+import type { PipelineEvent } from "../../messages/events";
+import { eventDistribution, eventSeverity } from "./match";
+
+/** An event, or the test event `cpansec subscribe test` sends. */
+export type NotificationEvent = Omit<PipelineEvent, "type"> & { readonly type: PipelineEvent["type"] | "subscription.test" };
+
+export interface Described {
+  readonly title: string;
+  readonly lines: readonly string[];
+  /** [label, key] of each result the event links to. */
+  readonly links: ReadonlyArray<readonly [string, string]>;
+}
+
+const LABELS: Record<string, string> = {
+  release: "release record",
+  sbomCycloneDx: "CycloneDX SBOM",
+  sbomSpdx: "SPDX SBOM",
+  advisories: "advisory findings",
+  log: "transparency log entry",
+  logProof: "log inclusion proof (tlog-proof)",
+};
+
+const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+
+export function releaseName(e: NotificationEvent): string {
+  const r = e.release;
+  if (!r) return "(no release)";
+  const dist = eventDistribution(e as PipelineEvent);
+  return dist ? `${dist}${r.version ? ` ${r.version}` : ""} by ${r.author}` : r.id;
+}
+
+export function describeEvent(e: NotificationEvent): Described {
+  const name = releaseName(e);
+  const d = e.detail ?? {};
+  const lines: string[] = [];
+  let title: string;
+  switch (e.type) {
+    case "release.processed":
+      title = d.state === "failed" ? `${name} could not be processed` : `${name} was processed`;
+      if (d.failure && typeof d.failure === "object") lines.push(`Reason: ${str((d.failure as { reason?: unknown }).reason)}`);
+      break;
+    case "release.vulnerable": {
+      const list = Array.isArray(d.advisories) ? (d.advisories as Record<string, unknown>[]) : [];
+      title = `${name} is affected by ${list.map((a) => str(a.id)).join(", ") || "a known advisory"}`;
+      for (const a of list) lines.push(`${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})${Array.isArray(a.cves) && a.cves.length ? `: ${a.cves.map(str).join(", ")}` : ""}`);
+      break;
+    }
+    case "advisory.published":
+      title = `New advisory ${str(d.advisory)} affects ${name}`;
+      lines.push(`${str(d.advisory)} (${str(d.kind)}, severity ${str(d.severity) || "unrated"})${Array.isArray(d.cves) && d.cves.length ? `: ${d.cves.map(str).join(", ")}` : ""}`);
+      break;
+    case "integrity.alert":
+      title = `Integrity alert for ${e.release?.path ?? name}`;
+      lines.push(`Reason: ${str(d.reason)}`);
+      break;
+    case "subscription.test":
+      title = "Test notification from cpansec";
+      lines.push(str(d.message) || "This is a test: the subscription works.");
+      break;
+  }
+  if (e.release) lines.push(`Upload: ${e.release.path}`);
+  if (e.type !== "subscription.test") {
+    const sev = eventSeverity(e as PipelineEvent);
+    if (sev !== "none") lines.push(`Severity: ${sev}`);
+  }
+  lines.push(`Event: ${e.type} ${e.id} at ${e.time}`);
+  const links = Object.entries(e.links ?? {}).map(([k, v]) => [LABELS[k] ?? k, v] as const);
+  return { title, lines, links };
+}

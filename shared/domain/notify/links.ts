@@ -1,0 +1,13 @@
+/** Which stored results an event links to: the keys of the steps that have written theirs. */
+import type { ReleaseRecord } from "../pipeline/record";
+import { advisoriesKey, cyclonedxKey, logJsonKey, releaseJsonKey, spdxKey, tlogProofKey } from "../pipeline/keys";
+
+export function resultLinks(r: ReleaseRecord): Record<string, string> {
+  const done = (s: keyof ReleaseRecord["steps"]) => r.steps[s]?.status === "done";
+  return {
+    ...(done("ingest") ? { release: releaseJsonKey(r) } : {}),
+    ...(done("sbom") ? { sbomCycloneDx: cyclonedxKey(r), sbomSpdx: spdxKey(r) } : {}),
+    ...(done("advisories") ? { advisories: advisoriesKey(r) } : {}),
+    ...(done("log") ? { log: logJsonKey(r), logProof: tlogProofKey(r) } : {}),
+  };
+}
