@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["./test/helpers/moto-setup.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -11,7 +11,6 @@ import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../ports";
-import { TABLES } from "./resources";
 
 type Item = Record<string, unknown>;
 
@@ -40,7 +39,9 @@ export function uploadDay(epoch: string): string {
 }
 
 function releaseItem(r: ReleaseRecord): Item {
-  return { ...r, uploadDay: uploadDay(r.uploaded), ...(r.version !== undefined ? { versionKey: versionOrderKey(r.version) } : {}) };
+  // The by-distribution index is sparse on both keys: every release with a distribution needs a
+  // versionKey to be found there (no version sorts last).
+  return { ...r, uploadDay: uploadDay(r.uploaded), ...(r.distribution !== undefined ? { versionKey: r.version === undefined ? "~" : versionOrderKey(r.version) } : {}) };
 }
 
 function fromReleaseItem(item: Item | undefined): ReleaseRecord | undefined {
@@ -181,6 +182,3 @@ export class DynamoEventStore implements EventStore {
     return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
   }
 }
-
-export const tableNames = (env: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries(TABLES).map(([k, t]) => [k, env[t.env]])) as Record<keyof typeof TABLES, string | undefined>;
