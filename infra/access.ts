@@ -1,0 +1,82 @@
+/**
+ * What each step may touch, as data: grants.ts turns it into IAM statements and test/infra checks
+ * the synthesized policies against it. Least privilege: a step gets a table, a queue, a key prefix
+ * or a secret only if its code uses it.
+ *
+ * Object writes are create-only or publish (shared/adapters/aws/s3-object-store.ts); a create that
+ * meets an existing object reads it back to compare, so every write pattern is readable too.
+ */
+import type { QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
+
+export type StepKey = QueueKey | keyof typeof SCHEDULED;
+
+export interface StepAccess {
+  readonly tables: Partial<Record<TableKey, "read" | "readWrite">>;
+  /** Queues the step sends to. */
+  readonly sends: readonly QueueKey[];
+  /** Object key patterns in the artifacts bucket. */
+  readonly artifacts: { readonly read: readonly string[]; readonly write: readonly string[] };
+  /** Object key patterns in the log bucket. */
+  readonly log: { readonly read: readonly string[]; readonly write: readonly string[] };
+  readonly secrets: ReadonlyArray<"logKey" | "pauseKey">;
+  /** ses:SendEmail through the stage's identity and configuration set. */
+  readonly email: boolean;
+}
+
+const none = { read: [], write: [] } as const;
+// Steps that finish a release record write its `release.processed` event (shared/pipeline/complete.ts).
+const stepWrites = ["releases/*", "events/*"];
+
+export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
+  watch: { tables: { releases: "readWrite", cursors: "readWrite" }, sends: ["ingest"], artifacts: none, log: none, secrets: [], email: false },
+  refresh: {
+    tables: { releases: "read", findings: "readWrite", events: "readWrite", cursors: "readWrite" },
+    sends: ["notify"],
+    artifacts: { read: ["releases/*"], write: ["advisories/*", "events/*", "releases/*/advisories.json"] },
+    log: none,
+    secrets: [],
+    email: false,
+  },
+  ingest: {
+    tables: { releases: "readWrite", events: "readWrite" },
+    sends: ["sbom", "advisories", "log", "notify"],
+    artifacts: { read: [], write: ["archives/*", "index/*", ...stepWrites] },
+    log: none,
+    secrets: ["pauseKey"],
+    email: false,
+  },
+  sbom: {
+    tables: { releases: "readWrite", events: "readWrite" },
+    sends: ["notify"],
+    // The archive to describe, the module index and the feed's module→distribution map to resolve prerequisites.
+    artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
+    log: none,
+    secrets: [],
+    email: false,
+  },
+  advisories: {
+    tables: { releases: "readWrite", findings: "readWrite", events: "readWrite" },
+    sends: ["notify"],
+    artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
+    log: none,
+    secrets: [],
+    email: false,
+  },
+  log: {
+    tables: { logHead: "readWrite", logIndex: "readWrite", releases: "readWrite", events: "readWrite" },
+    sends: ["notify"],
+    artifacts: { read: [], write: stepWrites },
+    log: { read: [], write: ["*"] },
+    secrets: ["logKey"],
+    email: false,
+  },
+  notify: {
+    tables: { events: "read", subscriptions: "read", deliveries: "readWrite" },
+    sends: ["deliver"],
+    artifacts: none,
+    log: { read: [], write: ["feeds/*"] },
+    secrets: [],
+    email: false,
+  },
+  deliver: { tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" }, sends: [], artifacts: none, log: none, secrets: [], email: true },
+};

@@ -1,0 +1,106 @@
+/**
+ * The pipeline on AWS (DESIGN.md §1, §7), composed from resources.ts: the buckets, the tables, one
+ * queue-worker per queued step, the two scheduled steps, the secrets and mail, each function's
+ * grants (access.ts), and the outputs an operator needs to find and read the results.
+ */
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { ENV, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { ACCESS, type StepKey } from "./access";
+import { AlarmTopic } from "./constructs/alarm-topic";
+import { PipelineBuckets } from "./constructs/buckets";
+import { Mail } from "./constructs/mail";
+import type { PipelineFunction } from "./constructs/pipeline-function";
+import { PipelineSecrets } from "./constructs/pipeline-secrets";
+import { PipelineTables } from "./constructs/tables";
+import { QueueWorker } from "./constructs/queue-worker";
+import { ScheduledFunction } from "./constructs/scheduled-function";
+import { grantAccess } from "./grants";
+import type { StageConfig } from "./stage-config";
+
+export interface PipelineStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/** Seconds the oldest message of a queue may wait before its alarm fires (default 15 minutes). */
+const MAX_MESSAGE_AGE: Partial<Record<QueueKey, number>> = {
+  // Webhook retries back off for minutes on purpose; an hour of waiting is still normal there.
+  deliver: 3600,
+};
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _d, c: string) => c.toUpperCase());
+
+export class PipelineStack extends Stack {
+  readonly functions: Readonly<Record<StepKey, PipelineFunction>>;
+  readonly buckets: PipelineBuckets;
+  readonly tables: PipelineTables;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, { description: "cpansec: CPAN supply-chain security pipeline", ...props });
+    const { config } = props;
+    const alarms = new AlarmTopic(this, "Alarms", config.alarmEmail ? { email: config.alarmEmail } : {});
+    const buckets = (this.buckets = new PipelineBuckets(this, "Buckets"));
+    const tables = (this.tables = new PipelineTables(this, "Tables"));
+    const secrets = new PipelineSecrets(this, "Secrets");
+    const mail = new Mail(this, "Mail", config.sesIdentity ? { identity: config.sesIdentity } : {});
+
+    // Every function gets the same environment (the handlers validate what they need at cold
+    // start); what each may do with it is decided by its grants alone.
+    const environment: Record<string, string> = {
+      ...Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((k) => [TABLES[k].env, tables.byKey[k].tableName])),
+      [ENV.artifactsBucket]: buckets.artifacts.bucketName,
+      [ENV.logBucket]: buckets.log.bucketName,
+      [ENV.mirrorUrl]: config.mirrorUrl,
+      [ENV.feedUrl]: config.feedUrl,
+      [ENV.logOrigin]: config.logOrigin ?? buckets.log.bucketRegionalDomainName,
+      [ENV.logKeySecret]: secrets.logKey.secretArn,
+      [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,
+      [ENV.sesIdentity]: mail.identityName,
+      [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
+      [ENV.publicLogUrl]: buckets.logUrl,
+    };
+
+    const workers = Object.fromEntries(
+      (Object.keys(QUEUE_WORKERS) as QueueKey[]).map((k) => {
+        const spec = QUEUE_WORKERS[k];
+        return [k, new QueueWorker(this, pascal(spec.name), { spec, environment, alarms, maxMessageAge: MAX_MESSAGE_AGE[k] ?? 900 })];
+      }),
+    ) as Record<QueueKey, QueueWorker>;
+    const scheduled = Object.fromEntries(
+      (Object.keys(SCHEDULED) as (keyof typeof SCHEDULED)[]).map((k) => [k, new ScheduledFunction(this, pascal(SCHEDULED[k].name), { spec: SCHEDULED[k], environment, alarms })]),
+    ) as Record<keyof typeof SCHEDULED, ScheduledFunction>;
+
+    this.functions = {
+      ...(Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.function])) as Record<QueueKey, PipelineFunction>),
+      ...(Object.fromEntries(Object.entries(scheduled).map(([k, s]) => [k, s.function])) as Record<keyof typeof SCHEDULED, PipelineFunction>),
+    };
+    // Queue URLs exist only once every worker does; each function learns all of them.
+    const queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>;
+    for (const f of Object.values(this.functions)) {
+      for (const k of Object.keys(queues) as QueueKey[]) f.fn.addEnvironment(QUEUE_WORKERS[k].env, queues[k].queueUrl);
+    }
+
+    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey }, mail };
+    for (const [k, f] of Object.entries(this.functions) as [StepKey, PipelineFunction][]) grantAccess(f.role, ACCESS[k], targets);
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output("ArtifactsBucketName", buckets.artifacts.bucketName, "Private artifacts: archives/, releases/<AUTHOR>/<filename>/, advisories/, events/, index/");
+    output("LogBucketName", buckets.log.bucketName, "The public C2SP tiled transparency log");
+    output("LogUrl", buckets.logUrl, "Public base URL of the transparency log (checkpoint, tile/, vkey, feeds/)");
+    output("VerifierKeyUrl", `${buckets.logUrl}/vkey`, "The log's verifier key (text), for cpansec log verify --vkey");
+    output("LogOrigin", config.logOrigin ?? buckets.log.bucketRegionalDomainName, "The log's origin line");
+    output("LogKeySecretArn", secrets.logKey.secretArn, "Secrets Manager secret: the log signing key seed");
+    output("PauseKeySecretArn", secrets.pauseKey.secretArn, "Secrets Manager secret: armored PAUSE public key(s)");
+    output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");
+    for (const k of Object.keys(TABLES) as TableKey[]) output(`${pascal(TABLES[k].name)}TableName`, tables.byKey[k].tableName, `DynamoDB table ${TABLES[k].name}`);
+    for (const [k, w] of Object.entries(workers) as [QueueKey, QueueWorker][]) {
+      const name = pascal(QUEUE_WORKERS[k].name);
+      output(`${name}QueueUrl`, w.queue.queueUrl, `${QUEUE_WORKERS[k].name} queue`);
+      output(`${name}DeadLetterQueueArn`, w.deadLetterQueue.queueArn, `${QUEUE_WORKERS[k].name} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`);
+    }
+    for (const [k, s] of Object.entries(scheduled) as [keyof typeof SCHEDULED, ScheduledFunction][]) {
+      output(`${pascal(SCHEDULED[k].name)}DeadLetterQueueArn`, s.deadLetterQueue.queueArn, `${SCHEDULED[k].name}: failed scheduled runs`);
+    }
+  }
+}
