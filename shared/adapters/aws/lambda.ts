@@ -138,6 +138,7 @@ export function scheduled<R>(ready: Promise<HandlerContext>, run: (ctx: HandlerC
     ctx.logger.addContext(context);
     try {
       const result = await run(ctx);
+      ctx.metrics.addMetric("RunsSucceeded", MetricUnit.Count, 1);
       ctx.logger.info("done", { result: result as unknown as Record<string, unknown> });
       return result;
     } finally {

@@ -1,0 +1,122 @@
+// The whole pipeline on AWS APIs (moto): queues, tables, buckets and secrets created from the
+// stack's own resource specs, a generated CPAN mirror on 127.0.0.1, and the Lambda handlers,
+// imported with the environment the stack gives them, fed real SQSEvents by a poller that plays
+// the SQS event source. The same assertions as the embedded end-to-end test.
+import { writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { Context } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DISTS } from "../../cli/demo/demo";
+import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
+import { serveDir } from "../../cli/demo/serve";
+import { DynamoEventStore, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
+import { QUEUE_WORKERS, TABLES } from "../../shared/adapters/aws/resources";
+import { S3ObjectStore } from "../../shared/adapters/aws/s3-object-store";
+import { terminalState } from "../../shared/domain/pipeline/record";
+import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
+import { parseEntry } from "../../shared/domain/tlog/entry";
+import { parseVerifierKey } from "../../shared/domain/tlog/note";
+import { verifyLog } from "../../shared/domain/tlog/verify";
+import { type TestStack, createTestStack } from "../helpers/aws";
+import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { type SqsHandler, type Source, drain, lambdaContext } from "../helpers/sqs-poller";
+
+const FEED = {
+  meta: { date: "test", commit: "test" },
+  module2dist: { CGI: "CGI" },
+  dists: { CGI: { versions: ["3.50", "3.62", "3.63"].map((version) => ({ version })), advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: "medium", description: "header injection" }] } },
+};
+
+let mirror: BuiltMirror;
+let server: Server;
+let stack: TestStack;
+type Scheduled = (event: unknown, context: Context) => Promise<unknown>;
+let handlers: { watch: Scheduled; refresh: Scheduled; ingest: SqsHandler; sbom: SqsHandler; advisories: SqsHandler; log: SqsHandler };
+let sources: Source[];
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), "cpansec-aws-e2e-"));
+  mirror = await buildMirror(join(root, "mirror"), DEMO_DISTS);
+  writeFileSync(join(mirror.dir, "feed.json"), JSON.stringify(FEED));
+  let url: string;
+  ({ server, url } = await serveDir(mirror.dir));
+  stack = await createTestStack({ mirrorUrl: url, feedUrl: `${url}feed.json`, pauseKey: mirror.publicKey, visibilityTimeout: 1 });
+  Object.assign(process.env, stack.env);
+  // Imported only now: each handler reads and checks its environment at import (its cold start).
+  handlers = {
+    watch: (await import("../../functions/watch-uploads/handler")).handler,
+    refresh: (await import("../../functions/refresh-advisories/handler")).handler,
+    ingest: (await import("../../functions/ingest-release/handler")).handler,
+    sbom: (await import("../../functions/generate-sbom/handler")).handler,
+    advisories: (await import("../../functions/match-advisories/handler")).handler,
+    log: (await import("../../functions/append-log/handler")).handler,
+  };
+  sources = (["ingest", "sbom", "advisories", "log"] as const).map((k) => ({ name: QUEUE_WORKERS[k].name, url: stack.queueUrls[k], batchSize: QUEUE_WORKERS[k].batchSize, handler: handlers[k] }));
+}, 60_000);
+afterAll(() => server?.close());
+
+const table = (k: keyof typeof TABLES) => stack.env[TABLES[k].env] as string;
+const artifacts = () => new S3ObjectStore(stack.clients.s3, stack.env.ARTIFACTS_BUCKET as string);
+const logBucket = () => new S3ObjectStore(stack.clients.s3, stack.env.LOG_BUCKET as string);
+const text = async (key: string) => new TextDecoder().decode(await artifacts().read(key));
+
+async function dlqDepth(url: string): Promise<number> {
+  const a = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+  return Number(a.Attributes?.ApproximateNumberOfMessages ?? 0);
+}
+
+describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", () => {
+  it("takes every upload to a terminal state with valid results, alerts, findings and a verifiable log", async () => {
+    expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({ feed: "updated" });
+    expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: DEMO_DISTS.length });
+    const stats = await drain(stack.clients.sqs, sources);
+    expect(stats.succeeded).toBeGreaterThanOrEqual(DEMO_DISTS.length * 3);
+
+    const releases = await new DynamoReleaseStore(stack.clients.dynamo, table("releases")).list();
+    expect(releases.map((r) => r.path).sort()).toEqual([...mirror.paths].sort());
+    expect(releases.filter((r) => terminalState(r) === "pending")).toEqual([]);
+    const byName = new Map(releases.map((r) => [r.filename, r]));
+    expect(terminalState(byName.get("Demo-Core-1.0.tar.gz") as never)).toBe("processed");
+    expect(byName.get("Demo-Broken-0.1.tar.gz")?.failure?.reason).toMatch(/not a gzip, bzip2, xz, tar or zip archive/);
+    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/does not match the signed CHECKSUMS/) });
+
+    const events = await new DynamoEventStore(stack.clients.dynamo, table("events")).list();
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    expect(events.filter((e) => e.type === "integrity.alert").map((e) => e.release?.id)).toEqual(["MALLORY/Demo-Tampered-1.0.tar.gz"]);
+    expect(events.filter((e) => e.type === "release.vulnerable").map((e) => e.release?.id)).toEqual(["DAVE/CGI-3.62.tar.gz"]);
+    expect(events.filter((e) => e.type === "release.processed")).toHaveLength(DEMO_DISTS.length);
+
+    const dir = "releases/ALICE/Demo-Core-1.0.tar.gz";
+    const cdx = await text(`${dir}/sbom.cdx.json`);
+    expect(await cycloneDxSchemaErrors(cdx)).toBeNull();
+    expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
+    expect(checkSpdx(JSON.parse(await text(`${dir}/sbom.spdx.json`)))).toEqual([]);
+    expect(JSON.parse(await text("releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json")).findings).toEqual([expect.objectContaining({ advisory: "CPANSA-CGI-2012-5526", kind: "dependency" })]);
+    expect(await text(`${dir}/upload.tlog-proof`)).toMatch(/^c2sp\.org\/tlog-proof@v1\nindex \d+\n/);
+
+    // The public log verifies with its published key and holds each upload exactly once.
+    const log = logBucket();
+    const vkey = parseVerifierKey(new TextDecoder().decode(await log.read("vkey")).trim());
+    const verified = await verifyLog((p) => log.read(p), [vkey], { keepEntries: true, origin: "test.cpansec/log" });
+    expect((verified.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path).sort()).toEqual([...mirror.paths].sort());
+    expect(verified.checkpoint.size).toBe(mirror.paths.length);
+    for (const k of ["ingest", "sbom", "advisories", "log"] as const) expect(await dlqDepth(stack.dlqUrls[k])).toBe(0);
+
+    // A second poll of RECENT queues nothing, and the log does not grow.
+    expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: 0 });
+    await drain(stack.clients.sqs, sources);
+    expect((await verifyLog((p) => log.read(p), [vkey])).checkpoint.size).toBe(mirror.paths.length);
+  });
+
+  it("moves a message that always fails to the DLQ by the redrive policy, and nothing else", async () => {
+    await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrls.sbom, MessageBody: '{"v":2,"id":"poison"}' }));
+    await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrls.sbom, MessageBody: "not json" }));
+    const stats = await drain(stack.clients.sqs, sources, 60_000);
+    expect(stats.failed).toBe(2 * QUEUE_WORKERS.sbom.maxReceiveCount);
+    expect(await dlqDepth(stack.dlqUrls.sbom)).toBe(2);
+  });
+});
