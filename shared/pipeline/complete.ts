@@ -3,6 +3,7 @@
  * complete records the `release.processed` event (created once, by id) and queues it. A step that
  * is redelivered after that re-queues the same event id, which notification deduplicates.
  */
+import { resultLinks } from "../domain/notify/links";
 import { eventKey } from "../domain/pipeline/keys";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
@@ -32,6 +33,6 @@ export async function completeStep(deps: PipelineDeps, id: string, step: StepNam
     return isComplete(next) && !next.completedAt ? { ...next, completedAt: at } : next;
   });
   const r = written ?? ((await deps.releases.get(id)) as ReleaseRecord);
-  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) });
+  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
   return r;
 }

@@ -5,6 +5,8 @@
  *   <data>/log                                             the public log bucket (+ private state)
  *   <data>/log.key                                         the log signing key (created on first run)
  *   <data>/cpansec.db                                      tables and queues (SQLite)
+ *   <data>/feeds/atom.xml                                  the public Atom feed (log bucket on AWS)
+ *   <data>/outbox/                                         email, when no --smtp is given
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,10 +26,12 @@ import { PACKAGES_KEY } from "../../domain/pipeline/keys";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import type { IngestJob, StepJob } from "../../messages/jobs";
 import type { PipelineDeps } from "../../pipeline/deps";
+import type { NotifyDeps } from "../../pipeline/notify-deps";
 import type { Mirror } from "../../ports";
 import { FsObjectStore } from "./fs-object-store";
 import { embeddedLog } from "./log";
 import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "./runner";
+import { type EmbeddedNotifyOptions, embeddedNotifyDeps, notifyWorkers } from "./notify";
 import { EmbeddedDb } from "./sqlite-db";
 
 export interface EmbeddedOptions {
@@ -45,6 +49,10 @@ export interface EmbeddedOptions {
   /** Wraps each step (fault injection in tests). */
   readonly wrap?: <T>(queue: string, step: (body: T, receives: number) => Promise<void>) => (body: T, receives: number) => Promise<void>;
   readonly onBatch?: (queue: string, ok: number, failed: number) => void;
+  /** Notifications: mailer, webhook policy, retry schedule (shared/adapters/embedded/notify.ts). */
+  readonly notify?: EmbeddedNotifyOptions;
+  /** A pass stops waiting for retries due later than this (default 60 s); they wait for the next pass. */
+  readonly horizonMs?: number;
 }
 
 function logSigner(data: string, origin: string): Signer {
@@ -59,6 +67,7 @@ function logSigner(data: string, origin: string): Signer {
 export interface EmbeddedPipeline {
   readonly db: EmbeddedDb;
   readonly deps: PipelineDeps;
+  readonly notify: NotifyDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
   runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: { rematched: number; published: number } }>;
@@ -91,16 +100,19 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     checksumRetries: o.checksumRetries ?? 3,
   };
   await initLog(deps.log);
+  const notify = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   const workers: Worker[] = [
     perMessage<IngestJob>("ingest-release", wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
     perMessage<StepJob>("generate-sbom", wrap("generate-sbom", (job) => generateSbom(deps, job))),
     perMessage<StepJob>("match-advisories", wrap("match-advisories", (job) => matchAdvisories(deps, job))),
     perBatch<StepJob>("append-log", (jobs) => wrap<StepJob[]>("append-log", (js) => appendLogBatch(deps, js))(jobs, 1)),
+    ...notifyWorkers(notify, o.notify, wrap),
   ];
   return {
     db,
     deps,
+    notify,
     workers,
     async runOnce() {
       let refreshed: RefreshResult | undefined;
@@ -120,10 +132,15 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         maxReceives: o.maxReceives ?? 5,
         visibilityMs: 60_000,
         backoffMs: defaultBackoff(o.backoffMs ?? 200, 30_000),
+        // Longer than the steps' backoff cap (30 s): only delivery retries wait for a later pass.
+        horizonMs: o.horizonMs ?? 60_000,
         ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       });
       return { watch, ...(refreshed ? { feed: refreshed } : {}), ...(rematch ? { rematch } : {}) };
     },
-    close: () => db.close(),
+    close: () => {
+      notify.close();
+      db.close();
+    },
   };
 }

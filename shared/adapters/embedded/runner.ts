@@ -10,6 +10,9 @@ export interface Worker {
   readonly batchSize: number;
   /** Returns the messages that failed, with their errors (reportBatchItemFailures). */
   handle(messages: QueuedMessage<unknown>[]): Promise<Map<number, unknown>>;
+  /** This queue's redrive policy and retry delays, when they differ from the runner's (deliver). */
+  readonly maxReceives?: number;
+  readonly backoffMs?: (receives: number, error: unknown) => number;
 }
 
 export interface RunnerOptions {
@@ -19,6 +22,11 @@ export interface RunnerOptions {
   readonly backoffMs: (receives: number) => number;
   readonly onBatch?: (queue: string, ok: number, failed: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Stop waiting when every remaining message becomes visible later than this from now: they stay
+   * queued (in SQLite) for the next pass. Without it, runUntilIdle waits for every retry.
+   */
+  readonly horizonMs?: number;
 }
 
 export const defaultBackoff = (base: number, cap: number) => (n: number) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
@@ -60,7 +68,7 @@ export function perBatch<T>(queue: string, step: (bodies: T[]) => Promise<void>,
   };
 }
 
-/** Runs the workers until every queue they read is empty (delayed retries included). */
+/** Runs the workers until every queue they read is empty (delayed retries included, up to horizonMs). */
 export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o: RunnerOptions): Promise<void> {
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const names = new Set(workers.map((w) => w.queue));
@@ -74,8 +82,8 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
       for (const m of batch) {
         const error = failed.get(m.id);
         if (!failed.has(m.id)) db.ack(m.id);
-        else if (m.receives >= o.maxReceives) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
-        else db.retryLater(m.id, o.backoffMs(m.receives));
+        else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
+        else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
       }
       o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
     }
@@ -83,6 +91,7 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
     const pending = db.pending().filter((p) => names.has(p.queue));
     if (!pending.length) return;
     const next = Math.min(...pending.map((p) => p.nextVisibleAt ?? Date.now()));
+    if (o.horizonMs !== undefined && next - Date.now() > o.horizonMs) return;
     await sleep(Math.max(5, Math.min(1000, next - Date.now())));
   }
 }

@@ -8,7 +8,8 @@ import Database from "better-sqlite3";
 import type { Finding } from "../../domain/advisories/findings";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
-import type { CursorStore, EventStore, FindingStore, JobQueue, ReleaseStore } from "../../ports";
+import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, ReleaseStore, SubscriptionStore } from "../../ports";
+import { embeddedDeliveries, embeddedSubscriptions } from "./sqlite-notify";
 
 export interface QueuedMessage<T> {
   readonly id: number;
@@ -106,12 +107,30 @@ export class EmbeddedDb {
       .map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding }));
   }
 
-  events(): EventStore {
+  subscriptions(): SubscriptionStore {
+    return embeddedSubscriptions(this.db);
+  }
+
+  deliveries(): DeliveryStore {
+    return embeddedDeliveries(this.db);
+  }
+
+  /** Messages waiting on a queue (for the deliveries still to be retried). */
+  queued(name: string): number {
+    return this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM queue WHERE name = ?").get(name)?.n ?? 0;
+  }
+
+  events(): EventStore & { get(id: string): Promise<PipelineEvent | undefined> } {
     const ins = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('events', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'events' ORDER BY rowid");
+    const one = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'events' AND pk = ? AND sk = ''");
     return {
       create: async (e: PipelineEvent) => ins.run(e.id, e.type, JSON.stringify(e)).changes === 1,
       list: async () => all.all().map((r) => JSON.parse(r.data) as PipelineEvent),
+      get: async (id: string) => {
+        const row = one.get(id);
+        return row ? (JSON.parse(row.data) as PipelineEvent) : undefined;
+      },
     };
   }
 

@@ -1,0 +1,76 @@
+/**
+ * Notifications on the embedded backend: NotifyDeps over the SQLite tables and queues, the
+ * outbox or SMTP mailer, the HTTP webhook sender, and the Atom feed at `<data>/feeds/atom.xml`
+ * (FEED_KEY under the data directory, beside `<data>/log`: the log directory itself is the
+ * C2SP layout and stays exactly that). Also the deliver queue's worker with its retry schedule.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { deliverNotification, RetryDeliveryError } from "../../../functions/deliver-notification/deliver-notification";
+import { notifySubscribers } from "../../../functions/notify-subscribers/notify-subscribers";
+import { FEED_KEY } from "../../domain/notify/atom";
+import { DELIVERY_ATTEMPTS, retryDelay } from "../../domain/notify/retry";
+import type { DeliverJob, NotifyJob } from "../../messages/jobs";
+import type { NotifyDeps } from "../../pipeline/notify-deps";
+import type { Mailer } from "../../ports";
+import { SmtpMailer } from "../mail/smtp";
+import { HttpWebhookSender, type WebhookSenderOptions } from "../http/webhook";
+import { FsObjectStore } from "./fs-object-store";
+import { OutboxMailer } from "./outbox-mailer";
+import { type Worker, perMessage } from "./runner";
+import type { EmbeddedDb } from "./sqlite-db";
+
+export interface EmbeddedNotifyOptions {
+  /** Send email over SMTP (smtp://host:port); otherwise RFC 5322 files in `<data>/outbox/`. */
+  readonly smtp?: string;
+  readonly emailFrom?: string;
+  /** Plain http webhooks to loopback addresses (local receivers); private addresses stay refused. */
+  readonly allowLoopbackWebhooks?: boolean;
+  /** The log origin names the feed (its stable id). */
+  readonly origin?: string;
+  /** Tests: a different mailer, sender options, a faster retry schedule. */
+  readonly mailer?: Mailer;
+  readonly webhook?: WebhookSenderOptions;
+  readonly retryDelayMs?: (attempt: number, retryAfterMs?: number) => number | undefined;
+  readonly random?: () => number;
+}
+
+export const DEFAULT_EMAIL_FROM = "cpansec <cpansec@cpansec.localhost>";
+
+export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNotifyOptions & { clock?: () => Date } = {}): NotifyDeps & { close(): void } {
+  const smtp = o.smtp ? new SmtpMailer(o.smtp) : undefined;
+  const clock = o.clock ?? (() => new Date());
+  return {
+    events: db.events(),
+    subscriptions: db.subscriptions(),
+    deliveries: db.deliveries(),
+    queues: { deliver: db.queue<DeliverJob>("deliver") },
+    mailer: o.mailer ?? smtp ?? new OutboxMailer(join(data, "outbox"), "cpansec.localhost", clock),
+    webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false, ...o.webhook }),
+    feeds: new FsObjectStore(data),
+    clock,
+    random: o.random ?? Math.random,
+    email: { from: o.emailFrom ?? DEFAULT_EMAIL_FROM },
+    links: {
+      result: (key) => join(data, key),
+      publicLog: join(data, "log"),
+      feedId: `urn:cpansec:feed:${o.origin ?? "cpansec.localhost/log"}`,
+      feedUrl: pathToFileURL(join(data, FEED_KEY)).href,
+    },
+    close: () => smtp?.close(),
+  };
+}
+
+/** The notify and deliver queue workers; deliver retries on the delivery schedule, then dead-letters. */
+export function notifyWorkers(deps: NotifyDeps, o: EmbeddedNotifyOptions = {}, wrap = <T>(_q: string, s: (b: T, n: number) => Promise<void>) => s): Worker[] {
+  const delay = o.retryDelayMs ?? ((attempt: number, after?: number) => retryDelay(attempt, deps.random(), after));
+  const deliver = perMessage<DeliverJob>("deliver", wrap("deliver", async (job: DeliverJob) => void (await deliverNotification(deps, job))));
+  return [
+    perMessage<NotifyJob>("notify", wrap("notify", async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
+    {
+      ...deliver,
+      maxReceives: DELIVERY_ATTEMPTS,
+      backoffMs: (n, e) => delay(n, e instanceof RetryDeliveryError ? e.retryAfterMs : undefined) ?? 0,
+    },
+  ];
+}
