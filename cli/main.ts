@@ -5,6 +5,7 @@ import { registerAdvisories } from "./commands/advisories";
 import { CommandFailure, registerLog } from "./commands/log";
 import { registerRun } from "./commands/run";
 import { registerScan } from "./commands/scan";
+import { registerSubscribe } from "./commands/subscribe";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerLog(program);
   registerAdvisories(program);
   registerRun(program);
+  registerSubscribe(program);
   return program;
 }
 

@@ -30,7 +30,7 @@ export interface EmbeddedNotifyOptions {
   readonly origin?: string;
   /** Tests: a different mailer, sender options, a faster retry schedule. */
   readonly mailer?: Mailer;
-  readonly webhook?: WebhookSenderOptions;
+  readonly webhookOptions?: WebhookSenderOptions;
   readonly retryDelayMs?: (attempt: number, retryAfterMs?: number) => number | undefined;
   readonly random?: () => number;
 }
@@ -46,7 +46,7 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
     deliveries: db.deliveries(),
     queues: { deliver: db.queue<DeliverJob>("deliver") },
     mailer: o.mailer ?? smtp ?? new OutboxMailer(join(data, "outbox"), "cpansec.localhost", clock),
-    webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false, ...o.webhook }),
+    webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false, ...o.webhookOptions }),
     feeds: new FsObjectStore(data),
     clock,
     random: o.random ?? Math.random,
