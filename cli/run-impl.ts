@@ -19,6 +19,9 @@ export interface RunArgs {
   readonly once?: boolean;
   readonly interval: number;
   readonly origin?: string;
+  readonly smtp?: string;
+  readonly emailFrom?: string;
+  readonly allowLoopbackWebhooks?: boolean;
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -83,6 +86,7 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<Emb
     ...(a.origin ? { origin: a.origin } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
+    notify: { ...(a.smtp ? { smtp: a.smtp } : {}), ...(a.emailFrom ? { emailFrom: a.emailFrom } : {}), ...(a.allowLoopbackWebhooks ? { allowLoopbackWebhooks: true } : {}) },
   });
 }
 

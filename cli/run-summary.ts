@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { OutboxMailer } from "../shared/adapters/embedded/outbox-mailer";
+import { FEED_KEY } from "../shared/domain/notify/atom";
 import type { EmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
 import { terminalState } from "../shared/domain/pipeline/record";
 import { parseCheckpoint } from "../shared/domain/tlog/checkpoint";
@@ -11,6 +15,8 @@ export interface RunSummary {
   readonly vulnerable: string[];
   readonly log: { size: number; checkpoint: string; vkey: string };
   readonly events: number;
+  /** Deliveries: made, waiting on the deliver queue (a retry due later), and dead-lettered. */
+  readonly notifications: { subscriptions: number; delivered: number; waiting: number; dead: number; feed?: string; outbox?: string };
   readonly deadLetters: { queue: string; body: unknown; reason: string }[];
 }
 
@@ -34,6 +40,21 @@ export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
     log: { size: head ? parseCheckpoint(head.slice(0, head.indexOf("\n\n") + 1)).size : 0, checkpoint: head, vkey: formatVerifierKey(p.deps.log.signer) },
     events: (await p.deps.events.list()).length,
     deadLetters: p.db.deadLetters().map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
+    notifications: await notificationSummary(p),
+  };
+}
+
+async function notificationSummary(p: EmbeddedPipeline): Promise<RunSummary["notifications"]> {
+  const count = (sql: string) => (p.db.db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
+  const feed = fileURLToPath(p.notify.links.result(FEED_KEY));
+  const outbox = p.notify.mailer instanceof OutboxMailer ? p.notify.mailer.dir : undefined;
+  return {
+    subscriptions: (await p.notify.subscriptions.list()).length,
+    delivered: count("SELECT COUNT(*) AS n FROM items WHERE tbl = 'deliveries' AND json_extract(data, '$.status') = 'delivered'"),
+    waiting: p.db.queued("deliver"),
+    dead: p.db.deadLetters().filter((d) => d.queue === "deliver").length,
+    ...(existsSync(feed) ? { feed } : {}),
+    ...(outbox && existsSync(outbox) ? { outbox } : {}),
   };
 }
 
@@ -44,6 +65,8 @@ export function printSummary(s: RunSummary, data: string, out: (line: string) =>
   out(`findings on the releases themselves or their bundled code: ${sev || "none"}${s.vulnerable.length ? ` (${s.vulnerable.join(", ")})` : ""}`);
   out(`log: ${s.log.size} entries; verifier key ${s.log.vkey}`);
   out(`events: ${s.events} stored in ${join(data, "events")}`);
+  const n = s.notifications;
+  out(`notifications: ${n.subscriptions} subscription(s), ${n.delivered} delivered, ${n.waiting} waiting to retry, ${n.dead} dead-lettered${n.outbox ? `; email in ${n.outbox}` : ""}${n.feed ? `; Atom feed ${n.feed}` : ""}`);
   if (s.deadLetters.length) {
     out(`DEAD LETTERS: ${s.deadLetters.length}`);
     for (const d of s.deadLetters) out(`  ${d.queue} ${JSON.stringify(d.body)}: ${d.reason}`);

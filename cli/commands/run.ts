@@ -6,6 +6,10 @@ const seconds = (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const smtpUrl = (v: string) => {
+  if (!/^smtps?:\/\/[^\s/]+/.test(v)) throw new InvalidArgumentError("--smtp takes smtp://host:port or smtps://host:port");
+  return v;
+};
 
 export function registerRun(program: Command): void {
   program
@@ -18,8 +22,11 @@ export function registerRun(program: Command): void {
     .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
     .option("--once", "one pass, then a summary and exit")
     .option("--interval <seconds>", "time between passes", seconds, 60)
+    .option("--smtp <url>", "send notification email over SMTP, smtp://host:port (default: files in <data>/outbox/)", smtpUrl)
+    .option("--email-from <addr>", "the From address of notification email")
+    .option("--allow-loopback-webhooks", "allow plain http webhooks to 127.0.0.1/::1 (receivers on this machine; private addresses stay refused)")
     .addHelpText("after", "\nExit status (--once): 0 when every upload reached a terminal state, 1 when anything is in a dead-letter store, 2 on usage errors.")
-    .action(async (o: { mirror: string; data: string; advisories?: string; trustKey?: string[]; origin?: string; once?: boolean; interval: number }) => {
+    .action(async (o: { mirror: string; data: string; advisories?: string; trustKey?: string[]; origin?: string; once?: boolean; interval: number; smtp?: string; emailFrom?: string; allowLoopbackWebhooks?: boolean }) => {
       const { run } = await import("../run-impl");
       process.exitCode = await run(o);
     });

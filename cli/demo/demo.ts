@@ -62,6 +62,11 @@ export async function demo(o: { dir?: string; data?: string }): Promise<number> 
   out(`CHECKSUMS are signed by a key generated for the demo, trusted in place of PAUSE's\n`);
   const p = await openPipeline({ mirror: mirrorDir, data, advisories: feed, interval: 0, once: true }, keys);
   try {
+    if (!(await p.notify.subscriptions.list()).length) {
+      // One subscriber, so the run shows a notification: email into <data>/outbox/ (no SMTP offline).
+      await p.notify.subscriptions.create({ id: "sub_demo", createdAt: new Date(0).toISOString(), target: { kind: "email", address: "security@example.org" }, filter: { distributions: [], authors: [], events: ["release.vulnerable", "advisory.published", "integrity.alert"] } });
+      out("subscription: security@example.org gets release.vulnerable, advisory.published and integrity.alert by email (outbox files; cpansec subscribe add --help for webhooks)\n");
+    }
     const s = await runPass(p, data);
     out("\nexpected: Demo-Tampered raises an integrity alert, Demo-Broken fails (not an archive) but is logged, CGI 3.62 is vulnerable, Demo-Web's CGI >= 3.50 admits vulnerable versions");
     return s.deadLetters.length ? 1 : 0;

@@ -52,8 +52,9 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
     random: o.random ?? Math.random,
     email: { from: o.emailFrom ?? DEFAULT_EMAIL_FROM },
     links: {
-      result: (key) => join(data, key),
-      publicLog: join(data, "log"),
+      // file: URLs, so the Atom feed's links are IRIs and email readers can open them.
+      result: (key) => pathToFileURL(join(data, key)).href,
+      publicLog: pathToFileURL(join(data, "log")).href,
       feedId: `urn:cpansec:feed:${o.origin ?? "cpansec.localhost/log"}`,
       feedUrl: pathToFileURL(join(data, FEED_KEY)).href,
     },
