@@ -35,6 +35,9 @@ export class PipelineStack extends Stack {
   readonly functions: Readonly<Record<StepKey, PipelineFunction>>;
   readonly buckets: PipelineBuckets;
   readonly tables: PipelineTables;
+  readonly queues: Readonly<Record<QueueKey, sqs.Queue>>;
+  /** Each step's dead-letter queue (queue redrive, or failed scheduled runs). */
+  readonly deadLetterQueues: Readonly<Record<StepKey, sqs.Queue>>;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, { description: "cpansec: CPAN supply-chain security pipeline", ...props });
@@ -75,8 +78,9 @@ export class PipelineStack extends Stack {
       ...(Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.function])) as Record<QueueKey, PipelineFunction>),
       ...(Object.fromEntries(Object.entries(scheduled).map(([k, s]) => [k, s.function])) as Record<keyof typeof SCHEDULED, PipelineFunction>),
     };
+    this.deadLetterQueues = Object.fromEntries([...Object.entries(workers), ...Object.entries(scheduled)].map(([k, w]) => [k, w.deadLetterQueue])) as Record<StepKey, sqs.Queue>;
     // Queue URLs exist only once every worker does; each function learns all of them.
-    const queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>;
+    const queues = (this.queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>);
     for (const f of Object.values(this.functions)) {
       for (const k of Object.keys(queues) as QueueKey[]) f.fn.addEnvironment(QUEUE_WORKERS[k].env, queues[k].queueUrl);
     }
