@@ -28,7 +28,10 @@ export const BUNDLING: nodejs.BundlingOptions = {
   sourceMap: true,
   format: nodejs.OutputFormat.CJS,
   target: "node24",
-  externalModules: [],
+  // Everything is bundled, the AWS SDK too (bundleAwsSDK). The two exceptions are optional plugins
+  // of the CycloneDX library that are not installed: it requires them inside a try/catch and falls
+  // back when they are missing, which is what they will be at run time.
+  externalModules: ["xmlbuilder2", "libxmljs2"],
   bundleAwsSDK: true,
   forceDockerBundling: false,
 };
