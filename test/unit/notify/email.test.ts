@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { composeEmail } from "../../../shared/adapters/mail/compose";
+import { escapeHtml, headerValue, renderEmail } from "../../../shared/domain/notify/email";
+import { makeEvent, vulnerable } from "../../helpers/events";
+import { header, parseMime } from "../../helpers/mime";
+
+const opts = { id: "msg_abc", from: "cpansec <cpansec@example.org>", to: "sec@example.org", link: (k: string) => `https://results.example.org/${k}` };
+
+describe("renderEmail", () => {
+  it("says what happened, to which release, and links the results", () => {
+    const m = renderEmail(vulnerable("high"), { ...opts, publicLog: "https://log.example.org/", unsubscribeUrl: "https://cpansec.example.org/unsubscribe?t=abc" });
+    expect(m.subject).toBe("[cpansec] CGI 3.62 by DAVE is affected by CPANSA-CGI-2012-5526");
+    expect(m.text).toContain("CPANSA-CGI-2012-5526 (self, severity high): CVE-2012-5526");
+    expect(m.text).toContain("advisory findings: https://results.example.org/releases/DAVE/CGI-3.62.tar.gz/advisories.json");
+    expect(m.text).toContain("Transparency log: https://log.example.org/");
+    expect(m.html).toContain('<a href="https://results.example.org/releases/DAVE/CGI-3.62.tar.gz/advisories.json">advisory findings</a>');
+    expect(m.headers["List-Unsubscribe"]).toBe("<https://cpansec.example.org/unsubscribe?t=abc>");
+    expect(m.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(m.tags).toEqual({ event_type: "release_vulnerable" });
+    expect(renderEmail(vulnerable("high"), opts).headers["List-Unsubscribe"]).toBeUndefined();
+  });
+
+  it("escapes untrusted text in HTML", () => {
+    const e = makeEvent("integrity.alert", { dist: "Evil<script>alert(1)</script>", detail: { reason: `<img src=x onerror="steal()"> & co` } });
+    const m = renderEmail(e, opts);
+    expect(m.html).not.toMatch(/<script>|<img/);
+    expect(m.html).toContain("&lt;img src=x onerror=&quot;steal()&quot;&gt; &amp; co");
+    expect(escapeHtml(`<>&"'`)).toBe("&lt;&gt;&amp;&quot;&#39;");
+  });
+
+  it("cannot be made to carry extra headers", async () => {
+    const evil = "Demo\r\nBcc: victim@example.org\r\nX-Injected: 1";
+    const e = makeEvent("release.processed", { dist: evil, version: "1.0\nSubject: hijacked", author: "DAVE" });
+    const m = renderEmail(e, { ...opts, from: "cpansec <a@example.org>\r\nBcc: x@example.org", unsubscribeUrl: "https://u.example.org/\r\nX-Evil: 1" });
+    for (const v of [m.subject, m.from, m.to, ...Object.values(m.headers)]) expect(v).not.toMatch(/[\r\n]/);
+    const parsed = parseMime((await composeEmail(m, "cpansec.test")).toString("utf8"));
+    const names = parsed.headers.map(([n]) => n.toLowerCase());
+    expect(names).not.toContain("bcc");
+    expect(names).not.toContain("x-injected");
+    expect(names).not.toContain("x-evil");
+    expect(header(parsed, "Subject")).toHaveLength(1);
+    expect(headerValue("a\r\n\tb\u2028c\x00d")).toBe("a b c d");
+    expect(headerValue("x".repeat(1000), 10)).toHaveLength(10);
+  });
+});
+
+describe("composeEmail", () => {
+  it("builds RFC 5322 with multipart/alternative text and HTML parts", async () => {
+    const m = renderEmail(vulnerable("medium", { dist: "Ünicode-Dist" }), { ...opts, unsubscribeUrl: "https://u.example.org/x" });
+    const parsed = parseMime((await composeEmail(m, "cpansec.test", new Date("2026-11-01T00:00:00Z"))).toString("utf8"));
+    expect(header(parsed, "Message-ID")).toEqual(["<msg_abc@cpansec.test>"]);
+    expect(header(parsed, "To")).toEqual(["sec@example.org"]);
+    expect(header(parsed, "Date")[0]).toMatch(/01 Nov 2026/);
+    expect(header(parsed, "List-Unsubscribe-Post")).toEqual(["List-Unsubscribe=One-Click"]);
+    expect(header(parsed, "Subject")[0]).toMatch(/^=\?UTF-8\?/); // non-ASCII is encoded, not raw
+    expect(header(parsed, "Content-Type")[0]).toMatch(/^multipart\/alternative;/);
+    expect(parsed.parts.map((p) => header(p, "Content-Type")[0])).toEqual(["text/plain; charset=utf-8", "text/html; charset=utf-8"]);
+    expect(parsed.parts[0]?.body).toContain("Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526");
+    expect(parsed.parts[1]?.body).toContain("<h1>Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526</h1>");
+  });
+});
