@@ -101,10 +101,11 @@ export class PipelineStack extends Stack {
     for (const [k, w] of Object.entries(workers) as [QueueKey, QueueWorker][]) {
       const name = pascal(QUEUE_WORKERS[k].name);
       output(`${name}QueueUrl`, w.queue.queueUrl, `${QUEUE_WORKERS[k].name} queue`);
+      output(`${name}DeadLetterQueueUrl`, w.deadLetterQueue.queueUrl, `${QUEUE_WORKERS[k].name} dead-letter queue`);
       output(`${name}DeadLetterQueueArn`, w.deadLetterQueue.queueArn, `${QUEUE_WORKERS[k].name} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`);
     }
     for (const [k, s] of Object.entries(scheduled) as [keyof typeof SCHEDULED, ScheduledFunction][]) {
-      output(`${pascal(SCHEDULED[k].name)}DeadLetterQueueArn`, s.deadLetterQueue.queueArn, `${SCHEDULED[k].name}: failed scheduled runs`);
+      output(`${pascal(SCHEDULED[k].name)}DeadLetterQueueUrl`, s.deadLetterQueue.queueUrl, `${SCHEDULED[k].name}: failed scheduled runs`);
     }
   }
 }

@@ -1,6 +1,7 @@
 // The stack's resources, checked as properties of the synthesized template: every queue has a
 // dead-letter queue and alarms, every bucket is encrypted and TLS-only, only the log's published
 // paths are public, tables and indexes are those of resources.ts.
+import { readKeys } from "openpgp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_LOG_PATHS } from "../../infra/constructs/buckets";
 import { ENV, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../../shared/adapters/aws/resources";
@@ -224,5 +225,53 @@ describe("environment", () => {
       for (const name of Object.values(ENV)) expect(vars[name], `${id} ${name}`).toBeDefined();
       expect(vars[ENV.sesIdentity], id).toBe("alerts@example.org");
     }
+  });
+});
+
+describe("outputs", () => {
+  it("name the buckets, tables and secrets, and give the log's public URL and verifier key URL", () => {
+    const out = s.json.Outputs as Record<string, { Value: unknown }>;
+    expect(refOf(out.ArtifactsBucketName?.Value)).toBe(s.id(s.stack.buckets.artifacts));
+    expect(refOf(out.LogBucketName?.Value)).toBe(s.id(s.stack.buckets.log));
+    const url = JSON.stringify(out.LogUrl?.Value);
+    expect(url).toContain('"https://"');
+    expect(url).toContain(`["${s.id(s.stack.buckets.log)}","RegionalDomainName"]`);
+    expect(JSON.stringify(out.VerifierKeyUrl?.Value)).toContain('"/vkey"');
+    for (const k of Object.keys(TABLES) as TableKey[]) {
+      expect(Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.tables.byKey[k])), TABLES[k].name).toBe(true);
+    }
+    for (const key of ["LogKeySecretArn", "PauseKeySecretArn"]) expect(res(refOf(out[key]?.Value) as string)?.Type, key).toBe("AWS::SecretsManager::Secret");
+    for (const k of Object.keys(s.stack.deadLetterQueues) as (keyof typeof s.stack.deadLetterQueues)[]) {
+      expect(Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.deadLetterQueues[k])), `${k} DLQ`).toBe(true);
+    }
+  });
+});
+
+describe("configuration", () => {
+  it("uses a configured log origin, and turns email off (no identity, no SES grant) without sesIdentity", () => {
+    const bare = synthesize({ "aws:cdk:bundling-stacks": [], logOrigin: "cpansec.example.org/log" });
+    expect(ofType(bare, "AWS::SES::EmailIdentity")).toEqual([]);
+    expect(ofType(bare, "AWS::SNS::Subscription")).toEqual([]);
+    for (const [id, f] of ofType(bare, "AWS::Lambda::Function")) {
+      const vars = props(f).Environment.Variables;
+      expect(vars[ENV.logOrigin], id).toBe("cpansec.example.org/log");
+      expect(vars[ENV.sesIdentity], id).toBe("");
+    }
+    const policies = JSON.stringify(ofType(bare, "AWS::IAM::Policy"));
+    expect(policies).not.toContain("ses:");
+    // The default origin is where the log is served: the log bucket's regional domain name.
+    const [, anyFn] = ofType(s, "AWS::Lambda::Function")[0] as [string, Resource];
+    expect(props(anyFn).Environment.Variables[ENV.logOrigin]).toEqual({ "Fn::GetAtt": [s.id(s.stack.buckets.log), "RegionalDomainName"] });
+  });
+
+  it("ships PAUSE's public key, armored, as the PAUSE key secret's initial value", async () => {
+    const [, secret] = ofType(s, "AWS::SecretsManager::Secret").find(([id]) => id.includes("PauseKey")) as [string, Resource];
+    const armored = props(secret).SecretString as string;
+    expect(armored).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\n[\s\S]+-----END PGP PUBLIC KEY BLOCK-----\n?$/);
+    const keys = await readKeys({ armoredKeys: armored });
+    expect(keys.map((k) => k.getFingerprint().toUpperCase())).toEqual(["2E66557AB97C19C791AF8E20328DA867450F89EC"]);
+    const [, logKey] = ofType(s, "AWS::SecretsManager::Secret").find(([id]) => id.includes("LogSigningKey")) as [string, Resource];
+    expect(props(logKey).GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(props(logKey).SecretString).toBeUndefined();
   });
 });
