@@ -4,11 +4,12 @@
  * second writer, should one ever run.
  */
 import { coldStart, sqsBatchWorker } from "../../shared/adapters/aws/lambda";
+import { logSigner } from "../../shared/adapters/aws/secrets";
 import type { StepJob } from "../../shared/messages/jobs";
 import { initLog } from "./append-log";
 import { appendLogBatch } from "./append-log-step";
 
-const ready = coldStart("append-log", { logKey: true }).then(async (ctx) => {
+const ready = coldStart("append-log", async (env, clients) => ({ signer: await logSigner(env, clients.options) })).then(async (ctx) => {
   await initLog(ctx.deps.log); // the empty log and `vkey`, on the first start ever; a no-op after
   return ctx;
 });

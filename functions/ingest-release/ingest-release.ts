@@ -9,7 +9,7 @@ import { verifyChecksums } from "../../shared/domain/cpan/checksums-signature";
 import { type Release, describeRelease } from "../../shared/domain/cpan/release";
 import { archiveKey, releaseJsonKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
-import { bundledKeep } from "../../shared/domain/sbom";
+import { bundledKeep } from "../../shared/domain/sbom/bundled";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { completeStep, emit } from "../../shared/pipeline/complete";
 import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";

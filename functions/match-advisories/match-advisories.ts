@@ -7,7 +7,7 @@ import type { Feed } from "../../shared/domain/advisories/feed";
 import { releaseFindings } from "../../shared/domain/advisories/findings";
 import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/match";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
-import { moduleResolver } from "../../shared/domain/sbom";
+import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
 import { completeStep, emit } from "../../shared/pipeline/complete";
 import type { PipelineDeps } from "../../shared/pipeline/deps";

@@ -18,7 +18,8 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   return bytes;
 }
 
-const ready = coldStart("refresh-advisories", { freshFeed: true });
+// Re-matching must use the feed this run stored, not one a warm container loaded earlier.
+const ready = coldStart("refresh-advisories", async () => ({ feedTtlMs: 0 }));
 export const handler = scheduled(ready, async (ctx) => {
   const { artifacts } = awsBlobs(ctx.env, ctx.clients);
   const feed = await refreshAdvisories({ blobs: artifacts, fetchFeed: () => download(ctx.env.feedUrl, 256 * 2 ** 20), now: ctx.deps.clock });

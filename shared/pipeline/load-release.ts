@@ -2,7 +2,7 @@
 import { type Release, describeRelease } from "../domain/cpan/release";
 import { archiveKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
-import { bundledKeep } from "../domain/sbom";
+import { bundledKeep } from "../domain/sbom/bundled";
 import { type PipelineDeps, TransientError } from "./deps";
 
 export async function loadRelease(deps: PipelineDeps, id: string): Promise<{ record: ReleaseRecord; release: Release }> {

@@ -1,8 +1,9 @@
-// `npm run bench [-- --only scan,advisories,pipeline,log] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,pipeline,log,lambda] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles } from "../helpers/corpus";
 import { sharedPath } from "../helpers/shared-data";
 import { benchAdvisories } from "./advisories";
+import { benchLambda } from "./lambda";
 import { benchLog } from "./log";
 import { benchPipeline } from "./pipeline";
 import { benchScan } from "./scan";
@@ -30,3 +31,4 @@ if (want("log")) {
   const q = values.quick;
   for (const line of await benchLog({ entries: q ? 10_000 : 100_000, single: q ? 1_000 : 10_000, proofSize: q ? 100_000 : 1_000_000 })) console.log(line);
 }
+if (want("lambda")) for (const line of await benchLambda()) console.log(line);

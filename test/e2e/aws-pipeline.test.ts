@@ -1,8 +1,10 @@
 // The whole pipeline on AWS APIs (moto): queues, tables, buckets and secrets created from the
-// stack's own resource specs, a generated CPAN mirror on 127.0.0.1, and the Lambda handlers,
-// imported with the environment the stack gives them, fed real SQSEvents by a poller that plays
-// the SQS event source. The same assertions as the embedded end-to-end test.
-import { writeFileSync } from "node:fs";
+// stack's own resource specs, a generated CPAN mirror on 127.0.0.1, and the Lambda handlers as
+// deployed (bundled with the stack's esbuild settings, loaded with the environment the stack gives
+// them), fed real SQSEvents by a poller that plays the SQS event source. The same assertions as the
+// embedded end-to-end test.
+import { createRequire } from "node:module";
+import { rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +16,7 @@ import { DEMO_DISTS } from "../../cli/demo/demo";
 import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
 import { DynamoEventStore, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
-import { QUEUE_WORKERS, TABLES } from "../../shared/adapters/aws/resources";
+import { QUEUE_WORKERS, SCHEDULED, TABLES } from "../../shared/adapters/aws/resources";
 import { S3ObjectStore } from "../../shared/adapters/aws/s3-object-store";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
@@ -22,7 +24,9 @@ import { parseEntry } from "../../shared/domain/tlog/entry";
 import { parseVerifierKey } from "../../shared/domain/tlog/note";
 import { verifyLog } from "../../shared/domain/tlog/verify";
 import { type TestStack, createTestStack } from "../helpers/aws";
+import { bundleHandler } from "../helpers/lambda-bundles";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { repoRoot } from "../helpers/shared-data";
 import { type SqsHandler, type Source, drain, lambdaContext } from "../helpers/sqs-poller";
 
 const FEED = {
@@ -46,18 +50,22 @@ beforeAll(async () => {
   ({ server, url } = await serveDir(mirror.dir));
   stack = await createTestStack({ mirrorUrl: url, feedUrl: `${url}feed.json`, pauseKey: mirror.publicKey, visibilityTimeout: 1 });
   Object.assign(process.env, stack.env);
-  // Imported only now: each handler reads and checks its environment at import (its cold start).
+  // Loaded only now: each handler reads and checks its environment at load (its cold start).
+  const load = async (spec: { name: string; entry: string }) => (createRequire(import.meta.url)(await bundleHandler(spec.name, spec.entry)) as { handler: never }).handler;
   handlers = {
-    watch: (await import("../../functions/watch-uploads/handler")).handler,
-    refresh: (await import("../../functions/refresh-advisories/handler")).handler,
-    ingest: (await import("../../functions/ingest-release/handler")).handler,
-    sbom: (await import("../../functions/generate-sbom/handler")).handler,
-    advisories: (await import("../../functions/match-advisories/handler")).handler,
-    log: (await import("../../functions/append-log/handler")).handler,
+    watch: await load(SCHEDULED.watch),
+    refresh: await load(SCHEDULED.refresh),
+    ingest: await load(QUEUE_WORKERS.ingest),
+    sbom: await load(QUEUE_WORKERS.sbom),
+    advisories: await load(QUEUE_WORKERS.advisories),
+    log: await load(QUEUE_WORKERS.log),
   };
   sources = (["ingest", "sbom", "advisories", "log"] as const).map((k) => ({ name: QUEUE_WORKERS[k].name, url: stack.queueUrls[k], batchSize: QUEUE_WORKERS[k].batchSize, handler: handlers[k] }));
 }, 60_000);
-afterAll(() => server?.close());
+afterAll(() => {
+  server?.close();
+  rmSync(join(repoRoot, "node_modules/.cache/cpansec-lambda", String(process.pid)), { recursive: true, force: true });
+});
 
 const table = (k: keyof typeof TABLES) => stack.env[TABLES[k].env] as string;
 const artifacts = () => new S3ObjectStore(stack.clients.s3, stack.env.ARTIFACTS_BUCKET as string);

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { inject } from "vitest";
 import { type AwsClients, awsClients } from "../../shared/adapters/aws/clients";
@@ -61,10 +61,12 @@ export interface StackOptions {
   readonly logOrigin?: string;
   /** Override visibility timeouts (seconds), so a failed message comes back quickly in tests. */
   readonly visibilityTimeout?: number;
+  /** The emulator (default: the vitest run's moto). */
+  readonly endpoint?: string;
 }
 
 export async function createTestStack(o: StackOptions = {}): Promise<TestStack> {
-  const endpoint = motoEndpoint();
+  const endpoint = o.endpoint ?? motoEndpoint();
   const clients = motoClients(endpoint);
   const p = uniquePrefix();
   const env: Record<string, string> = {};
@@ -90,7 +92,8 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     env[q.env] = main.QueueUrl as string;
   }
   for (const b of ["artifacts", "log"]) await clients.s3.send(new CreateBucketCommand({ Bucket: `${p}-${b}` }));
-  const secret = async (name: string, value: string) => (await clients.secrets.send(new CreateSecretCommand({ Name: `${p}-${name}`, SecretString: value }))).ARN as string;
+  const secrets = new SecretsManagerClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  const secret = async (name: string, value: string) => (await secrets.send(new CreateSecretCommand({ Name: `${p}-${name}`, SecretString: value }))).ARN as string;
   Object.assign(env, {
     [ENV.artifactsBucket]: `${p}-artifacts`,
     [ENV.logBucket]: `${p}-log`,

@@ -12,7 +12,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import pkg from "../../../package.json" with { type: "json" };
 import type { PipelineDeps } from "../../pipeline/deps";
 import { type AwsClients, awsClients } from "./clients";
-import { type AwsEnv, awsPipelineDeps, pauseKeys, readAwsEnv, readSecret, signerFromSecret } from "./pipeline";
+import { type AwsEnv, type AwsPipelineOptions, awsPipelineDeps, readAwsEnv } from "./pipeline";
 
 export interface HandlerContext {
   readonly name: string;
@@ -23,30 +23,21 @@ export interface HandlerContext {
   readonly metrics: Metrics;
 }
 
-export interface Needs {
-  /** The log signing key (append-log only). */
-  readonly logKey?: boolean;
-  /** The PGP keys trusted to sign CHECKSUMS (ingest-release only). */
-  readonly pauseKeys?: boolean;
-  /** Reload the advisory feed on every use (refresh-advisories re-matches with the feed it just stored). */
-  readonly freshFeed?: boolean;
-}
+/** What a handler adds to the shared wiring at cold start (its secrets, its feed policy). */
+export type Extras = (env: AwsEnv, clients: AwsClients) => Promise<Partial<AwsPipelineOptions>>;
 
 /**
  * Runs at import (the Lambda init phase): a bad environment fails the cold start with every
  * problem named. `AWS_ENDPOINT_URL` (an emulator, in the tests) is the SDK's own variable.
  */
-export function coldStart(name: string, needs: Needs = {}, env: Record<string, string | undefined> = process.env): Promise<HandlerContext> {
+export function coldStart(name: string, extras?: Extras, env: Record<string, string | undefined> = process.env): Promise<HandlerContext> {
   const config = readAwsEnv(env);
   const logger = new Logger({ serviceName: name });
   const metrics = new Metrics({ namespace: "cpansec", serviceName: name });
   const clients = awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
   const ready = (async () => {
-    const [signer, trustedKeys] = await Promise.all([
-      needs.logKey ? readSecret(clients, config.logKeySecret).then((s) => signerFromSecret(s, config.logOrigin)) : undefined,
-      needs.pauseKeys ? pauseKeys(config, clients) : undefined,
-    ]);
-    const deps = awsPipelineDeps(config, clients, { tool: { name: "cpansec-pipeline", version: pkg.version }, ...(signer ? { signer } : {}), ...(trustedKeys ? { trustedKeys } : {}), ...(needs.freshFeed ? { feedTtlMs: 0 } : {}) });
+    const more = extras ? await extras(config, clients) : {};
+    const deps = awsPipelineDeps(config, clients, { tool: { name: "cpansec-pipeline", version: pkg.version }, ...more });
     return { name, env: config, clients, deps, logger, metrics };
   })();
   ready.catch((e: unknown) => logger.error("cold start failed", e as Error));

@@ -6,12 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import type { PublicKey } from "openpgp";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { LogDeps } from "../../../functions/append-log/append-log";
 import { currentFeed } from "../../../functions/refresh-advisories/refresh-advisories";
-import { readTrustedKeys } from "../../domain/cpan/checksums-signature";
 import { type PackagesIndex, parsePackagesIndex } from "../../domain/cpan/packages";
 import { PACKAGES_KEY } from "../../domain/pipeline/keys";
 import { type Signer, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
@@ -24,7 +22,7 @@ import { ENV, QUEUE_WORKERS, type QueueKey, TABLES, type TableKey } from "./reso
 import { S3ObjectStore, logCacheControl } from "./s3-object-store";
 import { SqsJobQueue } from "./sqs-queue";
 
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
 const url = z.url({ protocol: /^https?$/ });
 
 const schema = z.object({
@@ -34,12 +32,12 @@ const schema = z.object({
   logBucket: name,
   mirrorUrl: url,
   feedUrl: url,
-  logOrigin: z.string().regex(/^[^\s+]+$/, "a log origin is one word without '+' (e.g. example.org/cpansec)"),
+  logOrigin: z.string().check(z.regex(/^[^\s+]+$/, "a log origin is one word without '+' (e.g. example.org/cpansec)")),
   logKeySecret: name,
   pauseKeySecret: name,
-  sesIdentity: z.string().optional(),
-  sesConfigurationSet: z.string().optional(),
-  publicLogUrl: z.string().optional(),
+  sesIdentity: z.optional(z.string()),
+  sesConfigurationSet: z.optional(z.string()),
+  publicLogUrl: z.optional(z.string()),
 });
 
 export type AwsEnv = z.infer<typeof schema>;
@@ -66,12 +64,6 @@ export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
   };
   const problems = parsed.error.issues.map((i) => `${variable(i.path)}: ${i.message}`);
   throw new ConfigError(`invalid environment: ${problems.join("; ")}`);
-}
-
-export async function readSecret(clients: AwsClients, id: string): Promise<string> {
-  const out = await clients.secrets.send(new GetSecretValueCommand({ SecretId: id }));
-  if (!out.SecretString) throw new ConfigError(`secret ${id} has no string value`);
-  return out.SecretString;
 }
 
 /**
@@ -150,10 +142,4 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     tool: o.tool,
     checksumRetries: 3,
   };
-}
-
-export async function pauseKeys(env: AwsEnv, clients: AwsClients): Promise<PublicKey[]> {
-  const keys = await readTrustedKeys(new TextEncoder().encode(await readSecret(clients, env.pauseKeySecret)));
-  if (!keys.length) throw new ConfigError(`secret ${env.pauseKeySecret} holds no PGP public key`);
-  return keys;
 }

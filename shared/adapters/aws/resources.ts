@@ -92,3 +92,19 @@ export const ENV = {
   /** Base URL results are linked from in notifications (the log bucket's public URL). */
   publicLogUrl: "PUBLIC_LOG_URL",
 } as const;
+
+/**
+ * How every function is bundled (NodejsFunction in infra/, and `npm run bench` measuring it):
+ * CJS (the CycloneDX library wants __dirname), minified, for the Node.js 24 runtime.
+ * - The AWS SDK v3 is left to the Lambda runtime, which provides it (NodejsFunction's own
+ *   default): it keeps every bundle under 1 MB; the code needs no SDK newer than the runtime's.
+ * - The CycloneDX library's optional XML and validation plug-ins stay out: it loads them lazily,
+ *   inside try, and the pipeline uses neither.
+ * - `import.meta.url` is defined for ESM-only code in a CJS bundle (openpgp's createRequire).
+ */
+export const BUNDLING = {
+  externalModules: ["@aws-sdk/*", "libxmljs2", "xmlbuilder2", "ajv", "ajv-formats", "ajv-formats-draft2019"],
+  define: { "import.meta.url": "__import_meta_url" },
+  banner: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;',
+  target: "node24",
+} as const;

@@ -4,34 +4,37 @@
  * in (2023 snapshots: a string or null where later ones have arrays).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+// zod/mini: the same validation, a fraction of the bundle (the Lambda functions load this).
+import * as z from "zod/mini";
 
 export class FeedError extends Error {
   override readonly name = "FeedError";
 }
 
-const ranges = z.union([z.array(z.string()), z.string(), z.null()]).optional();
+const ranges = z.optional(z.union([z.array(z.string()), z.string(), z.null()]));
+const nullishString = z.nullish(z.string());
+const bundledSchema = z.nullish(z.looseObject({ name: nullishString, distributed_version: nullishString }));
 const advisorySchema = z.looseObject({
-  id: z.string().min(1),
-  distribution: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  distribution: z.optional(z.string()),
   affected_versions: ranges,
   fixed_versions: ranges,
-  cves: z.union([z.array(z.string()), z.string(), z.null()]).optional(),
-  description: z.string().nullish(),
-  reported: z.string().nullish(),
-  severity: z.string().nullish(),
-  references: z.union([z.array(z.string()), z.null()]).optional(),
-  embedded_vulnerability: z.looseObject({ name: z.string().nullish(), distributed_version: z.string().nullish() }).nullish(),
-  external_vulnerability: z.looseObject({ name: z.string().nullish(), distributed_version: z.string().nullish() }).nullish(),
+  cves: z.optional(z.union([z.array(z.string()), z.string(), z.null()])),
+  description: nullishString,
+  reported: nullishString,
+  severity: nullishString,
+  references: z.optional(z.union([z.array(z.string()), z.null()])),
+  embedded_vulnerability: bundledSchema,
+  external_vulnerability: bundledSchema,
 });
 const distSchema = z.looseObject({
-  main_module: z.string().nullish(),
-  versions: z.array(z.looseObject({ version: z.union([z.string(), z.number()]).nullish(), date: z.string().nullish() })).optional(),
-  advisories: z.array(advisorySchema).default([]),
+  main_module: nullishString,
+  versions: z.optional(z.array(z.looseObject({ version: z.nullish(z.union([z.string(), z.number()])), date: nullishString }))),
+  advisories: z._default(z.array(advisorySchema), []),
 });
 const feedSchema = z.looseObject({
-  meta: z.looseObject({ commit: z.string().nullish(), date: z.string().nullish(), epoch: z.number().nullish() }).optional(),
-  module2dist: z.record(z.string(), z.string()).default({}),
+  meta: z.optional(z.looseObject({ commit: nullishString, date: nullishString, epoch: z.nullish(z.number()) })),
+  module2dist: z._default(z.record(z.string(), z.string()), {}),
   dists: z.record(z.string(), distSchema),
 });
 
