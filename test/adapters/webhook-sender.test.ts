@@ -1,4 +1,10 @@
 // The HTTP webhook sender against a real receiver on 127.0.0.1, and its SSRF refusals.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../functions/deliver-notification/send";
 import { HttpWebhookSender } from "../../shared/adapters/http/webhook";
@@ -61,6 +67,31 @@ describe("HttpWebhookSender", () => {
     expect(await s.send(request(`http://localhost:${port}/ok`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.3:${port}`)) });
     const right = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] });
     expect(await right.send(request(`http://localhost:${port}/ok`))).toMatchObject({ kind: "delivered" });
+  });
+});
+
+describe("HttpWebhookSender over https", () => {
+  it("connects to the vetted address and still verifies the certificate for the host name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpansec-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=hooks.test", "-addext", "subjectAltName=DNS:hooks.test"], { stdio: "ignore" });
+    const cert = readFileSync(join(dir, "cert.pem"));
+    const server = createServer({ key: readFileSync(join(dir, "key.pem")), cert }, (req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200).end("ok"));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // hooks.test does not exist in DNS: only the injected, checked answer can reach the server.
+      const s = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }], tls: { ca: cert } });
+      expect(await s.send(request(`https://hooks.test:${port}/h`))).toEqual({ kind: "delivered", status: 200 });
+      expect(await s.send(request(`https://other.test:${port}/h`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(/altnames|does not match/) });
+      const untrusted = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] });
+      expect(await untrusted.send(request(`https://hooks.test:${port}/h`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(/self.signed|certificate/) });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
