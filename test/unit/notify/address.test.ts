@@ -82,7 +82,7 @@ const TABLE: ReadonlyArray<readonly [string, boolean, RegExp?]> = [
 ];
 
 describe("classifyAddress", () => {
-  it.each(TABLE)("%s → allowed %s", (ip, allowed, reason) => {
+  it.each(TABLE.map(([ip, allowed, reason]) => ({ ip, allowed, reason })))("$ip → allowed $allowed", ({ ip, allowed, reason }) => {
     const v = classifyAddress(ip);
     expect(v.ok).toBe(allowed);
     if (!v.ok && reason) expect(v.reason).toMatch(reason);
