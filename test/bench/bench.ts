@@ -1,15 +1,17 @@
-// `npm run bench [-- --only scan,advisories,pipeline,log,lambda] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,pipeline,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles } from "../helpers/corpus";
 import { sharedPath } from "../helpers/shared-data";
 import { benchAdvisories } from "./advisories";
 import { benchLambda } from "./lambda";
+import { benchLoad } from "./load";
 import { benchLog } from "./log";
 import { benchPipeline } from "./pipeline";
 import { benchScan } from "./scan";
 
-const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });
-const only = values.only?.split(",");
+const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" }, load: { type: "string" } } });
+// `--load N` alone runs only the load benchmark.
+const only = values.only?.split(",") ?? (values.load ? ["load"] : undefined);
 const want = (s: string) => !only || only.includes(s);
 
 console.log(`bench on ${process.version}, ${new Date().toISOString()}`);
@@ -32,3 +34,8 @@ if (want("log")) {
   for (const line of await benchLog({ entries: q ? 10_000 : 100_000, single: q ? 1_000 : 10_000, proofSize: q ? 100_000 : 1_000_000 })) console.log(line);
 }
 if (want("lambda")) for (const line of await benchLambda()) console.log(line);
+if (values.load || only?.includes("load")) {
+  const n = Number(values.load ?? (values.quick ? 1000 : 10_000));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--load wants a count of uploads, not ${values.load}`);
+  for (const line of await benchLoad(n)) console.log(line);
+}
