@@ -36,11 +36,18 @@ function chainInnerRight(seed: Hash, proof: readonly Hash[], index: number): Has
 }
 const chainBorderRight = (seed: Hash, proof: readonly Hash[]) => proof.reduce((h, p) => nodeHash(p, h), seed);
 
+/** Indexes and sizes come from proof files (`Number(json field)`): NaN, fractions and negatives are refused here, not crashed on. */
+function checkCount(what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new ProofError(`${what} ${n} is not a whole number below 2^53`);
+}
+
 function checkSizes(proof: readonly Hash[]): void {
   if (proof.some((p) => p.byteLength !== HASH_SIZE)) throw new ProofError(`a proof hash is not ${HASH_SIZE} bytes`);
 }
 
 export function rootFromInclusionProof(index: number, size: number, leaf: Hash, proof: readonly Hash[]): Hash {
+  checkCount("index", index);
+  checkCount("tree size", size);
   if (!(index < size)) throw new ProofError(`index ${index} is beyond tree size ${size}`);
   if (leaf.byteLength !== HASH_SIZE) throw new ProofError(`leaf hash is ${leaf.byteLength} bytes, want ${HASH_SIZE}`);
   checkSizes(proof);
@@ -61,6 +68,8 @@ export function verifyInclusion(index: number, size: number, leaf: Hash, proof: 
  * "everything extends the empty tree" is the caller's decision (see consistentWithPrevious).
  */
 export function verifyConsistency(size1: number, size2: number, proof: readonly Hash[], root1: Hash, root2: Hash): void {
+  checkCount("size1", size1);
+  checkCount("size2", size2);
   checkSizes(proof);
   if (size2 < size1) throw new ProofError(`size2 (${size2}) < size1 (${size1})`);
   if (size1 === 0) throw new ProofError("a consistency proof from the empty tree is meaningless");
@@ -88,6 +97,8 @@ export function verifyConsistency(size1: number, size2: number, proof: readonly 
  * (C2SP tlog-witness accepts old size 0 with an empty proof), otherwise verifyConsistency.
  */
 export function consistentWithPrevious(size1: number, size2: number, proof: readonly Hash[], root1: Hash, root2: Hash): void {
+  checkCount("size1", size1);
+  checkCount("size2", size2);
   if (size1 === 0) {
     if (!equalBytes(root1, EMPTY_ROOT)) throw new ProofError("a size-0 checkpoint must have the empty-tree root");
     if (proof.length) throw new ProofError("a proof from the empty tree must be empty");
