@@ -1,7 +1,7 @@
 /**
  * One pipeline Lambda function, built the same way for every step: Node.js 24 on ARM64, bundled
- * locally by esbuild (no Docker) with the AWS SDK inside (pinned by package-lock.json, not by the
- * runtime's copy), source maps on, its own log group with a retention, and its own role holding
+ * locally by esbuild (no Docker) as resources.ts BUNDLING says (the AWS SDK comes from the
+ * runtime), source maps on, its own log group with a retention, and its own role holding
  * only what grants add (no managed policy: writing to its log group is the one permission it
  * starts with).
  */
@@ -12,6 +12,7 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { join } from "node:path";
+import { BUNDLING } from "../../shared/adapters/aws/resources";
 import { repoRoot } from "../repo-root";
 
 export interface PipelineFunctionProps {
@@ -23,16 +24,15 @@ export interface PipelineFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
-export const BUNDLING: nodejs.BundlingOptions = {
+/** esbuild options for every function: resources.ts BUNDLING (shared with the bench and e2e bundles), plus minify and source maps. */
+export const FUNCTION_BUNDLING: nodejs.BundlingOptions = {
   minify: true,
   sourceMap: true,
   format: nodejs.OutputFormat.CJS,
-  target: "node24",
-  // Everything is bundled, the AWS SDK too (bundleAwsSDK). The two exceptions are optional plugins
-  // of the CycloneDX library that are not installed: it requires them inside a try/catch and falls
-  // back when they are missing, which is what they will be at run time.
-  externalModules: ["xmlbuilder2", "libxmljs2"],
-  bundleAwsSDK: true,
+  target: BUNDLING.target,
+  externalModules: [...BUNDLING.externalModules],
+  define: { ...BUNDLING.define },
+  banner: BUNDLING.banner,
   forceDockerBundling: false,
 };
 
@@ -56,7 +56,7 @@ export class PipelineFunction extends Construct {
       logGroup,
       projectRoot: repoRoot,
       depsLockFilePath: join(repoRoot, "package-lock.json"),
-      bundling: BUNDLING,
+      bundling: FUNCTION_BUNDLING,
       environment: { ...props.environment, NODE_OPTIONS: "--enable-source-maps" },
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
     });
