@@ -143,7 +143,7 @@ export interface DeliveryRecord {
   readonly updatedAt: string;
   /** Attempts started (begin calls that won the lease). */
   readonly attempts: number;
-  /** Epoch ms until which the current attempt owns the delivery. */
+  /** Epoch ms until which the current attempt owns the delivery; 0 or absent: no lease. */
   readonly leaseUntil?: number;
   readonly lastError?: string;
   /** Epoch seconds after which the record may be dropped (DynamoDB TTL, attribute expiresAt). */
