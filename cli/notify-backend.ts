@@ -26,8 +26,39 @@ export class BackendUnavailableError extends Error {
   override readonly name = "BackendUnavailableError";
 }
 
+/**
+ * The AWS tables, named by the same environment variables the functions read (the stack's
+ * outputs give the values; docs/aws.md shows the one-liner). Loaded lazily: the SDK is not part
+ * of the embedded commands' start-up.
+ */
+async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
+  const { TABLES, ENV } = await import("../shared/adapters/aws/resources");
+  const need = [TABLES.subscriptions.env, TABLES.deliveries.env, TABLES.events.env];
+  const missing = need.filter((v) => !process.env[v]);
+  if (missing.length) throw new BackendUnavailableError(`--aws needs ${missing.join(", ")} in the environment (the stack's ${missing.map((v) => v.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()).replace(/Table$/, "TableName")).join(", ")} outputs; see docs/aws.md)`);
+  const { awsClients } = await import("../shared/adapters/aws/clients");
+  const { awsNotifyStores, fromAddress } = await import("../shared/adapters/aws/notify");
+  const { SesMailer, noMailer } = await import("../shared/adapters/aws/ses-mailer");
+  const { HttpWebhookSender } = await import("../shared/adapters/http/webhook");
+  const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
+  const tables = Object.fromEntries(Object.entries(TABLES).map(([k, t]) => [k, process.env[t.env] ?? ""])) as Record<keyof typeof TABLES, string>;
+  const ses = process.env[ENV.sesIdentity];
+  const deps: NotifyDeps = {
+    ...awsNotifyStores({ tables }, clients),
+    queues: { deliver: { send: async () => { throw new BackendUnavailableError("subscribe does not queue deliveries"); } } },
+    mailer: ses ? new SesMailer(clients.options, fromAddress(ses), process.env[ENV.sesConfigurationSet]) : noMailer,
+    webhooks: new HttpWebhookSender({ allowLoopback: a.allowLoopbackWebhooks ?? false }),
+    feeds: { read: async () => undefined, create: async () => {}, publish: async () => {} },
+    clock: () => new Date(),
+    random: Math.random,
+    email: { from: fromAddress(ses ?? "cpansec.invalid") },
+    links: { result: (key) => key, feedId: "urn:cpansec:feed:aws", feedUrl: "" },
+  };
+  return { where: `DynamoDB table ${tables.subscriptions}`, deps, close: () => undefined };
+}
+
 export async function openNotifyBackend(a: BackendArgs): Promise<NotifyBackend> {
-  if (a.aws) throw new BackendUnavailableError("the --aws backend is not available in this build");
+  if (a.aws) return openAwsBackend(a);
   const data = resolve(a.data);
   const created = !existsSync(data);
   mkdirSync(data, { recursive: true });

@@ -5,6 +5,7 @@ import { renderEmail } from "../../shared/domain/notify/email";
 import type { Subscription } from "../../shared/domain/notify/subscription";
 import { deliveryId, webhookPayload } from "../../shared/domain/notify/webhook";
 import type { WebhookOutcome } from "../../shared/ports";
+import { PermanentError } from "../../shared/pipeline/deps";
 import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
 
 export type SendOutcome = WebhookOutcome;
@@ -43,6 +44,8 @@ export async function sendNotification(deps: Pick<NotifyDeps, "webhooks" | "mail
     await deps.mailer.send(message);
     return { kind: "delivered", status: 250 };
   } catch (e) {
+    // A mailer says when no retry can help (SES rejected the message, email is not configured).
+    if (e instanceof PermanentError) return { kind: "permanent", reason: `email to ${t.address}: ${describeError(e)}` };
     return { kind: "retry", reason: `email to ${t.address}: ${describeError(e)}` };
   }
 }

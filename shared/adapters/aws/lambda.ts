@@ -63,7 +63,7 @@ export function parseBody<T>(record: SQSRecord): T {
 const receives = (r: SQSRecord) => Number(r.attributes.ApproximateReceiveCount) || 1;
 
 /** A per-message SQS worker (ingest, sbom, advisories, notify, deliver). */
-export function sqsWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, body: T, receives: number) => Promise<void>) {
+export function sqsWorker<T, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(ready: Promise<C>, step: (ctx: C, body: T, receives: number, record: SQSRecord) => Promise<void>) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
@@ -74,7 +74,7 @@ export function sqsWorker<T>(ready: Promise<HandlerContext>, step: (ctx: Handler
         event,
         async (record: SQSRecord) => {
           try {
-            await step(ctx, parseBody<T>(record), receives(record));
+            await step(ctx, parseBody<T>(record), receives(record), record);
             ok++;
           } catch (e) {
             failed++;

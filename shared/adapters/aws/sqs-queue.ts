@@ -5,7 +5,7 @@
  * deduplication id derived from the body (a resend within five minutes is dropped by SQS).
  */
 import { createHash } from "node:crypto";
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JobQueue } from "../../ports";
 import { FIFO_GROUP } from "./resources";
 
@@ -50,4 +50,13 @@ export class SqsJobQueue<T> implements JobQueue<T> {
       }
     }
   }
+}
+
+/** SQS allows a message to stay hidden for at most 12 hours. */
+export const MAX_VISIBILITY_S = 12 * 3600;
+
+/** Hides a received message for `ms` (capped at 12 h): its next receive is the retry. */
+export async function retryLater(sqs: SQSClient, url: string, receiptHandle: string, ms: number): Promise<void> {
+  const seconds = Math.min(MAX_VISIBILITY_S, Math.max(0, Math.ceil(ms / 1000)));
+  await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }

@@ -6,10 +6,9 @@
  */
 import type Database from "better-sqlite3";
 import type { Subscription } from "../../domain/notify/subscription";
+import { DELIVERY_TTL_S } from "../../domain/notify/retry";
 import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
 
-/** How long a delivery record is kept: far beyond the retry schedule (about a day). */
-export const DELIVERY_TTL_S = 30 * 24 * 3600;
 
 export function embeddedSubscriptions(db: Database.Database): SubscriptionStore {
   const ins = db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('subscriptions', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");

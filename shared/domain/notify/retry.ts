@@ -34,3 +34,6 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
+
+/** How long a delivery record is kept: far beyond the retry schedule (about a day). */
+export const DELIVERY_TTL_S = 30 * 24 * 3600;

@@ -1,0 +1,33 @@
+/**
+ * Lambda: SQS deliver → one webhook or email attempt. A retryable failure sets the message's
+ * visibility to the next delay of the retry schedule (5 s … 7 h, about a day in all; SQS allows at
+ * most 12 h) and reports the item failed; after the queue's maxReceiveCount it is dead-lettered.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { awsClients } from "../../shared/adapters/aws/clients";
+import { sqsWorker } from "../../shared/adapters/aws/lambda";
+import { awsNotifyDeps } from "../../shared/adapters/aws/notify";
+import { readAwsEnv } from "../../shared/adapters/aws/pipeline";
+import { retryLater } from "../../shared/adapters/aws/sqs-queue";
+import { retryDelay } from "../../shared/domain/notify/retry";
+import type { DeliverJob } from "../../shared/messages/jobs";
+import { RetryDeliveryError, deliverNotification } from "./deliver-notification";
+
+const env = readAwsEnv(process.env);
+const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
+const deps = awsNotifyDeps(env, clients, { allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true" });
+const ctx = { deps, logger: new Logger({ serviceName: "deliver" }), metrics: new Metrics({ namespace: "cpansec", serviceName: "deliver" }) };
+
+export const handler = sqsWorker<DeliverJob, typeof ctx>(Promise.resolve(ctx), async (c, job, receives, record) => {
+  try {
+    const result = await deliverNotification(c.deps, job);
+    c.logger.info("delivery", { eventId: job.eventId, subscriptionId: job.subscriptionId, result });
+  } catch (e) {
+    if (e instanceof RetryDeliveryError) {
+      const ms = retryDelay(receives, Math.random(), e.retryAfterMs);
+      if (ms !== undefined) await retryLater(clients.sqs, env.queues.deliver, record.receiptHandle, ms);
+    }
+    throw e;
+  }
+});

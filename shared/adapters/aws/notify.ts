@@ -1,0 +1,55 @@
+/**
+ * NotifyDeps on AWS: the events, subscriptions and deliveries tables, the deliver queue, SES v2
+ * (or no email when the stack has no SES identity), the webhook sender, and the Atom feed in the
+ * public log bucket. Results live in the private artifacts bucket, so notifications link them as
+ * s3:// URIs (readable with the deployment's credentials); the log proof links are public.
+ */
+import { FEED_KEY } from "../../domain/notify/atom";
+import type { DeliverJob } from "../../messages/jobs";
+import type { NotifyDeps } from "../../pipeline/notify-deps";
+import { HttpWebhookSender } from "../http/webhook";
+import type { AwsClients } from "./clients";
+import { DynamoDeliveryStore, DynamoSubscriptionStore } from "./dynamo-notify";
+import { DynamoEventStore } from "./dynamo-tables";
+import type { AwsEnv } from "./pipeline";
+import { S3ObjectStore, logCacheControl } from "./s3-object-store";
+import { SesMailer, noMailer } from "./ses-mailer";
+import { SqsJobQueue } from "./sqs-queue";
+
+/** The From address: the identity itself, or cpansec@ a verified domain. */
+export const fromAddress = (identity: string) => (identity.includes("@") ? identity : `cpansec@${identity}`);
+
+export interface AwsNotifyOptions {
+  /** Plain-http webhooks to loopback (local testing against an emulator); never set by the stack. */
+  readonly allowLoopbackWebhooks?: boolean;
+  readonly clock?: () => Date;
+}
+
+/** The tables alone: what `cpansec subscribe --aws` manages. */
+export function awsNotifyStores(env: Pick<AwsEnv, "tables">, clients: AwsClients) {
+  return {
+    subscriptions: new DynamoSubscriptionStore(clients.dynamo, env.tables.subscriptions),
+    deliveries: new DynamoDeliveryStore(clients.dynamo, env.tables.deliveries),
+    events: new DynamoEventStore(clients.dynamo, env.tables.events),
+  };
+}
+
+export function awsNotifyDeps(env: AwsEnv, clients: AwsClients, o: AwsNotifyOptions = {}): NotifyDeps {
+  const publicLog = (env.publicLogUrl ?? `https://${env.logBucket}.s3.amazonaws.com`).replace(/\/+$/, "");
+  return {
+    ...awsNotifyStores(env, clients),
+    queues: { deliver: new SqsJobQueue<DeliverJob>(clients.sqs, env.queues.deliver) },
+    mailer: env.sesIdentity ? new SesMailer(clients.options, fromAddress(env.sesIdentity), env.sesConfigurationSet) : noMailer,
+    webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false }),
+    feeds: new S3ObjectStore(clients.s3, env.logBucket, { cacheControl: logCacheControl }),
+    clock: o.clock ?? (() => new Date()),
+    random: Math.random,
+    email: { from: fromAddress(env.sesIdentity ?? "cpansec.invalid") },
+    links: {
+      result: (key) => `s3://${env.artifactsBucket}/${key}`,
+      publicLog,
+      feedId: `urn:cpansec:feed:${env.logOrigin}`,
+      feedUrl: `${publicLog}/${FEED_KEY}`,
+    },
+  };
+}
