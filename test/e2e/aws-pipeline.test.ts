@@ -9,6 +9,7 @@ import type { Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CreateEmailIdentityCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +24,10 @@ import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
 import { parseEntry } from "../../shared/domain/tlog/entry";
 import { parseVerifierKey } from "../../shared/domain/tlog/note";
 import { verifyLog } from "../../shared/domain/tlog/verify";
-import { type TestStack, createTestStack } from "../helpers/aws";
+import { CREDENTIALS, REGION, type TestStack, createTestStack } from "../helpers/aws";
+import { runCli } from "../helpers/cli";
+import { header, parseMime } from "../helpers/mime";
+import { type Receiver, startReceiver } from "../helpers/webhook-receiver";
 import { bundleHandler } from "../helpers/lambda-bundles";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
 import { repoRoot } from "../helpers/shared-data";
@@ -39,7 +43,9 @@ let mirror: BuiltMirror;
 let server: Server;
 let stack: TestStack;
 type Scheduled = (event: unknown, context: Context) => Promise<unknown>;
-let handlers: { watch: Scheduled; refresh: Scheduled; ingest: SqsHandler; sbom: SqsHandler; advisories: SqsHandler; log: SqsHandler };
+let handlers: { watch: Scheduled; refresh: Scheduled; ingest: SqsHandler; sbom: SqsHandler; advisories: SqsHandler; log: SqsHandler; notify: SqsHandler; deliver: SqsHandler };
+let rx: Receiver;
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 let sources: Source[];
 
 beforeAll(async () => {
@@ -49,7 +55,17 @@ beforeAll(async () => {
   let url: string;
   ({ server, url } = await serveDir(mirror.dir));
   stack = await createTestStack({ mirrorUrl: url, feedUrl: `${url}feed.json`, pauseKey: mirror.publicKey, visibilityTimeout: 1 });
-  Object.assign(process.env, stack.env);
+  await new SESv2Client({ endpoint: stack.endpoint, region: REGION, credentials: CREDENTIALS }).send(new CreateEmailIdentityCommand({ EmailIdentity: "alerts@cpansec.test" }));
+  // The receiver is on loopback: allowed over plain http only by this testing switch (the stack never sets it).
+  Object.assign(process.env, stack.env, { SES_IDENTITY: "alerts@cpansec.test", CPANSEC_ALLOW_LOOPBACK_WEBHOOKS: "true" });
+  rx = await startReceiver({ "/all": SECRET, "/cgi": SECRET });
+  // Subscribers sign up first (a subscription gets the events after it), through the CLI's --aws backend.
+  for (const args of [["--webhook", `${rx.url}/all`, "--secret", SECRET], ["--webhook", `${rx.url}/cgi`, "--secret", SECRET, "--dist", "CGI*", "--event", "release.vulnerable"], ["--email", "mallory-watch@example.org", "--author", "mallory"]]) {
+    const r = runCli(["subscribe", "add", "--aws", ...args]);
+    expect(r.stderr).not.toMatch(/cpansec:/); // (on Node 20 the AWS SDK warns about Node 22 here)
+    expect(r.status).toBe(0);
+  }
+  expect(runCli(["subscribe", "list", "--aws"]).stdout.trim().split("\n")).toHaveLength(3);
   // Loaded only now: each handler reads and checks its environment at load (its cold start).
   const load = async (spec: { name: string; entry: string }) => (createRequire(import.meta.url)(await bundleHandler(spec.name, spec.entry)) as { handler: never }).handler;
   handlers = {
@@ -59,11 +75,14 @@ beforeAll(async () => {
     sbom: await load(QUEUE_WORKERS.sbom),
     advisories: await load(QUEUE_WORKERS.advisories),
     log: await load(QUEUE_WORKERS.log),
+    notify: await load(QUEUE_WORKERS.notify),
+    deliver: await load(QUEUE_WORKERS.deliver),
   };
-  sources = (["ingest", "sbom", "advisories", "log"] as const).map((k) => ({ name: QUEUE_WORKERS[k].name, url: stack.queueUrls[k], batchSize: QUEUE_WORKERS[k].batchSize, handler: handlers[k] }));
+  sources = (["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const).map((k) => ({ name: QUEUE_WORKERS[k].name, url: stack.queueUrls[k], batchSize: QUEUE_WORKERS[k].batchSize, handler: handlers[k] }));
 }, 60_000);
-afterAll(() => {
+afterAll(async () => {
   server?.close();
+  await rx?.close();
   rmSync(join(repoRoot, "node_modules/.cache/cpansec-lambda", String(process.pid)), { recursive: true, force: true });
 });
 
@@ -78,7 +97,7 @@ async function dlqDepth(url: string): Promise<number> {
 }
 
 describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", () => {
-  it("takes every upload to a terminal state with valid results, alerts, findings and a verifiable log", async () => {
+  it("takes every upload to a terminal state with valid results, alerts, findings, a verifiable log, and notifies each subscriber once", async () => {
     expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({ feed: "updated" });
     expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: DEMO_DISTS.length });
     const stats = await drain(stack.clients.sqs, sources);
@@ -112,12 +131,25 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const verified = await verifyLog((p) => log.read(p), [vkey], { keepEntries: true, origin: "test.cpansec/log" });
     expect((verified.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path).sort()).toEqual([...mirror.paths].sort());
     expect(verified.checkpoint.size).toBe(mirror.paths.length);
-    for (const k of ["ingest", "sbom", "advisories", "log"] as const) expect(await dlqDepth(stack.dlqUrls[k])).toBe(0);
+    for (const k of ["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const) expect(await dlqDepth(stack.dlqUrls[k])).toBe(0);
+
+    // Each subscriber got exactly what it asked for, once: webhooks verified by the receiver,
+    // email through SES (moto's record), the public events in the Atom feed next to the log.
+    expect(rx.received.every((r) => r.verified)).toBe(true);
+    expect(rx.verified("/all")).toHaveLength(events.length);
+    expect(new Set(rx.verified("/all").map((r) => r.payload?.id)).size).toBe(events.length);
+    expect(rx.verified("/cgi").map((r) => `${r.payload?.type} ${(r.payload?.release as { id: string }).id}`)).toEqual(["release.vulnerable DAVE/CGI-3.62.tar.gz"]);
+    const data = (await (await fetch(`${stack.endpoint}/moto-api/data.json`)).json()) as { ses?: { RawMessage?: { raw_data: string }[] } };
+    const mails = (data.ses?.RawMessage ?? []).map((m) => parseMime(m.raw_data)).filter((m) => header(m, "To")[0] === "mallory-watch@example.org");
+    expect(mails.map((m) => header(m, "X-Cpansec-Event-Type")[0]).sort()).toEqual(["integrity.alert", "release.processed", "release.processed"]);
+    const atom = new TextDecoder().decode(await log.read("feeds/atom.xml"));
+    expect(atom.match(/<entry>/g)).toHaveLength(2);
 
     // A second poll of RECENT queues nothing, and the log does not grow.
     expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: 0 });
     await drain(stack.clients.sqs, sources);
     expect((await verifyLog((p) => log.read(p), [vkey])).checkpoint.size).toBe(mirror.paths.length);
+    expect(rx.verified("/all")).toHaveLength(events.length);
   });
 
   it("moves a message that always fails to the DLQ by the redrive policy, and nothing else", async () => {
