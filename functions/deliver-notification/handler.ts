@@ -11,15 +11,22 @@ import { awsNotifyDeps } from "../../shared/adapters/aws/notify";
 import { readAwsEnv } from "../../shared/adapters/aws/pipeline";
 import { retryLater } from "../../shared/adapters/aws/sqs-queue";
 import { retryDelay } from "../../shared/domain/notify/retry";
+import { unsubscribeLink } from "../../shared/domain/notify/unsubscribe";
+import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
 import type { DeliverJob } from "../../shared/messages/jobs";
 import { RetryDeliveryError, deliverNotification } from "./deliver-notification";
 
 const env = readAwsEnv(process.env);
 const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
-const deps = awsNotifyDeps(env, clients, { allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true" });
-const ctx = { deps, logger: new Logger({ serviceName: "deliver" }), metrics: new Metrics({ namespace: "cpansec", serviceName: "deliver" }) };
+const ready = (async () => {
+  // Email carries a one-click unsubscribe link when the stack has the unsubscribe function.
+  const key = env.unsubscribeUrl ? await unsubscribeKey(env, clients.options) : undefined;
+  const url = env.unsubscribeUrl;
+  const deps = awsNotifyDeps(env, clients, { allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true", ...(key && url ? { unsubscribeUrl: (id: string) => unsubscribeLink(url, key, id) } : {}) });
+  return { deps, logger: new Logger({ serviceName: "deliver" }), metrics: new Metrics({ namespace: "cpansec", serviceName: "deliver" }) };
+})();
 
-export const handler = sqsWorker<DeliverJob, typeof ctx>(Promise.resolve(ctx), async (c, job, receives, record) => {
+export const handler = sqsWorker<DeliverJob, Awaited<typeof ready>>(ready, async (c, job, receives, record) => {
   try {
     const result = await deliverNotification(c.deps, job);
     c.logger.info("delivery", { eventId: job.eventId, subscriptionId: job.subscriptionId, result });

@@ -17,7 +17,7 @@ import { DEMO_DISTS } from "../../cli/demo/demo";
 import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
 import { DynamoEventStore, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
-import { QUEUE_WORKERS, SCHEDULED, TABLES } from "../../shared/adapters/aws/resources";
+import { HTTP_FUNCTIONS, QUEUE_WORKERS, SCHEDULED, TABLES } from "../../shared/adapters/aws/resources";
 import { S3ObjectStore } from "../../shared/adapters/aws/s3-object-store";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
@@ -142,6 +142,13 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const data = (await (await fetch(`${stack.endpoint}/moto-api/data.json`)).json()) as { ses?: { RawMessage?: { raw_data: string }[] } };
     const mails = (data.ses?.RawMessage ?? []).map((m) => parseMime(m.raw_data)).filter((m) => header(m, "To")[0] === "mallory-watch@example.org");
     expect(mails.map((m) => header(m, "X-Cpansec-Event-Type")[0]).sort()).toEqual(["integrity.alert", "release.processed", "release.processed"]);
+    // The mail's one-click unsubscribe link works against the unsubscribe function (RFC 8058 POST).
+    const link = new URL((header(mails[0] as never, "List-Unsubscribe")[0] as string).trim().replace(/^<|>$/g, ""));
+    const unsubscribe = (createRequire(import.meta.url)(await bundleHandler(HTTP_FUNCTIONS.unsubscribe.name, HTTP_FUNCTIONS.unsubscribe.entry)) as { handler: (e: unknown) => Promise<{ statusCode: number; body: string }> }).handler;
+    const call = (method: string, query: Record<string, string>) => unsubscribe({ requestContext: { http: { method } }, queryStringParameters: query, rawPath: "/", headers: {}, isBase64Encoded: false });
+    expect((await call("POST", { s: link.searchParams.get("s") as string, t: "forged" })).statusCode).toBe(403);
+    expect(await call("POST", Object.fromEntries(link.searchParams))).toMatchObject({ statusCode: 200, body: expect.stringContaining("no more messages") });
+    expect(runCli(["subscribe", "list", "--aws"]).stdout).toMatch(/DISABLED .*: unsubscribed by the recipient/);
     const atom = new TextDecoder().decode(await log.read("feeds/atom.xml"));
     expect(atom.match(/<entry>/g)).toHaveLength(2);
 

@@ -102,6 +102,8 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     [ENV.logOrigin]: o.logOrigin ?? "test.cpansec/log",
     [ENV.logKeySecret]: await secret("log-key", o.logKey ?? randomBytes(32).toString("hex")),
     [ENV.pauseKeySecret]: await secret("pause-key", o.pauseKey ?? "none"),
+    [ENV.unsubscribeKeySecret]: await secret("unsubscribe-key", randomBytes(32).toString("hex")),
+    [ENV.unsubscribeUrl]: "https://unsubscribe.cpansec.test/",
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,

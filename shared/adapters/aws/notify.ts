@@ -23,6 +23,8 @@ export interface AwsNotifyOptions {
   /** Plain-http webhooks to loopback (local testing against an emulator); never set by the stack. */
   readonly allowLoopbackWebhooks?: boolean;
   readonly clock?: () => Date;
+  /** The one-click unsubscribe link of a subscription (deliver, when the stack has the function). */
+  readonly unsubscribeUrl?: (subscriptionId: string) => string;
 }
 
 /** The tables alone: what `cpansec subscribe --aws` manages. */
@@ -44,7 +46,7 @@ export function awsNotifyDeps(env: AwsEnv, clients: AwsClients, o: AwsNotifyOpti
     feeds: new S3ObjectStore(clients.s3, env.logBucket, { cacheControl: logCacheControl }),
     clock: o.clock ?? (() => new Date()),
     random: Math.random,
-    email: { from: fromAddress(env.sesIdentity ?? "cpansec.invalid") },
+    email: { from: fromAddress(env.sesIdentity ?? "cpansec.invalid"), ...(o.unsubscribeUrl ? { unsubscribeUrl: o.unsubscribeUrl } : {}) },
     links: {
       result: (key) => `s3://${env.artifactsBucket}/${key}`,
       publicLog,

@@ -38,6 +38,8 @@ const schema = z.object({
   sesIdentity: z.optional(z.string()),
   sesConfigurationSet: z.optional(z.string()),
   publicLogUrl: z.optional(z.string()),
+  unsubscribeKeySecret: z.optional(z.string()),
+  unsubscribeUrl: z.optional(z.url({ protocol: /^https?$/ })),
 });
 
 export type AwsEnv = z.infer<typeof schema>;

@@ -76,6 +76,11 @@ export const SCHEDULED = {
   refresh: { name: "refresh-advisories", entry: "functions/refresh-advisories/handler.ts", rate: "1 hour", timeout: 300, memorySize: 1024 },
 } as const;
 
+/** Functions behind a Lambda function URL (public HTTPS, no AWS auth: the link carries its own token). */
+export const HTTP_FUNCTIONS = {
+  unsubscribe: { name: "unsubscribe", entry: "functions/unsubscribe/handler.ts", timeout: 10, memorySize: 256 },
+} as const;
+
 /** Other environment variables the handlers read (all validated at cold start). */
 export const ENV = {
   artifactsBucket: "ARTIFACTS_BUCKET",
@@ -91,6 +96,10 @@ export const ENV = {
   sesConfigurationSet: "SES_CONFIGURATION_SET",
   /** Base URL results are linked from in notifications (the log bucket's public URL). */
   publicLogUrl: "PUBLIC_LOG_URL",
+  /** Secrets Manager secret whose string keys the one-click unsubscribe links (deliver and unsubscribe). */
+  unsubscribeKeySecret: "UNSUBSCRIBE_KEY_SECRET_ARN",
+  /** The unsubscribe function's URL (set on deliver: email gets List-Unsubscribe only with it). */
+  unsubscribeUrl: "UNSUBSCRIBE_URL",
 } as const;
 
 /**
