@@ -6,9 +6,10 @@
  * Object writes are create-only or publish (shared/adapters/aws/s3-object-store.ts); a create that
  * meets an existing object reads it back to compare, so every write pattern is readable too.
  */
-import type { QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
+import type { HTTP_FUNCTIONS, QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
 
-export type StepKey = QueueKey | keyof typeof SCHEDULED;
+export type StepKey = QueueKey | keyof typeof SCHEDULED | keyof typeof HTTP_FUNCTIONS;
+export type SecretKey = "logKey" | "pauseKey" | "unsubscribeKey";
 
 export interface StepAccess {
   readonly tables: Partial<Record<TableKey, "read" | "readWrite">>;
@@ -18,7 +19,7 @@ export interface StepAccess {
   readonly artifacts: { readonly read: readonly string[]; readonly write: readonly string[] };
   /** Object key patterns in the log bucket. */
   readonly log: { readonly read: readonly string[]; readonly write: readonly string[] };
-  readonly secrets: ReadonlyArray<"logKey" | "pauseKey">;
+  readonly secrets: readonly SecretKey[];
   /** ses:SendEmail through the stage's identity and configuration set. */
   readonly email: boolean;
 }
@@ -78,5 +79,7 @@ export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
     secrets: [],
     email: false,
   },
-  deliver: { tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" }, sends: [], artifacts: none, log: none, secrets: [], email: true },
+  // The unsubscribe key signs the one-click links deliver puts in emails and unsubscribe checks.
+  deliver: { tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: true },
+  unsubscribe: { tables: { subscriptions: "readWrite" }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: false },
 };

@@ -10,9 +10,9 @@ import type * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
-import { type QueueKey, TABLES, type TableKey } from "../shared/adapters/aws/resources";
 import type { Construct } from "constructs";
-import type { StepAccess } from "./access";
+import { type QueueKey, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import type { SecretKey, StepAccess } from "./access";
 import type { Mail } from "./constructs/mail";
 
 export interface GrantTargets {
@@ -20,7 +20,7 @@ export interface GrantTargets {
   readonly queues: Readonly<Record<QueueKey, sqs.IQueue>>;
   readonly artifacts: s3.IBucket;
   readonly log: s3.IBucket;
-  readonly secrets: Readonly<Record<"logKey" | "pauseKey", secretsmanager.ISecret>>;
+  readonly secrets: Readonly<Record<SecretKey, secretsmanager.ISecret>>;
   readonly mail: Mail;
 }
 

@@ -1,12 +1,12 @@
 /**
  * The pipeline on AWS (DESIGN.md §1, §7), composed from resources.ts: the buckets, the tables, one
- * queue-worker per queued step, the two scheduled steps, the secrets and mail, each function's
+ * queue-worker per queued step, the scheduled steps, the HTTP (function URL) functions, the secrets and mail, each function's
  * grants (access.ts), and the outputs an operator needs to find and read the results.
  */
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { ENV, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { ENV, HTTP_FUNCTIONS, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
 import { ACCESS, type StepKey } from "./access";
 import { AlarmTopic } from "./constructs/alarm-topic";
 import { PipelineBuckets } from "./constructs/buckets";
@@ -16,6 +16,7 @@ import { PipelineSecrets } from "./constructs/pipeline-secrets";
 import { PipelineTables } from "./constructs/tables";
 import { QueueWorker } from "./constructs/queue-worker";
 import { ScheduledFunction } from "./constructs/scheduled-function";
+import { HttpFunction } from "./constructs/http-function";
 import { grantAccess } from "./grants";
 import type { StageConfig } from "./stage-config";
 
@@ -36,8 +37,8 @@ export class PipelineStack extends Stack {
   readonly buckets: PipelineBuckets;
   readonly tables: PipelineTables;
   readonly queues: Readonly<Record<QueueKey, sqs.Queue>>;
-  /** Each step's dead-letter queue (queue redrive, or failed scheduled runs). */
-  readonly deadLetterQueues: Readonly<Record<StepKey, sqs.Queue>>;
+  /** Each queued or scheduled step's dead-letter queue (queue redrive, or failed scheduled runs). */
+  readonly deadLetterQueues: Readonly<Record<QueueKey | keyof typeof SCHEDULED, sqs.Queue>>;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, { description: "cpansec: CPAN supply-chain security pipeline", ...props });
@@ -59,6 +60,7 @@ export class PipelineStack extends Stack {
       [ENV.logOrigin]: config.logOrigin ?? buckets.log.bucketRegionalDomainName,
       [ENV.logKeySecret]: secrets.logKey.secretArn,
       [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,
+      [ENV.unsubscribeKeySecret]: secrets.unsubscribeKey.secretArn,
       [ENV.sesIdentity]: mail.identityName,
       [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
       [ENV.publicLogUrl]: buckets.logUrl,
@@ -73,19 +75,27 @@ export class PipelineStack extends Stack {
     const scheduled = Object.fromEntries(
       (Object.keys(SCHEDULED) as (keyof typeof SCHEDULED)[]).map((k) => [k, new ScheduledFunction(this, pascal(SCHEDULED[k].name), { spec: SCHEDULED[k], environment, alarms })]),
     ) as Record<keyof typeof SCHEDULED, ScheduledFunction>;
+    const http = Object.fromEntries(
+      (Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => [k, new HttpFunction(this, pascal(HTTP_FUNCTIONS[k].name), { spec: HTTP_FUNCTIONS[k], environment, alarms })]),
+    ) as Record<keyof typeof HTTP_FUNCTIONS, HttpFunction>;
 
     this.functions = {
       ...(Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.function])) as Record<QueueKey, PipelineFunction>),
       ...(Object.fromEntries(Object.entries(scheduled).map(([k, s]) => [k, s.function])) as Record<keyof typeof SCHEDULED, PipelineFunction>),
+      ...(Object.fromEntries(Object.entries(http).map(([k, h]) => [k, h.function])) as Record<keyof typeof HTTP_FUNCTIONS, PipelineFunction>),
     };
-    this.deadLetterQueues = Object.fromEntries([...Object.entries(workers), ...Object.entries(scheduled)].map(([k, w]) => [k, w.deadLetterQueue])) as Record<StepKey, sqs.Queue>;
+    this.deadLetterQueues = Object.fromEntries([...Object.entries(workers), ...Object.entries(scheduled)].map(([k, w]) => [k, w.deadLetterQueue])) as Record<QueueKey | keyof typeof SCHEDULED, sqs.Queue>;
     // Queue URLs exist only once every worker does; each function learns all of them.
     const queues = (this.queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>);
     for (const f of Object.values(this.functions)) {
       for (const k of Object.keys(queues) as QueueKey[]) f.fn.addEnvironment(QUEUE_WORKERS[k].env, queues[k].queueUrl);
     }
 
-    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey }, mail };
+    // Only deliver links to the unsubscribe page (a URL on every function would make the
+    // unsubscribe function depend on its own URL).
+    workers.deliver.function.fn.addEnvironment(ENV.unsubscribeUrl, http.unsubscribe.url.url);
+
+    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, unsubscribeKey: secrets.unsubscribeKey }, mail };
     for (const [k, f] of Object.entries(this.functions) as [StepKey, PipelineFunction][]) grantAccess(f.role, ACCESS[k], targets);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -96,6 +106,8 @@ export class PipelineStack extends Stack {
     output("LogOrigin", config.logOrigin ?? buckets.log.bucketRegionalDomainName, "The log's origin line");
     output("LogKeySecretArn", secrets.logKey.secretArn, "Secrets Manager secret: the log signing key seed");
     output("PauseKeySecretArn", secrets.pauseKey.secretArn, "Secrets Manager secret: armored PAUSE public key(s)");
+    output("UnsubscribeKeySecretArn", secrets.unsubscribeKey.secretArn, "Secrets Manager secret: key of the email unsubscribe links");
+    output("UnsubscribeUrl", http.unsubscribe.url.url, "One-click unsubscribe endpoint (Lambda function URL) linked from emails");
     output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");
     for (const k of Object.keys(TABLES) as TableKey[]) output(`${pascal(TABLES[k].name)}TableName`, tables.byKey[k].tableName, `DynamoDB table ${TABLES[k].name}`);
     for (const [k, w] of Object.entries(workers) as [QueueKey, QueueWorker][]) {

@@ -4,7 +4,8 @@
  *   log's Ed25519 key from the secret string (docs/aws.md "Log signing key" to bring your own);
  * - the PAUSE key: the armored OpenPGP public key(s) trusted to sign CHECKSUMS; ingest-release reads
  *   it. It starts as PAUSE's batch signing key from cli/keys/.
- * Neither rotates: an Ed25519 log key cannot change without starting a new log (monitors pin the
+ * - the unsubscribe key: generated; keys the one-click unsubscribe links (deliver, unsubscribe).
+ * None rotates (the unsubscribe key would break the links in emails already sent): an Ed25519 log key cannot change without starting a new log (monitors pin the
  * verifier key), and the PAUSE key is public material that changes only when PAUSE changes it.
  */
 import { readFileSync, readdirSync } from "node:fs";
@@ -26,6 +27,7 @@ export function pauseKeyArmored(dir = join(repoRoot, "cli", "keys")): string {
 export class PipelineSecrets extends Construct {
   readonly logKey: secretsmanager.Secret;
   readonly pauseKey: secretsmanager.Secret;
+  readonly unsubscribeKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -49,6 +51,15 @@ export class PipelineSecrets extends Construct {
     Validations.of(this.pauseKey).acknowledge({
       id: "AwsSolutions-SMG4",
       reason: "Holds PAUSE's public CHECKSUMS signing key: public material with nothing to rotate; it changes only when PAUSE changes its key.",
+    });
+
+    this.unsubscribeKey = new secretsmanager.Secret(this, "UnsubscribeKey", {
+      description: "cpansec: key of the one-click unsubscribe links in notification emails (deliver, unsubscribe)",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(this.unsubscribeKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Keys the unsubscribe links of emails already sent: rotating it would break every such link; replace it by hand if it leaks (docs/aws.md).",
     });
   }
 }

@@ -24,14 +24,16 @@ const tableId = (k: TableKey) => s.id(s.stack.tables.byKey[k]);
 const WRITE = "dynamodb:PutItem";
 
 describe("least privilege per function", () => {
-  it("lets only append-log read the log signing key, and only ingest-release the PAUSE key", () => {
+  it("lets only append-log read the log signing key, only ingest-release the PAUSE key, only deliver and unsubscribe the unsubscribe key", () => {
     const secrets = s.json.Resources;
     const ids = Object.keys(secrets).filter((id) => secrets[id]?.Type === "AWS::SecretsManager::Secret");
-    expect(ids).toHaveLength(2);
+    expect(ids).toHaveLength(3);
     const logKey = ids.find((id) => id.includes("LogSigningKey")) as string;
     const pauseKey = ids.find((id) => id.includes("PauseKey")) as string;
+    const unsubscribeKey = ids.find((id) => id.includes("UnsubscribeKey")) as string;
     expect(stepsReaching(logKey)).toEqual(["log"]);
     expect(stepsReaching(pauseKey)).toEqual(["ingest"]);
+    expect(stepsReaching(unsubscribeKey)).toEqual(["deliver", "unsubscribe"]);
     expect(stepsReaching(logKey, "secretsmanager:GetSecretValue")).toEqual(["log"]);
   });
 
@@ -80,9 +82,9 @@ describe("least privilege per function", () => {
 
     const queueIds = new Map(Object.entries(s.stack.queues).map(([q, queue]) => [s.id(queue), q as QueueKey]));
     // A scheduled step also sends its own failed runs to its dead-letter queue (the on-failure destination).
-    queueIds.set(s.id(s.stack.deadLetterQueues[k]), "own dead-letter queue" as QueueKey);
-    const sends = st.filter((x) => x.actions.includes("sqs:SendMessage")).flatMap((x) => x.resources.map((r) => queueIds.get(r.id as string) ?? r.text));
     const scheduled = k === "watch" || k === "refresh";
+    if (scheduled) queueIds.set(s.id(s.stack.deadLetterQueues[k]), "own dead-letter queue" as QueueKey);
+    const sends = st.filter((x) => x.actions.includes("sqs:SendMessage")).flatMap((x) => x.resources.map((r) => queueIds.get(r.id as string) ?? r.text));
     expect(sends.sort()).toEqual([...access.sends, ...(scheduled ? ["own dead-letter queue"] : [])].sort());
 
     for (const [bucket, declared] of [

@@ -4,7 +4,7 @@
 import { readKeys } from "openpgp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_LOG_PATHS } from "../../infra/constructs/buckets";
-import { ENV, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../../shared/adapters/aws/resources";
+import { ENV, HTTP_FUNCTIONS, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../../shared/adapters/aws/resources";
 import { ofType, patternMatches, refOf, type Resource, resourceRef, type Synthesized, synthesize } from "./template";
 
 let s: Synthesized;
@@ -103,7 +103,7 @@ describe("queues", () => {
 describe("functions", () => {
   it("run Node.js 24 on ARM64 with source maps and their own log group with a retention", () => {
     const fns = ofType(s, "AWS::Lambda::Function");
-    expect(fns).toHaveLength(Object.keys(QUEUE_WORKERS).length + Object.keys(SCHEDULED).length);
+    expect(fns).toHaveLength(Object.keys(QUEUE_WORKERS).length + Object.keys(SCHEDULED).length + Object.keys(HTTP_FUNCTIONS).length);
     for (const [id, f] of fns) {
       const p = props(f);
       expect(p.Runtime, id).toBe("nodejs24.x");
@@ -222,9 +222,20 @@ describe("environment", () => {
       const vars = props(f).Environment.Variables;
       for (const k of Object.keys(TABLES) as TableKey[]) expect(refOf(vars[TABLES[k].env]), `${id} ${TABLES[k].env}`).toBe(s.id(s.stack.tables.byKey[k]));
       for (const k of Object.keys(QUEUE_WORKERS) as QueueKey[]) expect(res(refOf(vars[QUEUE_WORKERS[k].env]) as string)?.Type, `${id} ${QUEUE_WORKERS[k].env}`).toBe("AWS::SQS::Queue");
-      for (const name of Object.values(ENV)) expect(vars[name], `${id} ${name}`).toBeDefined();
+      // The unsubscribe URL goes to deliver only (the one step that links to it).
+      for (const name of Object.values(ENV)) expect(vars[name] !== undefined, `${id} ${name}`).toBe(name !== ENV.unsubscribeUrl || id === s.id(s.stack.functions.deliver.fn));
       expect(vars[ENV.sesIdentity], id).toBe("alerts@example.org");
     }
+  });
+});
+
+describe("function URLs", () => {
+  it("exist only for the HTTP functions, without AWS auth, and deliver links to the unsubscribe one", () => {
+    const urls = ofType(s, "AWS::Lambda::Url");
+    expect(urls.map(([, u]) => refOf(props(u).TargetFunctionArn)).sort()).toEqual((Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => s.id(s.stack.functions[k].fn)).sort());
+    for (const [id, u] of urls) expect(props(u).AuthType, id).toBe("NONE");
+    const deliver = props(res(s.id(s.stack.functions.deliver.fn))).Environment.Variables;
+    expect(refOf(deliver[ENV.unsubscribeUrl])).toBe(urls[0]?.[0]);
   });
 });
 
