@@ -10,7 +10,7 @@ import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
 import { logJsonKey, tlogProofKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { StepJob } from "../../shared/messages/jobs";
-import { completeStep, emit } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
 import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
 import { appendEntries } from "./append-log";
 
@@ -21,27 +21,43 @@ export function formatTlogProof(index: number, proof: readonly Uint8Array[], che
   return `c2sp.org/tlog-proof@v1\nindex ${index}\n${proof.map((h) => `${b64(h)}\n`).join("")}\n${checkpoint}`;
 }
 
-export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[]): Promise<void> {
-  const records: ReleaseRecord[] = [];
-  for (const j of jobs) {
-    const r = await deps.releases.get(j.id);
-    if (!r) throw new TransientError(`release ${j.id} is not in the releases table`);
-    if (!r.sha256 || r.size === undefined) throw new TransientError(`release ${j.id} has no verified sha256 yet`);
-    if (!r.steps.log) records.push(r);
+/**
+ * Appends a batch and writes each release's proof documents. The append is all or nothing (it
+ * throws); what follows is per release, so one release's failed write fails only its own job:
+ * the result maps job positions to their errors, and a retried job finds its entry already logged.
+ */
+export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[]): Promise<Map<number, unknown>> {
+  const failed = new Map<number, unknown>();
+  const records: { at: number; r: ReleaseRecord }[] = [];
+  for (const [at, j] of jobs.entries()) {
+    try {
+      const r = await deps.releases.get(j.id);
+      if (!r) throw new TransientError(`release ${j.id} is not in the releases table`);
+      if (!r.sha256 || r.size === undefined) throw new TransientError(`release ${j.id} has no verified sha256 yet`);
+      if (r.steps.log) await announceIfComplete(deps, r); // a redelivery: finish what the first run may not have
+      else if (!records.some((x) => x.r.id === r.id)) records.push({ at, r });
+    } catch (e) {
+      failed.set(at, e);
+    }
   }
-  if (!records.length) return;
-  const entries = records.map((r) => buildEntry({ path: r.path, sha256: r.sha256 as string, size: r.size as number, uploaded: r.uploaded }));
+  if (!records.length) return failed;
+  const entries = records.map(({ r }) => buildEntry({ path: r.path, sha256: r.sha256 as string, size: r.size as number, uploaded: r.uploaded }));
   const result = await appendEntries(deps.log, entries.map((e) => enc.encode(e)));
   const size = parseCheckpoint(result.checkpoint.slice(0, result.checkpoint.indexOf("\n\n") + 1)).size;
   const reader = new TileReader((p) => deps.log.tiles.read(p), size);
-  for (const [i, r] of records.entries()) {
-    const index = result.indexes[i] as number;
-    const proof = await inclusionProof(index, size, reader.node);
-    const leaf = b64(leafHash(enc.encode(entries[i] as string)));
-    const doc = { index, leafHash: leaf, entry: entries[i], treeSize: size, checkpoint: result.checkpoint, inclusionProof: proof.map(b64) };
-    await deps.blobs.publish(logJsonKey(r), enc.encode(`${JSON.stringify(doc, null, 2)}\n`));
-    await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint)));
-    if (result.mismatched.includes(i)) await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
-    await completeStep(deps, r.id, "log", { status: "done" });
+  for (const [i, { at, r }] of records.entries()) {
+    try {
+      const index = result.indexes[i] as number;
+      const proof = await inclusionProof(index, size, reader.node);
+      const leaf = b64(leafHash(enc.encode(entries[i] as string)));
+      const doc = { index, leafHash: leaf, entry: entries[i], treeSize: size, checkpoint: result.checkpoint, inclusionProof: proof.map(b64) };
+      await deps.blobs.publish(logJsonKey(r), enc.encode(`${JSON.stringify(doc, null, 2)}\n`));
+      await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint)));
+      if (result.mismatched.includes(i)) await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
+      await completeStep(deps, r.id, "log", { status: "done" });
+    } catch (e) {
+      failed.set(at, e);
+    }
   }
+  return failed;
 }

@@ -23,6 +23,23 @@ export class RetryDeliveryError extends TransientError {
 /** Longer than one attempt can take (10 s webhook timeout, an SMTP exchange), shorter than a retry. */
 export const LEASE_MS = 60_000;
 
+/**
+ * After an attempt, recording its outcome is what keeps a redelivered job from sending again: a
+ * failed write is tried a few more times in process (while this attempt still holds the lease)
+ * before the error goes to the queue.
+ */
+async function recordOutcome(write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+}
+
 export type DeliverResult = "delivered" | "gone" | "failed" | "skipped" | "already";
 
 export async function deliverNotification(deps: NotifyDeps, job: DeliverJob): Promise<DeliverResult> {
@@ -46,18 +63,18 @@ export async function deliverNotification(deps: NotifyDeps, job: DeliverJob): Pr
   const outcome = await sendNotification(deps, event, sub);
   switch (outcome.kind) {
     case "delivered":
-      await deps.deliveries.settle(eventId, subscriptionId, "delivered", at());
+      await recordOutcome(() => deps.deliveries.settle(eventId, subscriptionId, "delivered", at()));
       return "delivered";
     case "gone":
       // The receiver said it wants nothing more: stop every delivery to it, not just this one.
-      await deps.subscriptions.disable(subscriptionId, at(), `the webhook answered HTTP 410 Gone to ${eventId}`);
-      await deps.deliveries.settle(eventId, subscriptionId, "gone", at(), "HTTP 410 Gone");
+      await recordOutcome(() => deps.subscriptions.disable(subscriptionId, at(), `the webhook answered HTTP 410 Gone to ${eventId}`));
+      await recordOutcome(() => deps.deliveries.settle(eventId, subscriptionId, "gone", at(), "HTTP 410 Gone"));
       return "gone";
     case "permanent":
-      await deps.deliveries.settle(eventId, subscriptionId, "failed", at(), outcome.reason);
+      await recordOutcome(() => deps.deliveries.settle(eventId, subscriptionId, "failed", at(), outcome.reason));
       return "failed";
     case "retry":
-      await deps.deliveries.release(eventId, subscriptionId, at(), outcome.reason);
+      await recordOutcome(() => deps.deliveries.release(eventId, subscriptionId, at(), outcome.reason));
       throw new RetryDeliveryError(outcome.reason, outcome.retryAfterMs);
   }
 }

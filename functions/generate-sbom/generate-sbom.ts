@@ -2,13 +2,13 @@
 import { cyclonedxKey, spdxKey } from "../../shared/domain/pipeline/keys";
 import { detectBundled, generateSboms, moduleResolver } from "../../shared/domain/sbom";
 import type { StepJob } from "../../shared/messages/jobs";
-import { completeStep } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
 import type { PipelineDeps } from "../../shared/pipeline/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 
 export async function generateSbom(deps: PipelineDeps, job: StepJob): Promise<void> {
   const { record, release } = await loadRelease(deps, job.id);
-  if (record.steps.sbom) return;
+  if (record.steps.sbom) return announceIfComplete(deps, record); // a redelivery: finish what the first run may not have
   const feed = await deps.feed();
   const sboms = generateSboms({
     release,

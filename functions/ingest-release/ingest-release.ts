@@ -11,7 +11,7 @@ import { archiveKey, releaseJsonKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { bundledKeep } from "../../shared/domain/sbom/bundled";
 import type { IngestJob } from "../../shared/messages/jobs";
-import { completeStep, emit } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
 import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
 import { ConflictError } from "../../shared/ports";
 import { createHash } from "node:crypto";
@@ -74,7 +74,7 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   if (!r) throw new TransientError(`release ${job.id} is not in the releases table yet`);
   if (r.steps.ingest) {
     await fanOut(deps, r); // a redelivery after ingest: make sure the next steps were queued
-    return;
+    return announceIfComplete(deps, r);
   }
   const bytes = await deps.mirror.fetch(r.path);
   if (!bytes) throw new TransientError(`${r.path} is not on the mirror (yet)`);

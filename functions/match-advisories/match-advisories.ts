@@ -9,7 +9,7 @@ import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/m
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
-import { completeStep, emit } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
 import type { PipelineDeps } from "../../shared/pipeline/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 
@@ -23,7 +23,7 @@ function compile(feed: Feed): { strict: CompiledFeed; audit: CompiledFeed } {
 
 export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise<void> {
   const { record, release } = await loadRelease(deps, job.id);
-  if (record.steps.advisories) return;
+  if (record.steps.advisories) return announceIfComplete(deps, record); // a redelivery: finish what the first run may not have
   const feed = await deps.feed();
   if (!feed || !release.distribution || !release.version) {
     const reason = !feed ? "no advisory feed configured" : "no distribution name and version to match";

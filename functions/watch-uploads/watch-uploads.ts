@@ -36,32 +36,40 @@ async function readRecent(deps: PipelineDeps, cursor: string | undefined): Promi
   return { ...found, gap: `${found.name} starts at ${found.file.min}, after the cursor ${cursor}: uploads in between may be missed` };
 }
 
+/** Uploads recorded, queued and passed by the cursor together: a pass that dies keeps what it did. */
+const CHUNK = 25;
+
 export async function watchUploads(deps: PipelineDeps): Promise<WatchResult> {
   const cursor = await deps.cursors.get(CURSOR);
   const { name, file, gap } = await readRecent(deps, cursor);
   const events = newUploads(file, cursor);
-  const jobs: IngestJob[] = [];
+  let queued = 0;
   let removed = 0;
-  for (const e of events) {
-    const info = parseCpanPath(e.path);
-    const author = info.author as string;
-    const id = releaseId(author, info.filename);
-    if (e.type === "delete") {
-      const r = await deps.releases.get(id);
-      if (r && !r.removed) {
-        await deps.releases.update(id, (x) => (x.removed ? undefined : { ...x, removed: { epoch: e.epoch } }));
-        removed++;
+  for (let start = 0; start < events.length; start += CHUNK) {
+    const chunk = events.slice(start, start + CHUNK);
+    const jobs: IngestJob[] = [];
+    for (const e of chunk) {
+      const info = parseCpanPath(e.path);
+      const author = info.author as string;
+      const id = releaseId(author, info.filename);
+      if (e.type === "delete") {
+        const r = await deps.releases.get(id);
+        if (r && !r.removed) {
+          await deps.releases.update(id, (x) => (x.removed ? undefined : { ...x, removed: { epoch: e.epoch } }));
+          removed++;
+        }
+        continue;
       }
-      continue;
+      const record: ReleaseRecord = { id, path: e.path, author, filename: info.filename, uploaded: e.epoch, seenAt: deps.clock().toISOString(), steps: {}, revision: 0 };
+      const created = await deps.releases.create(record);
+      const existing = created ? record : await deps.releases.get(id);
+      if (created || (existing && !existing.steps.ingest)) jobs.push({ v: 1, id, path: e.path, uploaded: existing?.uploaded ?? e.epoch });
     }
-    const record: ReleaseRecord = { id, path: e.path, author, filename: info.filename, uploaded: e.epoch, seenAt: deps.clock().toISOString(), steps: {}, revision: 0 };
-    const created = await deps.releases.create(record);
-    const existing = created ? record : await deps.releases.get(id);
-    if (created || (existing && !existing.steps.ingest)) jobs.push({ v: 1, id, path: e.path, uploaded: existing?.uploaded ?? e.epoch });
+    if (jobs.length) await deps.queues.ingest.send(jobs);
+    queued += jobs.length;
+    // The cursor moves only after the chunk's jobs are queued: a crash before this re-reads them.
+    await deps.cursors.put(CURSOR, (chunk[chunk.length - 1] as { epoch: string }).epoch);
   }
-  if (jobs.length) await deps.queues.ingest.send(jobs);
-  // The cursor moves only after the jobs are queued: a crash before this re-reads the same events.
   const last = events[events.length - 1]?.epoch;
-  if (last) await deps.cursors.put(CURSOR, last);
-  return { file: name, queued: jobs.length, removed, ...(last ?? cursor ? { cursor: last ?? cursor } : {}), ...(gap ? { gap } : {}) };
+  return { file: name, queued, removed, ...(last ?? cursor ? { cursor: last ?? cursor } : {}), ...(gap ? { gap } : {}) };
 }

@@ -33,6 +33,15 @@ export async function completeStep(deps: PipelineDeps, id: string, step: StepNam
     return isComplete(next) && !next.completedAt ? { ...next, completedAt: at } : next;
   });
   const r = written ?? ((await deps.releases.get(id)) as ReleaseRecord);
-  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
+  await announceIfComplete(deps, r);
   return r;
+}
+
+/**
+ * `release.processed` for a complete release (the event id is the release's, so it is stored
+ * once). Also what a redelivered step calls when it finds its work recorded: the record's write
+ * may have landed while the announcement after it did not.
+ */
+export async function announceIfComplete(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
+  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
 }

@@ -95,22 +95,30 @@ export function sqsWorker<T, C extends { logger: Logger; metrics: Metrics } = Ha
 
 /**
  * A whole-batch worker on a FIFO queue (append-log: one sequencer batch per receive). The batch
- * step runs once; if it fails, every record fails (the FIFO processor keeps the group's order).
+ * step runs once and names the records that failed on their own; if it throws, every record
+ * fails. The FIFO processor then also fails the records after a failed one, keeping the group's
+ * order; they are redone idempotently.
  */
-export function sqsBatchWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, bodies: T[]) => Promise<void>) {
+export function sqsBatchWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, bodies: T[]) => Promise<Map<number, unknown>>) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
-    let batch: Promise<void> | undefined;
+    let batch: Promise<Map<number, unknown>> | undefined;
+    const position = new Map(event.Records.map((r, i) => [r.messageId, i]));
     try {
       return await processPartialResponse(
         event,
-        async () => {
+        async (record: SQSRecord) => {
           batch ??= step(ctx, event.Records.map((r) => parseBody<T>(r))).catch((e: unknown) => {
             ctx.logger.warn("batch failed; SQS will redeliver it", { messages: event.Records.length, error: e as Error });
             throw e;
           });
-          await batch;
+          const failed = await batch;
+          const error = failed.get(position.get(record.messageId) as number);
+          if (error !== undefined) {
+            ctx.logger.warn("message failed; SQS will redeliver it", { messageId: record.messageId, error: error as Error });
+            throw error;
+          }
         },
         new SqsFifoPartialProcessorAsync(),
         { context, throwOnFullBatchFailure: false },

@@ -53,6 +53,8 @@ export interface EmbeddedOptions {
   readonly notify?: EmbeddedNotifyOptions;
   /** A pass stops waiting for retries due later than this (default 60 s); they wait for the next pass. */
   readonly horizonMs?: number;
+  /** Wraps the ports the steps use (fault injection in tests). */
+  readonly ports?: { readonly pipeline?: (d: PipelineDeps) => PipelineDeps; readonly notify?: (d: NotifyDeps) => NotifyDeps };
 }
 
 function logSigner(data: string, origin: string): Signer {
@@ -83,7 +85,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const signer = logSigner(o.data, o.origin ?? "cpansec.localhost/log");
   let feed: Feed | undefined;
   let packages: PackagesIndex | undefined;
-  const deps: PipelineDeps = {
+  const base: PipelineDeps = {
     mirror: o.mirror,
     blobs,
     releases: db.releases(),
@@ -99,14 +101,20 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
   };
-  await initLog(deps.log);
-  const notify = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
+  await initLog(base.log);
+  const deps = o.ports?.pipeline?.(base) ?? base;
+  const notifyBase = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
+  const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   const workers: Worker[] = [
     perMessage<IngestJob>("ingest-release", wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
     perMessage<StepJob>("generate-sbom", wrap("generate-sbom", (job) => generateSbom(deps, job))),
     perMessage<StepJob>("match-advisories", wrap("match-advisories", (job) => matchAdvisories(deps, job))),
-    perBatch<StepJob>("append-log", (jobs) => wrap<StepJob[]>("append-log", (js) => appendLogBatch(deps, js))(jobs, 1)),
+    perBatch<StepJob>("append-log", async (jobs) => {
+      let failed = new Map<number, unknown>();
+      await wrap<StepJob[]>("append-log", async (js) => void (failed = await appendLogBatch(deps, js)))(jobs, 1);
+      return failed;
+    }),
     ...notifyWorkers(notify, o.notify, wrap),
   ];
   return {

@@ -52,15 +52,18 @@ export function perMessage<T>(queue: string, step: (body: T, receives: number) =
   };
 }
 
-/** A whole batch through `step` (the log sequencer appends a batch at once); a failure fails them all. */
-export function perBatch<T>(queue: string, step: (bodies: T[]) => Promise<void>, batchSize = 256): Worker {
+/**
+ * A whole batch through `step` (the log sequencer appends a batch at once). The step returns the
+ * positions that failed on their own; if it throws, the whole batch failed.
+ */
+export function perBatch<T>(queue: string, step: (bodies: T[]) => Promise<Map<number, unknown>>, batchSize = 256): Worker {
   return {
     queue,
     batchSize,
     async handle(messages) {
       try {
-        await step(messages.map((m) => m.body as T));
-        return new Map();
+        const failed = await step(messages.map((m) => m.body as T));
+        return new Map([...failed].map(([at, e]) => [(messages[at] as QueuedMessage<unknown>).id, e]));
       } catch (e) {
         return new Map(messages.map((m) => [m.id, e]));
       }
