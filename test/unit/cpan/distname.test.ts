@@ -48,6 +48,20 @@ describe("parseCpanPath", () => {
     expect(parseCpanPath("README")).toEqual({ pathname: "README", filename: "README", developer: false });
   });
 
+  // Found by fuzzing (test/fuzz, target distname): these names backtracked exponentially, so a
+  // 40-character one in RECENT would have hung the watcher. Answers are CPAN::DistnameInfo's.
+  it.each([
+    ["1".repeat(40), "1".repeat(40), undefined],
+    ["_".repeat(40), "_".repeat(40), undefined],
+    [`${"_".repeat(40)}a-1.0`, `${"_".repeat(40)}a`, "1.0"],
+    ["1".repeat(5000), "1".repeat(5000), undefined],
+  ])("reads a pathological name in linear time: %#", (name, dist, version) => {
+    const start = performance.now();
+    const d = parseCpanPath(`authors/id/A/AB/ABC/${name}.tar.gz`);
+    expect(performance.now() - start).toBeLessThan(500);
+    expect([d.dist, d.version]).toEqual([dist, version]);
+  });
+
   it("builds author paths", () => {
     expect(authorPath("ETHER", "Try-Tiny-0.31.tar.gz")).toBe("authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz");
     expect(() => authorPath("../x", "f")).toThrow(/PAUSE id/);
