@@ -8,7 +8,7 @@ import { DEMO_DISTS } from "../../cli/demo/demo";
 import { buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
 import { DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
-import { QUEUE_WORKERS, SCHEDULED, TABLES } from "../../shared/adapters/aws/resources";
+import { HTTP_FUNCTIONS, QUEUE_WORKERS, SCHEDULED, TABLES } from "../../shared/adapters/aws/resources";
 import { bundleHandler } from "../helpers/lambda-bundles";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { createTestStack } from "../helpers/aws";
@@ -23,6 +23,7 @@ const ENV_FOR_LOAD: Record<string, string> = {
   ...Object.fromEntries(Object.values(TABLES).map((t) => [t.env, t.name])),
   ...Object.fromEntries(Object.values(QUEUE_WORKERS).map((q) => [q.env, `https://sqs.us-east-1.amazonaws.com/123456789012/${q.name}`])),
   ARTIFACTS_BUCKET: "a",
+  UNSUBSCRIBE_KEY_SECRET_ARN: "u",
   LOG_BUCKET: "l",
   MIRROR_URL: "https://www.cpan.org/",
   FEED_URL: "https://example.org/feed.json",
@@ -37,7 +38,7 @@ const ENV_FOR_LOAD: Record<string, string> = {
 async function bundles(): Promise<string[]> {
   const out = mkdtempSync(join(tmpdir(), "cpansec-bench-lambda-"));
   const lines: string[] = [];
-  const entries = [...Object.values(QUEUE_WORKERS), ...Object.values(SCHEDULED)].filter((e) => existsSync(join(repoRoot, e.entry)));
+  const entries = [...Object.values(QUEUE_WORKERS), ...Object.values(SCHEDULED), ...Object.values(HTTP_FUNCTIONS)].filter((e) => existsSync(join(repoRoot, e.entry)));
   for (const e of entries) {
     const file = await bundleHandler(e.name, e.entry, out);
     const size = statSync(file).size;
