@@ -36,7 +36,9 @@ const KNOWN_SPECS = ["1.0", "1.1", "1.2", "1.3", "1.4", "2"];
 function specVersion(raw: Record<string, unknown>): string {
   const spec = raw["meta-spec"];
   if (!isObject(spec)) return "1.0";
-  const v = spec.version === undefined || spec.version === null ? undefined : String(spec.version);
+  // Only a scalar can be a version: Perl stringifies a reference as HASH(0x...), which never
+  // matches; String() of an object can even throw (`{"toString": null}`, found by fuzzing).
+  const v = typeof spec.version === "string" || typeof spec.version === "number" ? String(spec.version) : undefined;
   if (v !== undefined && /^\d+(?:\.\d+)?$/.test(v)) {
     if (KNOWN_SPECS.includes(v)) return v;
     const n = KNOWN_SPECS.find((k) => Number(k) === Number(v));
@@ -85,6 +87,12 @@ function text(raw: Record<string, unknown>, key: string, problems: string[]): st
   return undefined;
 }
 
+/** Perl truthiness, as CPAN::Meta reads the flag: a reference (a list or map here) is true. */
+function dynamicConfig(v: unknown): boolean {
+  if (v === undefined || v === null || typeof v === "object") return true;
+  return !["0", "", "false"].includes(String(v));
+}
+
 export function convertMeta(raw: unknown, problems: string[]): CpanMeta {
   if (!isObject(raw)) throw new TypeError(`META is a ${Array.isArray(raw) ? "list" : raw === null ? "null" : typeof raw}, not a map`);
   const spec = specVersion(raw);
@@ -104,7 +112,7 @@ export function convertMeta(raw: unknown, problems: string[]): CpanMeta {
     author: authors.length ? authors : ["unknown"],
     license: license2(Number(spec) < 1.4 ? license1(raw.license) : raw.license),
     releaseStatus: spec === "2" && (rs === "stable" || rs === "testing" || rs === "unstable") ? rs : version?.includes("_") ? "testing" : "stable",
-    dynamicConfig: raw.dynamic_config === undefined || raw.dynamic_config === null ? true : !["0", "", "false"].includes(String(raw.dynamic_config)),
+    dynamicConfig: dynamicConfig(raw.dynamic_config),
     prereqs: readPrereqs(raw, spec, problems),
     resources: resources(raw.resources, spec),
     spdxExpression: typeof spdx === "string" && spdx.trim() ? spdx.trim() : undefined,

@@ -36,7 +36,8 @@ function scalar(v: unknown): string | undefined {
  */
 export function versionMap(element: unknown, where: string, problems: string[]): Record<string, string> | undefined {
   if (element === null || element === undefined) return undefined;
-  if (Array.isArray(element)) return versionMap(Object.fromEntries(element.map((m) => [String(m), 0])), where, problems);
+  // A list of module names; anything but a scalar in it is no name (and String() of it could throw).
+  if (Array.isArray(element)) return versionMap(Object.fromEntries(element.map((m) => [scalar(m) ?? "", 0])), where, problems);
   const s = scalar(element);
   if (s !== undefined) return s.length ? { [s]: "0" } : undefined;
   if (typeof element !== "object") return undefined;

@@ -1,0 +1,34 @@
+// Regression tests from fuzzing (test/fuzz, targets meta-json and meta-yml): objects where CPAN::Meta
+// expects a scalar. String() of `{"toString": null}` throws a TypeError, which discarded the whole META.
+import { describe, expect, it } from "vitest";
+import { parseMeta } from "../../../shared/domain/cpan/meta";
+
+const enc = new TextEncoder();
+
+describe("META with objects where scalars belong", () => {
+  it("reads a meta-spec version that is a map as no version (fuzz counterexample, META.json)", () => {
+    const m = parseMeta("META.json", enc.encode('{"meta-spec":{"version":{"toString":null}}}'));
+    expect(m.spec).toBe("1.2");
+  });
+
+  it("reads the same from META.yml (fuzz counterexample)", () => {
+    expect(parseMeta("META.yml", enc.encode("meta-spec:\n  version:\n    toString: null\n")).spec).toBe("1.2");
+  });
+
+  it("takes a list as meta-spec version to be no version, as Perl's ARRAY(0x...) never matches", () => {
+    expect(parseMeta("META.json", enc.encode('{"meta-spec":{"version":["2"]},"requires":{"A":"1"}}')).spec).toBe("1.2");
+  });
+
+  it("treats a dynamic_config that is a list or map as true (a Perl reference is true)", () => {
+    expect(parseMeta("META.json", enc.encode('{"name":"A","version":"1","dynamic_config":{"toString":null}}')).dynamicConfig).toBe(true);
+    expect(parseMeta("META.json", enc.encode('{"name":"A","version":"1","dynamic_config":[]}')).dynamicConfig).toBe(true);
+    expect(parseMeta("META.json", enc.encode('{"name":"A","version":"1","dynamic_config":0}')).dynamicConfig).toBe(false);
+  });
+
+  it("drops non-scalars in a list of module names as not names", () => {
+    const problems: string[] = [];
+    const m = parseMeta("META.json", enc.encode('{"name":"A","version":"1","requires":["Foo::Bar",{"toString":null}]}'), problems);
+    expect(m.prereqs).toEqual({ runtime: { requires: { "Foo::Bar": "0" } } });
+    expect(problems).toContain('prereqs.runtime.requires: ignored "", not a module name');
+  });
+});
