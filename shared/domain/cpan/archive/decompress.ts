@@ -53,14 +53,10 @@ export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFor
       const dec = bz2();
       const done = new Promise<void>((resolve, reject) => {
         dec.on("error", reject).on("end", resolve);
-        dec.on("data", (c: Buffer) => {
-          try {
-            sink(c);
-          } catch (e) {
-            reject(e);
-            dec.destroy();
-          }
-        });
+        // The sink's error (a limit) must be thrown *through* the decoder: unbzip2-stream catches
+        // it, marks itself broken, stops and emits it. Caught here instead, the decoder went on to
+        // inflate the whole input, a bomb to its last byte (found by test/fuzz/bombs.test.ts).
+        dec.on("data", (c: Buffer) => sink(c));
       });
       for (const s of slices(buf)) dec.write(s);
       dec.end();
