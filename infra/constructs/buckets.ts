@@ -10,9 +10,9 @@ import { Duration, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { PUBLIC_LOG_PATHS } from "../../shared/adapters/aws/resources";
 
-/** The keys of the log bucket anyone may GET: the C2SP layout, the verifier key and the feeds. */
-export const PUBLIC_LOG_PATHS = ["checkpoint", "vkey", "tile/*", "feeds/*"] as const;
+export { PUBLIC_LOG_PATHS } from "../../shared/adapters/aws/resources";
 
 const common = {
   encryption: s3.BucketEncryption.S3_MANAGED,

@@ -152,11 +152,30 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const atom = new TextDecoder().decode(await log.read("feeds/atom.xml"));
     expect(atom.match(/<entry>/g)).toHaveLength(2);
 
+    // The log's published paths are public (the stack's bucket policy); the sequencer's staging is not.
+    const anonymous = (key: string) => fetch(`${stack.endpoint}/${stack.env.LOG_BUCKET}/${key}`).then((r) => r.status);
+    expect(await log.read(".staging/0")).toBeDefined();
+    expect([await anonymous("checkpoint"), await anonymous("vkey"), await anonymous(".staging/0")]).toEqual([200, 200, 403]);
+    // A third party verifies the published log over HTTP with the CLI, from the bucket alone.
+    const verify = runCli(["log", "verify", "--log", `${stack.endpoint}/${stack.env.LOG_BUCKET}`, "--vkey", new TextDecoder().decode(await log.read("vkey")).trim()]);
+    expect(verify.stderr + verify.stdout).toMatch(new RegExp(`^OK: test\\.cpansec/log size ${mirror.paths.length} `));
+
+    // A new advisory in the feed: the hourly refresh re-matches the stored releases it touches and
+    // announces them; subscribers who asked for everything hear of it.
+    const feed = { ...FEED, dists: { ...FEED.dists, "Demo-Core": { versions: [{ version: "1.0" }], advisories: [{ id: "CPANSA-Demo-Core-2026-1", distribution: "Demo-Core", affected_versions: ["<2.0"], fixed_versions: [], cves: [], severity: "high", description: "found later" }] } } };
+    writeFileSync(join(mirror.dir, "feed.json"), JSON.stringify(feed));
+    expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({ feed: "updated", rematch: { rematched: 1, published: 1 } });
+    await drain(stack.clients.sqs, sources);
+    const published = rx.verified("/all").filter((r) => r.payload?.type === "advisory.published");
+    expect(published.map((r) => [(r.payload?.release as { id: string }).id, (r.payload?.detail as { advisory: string }).advisory])).toEqual([["ALICE/Demo-Core-1.0.tar.gz", "CPANSA-Demo-Core-2026-1"]]);
+    expect(JSON.parse(await text(`${dir}/advisories.json`)).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
+    expect(rx.verified("/cgi")).toHaveLength(1);
+
     // A second poll of RECENT queues nothing, and the log does not grow.
     expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: 0 });
     await drain(stack.clients.sqs, sources);
     expect((await verifyLog((p) => log.read(p), [vkey])).checkpoint.size).toBe(mirror.paths.length);
-    expect(rx.verified("/all")).toHaveLength(events.length);
+    expect(rx.verified("/all")).toHaveLength(events.length + 1);
   });
 
   it("moves a message that always fails to the DLQ by the redrive policy, and nothing else", async () => {

@@ -6,12 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { inject } from "vitest";
 import { type AwsClients, awsClients } from "../../shared/adapters/aws/clients";
-import { ENV, QUEUE_WORKERS, type QueueKey, TABLES, type TableSpec } from "../../shared/adapters/aws/resources";
+import { ENV, PUBLIC_LOG_PATHS, QUEUE_WORKERS, type QueueKey, TABLES, type TableSpec } from "../../shared/adapters/aws/resources";
 
 export const REGION = "us-east-1";
 export const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
@@ -92,6 +92,9 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     env[q.env] = main.QueueUrl as string;
   }
   for (const b of ["artifacts", "log"]) await clients.s3.send(new CreateBucketCommand({ Bucket: `${p}-${b}` }));
+  // The stack's public-read policy on the log's published paths (anonymous readers verify the log).
+  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: PUBLIC_LOG_PATHS.map((k) => `arn:aws:s3:::${p}-log/${k}`) }] };
+  await clients.s3.send(new PutBucketPolicyCommand({ Bucket: `${p}-log`, Policy: JSON.stringify(policy) }));
   const secrets = new SecretsManagerClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   const secret = async (name: string, value: string) => (await secrets.send(new CreateSecretCommand({ Name: `${p}-${name}`, SecretString: value }))).ARN as string;
   Object.assign(env, {
