@@ -99,6 +99,25 @@ describe("readArchive on hostile input", () => {
     expect(e.message).toMatch(/\.\.|invalid relative path/);
   });
 
+  it("leaves no zip entry stream running after a rejected entry (its late size error was uncaught)", async () => {
+    const z = await zip([{ name: "Z-1/big", content: "short" }]);
+    // Declare 60,000 bytes in the central directory (offset 24): over the one-file limit below,
+    // and more than the entry inflates to, so a stream left running ends with an error of its own.
+    const cd = z.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    z.writeUInt32LE(60_000, cd + 24);
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.prependListener("uncaughtException", onUncaught);
+    try {
+      const e = await rejection(readArchive(z, { limits: { maxEntryBytes: 1000 } }));
+      expect(e.code).toBe("limit");
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it.each(["character-device", "fifo"] as const)("rejects %s entries", async (type) => {
     const e = await rejection(readArchive(await tarGz([{ name: "F-1/dev", type }])));
     expect(e.code).toBe("unsupported-entry");

@@ -47,16 +47,23 @@ export async function readZip(buf: Buffer, budget: Budget, out: Collector): Prom
       }
       if (entry.isEncrypted()) throw new ArchiveError("unsupported-entry", `${entry.fileName} is encrypted`, entry.fileName);
       budget.addDecompressed(entry.uncompressedSize);
+      // The entry is checked (path, size) before its stream is opened, and the stream is destroyed
+      // on every way out: an abandoned yauzl stream goes on inflating and later emits its size
+      // check's error with no listener, an uncaught exception (found by fuzzing).
+      const sink = kind === S_IFLNK ? undefined : out.openFile(entry.fileName, entry.uncompressedSize);
       const stream = await openEntry(z, entry);
-      if (kind === S_IFLNK) {
-        const target: Buffer[] = [];
-        let n = 0;
-        for await (const c of stream as AsyncIterable<Buffer>) if ((n += c.length) <= 4096) target.push(c);
-        out.link(entry.fileName, "symlink", Buffer.concat(target).toString("utf8"));
-      } else {
-        const sink = out.openFile(entry.fileName, entry.uncompressedSize);
-        for await (const c of stream as AsyncIterable<Uint8Array>) sink.write(c);
-        sink.close();
+      try {
+        if (!sink) {
+          const target: Buffer[] = [];
+          let n = 0;
+          for await (const c of stream as AsyncIterable<Buffer>) if ((n += c.length) <= 4096) target.push(c);
+          out.link(entry.fileName, "symlink", Buffer.concat(target).toString("utf8"));
+        } else {
+          for await (const c of stream as AsyncIterable<Uint8Array>) sink.write(c);
+          sink.close();
+        }
+      } finally {
+        stream.destroy();
       }
     }
   } finally {
