@@ -1,9 +1,11 @@
 // Prints one plain closing line ("N passed, N failed, N skipped") after vitest's own summary,
-// so CI logs state the count in a form any reader can parse.
+// so CI logs state the count in a form any reader can parse. Unhandled errors (which fail the run
+// though every test passed) are counted on the same line.
+import type { SerializedError } from "vitest";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     const count = { passed: 0, failed: 0, skipped: 0 };
     for (const m of testModules) {
       for (const t of m.children.allTests()) {
@@ -14,6 +16,7 @@ export default class SummaryReporter implements Reporter {
       }
       if (m.state() === "failed" && ![...m.children.allTests()].some((t) => t.result().state === "failed")) count.failed++;
     }
-    process.stdout.write(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped\n`);
+    const errors = unhandledErrors.length ? `, ${unhandledErrors.length} unhandled errors (the run fails)` : "";
+    process.stdout.write(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped${errors}\n`);
   }
 }
