@@ -1,7 +1,7 @@
 /**
  * CPAN path rules: who uploaded a file and which distribution and version its name says it is.
  * A port of CPAN::DistnameInfo 0.12, extended to the archive types PAUSE accepts today
- * (.tar.xz, .tbz, .txz); test/unit/cpan/distname-perl.test.ts compares it with the Perl module.
+ * (.tar.xz, .tbz, .txz); test/unit/cpan/distname.test.ts compares it with the Perl module.
  */
 
 export interface DistInfo {

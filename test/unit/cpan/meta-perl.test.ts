@@ -57,7 +57,7 @@ describe.skipIf(missing)("CPAN::Meta differential", () => {
       }
       if ("error" in theirs) {
         perlFailed++;
-        return; // where CPAN::Meta dies we are lenient on purpose (docs/decisions/meta-parsing.md)
+        return; // where CPAN::Meta dies we are lenient on purpose (docs/decisions/0002-meta-parsing.md)
       }
       compared++;
       try {
