@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { ReadableStream } from "node:stream/web";
 import { Gunzip } from "minizlib";
+import { bunzip2Into } from "./bzip2";
 import { ArchiveError } from "./errors";
 
 export type ArchiveFormat = "tar.gz" | "tar.bz2" | "tar.xz" | "tar" | "zip";
@@ -48,20 +49,8 @@ export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFor
       if (failure) throw failure;
       return;
     }
-    case "tar.bz2": {
-      const { default: bz2 } = await import("unbzip2-stream"); // rare on CPAN: loaded on first use (a function export)
-      const dec = bz2();
-      const done = new Promise<void>((resolve, reject) => {
-        dec.on("error", reject).on("end", resolve);
-        // The sink's error (a limit) must be thrown *through* the decoder: unbzip2-stream catches
-        // it, marks itself broken, stops and emits it. Caught here instead, the decoder went on to
-        // inflate the whole input, a bomb to its last byte (found by test/fuzz/bombs.test.ts).
-        dec.on("data", (c: Buffer) => sink(c));
-      });
-      for (const s of slices(buf)) dec.write(s);
-      dec.end();
-      return done;
-    }
+    case "tar.bz2":
+      return bunzip2Into(buf, sink);
     case "tar.xz": {
       // Rare on CPAN, and a large module (inlined WebAssembly): loaded on first use. CommonJS
       // interop puts its exports on the namespace or under `default`, depending on the loader.
