@@ -52,6 +52,14 @@ describe("checkpoints and upload entries", () => {
     }
   });
 
+  it("reads any non-empty origin, as transparency-dev does, but signs only URL-like ones", () => {
+    // C2SP: the origin SHOULD have no spaces or '+'. A reader accepts another log's choice; this
+    // log's own checkpoints keep to it (found by fuzzing, which had assumed one rule for both).
+    const theirs = `log+v1 example\n3\n${b64(EMPTY_ROOT)}\n`;
+    expect(parseCheckpoint(theirs).origin).toBe("log+v1 example");
+    expect(() => formatCheckpoint(parseCheckpoint(theirs))).toThrow(/no spaces or '\+'/);
+  });
+
   it("builds the exact entry bytes of DESIGN.md and parses them back", () => {
     const e = { path: "authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz", sha256: "a".repeat(64), size: 12345, uploaded: "1760978849.04324" };
     const text = buildEntry(e);
