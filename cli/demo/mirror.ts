@@ -26,6 +26,8 @@ export interface DemoDist {
   readonly tampered?: boolean;
   /** Not an archive at all (CHECKSUMS matches the bytes: PAUSE took them as uploaded). */
   readonly broken?: boolean;
+  /** Left out of the author's CHECKSUMS: the mirror serves an older one (replayed, or lagging). */
+  readonly unlisted?: boolean;
 }
 
 export interface BuiltMirror {
@@ -68,6 +70,7 @@ interface Upload {
   /** What the mirror serves, when it differs (a tampered mirror). */
   readonly served?: Uint8Array;
   readonly module?: { readonly name: string; readonly version: string };
+  readonly unlisted?: boolean;
 }
 
 /** Writes uploads, signed CHECKSUMS, RECENT-1h.json and 02packages: a mirror of exactly these uploads. */
@@ -81,7 +84,7 @@ async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: 
     const path = authorPath(u.author, u.filename);
     const digest = (alg: string) => createHash(alg).update(u.uploaded).digest("hex");
     const entries = byAuthor.get(u.author) ?? {};
-    entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5") };
+    if (!u.unlisted) entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5") };
     byAuthor.set(u.author, entries);
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), u.served ?? u.uploaded);
@@ -115,6 +118,7 @@ export async function buildMirror(dir: string, dists: readonly DemoDist[], start
       uploaded,
       ...(d.tampered ? { served: Buffer.concat([uploaded, Buffer.from("\n# injected by a compromised mirror\n")]) } : {}),
       module: { name: moduleOf(d.name), version: d.version },
+      ...(d.unlisted ? { unlisted: true } : {}),
     });
   }
   return writeMirror(dir, uploads, startEpoch);

@@ -145,6 +145,45 @@ describe("cpansec run over an HTTP mirror", () => {
     p.close();
   });
 
+  it("retries an upload its author's CHECKSUMS does not list (lag), then alerts without logging it (replay)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "cpansec-e2e-replay-"));
+    const m = await buildMirror(join(root, "mirror"), [
+      { author: "ALICE", name: "Demo-Listed", version: "1.0" },
+      { author: "ALICE", name: "Demo-Unlisted", version: "1.1", unlisted: true },
+    ]);
+    const served = await serveDir(m.dir);
+    const attempts: number[] = [];
+    try {
+      const p = await openEmbeddedPipeline({
+        data: join(root, "data"),
+        mirror: new HttpMirror(served.url, { timeoutMs: 5000, maxBytes: 2 ** 24, retries: 1, backoffMs: 10 }),
+        trustedKeys: await readTrustedKeys(new TextEncoder().encode(m.publicKey)),
+        feedSource: async () => readFileSync(feedFile),
+        tool: { name: "cpansec-pipeline", version: "0.0.0-test" },
+        backoffMs: 5,
+        checksumRetries: 3,
+        wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (body: T, n: number) => {
+          if (queue === "ingest-release" && (body as { id?: string }).id === "ALICE/Demo-Unlisted-1.1.tar.gz") attempts.push(n);
+          return step(body, n);
+        },
+      });
+      await p.runOnce();
+      expect(attempts).toEqual([1, 2, 3]); // retried as mirror lag, then judged on the last receive
+      expect(p.db.deadLetters()).toEqual([]);
+      const r = await p.deps.releases.get("ALICE/Demo-Unlisted-1.1.tar.gz");
+      expect(r?.failure).toEqual({ step: "ingest", reason: "authors/id/A/AL/ALICE/CHECKSUMS has no sha256 for Demo-Unlisted-1.1.tar.gz", integrity: true });
+      expect(r?.sha256).toBeUndefined(); // nothing PAUSE signed to log
+      expect(terminalState((await p.deps.releases.get("ALICE/Demo-Listed-1.0.tar.gz")) as never)).toBe("processed");
+      const alerts = (await p.deps.events.list()).filter((e) => e.type === "integrity.alert");
+      expect(alerts.map((e) => e.release?.id)).toEqual(["ALICE/Demo-Unlisted-1.1.tar.gz"]);
+      const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer], { keepEntries: true });
+      expect((log.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path)).toEqual(["authors/id/A/AL/ALICE/Demo-Listed-1.0.tar.gz"]);
+      p.close();
+    } finally {
+      served.server.close();
+    }
+  });
+
   it("completes without duplicates after the process is killed mid-run", async () => {
     const data = mkdtempSync(join(tmpdir(), "cpansec-e2e-kill-"));
     const key = join(data, "..", `trust-${process.pid}.asc`);
