@@ -43,7 +43,14 @@ export async function verifyChecksums(file: string, trusted: readonly openpgp.Pu
   if (sigs.length !== 1) throw new ChecksumsError(`CHECKSUMS: ${sigs.length} signatures; expected one`);
   const signedAt = sigs[0]?.created ?? undefined;
   if (!signedAt) throw new ChecksumsError("CHECKSUMS: the signature has no creation time");
-  const result = await openpgp.verify({ message, verificationKeys: [...trusted], date: signedAt, config, expectSigned: false });
+  let result: Awaited<ReturnType<typeof openpgp.verify>>;
+  try {
+    result = await openpgp.verify({ message, verificationKeys: [...trusted], date: signedAt, config, expectSigned: false });
+  } catch (e) {
+    // A packet openpgp.js cannot evaluate at all (an unknown signature type, found by fuzzing)
+    // is as untrustworthy as a bad signature: an integrity failure, not a retry.
+    throw new ChecksumsError(`CHECKSUMS: the signature cannot be evaluated: ${(e as Error).message}`, { cause: e });
+  }
   const sig = result.signatures[0];
   if (!sig) throw new ChecksumsError("CHECKSUMS: no signature");
   try {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type * as openpgp from "openpgp";
+import * as openpgp from "openpgp";
 import { ChecksumsError, parseCksumDump } from "../../../shared/domain/cpan/checksums";
 import { readTrustedKeys, verifyChecksums } from "../../../shared/domain/cpan/checksums-signature";
 import { announceSkip } from "../../helpers/perl";
@@ -52,6 +52,25 @@ describe("signed CHECKSUMS with a generated key", () => {
     await expect(verifyChecksums(file, [other.publicKey])).rejects.toThrow(/does not verify|not trusted/);
     await expect(verifyChecksums(`$cksum = { 'Evil-1.tar.gz' => {} };\n${file}`, [key.publicKey])).rejects.toThrow(/text before the signed message/);
     await expect(verifyChecksums(`${file}\n$cksum = {};\n`, [key.publicKey])).rejects.toThrow(/text after the signature/);
+  });
+});
+
+describe("verifyChecksums on a malformed signature packet", () => {
+  it("reports a signature openpgp.js cannot even evaluate as a ChecksumsError (found by fuzzing)", async () => {
+    const key = await testKey();
+    const file = await signedChecksums(cksumDump({ "Foo-1.0.tar.gz": { sha256: SHA, size: 10 } }), key.privateKey);
+    // Rewrite the signature packet's type (v4: version, type, key algorithm, hash) to a value no
+    // enum knows, and re-armor it: openpgp.verify then throws a plain Error.
+    const armored = file.slice(file.indexOf("-----BEGIN PGP SIGNATURE-----"));
+    const { data } = await openpgp.unarmor(armored);
+    const bytes = new Uint8Array(data as Uint8Array);
+    const body = (bytes[0] as number) & 0x40 ? ((bytes[1] as number) < 192 ? 2 : 3) : 2; // new or old packet header
+    expect(bytes[body]).toBe(4);
+    bytes[body + 1] = 0xee;
+    const forged = file.slice(0, file.indexOf("-----BEGIN PGP SIGNATURE-----")) + openpgp.armor(openpgp.enums.armor.signature, bytes);
+    const e = await verifyChecksums(forged, [key.publicKey]).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(ChecksumsError);
+    expect((e as Error).message).toMatch(/^CHECKSUMS: /);
   });
 });
 
