@@ -32,3 +32,18 @@ describe("META with objects where scalars belong", () => {
     expect(problems).toContain('prereqs.runtime.requires: ignored "", not a module name');
   });
 });
+
+describe("META.yml and the process's warnings", () => {
+  it("reads a collection used as a key without a process warning an uploader could repeat into our logs", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      expect(parseMeta("META.yml", enc.encode("? [a, b]\n: 1\nname: X\nversion: 1\n")).name).toBe("X");
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
+});

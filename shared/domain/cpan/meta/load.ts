@@ -35,7 +35,9 @@ export function loadMetaJson(bytes: Uint8Array, problems: string[] = [], file = 
  */
 export function loadMetaYaml(bytes: Uint8Array, problems: string[] = [], file = "META.yml"): unknown {
   const text = decode(file, bytes, true, problems);
-  const doc = parseDocument(text, { schema: "failsafe", uniqueKeys: false, strict: false, prettyErrors: false });
+  // logLevel "error": the library's warnings (a collection used as a key, say) go to
+  // process.emitWarning, and an uploader must not be able to write to our logs with them.
+  const doc = parseDocument(text, { schema: "failsafe", uniqueKeys: false, strict: false, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length > 0) throw new MetaSyntaxError(`${file}: ${doc.errors[0]?.message.split("\n")[0]}`);
   let value: unknown;
   try {
