@@ -47,6 +47,20 @@ describe("readArchive", () => {
     expect(a.entries.map((e) => [e.path, e.size])).toEqual([["C-1/META.json", 2], ["C-1/lib/C.pm", 15000]]);
   });
 
+  it("refuses an xz file whose dictionary is over the decoder's 64 MiB cap, as a limit", async (ctx) => {
+    const t = await tar([{ name: "X-1/META.json", content: "{}" }]);
+    let bytes: Buffer;
+    try {
+      bytes = execFileSync("xz", ["-c", "--lzma2=dict=256MiB"], { input: t });
+    } catch (e) {
+      console.log(`SKIPPED xz dictionary cap: the xz command is not available (${(e as Error).message.split("\n")[0]})`);
+      return ctx.skip();
+    }
+    const e = await rejection(readArchive(bytes));
+    expect(e.code).toBe("limit");
+    expect(e.message).toMatch(/64 MiB/);
+  });
+
   it("reads zips, recording symlinks without following them", async () => {
     const a = await readArchive(await zip([{ name: "Z-1/META.json", content: "{}" }, { name: "Z-1/link", symlinkTo: "/etc/passwd" }]), { keep: keepMeta });
     expect(a.format).toBe("zip");

@@ -65,6 +65,11 @@ export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFor
       const out = Readable.fromWeb(new XzReadableStream(web as unknown as globalThis.ReadableStream<Uint8Array>) as never);
       try {
         for await (const c of out as AsyncIterable<Uint8Array>) sink(c);
+      } catch (e) {
+        // xz-embedded's XZ_MEMLIMIT_ERROR: the file asks for a dictionary over the decoder's
+        // 64 MiB cap (xz -9 uses 64 MiB), so memory stays bounded and the archive is refused.
+        if (e instanceof Error && /error code 4$/.test(e.message)) throw new ArchiveError("limit", "xz dictionary is larger than the 64 MiB the decoder allows", undefined, { cause: e });
+        throw e;
       } finally {
         out.destroy();
       }
