@@ -30,14 +30,11 @@ import { header, parseMime } from "../helpers/mime";
 import { type Receiver, startReceiver } from "../helpers/webhook-receiver";
 import { bundleHandler } from "../helpers/lambda-bundles";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { cgiFeed, cgiFeedWithDemoCoreAdvisory } from "../helpers/feeds";
 import { repoRoot } from "../helpers/shared-data";
 import { type SqsHandler, type Source, drain, lambdaContext } from "../helpers/sqs-poller";
 
-const FEED = {
-  meta: { date: "test", commit: "test" },
-  module2dist: { CGI: "CGI" },
-  dists: { CGI: { versions: ["3.50", "3.62", "3.63"].map((version) => ({ version })), advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: "medium", description: "header injection" }] } },
-};
+const FEED = cgiFeed();
 
 let mirror: BuiltMirror;
 let server: Server;
@@ -162,7 +159,7 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
 
     // A new advisory in the feed: the hourly refresh re-matches the stored releases it touches and
     // announces them; subscribers who asked for everything hear of it.
-    const feed = { ...FEED, dists: { ...FEED.dists, "Demo-Core": { versions: [{ version: "1.0" }], advisories: [{ id: "CPANSA-Demo-Core-2026-1", distribution: "Demo-Core", affected_versions: ["<2.0"], fixed_versions: [], cves: [], severity: "high", description: "found later" }] } } };
+    const feed = cgiFeedWithDemoCoreAdvisory();
     writeFileSync(join(mirror.dir, "feed.json"), JSON.stringify(feed));
     expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({ feed: "updated", rematch: { rematched: 1, published: 1 } });
     await drain(stack.clients.sqs, sources);

@@ -17,13 +17,10 @@ import { parseEntry } from "../../shared/domain/tlog/entry";
 import { verifyLog } from "../../shared/domain/tlog/verify";
 import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { cgiFeed, cgiFeedWithDemoCoreAdvisory } from "../helpers/feeds";
 import { repoRoot } from "../helpers/shared-data";
 
-const FEED = {
-  meta: { date: "test", commit: "test" },
-  module2dist: { CGI: "CGI" },
-  dists: { CGI: { versions: ["3.50", "3.62", "3.63"].map((version) => ({ version })), advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: "medium", description: "header injection" }] } },
-};
+const FEED = cgiFeed();
 
 let mirror: BuiltMirror;
 let server: Server;
@@ -106,7 +103,7 @@ describe("cpansec run over an HTTP mirror", () => {
 
     // A new advisory in the feed: stored releases of that distribution are re-matched and announced.
     const feedBefore = readFileSync(feedFile, "utf8");
-    const updated = { ...FEED, dists: { ...FEED.dists, "Demo-Core": { versions: [{ version: "1.0" }], advisories: [{ id: "CPANSA-Demo-Core-2026-1", distribution: "Demo-Core", affected_versions: ["<2.0"], fixed_versions: [], cves: [], severity: "high", description: "found later" }] } } };
+    const updated = cgiFeedWithDemoCoreAdvisory();
     writeFileSync(feedFile, JSON.stringify(updated));
     try {
       const third = await pipeline(data);

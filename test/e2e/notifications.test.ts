@@ -17,13 +17,10 @@ import { runCli, runCliAsync } from "../helpers/cli";
 import { SECRET, makeSubscription } from "../helpers/events";
 import { header, parseMime } from "../helpers/mime";
 import { type Receiver, startReceiver } from "../helpers/webhook-receiver";
+import { cgiFeed } from "../helpers/feeds";
 import { child, childrenNamed, parseXml } from "../helpers/xml";
 
-const FEED = {
-  meta: { date: "test", commit: "test" },
-  module2dist: { CGI: "CGI" },
-  dists: { CGI: { versions: [{ version: "3.62" }], advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: "medium", description: "header injection" }] } },
-};
+const FEED = cgiFeed(["3.62"]);
 
 let mirror: BuiltMirror;
 let server: Server;

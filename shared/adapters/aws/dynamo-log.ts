@@ -5,12 +5,11 @@
  * - index: one item per entry id (the CPAN path) with its log index; a put is conditional on the
  *   id being absent or already at the same index, so an id can never map to two indexes.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { LogHead, LogIndex } from "../../ports";
+import { conditional, isConditionFailure } from "./dynamo-conditional";
 
 const HEAD = "head";
-const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === "ConditionalCheckFailedException";
 
 export class DynamoLogHead implements LogHead {
   constructor(
@@ -23,20 +22,15 @@ export class DynamoLogHead implements LogHead {
     return out.Item?.note as string | undefined;
   }
 
-  async compareAndSwap(expected: string | undefined, next: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { id: HEAD, note: next },
-          ...(expected === undefined ? { ConditionExpression: "attribute_not_exists(id)" } : { ConditionExpression: "note = :expected", ExpressionAttributeValues: { ":expected": expected } }),
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  compareAndSwap(expected: string | undefined, next: string): Promise<boolean> {
+    return conditional(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { id: HEAD, note: next },
+        ...(expected === undefined ? { ConditionExpression: "attribute_not_exists(id)" } : { ConditionExpression: "note = :expected", ExpressionAttributeValues: { ":expected": expected } }),
+      }),
+    );
   }
 }
 

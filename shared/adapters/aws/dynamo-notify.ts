@@ -4,25 +4,13 @@
  * single conditional write, so two attempts never both take a lease and a final status never
  * changes (shared/ports.ts has the contracts).
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Subscription } from "../../domain/notify/subscription";
 import { DELIVERY_TTL_S } from "../../domain/notify/retry";
 import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
+import { conditional, isConditionFailure } from "./dynamo-conditional";
 import { pages } from "./dynamo-tables";
 
-const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === "ConditionalCheckFailedException";
-
-/** Runs a conditional write; false when the condition did not hold. */
-async function conditional(doc: DynamoDBDocumentClient, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
-  try {
-    await doc.send(command as UpdateCommand);
-    return true;
-  } catch (e) {
-    if (isConditionFailure(e)) return false;
-    throw e;
-  }
-}
 
 export class DynamoSubscriptionStore implements SubscriptionStore {
   constructor(

@@ -4,17 +4,16 @@
  * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
  * read.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Finding } from "../../domain/advisories/findings";
 import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../ports";
+import { conditional, isConditionFailure } from "./dynamo-conditional";
 
 type Item = Record<string, unknown>;
 
-const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === "ConditionalCheckFailedException";
 
 /** Every item a query or scan yields, page by page. */
 export async function* pages(doc: DynamoDBDocumentClient, input: QueryCommandInput | ScanCommandInput, query: boolean): AsyncGenerator<Item> {
@@ -56,14 +55,8 @@ export class DynamoReleaseStore implements ReleaseStore {
     private readonly table: string,
   ) {}
 
-  async create(r: ReleaseRecord): Promise<boolean> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: releaseItem(r), ConditionExpression: "attribute_not_exists(id)" }));
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  create(r: ReleaseRecord): Promise<boolean> {
+    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: releaseItem(r), ConditionExpression: "attribute_not_exists(id)" }));
   }
 
   async get(id: string): Promise<ReleaseRecord | undefined> {
@@ -161,14 +154,8 @@ export class DynamoEventStore implements EventStore {
     private readonly table: string,
   ) {}
 
-  async create(event: PipelineEvent): Promise<boolean> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...event }, ConditionExpression: "attribute_not_exists(id)" }));
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  create(event: PipelineEvent): Promise<boolean> {
+    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: { ...event }, ConditionExpression: "attribute_not_exists(id)" }));
   }
 
   async get(id: string): Promise<PipelineEvent | undefined> {
