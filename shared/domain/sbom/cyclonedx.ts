@@ -2,24 +2,28 @@
  * CycloneDX 1.6 JSON with @cyclonedx/cyclonedx-library: model, then the library's normaliser and
  * serialiser with sorted lists, so the same archive gives the same bytes.
  */
-import * as CDX from "@cyclonedx/cyclonedx-library";
+// The library's parts, not its root: the root also loads validators, builders and factories this
+// code never uses, which doubled the cold load of the generate-sbom Lambda.
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { buildCpanPurl } from "../cpan/purl";
 import type { SbomFacts, SbomInput } from "./input";
 
-const { Models, Enums } = CDX;
 const prop = (name: string, value: string) => new Models.Property(name, value);
 
-function licenses(facts: SbomFacts): CDX.Models.LicenseRepository {
+function licenses(facts: SbomFacts): Models.LicenseRepository {
   const repo = new Models.LicenseRepository();
   if (facts.license.expression) repo.add(new Models.LicenseExpression(facts.license.expression));
   else for (const n of facts.license.named) repo.add(new Models.NamedLicense(n));
   return repo;
 }
 
-function externalReferences(input: SbomInput, facts: SbomFacts): CDX.Models.ExternalReferenceRepository {
+function externalReferences(input: SbomInput, facts: SbomFacts): Models.ExternalReferenceRepository {
   const refs = new Models.ExternalReferenceRepository();
   const res = input.release.meta?.resources;
-  const add = (url: string | undefined, type: CDX.Enums.ExternalReferenceType, comment?: string) => {
+  const add = (url: string | undefined, type: Enums.ExternalReferenceType, comment?: string) => {
     if (url) refs.add(new Models.ExternalReference(url, type, comment ? { comment } : {}));
   };
   add(res?.repository?.url ?? res?.repository?.web, Enums.ExternalReferenceType.VCS);
@@ -30,7 +34,7 @@ function externalReferences(input: SbomInput, facts: SbomFacts): CDX.Models.Exte
   return refs;
 }
 
-export function buildCycloneDx(input: SbomInput, facts: SbomFacts): CDX.Models.Bom {
+export function buildCycloneDx(input: SbomInput, facts: SbomFacts): Models.Bom {
   const r = input.release;
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${facts.uuid}` });
   bom.metadata.timestamp = input.uploaded;
@@ -88,8 +92,8 @@ export function buildCycloneDx(input: SbomInput, facts: SbomFacts): CDX.Models.B
   return bom;
 }
 
-const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
+const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
 
-export function serializeCycloneDx(bom: CDX.Models.Bom): string {
+export function serializeCycloneDx(bom: Models.Bom): string {
   return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
 }
