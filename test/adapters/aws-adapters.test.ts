@@ -32,15 +32,17 @@ const table = async (spec: (typeof TABLES)[keyof typeof TABLES]) => {
   return name;
 };
 
-tileStoreContract("S3ObjectStore (moto)", bucket);
-logHeadContract("DynamoLogHead (moto)", async () => new DynamoLogHead(clients.dynamo, await table(TABLES.logHead)));
+// moto serves requests on threads without locking an item: see test/contracts/race.ts.
+const MOTO = { atomic: false };
+tileStoreContract("S3ObjectStore (moto)", bucket, MOTO);
+logHeadContract("DynamoLogHead (moto)", async () => new DynamoLogHead(clients.dynamo, await table(TABLES.logHead)), MOTO);
 logIndexContract("DynamoLogIndex (moto)", async () => new DynamoLogIndex(clients.dynamo, await table(TABLES.logIndex)));
 pipelinePortsContract("DynamoDB tables (moto)", () => ({
   releases: new DynamoReleaseStore(clients.dynamo, stack.env[TABLES.releases.env] as string),
   cursors: new DynamoCursorStore(clients.dynamo, stack.env[TABLES.cursors.env] as string),
   findings: new DynamoFindingStore(clients.dynamo, stack.env[TABLES.findings.env] as string),
   events: new DynamoEventStore(clients.dynamo, stack.env[TABLES.events.env] as string),
-}));
+}), MOTO);
 
 const rec = (n: number, version: string, distribution = "Big"): ReleaseRecord => ({ id: `ABC/${distribution}-${n}.tar.gz`, path: `authors/id/A/AB/ABC/${distribution}-${n}.tar.gz`, author: "ABC", filename: `${distribution}-${n}.tar.gz`, uploaded: String(1_700_000_000 + n), seenAt: "t", steps: {}, revision: 0, distribution, version });
 

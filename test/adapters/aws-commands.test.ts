@@ -92,6 +92,17 @@ describe("DynamoDB adapters", () => {
   });
 });
 
+describe("DynamoReleaseStore under contention", () => {
+  it("re-reads and re-applies the change when another writer moved the revision", async () => {
+    const base = { id: "A/B-1.tar.gz", path: "p", author: "A", filename: "B-1.tar.gz", uploaded: "1700000000", seenAt: "t", steps: {} };
+    ddb.on(GetCommand).resolvesOnce({ Item: { ...base, revision: 3 } }).resolves({ Item: { ...base, revision: 4, sha256: "theirs" } });
+    ddb.on(PutCommand).rejectsOnce(Object.assign(new Error("cond"), { name: "ConditionalCheckFailedException" })).resolves({});
+    const written = await new DynamoReleaseStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), "rel").update(base.id, (x) => ({ ...x, size: 7 }));
+    expect(written).toMatchObject({ revision: 5, sha256: "theirs", size: 7 }); // nothing of the other write lost
+    expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([{ ":r": 3 }, { ":r": 4 }]);
+  });
+});
+
 describe("SqsJobQueue", () => {
   it("resends only the entries a batch reports failed, and gives FIFO entries the group and a dedup id", async () => {
     sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }] }).resolves({ Failed: [] });

@@ -29,7 +29,7 @@ notifyPortsContract("DynamoDB notification tables (moto)", async () => ({
   subscriptions: new DynamoSubscriptionStore(clients.dynamo, await table(TABLES.subscriptions)),
   deliveries: new DynamoDeliveryStore(clients.dynamo, await table(TABLES.deliveries)),
   events: new DynamoEventStore(clients.dynamo, await table(TABLES.events)),
-}));
+}), { atomic: false }); // moto does not serialise concurrent conditional writes: test/contracts/race.ts
 
 /** Raw messages moto's SES recorded (its model dump). */
 async function sentRaw(): Promise<string[]> {

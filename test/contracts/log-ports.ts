@@ -1,10 +1,12 @@
 // Contract tests for the log ports (shared/ports.ts). Any adapter runs them: embedded, memory, AWS.
 import { describe, expect, it } from "vitest";
 import { ConflictError, type LogHead, type LogIndex, type TileStore } from "../../shared/ports";
+import { type ContractOptions, announceSequential, race, values } from "./race";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-export function tileStoreContract(name: string, make: () => Promise<TileStore> | TileStore): void {
+export function tileStoreContract(name: string, make: () => Promise<TileStore> | TileStore, o: ContractOptions = {}): void {
+  announceSequential(name, o);
   describe(`${name}: TileStore contract`, () => {
     it("reads nothing where nothing was written", async () => {
       expect(await (await make()).read("tile/0/000")).toBeUndefined();
@@ -18,7 +20,7 @@ export function tileStoreContract(name: string, make: () => Promise<TileStore> |
     });
     it("lets exactly one of concurrent different creates win", async () => {
       const s = await make();
-      const results = await Promise.allSettled(["x", "y", "z"].map((v) => s.create("tile/entries/000", bytes(v))));
+      const results = await race(o, ["x", "y", "z"].map((v) => () => s.create("tile/entries/000", bytes(v))));
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       expect(results.filter((r) => r.status === "rejected" && r.reason instanceof ConflictError)).toHaveLength(2);
     });
@@ -31,7 +33,8 @@ export function tileStoreContract(name: string, make: () => Promise<TileStore> |
   });
 }
 
-export function logHeadContract(name: string, make: () => Promise<LogHead> | LogHead): void {
+export function logHeadContract(name: string, make: () => Promise<LogHead> | LogHead, o: ContractOptions = {}): void {
+  announceSequential(name, o);
   describe(`${name}: LogHead contract`, () => {
     it("starts absent and swaps only from the expected value", async () => {
       const h = await make();
@@ -45,7 +48,7 @@ export function logHeadContract(name: string, make: () => Promise<LogHead> | Log
     it("lets exactly one of concurrent swaps from the same value win", async () => {
       const h = await make();
       await h.compareAndSwap(undefined, "base");
-      const wins = await Promise.all(["1", "2", "3", "4"].map((v) => h.compareAndSwap("base", v)));
+      const wins = values(await race(o, ["1", "2", "3", "4"].map((v) => () => h.compareAndSwap("base", v))));
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(["1", "2", "3", "4"]).toContain(await h.read());
     });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { DeliveryStore, EventStore, SubscriptionStore } from "../../shared/ports";
 import type { PipelineEvent } from "../../shared/messages/events";
 import type { Subscription } from "../../shared/domain/notify/subscription";
+import { type ContractOptions, announceSequential, race, values } from "./race";
 
 export interface NotifyPorts {
   subscriptions: SubscriptionStore;
@@ -15,7 +16,8 @@ const sub = (id: string, createdAt: string): Subscription => ({ id, createdAt, t
 const T0 = "2026-11-01T00:00:00.000Z";
 const T1 = "2026-11-01T00:01:00.000Z";
 
-export function notifyPortsContract(name: string, make: () => NotifyPorts | Promise<NotifyPorts>): void {
+export function notifyPortsContract(name: string, make: () => NotifyPorts | Promise<NotifyPorts>, o: ContractOptions = {}): void {
+  announceSequential(name, o);
   describe(`${name}: notification ports contract`, () => {
     it("stores subscriptions once, lists them in creation order, disables keeping the first reason, removes", async () => {
       const { subscriptions } = await make();
@@ -38,7 +40,7 @@ export function notifyPortsContract(name: string, make: () => NotifyPorts | Prom
 
     it("claims a delivery once, even under concurrent claims", async () => {
       const { deliveries } = await make();
-      const claims = await Promise.all(Array.from({ length: 8 }, () => deliveries.claim("evt_1", "sub_1", T0)));
+      const claims = values(await race(o, Array.from({ length: 8 }, () => () => deliveries.claim("evt_1", "sub_1", T0))));
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await deliveries.claim("evt_1", "sub_2", T0)).toBe(true);
       const d = await deliveries.get("evt_1", "sub_1");
@@ -53,7 +55,7 @@ export function notifyPortsContract(name: string, make: () => NotifyPorts | Prom
       const { deliveries } = await make();
       await deliveries.claim("evt_2", "sub_1", T0);
       const now = Date.parse(T1);
-      const wins = await Promise.all([deliveries.begin("evt_2", "sub_1", now, 60_000), deliveries.begin("evt_2", "sub_1", now, 60_000)]);
+      const wins = values(await race(o, [() => deliveries.begin("evt_2", "sub_1", now, 60_000), () => deliveries.begin("evt_2", "sub_1", now, 60_000)]));
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(wins.find(Boolean)).toMatchObject({ attempts: 1, leaseUntil: now + 60_000 });
       expect(await deliveries.begin("evt_2", "sub_1", now + 59_000, 60_000)).toBeUndefined(); // still leased

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../shared/domain/advisories/findings";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../shared/ports";
+import { type ContractOptions, announceSequential, race, values } from "./race";
 
 const rec = (id: string, distribution?: string): ReleaseRecord => ({ id, path: `authors/id/A/AB/ABC/${id.split("/")[1]}`, author: "ABC", filename: id.split("/")[1] as string, uploaded: "1", seenAt: "t", steps: {}, revision: 0, ...(distribution ? { distribution } : {}) });
 
-export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore }): void {
+export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore }, o: ContractOptions = {}): void {
+  announceSequential(name, o);
   describe(`${name}: pipeline ports contract`, () => {
     it("creates a release once and updates it with optimistic concurrency", async () => {
       const { releases } = make();
@@ -14,10 +16,12 @@ export function pipelinePortsContract(name: string, make: () => { releases: Rele
       expect(await releases.create({ ...rec("ABC/Foo-1.tar.gz"), uploaded: "2" })).toBe(false);
       expect((await releases.get("ABC/Foo-1.tar.gz"))?.uploaded).toBe("1");
       // Two concurrent updates both land (each retried on conflict), none lost.
-      await Promise.all([
-        releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, sbom: { status: "done", at: "a" } } })),
-        releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, log: { status: "done", at: "b" } }, distribution: "Foo" })),
-      ]);
+      values(
+        await race(o, [
+          () => releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, sbom: { status: "done", at: "a" } } })),
+          () => releases.update("ABC/Foo-1.tar.gz", (r) => ({ ...r, steps: { ...r.steps, log: { status: "done", at: "b" } }, distribution: "Foo" })),
+        ]),
+      );
       const r = await releases.get("ABC/Foo-1.tar.gz");
       expect(Object.keys(r?.steps ?? {}).sort()).toEqual(["log", "sbom"]);
       expect(r?.revision).toBe(2);
