@@ -11,7 +11,6 @@ import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type 
 import { conditional, isConditionFailure } from "./dynamo-conditional";
 import { pages } from "./dynamo-tables";
 
-
 export class DynamoSubscriptionStore implements SubscriptionStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,

@@ -14,7 +14,6 @@ import { conditional, isConditionFailure } from "./dynamo-conditional";
 
 type Item = Record<string, unknown>;
 
-
 /** Every item a query or scan yields, page by page. */
 export async function* pages(doc: DynamoDBDocumentClient, input: QueryCommandInput | ScanCommandInput, query: boolean): AsyncGenerator<Item> {
   let start: Item | undefined;
