@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateEmailIdentityCommand, SESv2Client } from "@aws-sdk/client-sesv2";
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_DISTS } from "../../cli/demo/demo";
@@ -32,7 +32,7 @@ import { bundleHandler } from "../helpers/lambda-bundles";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
 import { cgiFeed, cgiFeedWithDemoCoreAdvisory } from "../helpers/feeds";
 import { repoRoot } from "../helpers/shared-data";
-import { type SqsHandler, type Source, drain, lambdaContext } from "../helpers/sqs-poller";
+import { type SqsHandler, type Source, drain, lambdaContext, traceOf } from "../helpers/sqs-poller";
 
 const FEED = cgiFeed();
 
@@ -88,6 +88,16 @@ const artifacts = () => new S3ObjectStore(stack.clients.s3, stack.env.ARTIFACTS_
 const logBucket = () => new S3ObjectStore(stack.clients.s3, stack.env.LOG_BUCKET as string);
 const text = async (key: string) => new TextDecoder().decode(await artifacts().read(key));
 
+/** Every dead-lettered message body, by queue (received with a zero visibility timeout, so left in place). */
+async function deadLetters(): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [k, url] of Object.entries(stack.dlqUrls)) {
+    const r = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ["All"] }));
+    out[k] = (r.Messages ?? []).map((m) => `${m.Body} (received ${m.Attributes?.ApproximateReceiveCount})`);
+  }
+  return out;
+}
+
 async function dlqDepth(url: string): Promise<number> {
   const a = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
   return Number(a.Attributes?.ApproximateNumberOfMessages ?? 0);
@@ -102,7 +112,10 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
 
     const releases = await new DynamoReleaseStore(stack.clients.dynamo, table("releases")).list();
     expect(releases.map((r) => r.path).sort()).toEqual([...mirror.paths].sort());
-    expect(releases.filter((r) => terminalState(r) === "pending")).toEqual([]);
+    const pending = releases.filter((r) => terminalState(r) === "pending");
+    // On failure, say where each pending release's messages went (receives, outcomes, dead letters).
+    const why = pending.length ? JSON.stringify({ receives: Object.fromEntries(pending.map((r) => [r.id, traceOf(stats, r.id)])), deadLetters: await deadLetters() }) : "";
+    expect(pending, why).toEqual([]);
     const byName = new Map(releases.map((r) => [r.filename, r]));
     expect(terminalState(byName.get("Demo-Core-1.0.tar.gz") as never)).toBe("processed");
     expect(byName.get("Demo-Broken-0.1.tar.gz")?.failure?.reason).toMatch(/not a gzip, bzip2, xz, tar or zip archive/);

@@ -58,7 +58,12 @@ export interface PollStats {
   invocations: number;
   succeeded: number;
   failed: number;
+  /** Per message body, what each receive came to ("ingest-release #2 failed"): for a failing test's message. */
+  readonly trace: Map<string, string[]>;
 }
+
+/** The receives of the messages whose body names this release id, in order. */
+export const traceOf = (stats: PollStats, id: string): string[] => [...stats.trace].filter(([body]) => body.includes(JSON.stringify(id))).flatMap(([, t]) => t);
 
 /** One receive + invoke + delete round for a source; the number of messages received. */
 export async function pollOnce(sqs: SQSClient, s: Source, stats: PollStats): Promise<number> {
@@ -72,6 +77,11 @@ export async function pollOnce(sqs: SQSClient, s: Source, stats: PollStats): Pro
     failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
   } catch {
     // a thrown handler: the whole batch comes back
+  }
+  for (const m of messages) {
+    const t = stats.trace.get(m.Body ?? "") ?? [];
+    t.push(`${s.name} #${m.Attributes?.ApproximateReceiveCount ?? "?"} ${failed.has(m.MessageId as string) ? "failed" : "ok"}`);
+    stats.trace.set(m.Body ?? "", t);
   }
   const done = messages.filter((m) => !failed.has(m.MessageId as string));
   stats.succeeded += done.length;
@@ -87,7 +97,7 @@ async function depth(sqs: SQSClient, url: string): Promise<number> {
 
 /** Polls every source until all their queues are empty (failed messages wait out their visibility). */
 export async function drain(sqs: SQSClient, sources: readonly Source[], timeoutMs = 120_000): Promise<PollStats> {
-  const stats: PollStats = { invocations: 0, succeeded: 0, failed: 0 };
+  const stats: PollStats = { invocations: 0, succeeded: 0, failed: 0, trace: new Map() };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let received = 0;
