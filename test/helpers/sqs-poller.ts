@@ -104,7 +104,16 @@ export async function drain(sqs: SQSClient, sources: readonly Source[], timeoutM
     for (const s of sources) received += await pollOnce(sqs, s, stats);
     if (received) continue;
     const left = (await Promise.all(sources.map((s) => depth(sqs, s.url)))).reduce((a, b) => a + b, 0);
-    if (!left) return stats;
+    if (!left) {
+      // The counts are read one after another: a message whose visibility ends between the
+      // "visible" and the "not visible" count is in neither (moto computes them in that order;
+      // the likely cause of one CI run that left a release pending after its second receive).
+      // Visible by then, it comes back to one more round of receives.
+      let late = 0;
+      for (const s of sources) late += await pollOnce(sqs, s, stats);
+      if (!late) return stats;
+      continue;
+    }
     if (Date.now() > deadline) throw new Error(`queues still hold ${left} messages after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
