@@ -17,7 +17,7 @@ export const bundleOptions = (outdir: string): BuildOptions => ({
   platform: "node",
   target: "node20",
   format: "esm",
-  external: ["xz-decompress", "yauzl", "@cyclonedx/cyclonedx-library", "@cyclonedx/cyclonedx-library/*", "better-sqlite3"],
+  external: ["xz-decompress", "yauzl", "@cyclonedx/cyclonedx-library", "better-sqlite3"],
   banner: { js: 'import { createRequire as __cpansecCreateRequire } from "node:module"; const require = __cpansecCreateRequire(import.meta.url);' },
   sourcemap: "linked",
   logLevel: "warning",

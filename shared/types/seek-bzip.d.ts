@@ -4,7 +4,6 @@ declare module "seek-bzip" {
     readByte(): number;
     read(into: Uint8Array, offset: number, length: number): number;
     eof(): boolean;
-    seek(pos: number): void;
   }
   export interface ByteOutput {
     writeByte(byte: number): void;

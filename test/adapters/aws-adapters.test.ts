@@ -12,6 +12,7 @@ import { SqsJobQueue } from "../../shared/adapters/aws/sqs-queue";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { logHeadContract, logIndexContract, tileStoreContract } from "../contracts/log-ports";
 import { pipelinePortsContract } from "../contracts/pipeline-ports";
+import { MOTO } from "../contracts/race";
 import { type TestStack, createTable, createTestStack, motoClients, motoEndpoint, uniquePrefix } from "../helpers/aws";
 
 let clients: AwsClients;
@@ -32,8 +33,6 @@ const table = async (spec: (typeof TABLES)[keyof typeof TABLES]) => {
   return name;
 };
 
-// moto serves requests on threads without locking an item: see test/contracts/race.ts.
-const MOTO = { atomic: false };
 tileStoreContract("S3ObjectStore (moto)", bucket, MOTO);
 logHeadContract("DynamoLogHead (moto)", async () => new DynamoLogHead(clients.dynamo, await table(TABLES.logHead)), MOTO);
 logIndexContract("DynamoLogIndex (moto)", async () => new DynamoLogIndex(clients.dynamo, await table(TABLES.logIndex)));

@@ -10,6 +10,7 @@ import { SesMailer, noMailer } from "../../shared/adapters/aws/ses-mailer";
 import { renderEmail } from "../../shared/domain/notify/email";
 import { PermanentError } from "../../shared/pipeline/deps";
 import { notifyPortsContract } from "../contracts/notify-ports";
+import { MOTO } from "../contracts/race";
 import { CREDENTIALS, REGION, createTable, motoClients, motoEndpoint, uniquePrefix } from "../helpers/aws";
 import { vulnerable } from "../helpers/events";
 import { header, parseMime } from "../helpers/mime";
@@ -29,7 +30,7 @@ notifyPortsContract("DynamoDB notification tables (moto)", async () => ({
   subscriptions: new DynamoSubscriptionStore(clients.dynamo, await table(TABLES.subscriptions)),
   deliveries: new DynamoDeliveryStore(clients.dynamo, await table(TABLES.deliveries)),
   events: new DynamoEventStore(clients.dynamo, await table(TABLES.events)),
-}), { atomic: false }); // moto does not serialise concurrent conditional writes: test/contracts/race.ts
+}), MOTO);
 
 /** Raw messages moto's SES recorded (its model dump). */
 async function sentRaw(): Promise<string[]> {

@@ -15,6 +15,9 @@ export async function race<T>(o: ContractOptions, calls: readonly (() => Promise
   return out;
 }
 
+/** The options for contracts run against moto. */
+export const MOTO: ContractOptions = { atomic: false };
+
 /** The fulfilled values, failing the test on any rejection. */
 export function values<T>(results: PromiseSettledResult<T>[]): T[] {
   return results.map((r) => {

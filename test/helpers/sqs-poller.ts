@@ -99,19 +99,22 @@ async function depth(sqs: SQSClient, url: string): Promise<number> {
 export async function drain(sqs: SQSClient, sources: readonly Source[], timeoutMs = 120_000): Promise<PollStats> {
   const stats: PollStats = { invocations: 0, succeeded: 0, failed: 0, trace: new Map() };
   const deadline = Date.now() + timeoutMs;
+  let emptySeen = false;
   for (;;) {
     let received = 0;
     for (const s of sources) received += await pollOnce(sqs, s, stats);
-    if (received) continue;
+    if (received) {
+      emptySeen = false;
+      continue;
+    }
+    if (emptySeen) return stats;
     const left = (await Promise.all(sources.map((s) => depth(sqs, s.url)))).reduce((a, b) => a + b, 0);
     if (!left) {
       // The counts are read one after another: a message whose visibility ends between the
       // "visible" and the "not visible" count is in neither (moto computes them in that order;
       // the likely cause of one CI run that left a release pending after its second receive).
-      // Visible by then, it comes back to one more round of receives.
-      let late = 0;
-      for (const s of sources) late += await pollOnce(sqs, s, stats);
-      if (!late) return stats;
+      // Visible by then, it comes back to the next round of receives, which must find nothing.
+      emptySeen = true;
       continue;
     }
     if (Date.now() > deadline) throw new Error(`queues still hold ${left} messages after ${timeoutMs} ms`);

@@ -45,6 +45,14 @@ describe.skipIf(!available)("bzip2 decoding, against the bzip2 command", () => {
     expect((await decode(bzip2(data, 1) as Buffer)).equals(data)).toBe(true);
   });
 
+  it("reads concatenated bzip2 streams (pbzip2, cat a.bz2 b.bz2) as one tar", async () => {
+    const t = await tar([{ name: "C-1/META.json", content: "{}" }, { name: "C-1/lib/C.pm", content: "1;\n".repeat(5000) }]);
+    const half = 1024 * Math.floor(t.length / 2048);
+    const a = await readArchive(Buffer.concat([bzip2(t.subarray(0, half)), bzip2(t.subarray(half))] as Buffer[]), { keep: (p) => p.endsWith("META.json") });
+    expect(a.format).toBe("tar.bz2");
+    expect(a.entries.map((e) => [e.path, e.size])).toEqual([["C-1/META.json", 2], ["C-1/lib/C.pm", 15000]]);
+  });
+
   it("reports every truncation of a .tar.bz2 as a corrupt archive, never a hang or another error", async () => {
     const whole = bzip2(await tar([{ name: "T-1/lib/T.pm", content: text(250_000).toString() }])) as Buffer;
     for (let cut = 4; cut < whole.length; cut += Math.max(1, Math.floor(whole.length / 97))) {

@@ -61,13 +61,13 @@ describe("verifyChecksums on a malformed signature packet", () => {
     const file = await signedChecksums(cksumDump({ "Foo-1.0.tar.gz": { sha256: SHA, size: 10 } }), key.privateKey);
     // Rewrite the signature packet's type (v4: version, type, key algorithm, hash) to a value no
     // enum knows, and re-armor it: openpgp.verify then throws a plain Error.
-    const armored = file.slice(file.indexOf("-----BEGIN PGP SIGNATURE-----"));
-    const { data } = await openpgp.unarmor(armored);
+    const at = file.indexOf("-----BEGIN PGP SIGNATURE-----");
+    const { data } = await openpgp.unarmor(file.slice(at));
     const bytes = new Uint8Array(data as Uint8Array);
     const body = (bytes[0] as number) & 0x40 ? ((bytes[1] as number) < 192 ? 2 : 3) : 2; // new or old packet header
     expect(bytes[body]).toBe(4);
     bytes[body + 1] = 0xee;
-    const forged = file.slice(0, file.indexOf("-----BEGIN PGP SIGNATURE-----")) + openpgp.armor(openpgp.enums.armor.signature, bytes);
+    const forged = file.slice(0, at) + openpgp.armor(openpgp.enums.armor.signature, bytes);
     const e = await verifyChecksums(forged, [key.publicKey]).then(() => undefined, (err: unknown) => err);
     expect(e).toBeInstanceOf(ChecksumsError);
     expect((e as Error).message).toMatch(/^CHECKSUMS: /);

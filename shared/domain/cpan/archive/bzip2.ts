@@ -26,9 +26,6 @@ function input(buf: Uint8Array): ByteInput {
       return length;
     },
     eof: () => pos >= buf.byteLength,
-    seek(p: number) {
-      pos = p;
-    },
   };
 }
 
