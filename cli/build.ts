@@ -2,7 +2,8 @@
 // Dependencies are bundled too: one file loads faster than hundreds (start-up counts when a user
 // scans one archive). The rarely used or heavy ones stay external and load on first use; the
 // CycloneDX library and better-sqlite3 (a native addon) stay external: they find their files
-// through __dirname.
+// through __dirname. seek-bzip stays external too: it calls `new Buffer()`, which Node warns about
+// (DEP0005, on stderr) only when the caller is outside node_modules, as bundled code would be.
 import { pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
 
@@ -17,7 +18,7 @@ export const bundleOptions = (outdir: string): BuildOptions => ({
   platform: "node",
   target: "node20",
   format: "esm",
-  external: ["xz-decompress", "yauzl", "@cyclonedx/cyclonedx-library", "better-sqlite3"],
+  external: ["xz-decompress", "yauzl", "@cyclonedx/cyclonedx-library", "better-sqlite3", "seek-bzip"],
   banner: { js: 'import { createRequire as __cpansecCreateRequire } from "node:module"; const require = __cpansecCreateRequire(import.meta.url);' },
   sourcemap: "linked",
   logLevel: "warning",

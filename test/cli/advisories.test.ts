@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { metaJson, tarGz } from "../helpers/archives";
 import { runCli } from "../helpers/cli";
-import { announceSkip } from "../helpers/perl";
-import { sharedPath } from "../helpers/shared-data";
+import { realFeeds } from "../helpers/fixtures";
 
 const dir = mkdtempSync(join(tmpdir(), "cpansec-adv-"));
 const feed = join(dir, "feed.json");
@@ -71,12 +70,10 @@ describe("cpansec scan --advisories", () => {
     expect(line.advisories).toBe(join(out, "Foo-Bar-1.23", "advisories.json"));
   });
 
-  const real = sharedPath("data", "cpansa-db-2026-08-16.json");
-  if (!real) announceSkip("scan against the real advisory feed", "../shared/data is not present");
-  it.skipIf(!real)("reports a release the real feed marks vulnerable (CGI 3.62)", async () => {
+  it.each(realFeeds())("reports a release the real feed ($name) marks vulnerable (CGI 3.62)", async ({ path: real }) => {
     const archive = join(dir, "CGI-3.62.tar.gz");
     writeFileSync(archive, await tarGz([{ name: "CGI-3.62/META.json", content: metaJson({ name: "CGI", version: "3.62" }) }]));
-    const r = runCli(["scan", "--json", "--advisories", real as string, archive]);
+    const r = runCli(["scan", "--json", "--advisories", real, archive]);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((f: { advisory: string }) => f.advisory)).toContain("CPANSA-CGI-2012-5526");
   });

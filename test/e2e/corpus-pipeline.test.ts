@@ -1,4 +1,4 @@
-// ../shared/corpus as a mirror of one author, through the whole embedded pipeline.
+// The real-archive corpus (test/helpers/corpus.ts) as a mirror of one author, through the whole embedded pipeline.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,17 +10,15 @@ import { terminalState } from "../../shared/domain/pipeline/record";
 import { verifyLog } from "../../shared/domain/tlog/verify";
 import { corpusFiles } from "../helpers/corpus";
 import { corpusMirror } from "../helpers/corpus-mirror";
-import { announceSkip } from "../helpers/perl";
-import { sharedPath } from "../helpers/shared-data";
+import { realFeeds } from "../helpers/fixtures";
 
 const files = corpusFiles();
-if (!files.length) announceSkip("corpus through the pipeline", "../shared/corpus is not present");
 
-describe.skipIf(!files.length)("the corpus through the embedded pipeline", () => {
+describe("the corpus through the embedded pipeline", () => {
   it("ends every upload in a terminal state and logs each once", async () => {
     const root = mkdtempSync(join(tmpdir(), "cpansec-corpus-run-"));
     const mirror = await corpusMirror(root);
-    const feed = sharedPath("data", "cpansa-db-2026-08-16.json");
+    const feed = realFeeds()[0]?.path;
     const p = await openEmbeddedPipeline({
       data: join(root, "data"),
       mirror: new DirMirror(mirror.dir),

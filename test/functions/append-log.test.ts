@@ -11,8 +11,7 @@ import { parsePrivateKey, openNote } from "../../shared/domain/tlog/note";
 import { verifyLog } from "../../shared/domain/tlog/verify";
 import { InjectedFault, faulty } from "../fakes/faulty-log";
 import { memoryLog } from "../fakes/memory-log";
-import { announceSkip } from "../helpers/perl";
-import { sharedPath } from "../helpers/shared-data";
+import { fixturePath } from "../helpers/fixtures";
 
 const TESSERA_KEY = parsePrivateKey("PRIVATE+KEY+example.com/log/testdata+33d7b496+AeymY/SZAX0jZcJ8enZ5FY1Dz+wTML2yWSkK+9DSF3eg");
 const WORDS = "one two three four five six seven eit nain ten ileven twelf threeten fourten fivten".split(" ");
@@ -118,27 +117,26 @@ function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
 }
 
-const tessera = sharedPath("vectors", "tessera-log");
-if (!tessera) announceSkip("tessera reference log", "../shared/vectors/tessera-log is not present");
+const tessera = fixturePath("vectors", "tessera-log");
 
-describe.skipIf(!tessera)("the tessera reference log", () => {
+describe("the tessera reference log", () => {
   it("is rebuilt byte for byte by appending its 15 entries one at a time", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cpansec-tessera-"));
     const d = deps(embeddedLog(dir));
     for (const [i, w] of WORDS.entries()) {
       const r = await appendEntries(d, [enc(w)]);
-      expect(r.checkpoint).toBe(readFileSync(join(tessera as string, `checkpoint.${i + 1}`), "utf8"));
+      expect(r.checkpoint).toBe(readFileSync(join(tessera, `checkpoint.${i + 1}`), "utf8"));
     }
-    const theirs = files(join(tessera as string, "tile")).map((f) => relative(tessera as string, f)).sort();
+    const theirs = files(join(tessera, "tile")).map((f) => relative(tessera, f)).sort();
     const ours = files(join(dir, "tile")).map((f) => relative(dir, f)).sort();
     expect(ours).toEqual(theirs);
-    for (const f of theirs) expect(readFileSync(join(dir, f)).equals(readFileSync(join(tessera as string, f))), f).toBe(true);
-    expect(readFileSync(join(dir, "checkpoint"), "utf8")).toBe(readFileSync(join(tessera as string, "checkpoint"), "utf8"));
+    for (const f of theirs) expect(readFileSync(join(dir, f)).equals(readFileSync(join(tessera, f))), f).toBe(true);
+    expect(readFileSync(join(dir, "checkpoint"), "utf8")).toBe(readFileSync(join(tessera, "checkpoint"), "utf8"));
   });
 
   it("starts from checkpoint.0", async () => {
     const d = deps(memoryLog());
     await appendEntries(d, []);
-    expect(await d.head.read()).toBe(readFileSync(join(tessera as string, "checkpoint.0"), "utf8"));
+    expect(await d.head.read()).toBe(readFileSync(join(tessera, "checkpoint.0"), "utf8"));
   });
 });

@@ -2,26 +2,41 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "./shared-data";
 
-/** Runs the cpansec command from source in a fresh process, as a user would. */
-export function runCli(args: string[], input?: string): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), ...args], {
-    cwd: repoRoot,
-    input,
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
+/** The command users run: the bundle `npm ci` builds (rebuilt for each test run by test/helpers/build-cli.ts). */
+export const CLI = join(repoRoot, "dist", "cpansec.mjs");
+
+export interface CliOptions {
+  readonly input?: string;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+export interface CliResult {
+  status: number;
+  signal?: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const opts = (o: CliOptions) => ({ cwd: o.cwd ?? repoRoot, env: { ...process.env, ...o.env } });
+
+/** Runs the cpansec command in a fresh process, as a user would. */
+export function runCli(args: string[], input?: string | CliOptions): CliResult {
+  const o: CliOptions = typeof input === "string" ? { input } : (input ?? {});
+  const r = spawnSync(process.execPath, [CLI, ...args], { ...opts(o), input: o.input, encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.error) throw r.error;
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Like runCli, but without blocking this process (for tests that serve HTTP to the command). */
-export function runCliAsync(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+export function runCliAsync(args: string[], o: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, [CLI, ...args], opts(o));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
     child.stderr.on("data", (c: Buffer) => (stderr += c));
-    child.on("error", reject).on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+    if (o.input !== undefined) child.stdin.end(o.input);
+    else child.stdin.end();
+    child.on("error", reject).on("close", (status, signal) => resolve({ status: status ?? -1, signal, stdout, stderr }));
   });
 }

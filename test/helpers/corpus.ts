@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readArchive } from "../../shared/domain/cpan/archive";
+import { fixturePath } from "./fixtures";
 import { sharedPath } from "./shared-data";
 
 export interface CorpusMeta {
@@ -9,16 +10,22 @@ export interface CorpusMeta {
   bytes: Uint8Array;
 }
 
+const archivesIn = (dir: string) => readdirSync(dir).filter((f) => /\.(tar\.(gz|bz2|xz)|tgz|zip)$/.test(f));
+
+/** ../shared/corpus (300 real archives) when it is beside the clone: it widens the corpus tests. */
+export const fullCorpus = sharedPath("corpus");
+
+/**
+ * The real-archive corpus: the dozen in test/fixtures/corpus (always there), plus every archive of
+ * ../shared/corpus when present; sorted by file name, each name once.
+ */
 export function corpusFiles(): string[] {
-  const dir = sharedPath("corpus");
-  if (!dir) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.(tar\.(gz|bz2|xz)|tgz|zip)$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
+  const byName = new Map<string, string>();
+  for (const dir of [fixturePath("corpus"), fullCorpus].filter((d): d is string => !!d)) for (const f of archivesIn(dir)) byName.set(f, join(dir, f));
+  return [...byName.keys()].sort().map((f) => byName.get(f) as string);
 }
 
-/** Every top-level META.json and META.yml in ../shared/corpus (empty when it is absent). */
+/** Every top-level META.json and META.yml in the corpus. */
 export async function corpusMetas(): Promise<CorpusMeta[]> {
   const out: CorpusMeta[] = [];
   for (const file of corpusFiles()) {

@@ -1,14 +1,15 @@
 /**
- * Seeds for mutation: real data from ../shared (CPAN archives of the corpus, their META files,
- * PAUSE CHECKSUMS vectors, the advisory feed) when it is there, and documents built here always,
- * so the fuzz run never depends on the shared folder (it says when it is missing).
+ * Seeds for mutation: real data from test/fixtures (the smallest archives of the corpus, their
+ * META files, PAUSE CHECKSUMS vectors, the 2023 advisory feed) and documents built here.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readArchive } from "../../../shared/domain/cpan/archive";
-import { repoRoot, sharedPath } from "../../helpers/shared-data";
+import { corpusFiles } from "../../helpers/corpus";
+import { fixturePath, realFeeds } from "../../helpers/fixtures";
+import { repoRoot } from "../../helpers/shared-data";
 import { metaJson, tar, zip } from "../../helpers/archives";
 
 export interface Seeds {
@@ -35,21 +36,15 @@ function compress(tool: "bzip2" | "xz", bytes: Uint8Array): Uint8Array | undefin
 }
 
 /** The smallest archives of the corpus (fast to mutate and reread), and their META files. */
-async function corpus(notes: string[]): Promise<{ archives: Uint8Array[]; json: Uint8Array[]; yml: Uint8Array[] }> {
-  const dir = sharedPath("corpus");
-  if (!dir) {
-    notes.push("../shared/corpus is missing: archive and META seeds are generated only");
-    return { archives: [], json: [], yml: [] };
-  }
-  const files = readdirSync(dir)
-    .filter((f) => /\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz)$/.test(f))
-    .map((f) => ({ f, size: statSync(join(dir, f)).size }))
-    .sort((a, b) => a.size - b.size || (a.f < b.f ? -1 : 1));
-  const archives = files.slice(0, 6).map(({ f }) => new Uint8Array(readFileSync(join(dir, f))));
+async function corpus(): Promise<{ archives: Uint8Array[]; json: Uint8Array[]; yml: Uint8Array[] }> {
+  const files = corpusFiles()
+    .map((f) => ({ f, size: statSync(f).size }))
+    .sort((a, b) => a.size - b.size || (basename(a.f) < basename(b.f) ? -1 : 1));
+  const archives = files.slice(0, 6).map(({ f }) => new Uint8Array(readFileSync(f)));
   const json: Uint8Array[] = [];
   const yml: Uint8Array[] = [];
   for (const { f } of files.slice(0, 40)) {
-    const a = await readArchive(readFileSync(join(dir, f)), { keep: (p) => /META\.(json|yml)$/.test(p) }).catch(() => undefined);
+    const a = await readArchive(readFileSync(f), { keep: (p) => /META\.(json|yml)$/.test(p) }).catch(() => undefined);
     for (const [p, b] of a?.files ?? []) (p.endsWith(".json") ? json : yml).push(b);
   }
   return { archives, json: json.slice(0, 12), yml: yml.slice(0, 12) };
@@ -70,7 +65,7 @@ export async function buildSeeds(): Promise<Seeds> {
   const longName = await tar([{ name: `Foo-1/${"d".repeat(120)}/${"f".repeat(120)}.pm`, content: "1;\n" }]);
   const tars = [new Uint8Array(plain), new Uint8Array(longName)];
   const fixtures = ["Small-Dist-0.01.tar.bz2", "Small-Dist-0.01.tar.xz"].map((f) => new Uint8Array(readFileSync(join(repoRoot, "test/fixtures/archives", f))));
-  const c = await corpus(notes);
+  const c = await corpus();
   const archives = [
     ...tars,
     new Uint8Array(gzipSync(plain)),
@@ -79,12 +74,10 @@ export async function buildSeeds(): Promise<Seeds> {
     ...[compress("bzip2", plain), compress("xz", plain)].filter((b): b is Uint8Array => !!b),
     ...c.archives,
   ];
-  const vectors = sharedPath("vectors", "checksums");
-  if (!vectors) notes.push("../shared/vectors/checksums is missing: CHECKSUMS seeds are generated only");
-  const checksums = vectors ? ["good", "strong", "good-extra-whitespace", "bad-prepend", "bad-double"].map((f) => new Uint8Array(readFileSync(join(vectors, f)))) : [];
-  const key = vectors ? new Uint8Array(readFileSync(join(vectors, "2E66557AB97C19C791AF8E20328DA867450F89EC.gpg"))) : undefined;
-  const feedPath = sharedPath("data", "cpansa-db-2023-03-09.json");
-  if (!feedPath) notes.push("../shared/data is missing: feed seeds are generated only");
+  const vectors = fixturePath("vectors", "checksums");
+  const checksums = ["good", "strong", "good-extra-whitespace", "bad-prepend", "bad-double"].map((f) => new Uint8Array(readFileSync(join(vectors, f))));
+  const key = new Uint8Array(readFileSync(join(vectors, "2E66557AB97C19C791AF8E20328DA867450F89EC.gpg")));
+  const feedPath = realFeeds().find((f) => f.name === "cpansa-db-2023-03-09.json")?.path;
   const feed: Uint8Array[] = [];
   if (feedPath) {
     // Slices of the real feed: whole-feed inputs (1 MB) would make each run a JSON parse of a megabyte.
@@ -95,5 +88,5 @@ export async function buildSeeds(): Promise<Seeds> {
       feed.push(enc.encode(JSON.stringify({ meta: raw.meta, module2dist: Object.fromEntries(Object.entries(raw.module2dist ?? {}).slice(i * 5, i * 5 + 5)), dists: Object.fromEntries(pick.map((n) => [n, raw.dists[n]])) })));
     }
   }
-  return { archives, tars, metaJson: [enc.encode(meta), ...c.json], metaYml: [enc.encode(yml), ...c.yml], checksums, ...(key ? { checksumsKey: key } : {}), feed, notes };
+  return { archives, tars, metaJson: [enc.encode(meta), ...c.json], metaYml: [enc.encode(yml), ...c.yml], checksums, checksumsKey: key, feed, notes };
 }

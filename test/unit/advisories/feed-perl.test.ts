@@ -7,11 +7,11 @@ import { parseFeed } from "../../../shared/domain/advisories/feed";
 import { advisoryIds, compileFeed } from "../../../shared/domain/advisories/match";
 import type { MatchMode } from "../../../shared/domain/advisories/ranges";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
+import { realFeeds } from "../../helpers/fixtures";
 
-const FEEDS = ["cpansa-db-2026-08-16.json", "cpansa-db-2023-03-09.json"].map((f) => [f, sharedPath("data", f)] as const).filter(([, p]) => p);
+const FEEDS = realFeeds().map((f) => [f.name, f.path] as const);
 const noPerl = perlMissing("CPAN::Audit::Version", "JSON::PP");
-const missing = noPerl ? `${noPerl} (apt-get install libcpan-audit-perl)` : FEEDS.length ? null : "../shared/data feeds are not present";
+const missing = noPerl ? `${noPerl} (apt-get install libcpan-audit-perl)` : null;
 if (missing) announceSkip("advisory matching differential tests", missing);
 
 const ORACLE = String.raw`

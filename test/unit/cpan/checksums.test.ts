@@ -4,9 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
 import { ChecksumsError, parseCksumDump } from "../../../shared/domain/cpan/checksums";
 import { readTrustedKeys, verifyChecksums } from "../../../shared/domain/cpan/checksums-signature";
-import { announceSkip } from "../../helpers/perl";
 import { cksumDump, signedChecksums, testKey } from "../../helpers/pgp";
-import { sharedPath } from "../../helpers/shared-data";
+import { fixturePath } from "../../helpers/fixtures";
 
 const SHA = "a".repeat(64);
 
@@ -74,11 +73,10 @@ describe("verifyChecksums on a malformed signature packet", () => {
   });
 });
 
-const dir = sharedPath("vectors", "checksums");
-if (!dir) announceSkip("PAUSE CHECKSUMS vectors", "../shared/vectors/checksums is not present");
+const dir = fixturePath("vectors", "checksums");
 
-describe.skipIf(!dir)("real PAUSE CHECKSUMS files", () => {
-  const file = (f: string) => readFileSync(join(dir as string, f), "utf8");
+describe("real PAUSE CHECKSUMS files", () => {
+  const file = (f: string) => readFileSync(join(dir, f), "utf8");
   it.each([
     ["good", "pause", true],
     ["good-extra-whitespace", "pause", true],
@@ -90,7 +88,7 @@ describe.skipIf(!dir)("real PAUSE CHECKSUMS files", () => {
     ["bad-double", "pause", false],
     ["bad-message-incomplete", "pause", false],
   ])("%s with the %s key: accepted %s", async (name, keyName, ok) => {
-    const keys = await readTrustedKeys(readFileSync(join(dir as string, keyName === "pause" ? "2E66557AB97C19C791AF8E20328DA867450F89EC.gpg" : "stigtsp.gpg")));
+    const keys = await readTrustedKeys(readFileSync(join(dir, keyName === "pause" ? "2E66557AB97C19C791AF8E20328DA867450F89EC.gpg" : "stigtsp.gpg")));
     const run = verifyChecksums(file(name), keys);
     if (ok) {
       const r = await run;

@@ -1,8 +1,8 @@
-import { readdirSync } from "node:fs";
+import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { authorPath, parseCpanPath } from "../../../shared/domain/cpan/distname";
+import { corpusFiles } from "../../helpers/corpus";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
 
 const HAND_PICKED = [
   "authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz",
@@ -73,8 +73,7 @@ if (missing) announceSkip("CPAN::DistnameInfo differential test", `${missing} (a
 
 describe.skipIf(missing)("CPAN::DistnameInfo differential", () => {
   it("agrees on every corpus file name and the hand-picked paths", () => {
-    const corpus = sharedPath("corpus");
-    const names = [...HAND_PICKED, ...(corpus ? readdirSync(corpus).filter((f) => f !== "index.json") : [])];
+    const names = [...HAND_PICKED, ...corpusFiles().map((f) => basename(f))];
     // DistnameInfo 0.12 knows .tar.gz/.tgz/.tar.bz2/.zip; .tar.xz/.tbz/.txz are our documented extension,
     // so they are compared with the extension rewritten to one it knows.
     const asKnown = (p: string) => p.replace(/\.(tar\.xz|tbz|txz)$/i, ".tar.gz");

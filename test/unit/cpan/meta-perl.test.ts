@@ -1,15 +1,13 @@
 // Differential test: META parsing and conversion against CPAN::Meta->load_json_string /
-// load_yaml_string and effective_prereqs->as_string_hash, over every META in ../shared/corpus.
+// load_yaml_string and effective_prereqs->as_string_hash, over every META in the corpus (test/helpers/corpus.ts).
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseMeta } from "../../../shared/domain/cpan/meta";
-import { type CorpusMeta, corpusMetas } from "../../helpers/corpus";
+import { type CorpusMeta, corpusMetas, fullCorpus } from "../../helpers/corpus";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
 
 const missing = perlMissing("CPAN::Meta", "JSON::PP", "MIME::Base64");
 if (missing) announceSkip("CPAN::Meta differential test", missing);
-else if (!sharedPath("corpus")) announceSkip("CPAN::Meta differential test over the corpus", "../shared/corpus is not present; hand-written METAs only");
 
 const enc = (s: string) => new TextEncoder().encode(s);
 /** Hand-written documents for the conversions the corpus may not exercise. */
@@ -69,6 +67,6 @@ describe.skipIf(missing)("CPAN::Meta differential", () => {
     console.log(`CPAN::Meta differential: ${compared} METAs compared, ${perlFailed} that CPAN::Meta refuses skipped`);
     expect(disagreements).toEqual([]);
     // CPAN::Meta dies on one of the hand-written documents (it exercises repairs CPAN::Meta will not make).
-    expect(compared).toBeGreaterThanOrEqual(sharedPath("corpus") ? 300 : SYNTHETIC.length - 1);
+    expect(compared).toBeGreaterThanOrEqual(fullCorpus ? 300 : SYNTHETIC.length - 1 + 15);
   });
 });

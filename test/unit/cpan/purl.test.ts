@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { PackageURL } from "packageurl-js";
 import { describe, expect, it } from "vitest";
 import { buildCpanPurl, parseCpanPurl } from "../../../shared/domain/cpan/purl";
-import { announceSkip } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
+import { fixturePath } from "../../helpers/fixtures";
 
 describe("cpan purls", () => {
   it("builds the current form", () => {
@@ -28,11 +27,10 @@ describe("cpan purls", () => {
 });
 
 interface Case { test_type: string; input: unknown; expected_output: unknown; expected_failure: boolean; description: string }
-const file = sharedPath("schemas", "purl", "cpan-test.json");
-if (!file) announceSkip("purl-spec cpan test cases", "../shared/schemas/purl/cpan-test.json is not present");
+const file = fixturePath("schemas", "purl", "cpan-test.json");
 
-describe.skipIf(!file)("purl-spec cpan test cases", () => {
-  const cases = file ? (JSON.parse(readFileSync(file, "utf8")) as { tests: Case[] }).tests : [];
+describe("purl-spec cpan test cases", () => {
+  const cases = (JSON.parse(readFileSync(file, "utf8")) as { tests: Case[] }).tests;
   it.each(cases.map((c) => [`${c.test_type}: ${c.description}`, c] as const))("%s", (_, c) => {
     const run = () => {
       if (c.test_type === "build") {

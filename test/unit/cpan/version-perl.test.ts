@@ -6,7 +6,7 @@ import { compareVersions, parseVersion } from "../../../shared/domain/cpan/versi
 import { loadMetaJson, loadMetaYaml } from "../../../shared/domain/cpan/meta";
 import { corpusMetas } from "../../helpers/corpus";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
+import { realFeeds } from "../../helpers/fixtures";
 
 const missing = perlMissing("version");
 if (missing) announceSkip("version.pm differential tests", missing);
@@ -26,9 +26,7 @@ const HAND_PICKED = [
 
 function collectFeedVersions(): string[] {
   const out: string[] = [];
-  for (const name of ["cpansa-db-2026-08-16.json", "cpansa-db-2023-03-09.json"]) {
-    const p = sharedPath("data", name);
-    if (!p) continue;
+  for (const { path: p } of realFeeds()) {
     const feed = JSON.parse(readFileSync(p, "utf8")) as { dists: Record<string, { versions?: { version: unknown }[]; advisories?: Record<string, unknown>[] }> };
     for (const dist of Object.values(feed.dists)) {
       for (const v of dist.versions ?? []) if (typeof v.version === "string") out.push(v.version);

@@ -6,12 +6,12 @@ import { describe, expect, it } from "vitest";
 import { describeRelease } from "../../../shared/domain/cpan/release";
 import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../../../shared/domain/sbom";
 import { checkCycloneDx, checkSpdx } from "../../../shared/domain/sbom/check";
-import { corpusFiles } from "../../helpers/corpus";
+import { corpusFiles, fullCorpus } from "../../helpers/corpus";
 import { announceSkip, perlMissing, runPerl } from "../../helpers/perl";
 import { cycloneDxSchemaErrors, spdxSchemaErrors } from "../../helpers/sbom-validation";
 
 const files = corpusFiles();
-const missing = files.length ? perlMissing("CPAN::Meta", "JSON::PP", "MIME::Base64") : "../shared/corpus is not present";
+const missing = perlMissing("CPAN::Meta", "JSON::PP", "MIME::Base64");
 if (missing) announceSkip("SBOMs over the corpus", missing);
 
 const ORACLE = String.raw`
@@ -58,6 +58,7 @@ describe.skipIf(missing)("SBOMs over the corpus", () => {
     });
     console.log(`corpus SBOMs: ${withMeta.length} archives with META, all valid; runtime requirements compared with CPAN::Meta for ${compared}`);
     expect(differ).toEqual([]);
-    expect(compared).toBeGreaterThan(250);
+    // Each of the dozen fixtures with META is compared; the full corpus has over 250 such.
+    expect(compared).toBeGreaterThan(fullCorpus ? 250 : 8);
   });
 });

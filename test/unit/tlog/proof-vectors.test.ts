@@ -1,11 +1,10 @@
-// transparency-dev/merkle's proof vectors (../shared/vectors/merkle), plus a few embedded as facts.
+// transparency-dev/merkle's proof vectors (test/fixtures/vectors/merkle), plus a few embedded as facts.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EMPTY_ROOT, unb64 } from "../../../shared/domain/tlog/hash";
 import { ProofError, consistentWithPrevious, verifyConsistency, verifyInclusion } from "../../../shared/domain/tlog/proof";
-import { announceSkip } from "../../helpers/perl";
-import { sharedPath } from "../../helpers/shared-data";
+import { fixturePath } from "../../helpers/fixtures";
 
 interface Inclusion { leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[] | null; desc: string; wantErr: boolean }
 interface Consistency { size1: number; size2: number; root1: string; root2: string; proof: string[] | null; desc: string; wantErr: boolean }
@@ -41,11 +40,10 @@ function jsonFiles(dir: string): string[] {
   });
 }
 
-const merkle = sharedPath("vectors", "merkle");
-if (!merkle) announceSkip("transparency-dev/merkle proof vectors", "../shared/vectors/merkle is not present");
+const merkle = fixturePath("vectors", "merkle");
 
-describe.skipIf(!merkle)("transparency-dev/merkle vectors", () => {
-  const load = <T>(sub: string) => (merkle ? jsonFiles(join(merkle, sub)).map((f) => [relative(merkle, f), JSON.parse(readFileSync(f, "utf8")) as T] as const) : []);
+describe("transparency-dev/merkle vectors", () => {
+  const load = <T>(sub: string) => jsonFiles(join(merkle, sub)).map((f) => [relative(merkle, f), JSON.parse(readFileSync(f, "utf8")) as T] as const);
   it.each(load<Inclusion>("inclusion"))("%s", (_, c) => {
     if (c.wantErr) expect(() => runInclusion(c)).toThrow(ProofError);
     else expect(() => runInclusion(c)).not.toThrow();
