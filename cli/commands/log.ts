@@ -19,6 +19,8 @@ const wholeNumber = (name: string) => (v: string) => {
   return Number(v);
 };
 
+const ORIGIN_HELP = "the log's origin line, when it is not the key's name";
+
 /** Fails the command with a message a person can act on (exit 1), not a stack trace. */
 class CommandFailure extends Error {}
 
@@ -66,8 +68,9 @@ export function registerLog(program: Command): void {
     .description("check the checkpoint signature and rebuild every tile and the root from the entries")
     .requiredOption("--log <dir|url>", "log directory or HTTPS base URL")
     .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
-    .action(async (o: { log: string; vkey: string }) => {
-      const v = await verifyLog(logSource(o.log), [await verifierFrom(o.vkey)]);
+    .option("--origin <origin>", ORIGIN_HELP)
+    .action(async (o: { log: string; vkey: string; origin?: string }) => {
+      const v = await verifyLog(logSource(o.log), [await verifierFrom(o.vkey)], o.origin ? { origin: o.origin } : {});
       out(`OK: ${v.checkpoint.origin} size ${v.checkpoint.size} root ${b64(v.checkpoint.root)}: signature, every entry bundle, every tile and the root verified`);
     });
 
@@ -127,17 +130,17 @@ export function registerLog(program: Command): void {
     .requiredOption("--log <dir|url>", "log directory or HTTPS base URL")
     .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
     .requiredOption("--state <file>", "where the monitor keeps what it verified (created on first run)")
-    .addHelpText("after", "\nExit status: 0 when the log is consistent, 1 on an alert (inconsistent checkpoint, a path logged with two hashes) or a failed check.")
-    .action(async (o: { log: string; vkey: string; state: string }) => {
+    .option("--origin <origin>", ORIGIN_HELP)
+    .addHelpText("after", "\nExit status: 0 when the log is consistent, 1 on an alert (a fork: a checkpoint of any size that is not the verified history; a rollback to an older checkpoint; a path logged with two hashes) or a failed check.")
+    .action(async (o: { log: string; vkey: string; state: string; origin?: string }) => {
       let previous: MonitorState | undefined;
       try {
         previous = JSON.parse(await readFile(o.state, "utf8")) as MonitorState;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CommandFailure(`cannot read state ${o.state}: ${(e as Error).message}`);
       }
-      const r = await monitorLog(logSource(o.log), [await verifierFrom(o.vkey)], previous);
+      const r = await monitorLog(logSource(o.log), [await verifierFrom(o.vkey)], previous, o.origin);
       for (const e of r.newEntries) out(JSON.stringify({ index: e.index, ...(e.upload ?? { text: e.text }) }));
-      if (r.stale) process.stderr.write(`note: the published checkpoint is older than the last one verified (size ${r.state.size}); nothing new\n`);
       await writeFile(o.state, JSON.stringify(r.state));
       if (r.alerts.length) {
         for (const a of r.alerts) process.stderr.write(`ALERT: ${a}\n`);

@@ -128,3 +128,76 @@ describe("monitorLog", () => {
     expect((await monitorLog(readOf(sameSize.tiles), [signer], seen.state)).alerts[0]).toMatch(/size 5 was signed with two different roots/);
   });
 });
+
+describe("monitorLog shown an older checkpoint (state at 310)", () => {
+  // The genuine log: 305 entries, then 5 more; its size-305 checkpoint is kept to replay.
+  async function genuine() {
+    const d = { ...memoryLog(), signer, origin: "example.com/log/testdata" };
+    await appendEntries(d, Array.from({ length: 305 }, (_, i) => upload(`D${i}-1`)));
+    const at305 = d.tiles.objects.get("checkpoint") as Uint8Array;
+    await appendEntries(d, Array.from({ length: 5 }, (_, i) => upload(`E${i}-1`)));
+    const seen = await monitorLog(readOf(d.tiles), [signer]);
+    expect(seen.state.size).toBe(310);
+    return { d, at305, state: seen.state };
+  }
+  /** A validly signed fork of 305 entries (one differs from the genuine ones). */
+  async function fork305() {
+    const f = { ...memoryLog(), signer, origin: "example.com/log/testdata" };
+    await appendEntries(f, Array.from({ length: 305 }, (_, i) => upload(i === 300 ? "Evil-1" : `D${i}-1`)));
+    return f.tiles;
+  }
+  const serving = (tiles: MemoryTileStore, checkpoint: Uint8Array) => (p: string) => (p === "checkpoint" ? Promise.resolve(checkpoint) : tiles.read(p));
+
+  it("alerts on a fork at a smaller size, proven from the genuine tiles, and keeps its state", async () => {
+    const { d, state } = await genuine();
+    const forked = (await fork305()).objects.get("checkpoint") as Uint8Array;
+    const r = await monitorLog(serving(d.tiles, forked), [signer], state);
+    expect(r.alerts).toEqual([expect.stringMatching(/^INCONSISTENT CHECKPOINT: the log now publishes a signed checkpoint of size 305 .* but the first 305 entries of the verified tree have root .*: the log signed two different histories$/)]);
+    expect(r.state).toEqual(state);
+    expect(r.newEntries).toEqual([]);
+  });
+
+  it("alerts on a fork served with its own tiles (the verified tree cannot be proven from them)", async () => {
+    const { state } = await genuine();
+    const f = await fork305();
+    const r = await monitorLog(readOf(f), [signer], state);
+    expect(r.alerts).toEqual([expect.stringMatching(/^ROLLBACK: .*size 305 .*the log's tiles do not prove the prefix root \(tile\/0\/001.p\/54 is missing.*a fork cannot be ruled out$/)]);
+  });
+
+  it("alerts on a fork whose tiles were doctored to match it", async () => {
+    const { d, state } = await genuine();
+    const f = await fork305();
+    // The genuine size-310 tiles, with the fork's level-0 hashes spliced in where they differ.
+    const spliced = new MemoryTileStore();
+    for (const [k, v] of d.tiles.objects) spliced.objects.set(k, v);
+    const forkTile = f.objects.get("tile/0/001.p/49") as Uint8Array;
+    const tile = new Uint8Array(spliced.objects.get("tile/0/001.p/54") as Uint8Array);
+    tile.set(forkTile, 0);
+    spliced.objects.set("tile/0/001.p/54", tile);
+    spliced.objects.set("tile/0/001.p/49", forkTile);
+    const r = await monitorLog(serving(spliced, f.objects.get("checkpoint") as Uint8Array), [signer], state);
+    expect(r.alerts).toEqual([expect.stringMatching(/^ROLLBACK: .*do not prove the prefix root \(consistency proof does not lead to the new root\)/)]);
+  });
+
+  it("alerts on a plain rollback to a genuine older checkpoint, saying it is the verified prefix", async () => {
+    const { d, at305, state } = await genuine();
+    const r = await monitorLog(serving(d.tiles, at305), [signer], state);
+    expect(r.alerts).toEqual([expect.stringMatching(/^ROLLBACK: .*size 305 .*it is the verified tree's prefix, so the log \(or a cache in front of it\) hides entries 305..309$/)]);
+    expect(r.state).toEqual(state);
+  });
+
+  it("alerts on a signed size-0 checkpoint: a fork unless its root is the empty tree's", async () => {
+    const { d, state } = await genuine();
+    const zero = (root: string) => enc(signNote(`example.com/log/testdata\n0\n${root}\n`, signer));
+    expect((await monitorLog(serving(d.tiles, zero(b64(new Uint8Array(32)))), [signer], state)).alerts[0]).toMatch(/^INCONSISTENT CHECKPOINT: .*size 0 /);
+    expect((await monitorLog(serving(d.tiles, zero("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")), [signer], state)).alerts[0]).toMatch(/^ROLLBACK: .*hides entries 0..309$/);
+  });
+
+  it("refuses a checkpoint whose origin is not the key's name (the same key, another log)", async () => {
+    const f = { ...memoryLog(), signer, origin: "example.com/other-log" };
+    await appendEntries(f, [upload("A-1")]);
+    await expect(monitorLog(readOf(f.tiles), [signer])).rejects.toThrow(/checkpoint origin is example.com\/other-log, expected example.com\/log\/testdata/);
+    await expect(verifyLog(readOf(f.tiles), [signer])).rejects.toThrow(/checkpoint origin is example.com\/other-log, expected example.com\/log\/testdata/);
+    expect((await verifyLog(readOf(f.tiles), [signer], { origin: "example.com/other-log" })).checkpoint.size).toBe(1);
+  });
+});

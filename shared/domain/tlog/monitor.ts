@@ -2,7 +2,8 @@
  * What a third-party monitor does with each new checkpoint: verify its signature, read the new
  * entries, fold their leaf hashes into the compact range it kept from last time (so the new tree
  * provably extends every tree it saw), compare the root, and watch for a CPAN path logged twice
- * with different contents.
+ * with different contents. A checkpoint smaller than the verified tree is checked against it
+ * (older-checkpoint.ts) and is always an alert: a log's head never goes back.
  */
 import { appendLeaf, type CompactRange, EMPTY_RANGE, rangeRoot } from "./compact-range";
 import { type UploadEntry, parseEntry } from "./entry";
@@ -10,6 +11,7 @@ import { b64, equalBytes, leafHash, unb64 } from "./hash";
 import type { Verifier } from "./note";
 import type { ReadBytes } from "./tile-reader";
 import { TILE_WIDTH, decodeBundle, entriesPath } from "./tiles";
+import { checkOlderCheckpoint } from "./older-checkpoint";
 import { LogVerificationError, openCheckpoint } from "./verify";
 
 export interface MonitorState {
@@ -25,22 +27,23 @@ export interface MonitorState {
 export interface MonitorResult {
   readonly state: MonitorState;
   readonly newEntries: { index: number; text: string; upload?: UploadEntry }[];
-  /** Evidence of misbehaviour: an inconsistent checkpoint, a path logged with two hashes. */
+  /** Evidence of misbehaviour: an inconsistent checkpoint (a fork), a rollback, a path logged with two hashes. */
   readonly alerts: string[];
-  readonly stale: boolean;
 }
 
-export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[], previous?: MonitorState): Promise<MonitorResult> {
-  const { note, checkpoint } = await openCheckpoint(read, verifiers);
+/** `origin`: what the checkpoint must name (by default the log key's name). */
+export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[], previous?: MonitorState, origin?: string): Promise<MonitorResult> {
+  const { note, checkpoint } = await openCheckpoint(read, verifiers, origin);
   if (previous && previous.origin !== checkpoint.origin) throw new LogVerificationError(`checkpoint origin ${checkpoint.origin} is not the monitored ${previous.origin}`);
   let range: CompactRange = previous ? { size: previous.size, hashes: previous.range.map(unb64) } : EMPTY_RANGE;
   const alerts: string[] = [];
-  if (previous && checkpoint.size <= previous.size) {
-    const same = checkpoint.size === previous.size;
-    if (same && !equalBytes(checkpoint.root, rangeRoot(range))) alerts.push(`INCONSISTENT CHECKPOINT: size ${checkpoint.size} was signed with two different roots (${b64(rangeRoot(range))} before, ${b64(checkpoint.root)} now)`);
-    // A smaller checkpoint is a stale cache unless it is signed over a different tree; the state
-    // keeps only the latest range, so an older size is reported, not proven either way.
-    return { state: previous, newEntries: [], alerts, stale: !same };
+  if (previous && checkpoint.size < previous.size) {
+    const verdict = await checkOlderCheckpoint(read, checkpoint, { size: previous.size, root: rangeRoot(range) });
+    return { state: previous, newEntries: [], alerts: [verdict.alert] };
+  }
+  if (previous && checkpoint.size === previous.size) {
+    if (!equalBytes(checkpoint.root, rangeRoot(range))) alerts.push(`INCONSISTENT CHECKPOINT: size ${checkpoint.size} was signed with two different roots (${b64(rangeRoot(range))} before, ${b64(checkpoint.root)} now)`);
+    return { state: previous, newEntries: [], alerts };
   }
   const paths = { ...previous?.paths };
   const newEntries: MonitorResult["newEntries"] = [];
@@ -75,12 +78,11 @@ export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[]
   }
   if (!equalBytes(rangeRoot(range), checkpoint.root)) {
     alerts.push(`INCONSISTENT CHECKPOINT: the signed root of size ${checkpoint.size} is ${b64(checkpoint.root)}, but the previously verified tree plus the new entries give ${b64(rangeRoot(range))}`);
-    return { state: previous ?? { origin: checkpoint.origin, checkpoint: "", size: 0, range: [], paths: {} }, newEntries: [], alerts, stale: false };
+    return { state: previous ?? { origin: checkpoint.origin, checkpoint: "", size: 0, range: [], paths: {} }, newEntries: [], alerts };
   }
   return {
     state: { origin: checkpoint.origin, checkpoint: note, size: checkpoint.size, range: range.hashes.map(b64), paths },
     newEntries,
     alerts,
-    stale: false,
   };
 }

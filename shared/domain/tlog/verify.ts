@@ -21,20 +21,31 @@ export interface VerifiedLog {
   readonly entries?: Uint8Array[];
 }
 
-export async function openCheckpoint(read: ReadBytes, verifiers: readonly Verifier[]): Promise<{ note: string; checkpoint: Checkpoint }> {
+/**
+ * A signed note verifies a key's signature over the text, not which log the text is about: the
+ * origin line must name the expected log too, by default the first verifier's name (C2SP logs name
+ * their key after their origin), or a checkpoint of another log signed by the same key passes.
+ */
+export function openCheckpointNote(note: string, verifiers: readonly Verifier[], origin = verifiers[0]?.name): Checkpoint {
+  const checkpoint = parseCheckpoint(openNote(note, verifiers).text);
+  if (checkpoint.origin !== origin) throw new LogVerificationError(`checkpoint origin is ${checkpoint.origin}, expected ${origin}`);
+  return checkpoint;
+}
+
+export async function openCheckpoint(read: ReadBytes, verifiers: readonly Verifier[], origin?: string): Promise<{ note: string; checkpoint: Checkpoint }> {
   const bytes = await read("checkpoint");
   if (!bytes) throw new LogVerificationError("checkpoint is missing");
   const note = new TextDecoder().decode(bytes);
   try {
-    return { note, checkpoint: parseCheckpoint(openNote(note, verifiers).text) };
+    return { note, checkpoint: openCheckpointNote(note, verifiers, origin) };
   } catch (e) {
+    if (e instanceof LogVerificationError) throw e;
     throw new LogVerificationError(`checkpoint: ${(e as Error).message}`, { cause: e });
   }
 }
 
 export async function verifyLog(read: ReadBytes, verifiers: readonly Verifier[], options: { keepEntries?: boolean; origin?: string } = {}): Promise<VerifiedLog> {
-  const { checkpoint } = await openCheckpoint(read, verifiers);
-  if (options.origin && checkpoint.origin !== options.origin) throw new LogVerificationError(`checkpoint origin is ${checkpoint.origin}, expected ${options.origin}`);
+  const { checkpoint } = await openCheckpoint(read, verifiers, options.origin);
   const size = checkpoint.size;
   const need = async (path: string) => {
     const b = await read(path);
