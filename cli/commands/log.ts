@@ -1,14 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { text as readStream } from "node:stream/consumers";
 import { type Command, InvalidArgumentError } from "commander";
 import { appendEntries } from "../../functions/append-log/append-log";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
-import { b64, unb64 } from "../../shared/domain/tlog/hash";
+import { b64 } from "../../shared/domain/tlog/hash";
 import { type MonitorState, monitorLog } from "../../shared/domain/tlog/monitor";
-import { formatPrivateKey, formatVerifierKey, openNote, parsePrivateKey, parseVerifierKey, signerFromSeed } from "../../shared/domain/tlog/note";
-import { consistencyProof, consistentWithPrevious, inclusionProof, treeRoot, verifyInclusion } from "../../shared/domain/tlog/proof";
+import { formatPrivateKey, formatVerifierKey, parsePrivateKey, parseVerifierKey, signerFromSeed } from "../../shared/domain/tlog/note";
+import { archiveProblems, checkProof } from "../../shared/domain/tlog/check-proof";
+import { consistencyProof, inclusionProof, treeRoot } from "../../shared/domain/tlog/proof";
+import { parseProofFile } from "../../shared/domain/tlog/proof-file";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
 import { openCheckpoint, verifyLog } from "../../shared/domain/tlog/verify";
 import { logSource, readKeyArg } from "../log-source";
@@ -104,24 +107,31 @@ export function registerLog(program: Command): void {
 
   log
     .command("check-proof")
-    .description("verify a proof printed by `log prove` against a signed checkpoint")
-    .argument("<proof>", "the proof JSON file")
-    .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
+    .description("verify a proof file offline: a release's upload.tlog-proof or log.json, or what `log prove` printed")
+    .argument("<proof>", "the proof file")
+    .requiredOption("--vkey <vkey>", "the log's verifier key (its published vkey), or a file holding it")
     .option("--checkpoint <file>", "signed checkpoint to check against (default: the one in the proof)")
-    .action(async (file: string, o: { vkey: string; checkpoint?: string }) => {
-      const p = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-      const note = o.checkpoint ? await readFile(o.checkpoint, "utf8") : String(p.checkpoint ?? "");
-      const cp = parseCheckpoint(openNote(note, [await verifierFrom(o.vkey)]).text);
-      const hashes = (p.proof as string[]).map(unb64);
-      if (p.type === "inclusion") {
-        if (p.treeSize !== cp.size) throw new CommandFailure(`proof is for tree size ${p.treeSize}, the checkpoint has ${cp.size}`);
-        verifyInclusion(Number(p.index), cp.size, unb64(String(p.leafHash)), hashes, cp.root);
-        out(`OK: leaf ${p.index} is in ${cp.origin} at size ${cp.size}`);
-      } else if (p.type === "consistency") {
-        if (p.size2 !== cp.size) throw new CommandFailure(`proof ends at size ${p.size2}, the checkpoint has ${cp.size}`);
-        consistentWithPrevious(Number(p.size1), cp.size, hashes, unb64(String(p.root1)), cp.root);
-        out(`OK: ${cp.origin} at size ${cp.size} extends its tree of size ${p.size1} (root ${p.root1})`);
-      } else throw new CommandFailure(`unknown proof type ${JSON.stringify(p.type)}`);
+    .option("--origin <origin>", ORIGIN_HELP)
+    .option("--entry <file>", "the logged entry's exact bytes, for a tlog-proof that does not carry them")
+    .option("--archive <file>", "the release archive: check that it is the file the logged entry names (name, size, sha256)")
+    .action(async (file: string, o: { vkey: string; checkpoint?: string; origin?: string; entry?: string; archive?: string }) => {
+      const claim = parseProofFile(await readFile(file, "utf8"));
+      const r = checkProof(claim, [await verifierFrom(o.vkey)], {
+        ...(o.checkpoint ? { checkpoint: await readFile(o.checkpoint, "utf8") } : {}),
+        ...(o.origin ? { origin: o.origin } : {}),
+        ...(o.entry ? { entry: new Uint8Array(await readFile(o.entry)) } : {}),
+      });
+      if (r.type === "consistency") {
+        out(`OK: ${r.origin} at size ${r.size} extends its tree of size ${r.size1} (root ${b64(r.root1)})`);
+        return;
+      }
+      if (o.archive) {
+        if (!r.upload) throw new CommandFailure("--archive: the proven entry is not a cpansec upload entry");
+        const problems = archiveProblems(r.upload, basename(o.archive), new Uint8Array(await readFile(o.archive)));
+        if (problems.length) throw new CommandFailure(`the archive is not the logged upload: ${problems.join("; ")}`);
+      }
+      out(`OK: leaf ${r.index} is in ${r.origin} at size ${r.size}`);
+      if (r.upload) out(`logged upload: ${r.upload.path} sha256 ${r.upload.sha256} size ${r.upload.size} uploaded ${r.upload.uploaded}${o.archive ? " (the archive matches)" : ""}`);
     });
 
   log

@@ -7,6 +7,7 @@ import { b64, leafHash } from "../../shared/domain/tlog/hash";
 import { inclusionProof } from "../../shared/domain/tlog/proof";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
 import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
+import { formatTlogProof } from "../../shared/domain/tlog/proof-file";
 import { logJsonKey, tlogProofKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { StepJob } from "../../shared/messages/jobs";
@@ -15,11 +16,6 @@ import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
 import { appendEntries } from "./append-log";
 
 const enc = new TextEncoder();
-
-/** c2sp.org/tlog-proof@v1: index, the inclusion proof, a blank line, the signed checkpoint. */
-export function formatTlogProof(index: number, proof: readonly Uint8Array[], checkpoint: string): string {
-  return `c2sp.org/tlog-proof@v1\nindex ${index}\n${proof.map((h) => `${b64(h)}\n`).join("")}\n${checkpoint}`;
-}
 
 /**
  * Appends a batch and writes each release's proof documents. The append is all or nothing (it
@@ -52,7 +48,9 @@ export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[
       const leaf = b64(leafHash(enc.encode(entries[i] as string)));
       const doc = { index, leafHash: leaf, entry: entries[i], treeSize: size, checkpoint: result.checkpoint, inclusionProof: proof.map(b64) };
       await deps.blobs.publish(logJsonKey(r), enc.encode(`${JSON.stringify(doc, null, 2)}\n`));
-      await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint)));
+      // The entry rides as the proof's extra data: its upload time cannot be rebuilt from the archive,
+      // and a checker needs the exact bytes to hash (they are proven by the proof, not trusted).
+      await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint, enc.encode(entries[i] as string))));
       if (result.mismatched.includes(i)) await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
       await completeStep(deps, r.id, "log", { status: "done" });
     } catch (e) {

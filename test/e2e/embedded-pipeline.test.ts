@@ -88,7 +88,7 @@ describe("cpansec run over an HTTP mirror", () => {
     const web = JSON.parse(readFileSync(join(data, "releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json"), "utf8"));
     expect(web.findings).toEqual([expect.objectContaining({ advisory: "CPANSA-CGI-2012-5526", kind: "dependency" })]);
     const proof = readFileSync(join(dir, "upload.tlog-proof"), "utf8");
-    expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nindex \d+\n/);
+    expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
     p.close();
     const verify = execFileSync(process.execPath, ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), "log", "verify", "--log", join(data, "log"), "--vkey", readFileSync(join(data, "log/vkey"), "utf8").trim()], { cwd: repoRoot, encoding: "utf8" });
     expect(verify).toMatch(/^OK: cpansec.localhost\/log size 12 /);
