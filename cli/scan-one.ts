@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { type Finding, releaseFindings } from "../shared/domain/advisories/findings";
+import { type DependencyScope, type ReleaseMatch, matchRelease } from "../shared/domain/advisories/findings";
+import { findingLine, prerequisiteLine } from "../shared/domain/advisories/render";
 import type { CompiledFeed } from "../shared/domain/advisories/match";
 import type { PackagesIndex } from "../shared/domain/cpan/packages";
 import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../shared/domain/sbom";
@@ -15,7 +16,7 @@ export interface ScanOutput {
   readonly record: Record<string, unknown>;
   readonly text: string;
   readonly failed: boolean;
-  /** Findings on the release itself or its bundled code (dependency findings are advice). */
+  /** Findings on the release itself or its bundled code (dependency and interpreter findings are advice). */
   readonly vulnerable: boolean;
 }
 
@@ -30,6 +31,8 @@ export interface ScanOptions {
   readonly uploaded?: { readonly date: Date; readonly epoch: string };
   /** 02packages, for resolving prerequisites to distributions. */
   readonly packages?: PackagesIndex;
+  /** Which prerequisites dependency findings consider (default: requires of runtime, configure, build, test). */
+  readonly scope?: DependencyScope;
 }
 
 /** `--upload-time`: an ISO 8601 time or a Unix epoch (as RECENT writes it). */
@@ -81,7 +84,7 @@ export function scanRecord(file: string, r: Release, uploadedEpoch: string, auth
   };
 }
 
-function human(file: string, r: Release, findings?: Finding[]): string {
+function human(file: string, r: Release, matched?: ReleaseMatch): string {
   const id = `${r.distribution ?? "?"} ${r.version ?? "?"}${r.path.author ? ` by ${r.path.author}` : ""}${r.developer ? " (developer release)" : ""}`;
   if (r.error) return `${file}: ${id}: ERROR ${r.error.message}`;
   const runtime = Object.keys(r.meta?.prereqs.runtime?.requires ?? {}).length;
@@ -90,7 +93,7 @@ function human(file: string, r: Release, findings?: Finding[]): string {
     `  identity from ${r.source}; ${r.entries.filter((e) => e.type === "file").length} files; licence ${r.meta?.license.join(", ") ?? "not declared"}; ${runtime} runtime requirements`,
     `  sha256 ${r.archive.sha256}`,
     ...r.problems.map((p) => `  note: ${p}`),
-    ...(findings ?? []).map((f) => `  ${f.kind === "dependency" ? "dependency" : "ADVISORY"} ${f.advisory} [${f.severity ?? "severity unknown"}]${f.dependency ? ` via ${f.dependency.module} "${f.dependency.range}" (${f.dependency.phase} ${f.dependency.relationship}): ${f.dependency.advice}` : f.component ? ` in bundled ${f.component}` : ""}${f.cves.length ? ` ${f.cves.join(", ")}` : ""}`),
+    ...(matched ? [...matched.findings.map((f) => `  ${findingLine(f)}`), `  ${prerequisiteLine(matched.scope, matched.prerequisites)}`] : []),
   ].join("\n");
 }
 
@@ -125,20 +128,21 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
     writeFileSync(join(dir, "sbom.spdx.json"), sboms.spdx);
     record.sbom = { cyclonedx: join(dir, "sbom.cdx.json"), spdx: join(dir, "sbom.spdx.json") };
   }
-  let findings: Finding[] | undefined;
+  let matched: ReleaseMatch | undefined;
   if (options.advisories && r.distribution && r.version) {
     const { chosen, other } = options.advisories;
     const resolve = moduleResolver(options.packages, chosen.feed.module2dist);
-    findings = releaseFindings(chosen, other, { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) }, (m) => resolve(m).distribution);
-    record.findings = findings;
+    matched = matchRelease(chosen, other, { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) }, { resolve, ...(options.scope ? { scope: options.scope } : {}) });
+    const { findings, scope, prerequisites } = matched;
+    Object.assign(record, { findings, scope, resolution: prerequisites });
     if (dir) {
-      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, findings };
+      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, scope, prerequisites, findings };
       writeFileSync(join(dir, "advisories.json"), `${JSON.stringify(doc, null, 2)}\n`);
       record.advisories = join(dir, "advisories.json");
     }
   } else if (options.advisories) {
     record.findings = [];
   }
-  const vulnerable = !!findings?.some((f) => f.kind !== "dependency");
-  return { record, text: human(file, r, findings), failed: !!r.error, vulnerable };
+  const vulnerable = !!matched?.findings.some((f) => f.kind === "self" || f.kind === "bundled");
+  return { record, text: human(file, r, matched), failed: !!r.error, vulnerable };
 }

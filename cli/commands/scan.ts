@@ -1,10 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { gunzipSync } from "node:zlib";
-import { type Command, InvalidArgumentError } from "commander";
-import { parsePackagesIndex } from "../../shared/domain/cpan/packages";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { DependencyScope } from "../../shared/domain/advisories/findings";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { loadFeedOrExit } from "../feed-source";
+import { loadPackagesOrExit } from "../packages-source";
 import { type ScanOptions, parseUploadTime, scanOne } from "../scan-one";
 
 const uploadTime = (v: string) => {
@@ -32,20 +31,22 @@ export function registerScan(program: Command): void {
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
+    .addOption(new Option("--scope <scope>", "prerequisites dependency findings consider: requires (of runtime, configure, build, test) or all (recommends, suggests, develop too)").choices(["requires", "all"]).default("requires"))
     .addHelpText(
       "after",
       "\nOutput keeps the order of the arguments.\nExit status: 0 when every archive was read and nothing was found; 1 when an advisory affects a scanned release or code bundled in it; 3 when an archive could not be read; 2 on usage errors or a bad feed.",
     )
-    .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string; author?: string; uploadTime?: { date: Date; epoch: string }; packages?: string }) => {
+    .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string; author?: string; uploadTime?: { date: Date; epoch: string }; packages?: string; scope: DependencyScope }) => {
       const options: ScanOptions = {
+        scope: opts.scope,
         ...(opts.out ? { out: opts.out } : {}),
         ...(opts.author ? { author: opts.author } : {}),
         ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
       };
       if (opts.packages) {
-        const raw = await readFile(opts.packages);
-        const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: 512 * 2 ** 20 }) : raw).toString("utf8");
-        Object.assign(options, { packages: parsePackagesIndex(text) });
+        const packages = await loadPackagesOrExit(opts.packages);
+        if (!packages) return;
+        Object.assign(options, { packages });
       }
       if (opts.advisories) {
         const feed = await loadFeedOrExit(opts.advisories);

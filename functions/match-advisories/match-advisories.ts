@@ -4,7 +4,7 @@
  * when an advisory affects the release itself or code bundled in it.
  */
 import type { Feed } from "../../shared/domain/advisories/feed";
-import { releaseFindings } from "../../shared/domain/advisories/findings";
+import { isReleaseFinding, matchRelease } from "../../shared/domain/advisories/findings";
 import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/match";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
@@ -33,11 +33,11 @@ export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise
   }
   const { strict, audit } = compile(feed);
   const resolve = moduleResolver(await deps.packages(), feed.module2dist);
-  const findings = releaseFindings(strict, audit, { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, (m) => resolve(m).distribution);
-  const doc = { release: { id: record.id, distribution: release.distribution, version: release.version, sha256: release.archive.sha256 }, feed: feed.version, mode: "strict", findings };
+  const { findings, scope, prerequisites } = matchRelease(strict, audit, { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, { resolve });
+  const doc = { release: { id: record.id, distribution: release.distribution, version: release.version, sha256: release.archive.sha256 }, feed: feed.version, mode: "strict", scope, prerequisites, findings };
   await deps.blobs.publish(advisoriesKey(record), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
   await deps.findings.replace(record.id, findings);
-  const direct = findings.filter((f) => f.kind !== "dependency");
+  const direct = findings.filter(isReleaseFinding);
   if (direct.length) {
     await emit(deps, "release.vulnerable", record, `${record.id}\n${feed.version.sha256}`, {
       advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })),

@@ -7,7 +7,7 @@
  */
 import { type FeedDiff, diffFeeds } from "../../shared/domain/advisories/diff";
 import { type Feed, FeedError, type FeedVersion, parseFeed } from "../../shared/domain/advisories/feed";
-import { releaseFindings } from "../../shared/domain/advisories/findings";
+import { isReleaseFinding, releaseFindings } from "../../shared/domain/advisories/findings";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
 import { emit } from "../../shared/pipeline/complete";
@@ -70,9 +70,9 @@ export async function rematchAfterRefresh(deps: PipelineDeps, diff: FeedDiff): P
   for (const dist of diff.distributions) {
     for (const r of await deps.releases.byDistribution(dist)) {
       if (!r.steps.advisories || !r.distribution || !r.version) continue;
-      const findings = releaseFindings(strict, audit, { distribution: r.distribution, version: r.version });
+      const findings = releaseFindings(strict, audit, { distribution: r.distribution, version: r.version }).filter(isReleaseFinding);
       // Prerequisite findings need the archive's META; those stay as matched at upload time.
-      const kept = (await deps.findings.byRelease(r.id)).filter((f) => f.kind === "dependency");
+      const kept = (await deps.findings.byRelease(r.id)).filter((f) => !isReleaseFinding(f));
       await deps.findings.replace(r.id, [...findings, ...kept]);
       const doc = { release: { id: r.id, distribution: r.distribution, version: r.version, sha256: r.sha256 }, feed: feed.version, mode: "strict", findings: [...findings, ...kept] };
       await deps.blobs.publish(advisoriesKey(r), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));

@@ -59,13 +59,14 @@ describe("cpansec scan --advisories", () => {
     const r = runCli(["scan", "--json", "--advisories", feed, "--out", out, archive]);
     expect(r.status).toBe(1);
     const line = JSON.parse(r.stdout);
-    expect(line.findings.map((f: { advisory: string; kind: string }) => [f.advisory, f.kind])).toEqual([
-      ["CPANSA-Foo-Bar-2026-1", "self"],
-      ["CPANSA-Vuln-Dep-2026-2", "dependency"],
+    expect(line.findings.map((f: { advisory?: string; advisories?: { id: string }[]; kind: string }) => [f.kind, f.advisory ?? f.advisories?.map((a) => a.id)])).toEqual([
+      ["self", "CPANSA-Foo-Bar-2026-1"],
+      ["dependency", ["CPANSA-Vuln-Dep-2026-2"]],
     ]);
-    expect(line.findings[1].dependency.advice).toBe("require Vuln::Dep >= 1.0 (Vuln-Dep 1.0 has no known advisory)");
+    expect(line.findings[1].dependency.advice).toBe("require Vuln::Dep >= 1.0 (the lowest Vuln-Dep release admitted by >= 0.5 that none of these advisories affects)");
+    expect(line.scope).toBe("requires");
     const doc = JSON.parse(readFileSync(join(out, "Foo-Bar-1.23", "advisories.json"), "utf8"));
-    expect(doc).toMatchObject({ release: { distribution: "Foo-Bar", version: "1.23", author: "ETHER" }, feed: { commit: "62f1f98" }, mode: "strict" });
+    expect(doc).toMatchObject({ release: { distribution: "Foo-Bar", version: "1.23", author: "ETHER" }, feed: { commit: "62f1f98" }, mode: "strict", scope: "requires", prerequisites: { providedByPerl: [], unresolved: [], disagreements: [] } });
     expect(doc.findings).toHaveLength(2);
     expect(line.advisories).toBe(join(out, "Foo-Bar-1.23", "advisories.json"));
   });

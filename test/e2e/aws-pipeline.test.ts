@@ -132,7 +132,7 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     expect(await cycloneDxSchemaErrors(cdx)).toBeNull();
     expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
     expect(checkSpdx(JSON.parse(await text(`${dir}/sbom.spdx.json`)))).toEqual([]);
-    expect(JSON.parse(await text("releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json")).findings).toEqual([expect.objectContaining({ advisory: "CPANSA-CGI-2012-5526", kind: "dependency" })]);
+    expect(JSON.parse(await text("releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json")).findings).toEqual([expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] })]);
     expect(await text(`${dir}/upload.tlog-proof`)).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
 
     // The public log verifies with its published key and holds each upload exactly once.

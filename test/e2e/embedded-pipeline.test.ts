@@ -86,7 +86,7 @@ describe("cpansec run over an HTTP mirror", () => {
     expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
     expect(checkSpdx(JSON.parse(readFileSync(join(dir, "sbom.spdx.json"), "utf8")))).toEqual([]);
     const web = JSON.parse(readFileSync(join(data, "releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json"), "utf8"));
-    expect(web.findings).toEqual([expect.objectContaining({ advisory: "CPANSA-CGI-2012-5526", kind: "dependency" })]);
+    expect(web.findings).toEqual([expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] })]);
     const proof = readFileSync(join(dir, "upload.tlog-proof"), "utf8");
     expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
     p.close();

@@ -5,7 +5,7 @@
  * read.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { Finding } from "../../domain/advisories/findings";
+import { type Finding, findingKey } from "../../domain/advisories/findings";
 import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
@@ -130,7 +130,7 @@ export class DynamoFindingStore implements FindingStore {
 
   async replace(releaseId: string, findings: readonly Finding[]): Promise<void> {
     const before = await this.keys(releaseId);
-    const now = findings.map((f, i) => ({ releaseId, sk: `${f.advisory}#${String(i).padStart(4, "0")}`, advisory: f.advisory, finding: f }));
+    const now = findings.map((f, i) => ({ releaseId, sk: `${findingKey(f)}#${String(i).padStart(4, "0")}`, advisory: findingKey(f), finding: f }));
     for (const item of now) await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
     const keep = new Set(now.map((i) => i.sk));
     for (const sk of before) if (!keep.has(sk)) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { releaseId, sk } }));

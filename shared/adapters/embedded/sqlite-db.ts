@@ -5,7 +5,7 @@
  * killed process. docs/decisions/0007-embedded-store.md says why SQLite.
  */
 import Database from "better-sqlite3";
-import type { Finding } from "../../domain/advisories/findings";
+import { type Finding, findingKey } from "../../domain/advisories/findings";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, ReleaseStore, SubscriptionStore } from "../../ports";
@@ -90,7 +90,7 @@ export class EmbeddedDb {
     const byPk = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
     const replace = this.db.transaction((releaseId: string, findings: readonly Finding[]) => {
       del.run(releaseId);
-      findings.forEach((f, i) => ins.run(releaseId, `${f.advisory}#${i}`, f.advisory, JSON.stringify(f)));
+      findings.forEach((f, i) => ins.run(releaseId, `${findingKey(f)}#${i}`, findingKey(f), JSON.stringify(f)));
     });
     return {
       replace: async (id, findings) => replace(id, findings),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffFeeds } from "../../../shared/domain/advisories/diff";
 import { parseFeed } from "../../../shared/domain/advisories/feed";
-import { releaseFindings } from "../../../shared/domain/advisories/findings";
+import { type Finding, type RangeFinding, isReleaseFinding, matchRelease, releaseFindings } from "../../../shared/domain/advisories/findings";
 import { compileFeed } from "../../../shared/domain/advisories/match";
 
 const row = (id: string, distribution: string, affected: string[], fixed: string[] = [], extra: object = {}) => ({
@@ -15,16 +15,19 @@ const FEED = feedOf(
     "DBD-SQLite": { versions: ["1.04", "1.05", "1.06"], advisories: [row("CPANSA-DBD-SQLite-2020-1-sqlite", "DBD-SQLite", ["=1.05"]), row("CPANSA-DBD-SQLite-2020-2", "DBD-SQLite", ["1.05"])] },
     "Foo-Lib": { versions: ["1.0", "1.2", "1.4", "1.5", "2.0"], advisories: [row("CPANSA-Foo-Lib-2024-1", "Foo-Lib", ["<1.5"], [">=1.5"])] },
     "Bad-Lib": { versions: ["0.1", "0.2"], advisories: [row("CPANSA-Bad-Lib-2024-1", "Bad-Lib", [">0"])] },
-    perl: { versions: ["5.8.8"], advisories: [row("CPANSA-perl-2020-1", "perl", ["<5.30"])] },
+    perl: { versions: ["5.006", "5.8.8", "5.009005", "5.010001", "5.029010", "5.030000", "5.031_01"], advisories: [row("CPANSA-perl-2020-1", "perl", [">=5.8.0,<5.030"])] },
   },
-  { "Foo::Lib": "Foo-Lib", "Bad::Lib": "Bad-Lib", "Foo::Lib::Util": "Foo-Lib" },
+  { "Foo::Lib": "Foo-Lib", "Bad::Lib": "Bad-Lib", "Foo::Lib::Util": "Foo-Lib", "Core::Only": "perl", strict: "perl" },
 );
 const strict = compileFeed(FEED, "strict");
 const audit = compileFeed(FEED, "cpan-audit");
 
+const self = (f: Finding[]) => f.filter(isReleaseFinding);
+const ranged = (f: Finding[]) => f.filter((x): x is RangeFinding => !isReleaseFinding(x));
+
 describe("releaseFindings", () => {
   it("finds advisories on the release and on code bundled in it, once per id, with the modes that agree", () => {
-    const f = releaseFindings(strict, audit, { distribution: "DBD-SQLite", version: "1.05" });
+    const f = self(releaseFindings(strict, audit, { distribution: "DBD-SQLite", version: "1.05" }));
     expect(f.map((x) => [x.advisory, x.kind, x.component, x.modes])).toEqual([
       ["CPANSA-DBD-SQLite-2020-1-sqlite", "bundled", "sqlite", ["strict"]], // "=1.05" never matches in cpan-audit
       ["CPANSA-DBD-SQLite-2020-2", "self", undefined, ["strict", "cpan-audit"]],
@@ -33,25 +36,77 @@ describe("releaseFindings", () => {
     expect(releaseFindings(strict, audit, { distribution: "DBD-SQLite", version: "1.06" })).toEqual([]);
   });
 
-  it("flags a prerequisite whose range admits affected versions, with the lowest safe version as advice", () => {
-    const f = releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib": "1.2", perl: "5.008" } }, test: { requires: { "Foo::Lib": ">= 1.5" } } } });
-    expect(f).toHaveLength(1); // ">= 1.5" admits nothing affected; perl is not a dependency finding
-    expect(f[0]).toMatchObject({
-      advisory: "CPANSA-Foo-Lib-2024-1",
+  it("gives one finding per prerequisite distribution: its advisories, the merged range, the lowest safe version", () => {
+    const m = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib": "1.2" } }, test: { requires: { "Foo::Lib::Util": "0", "Foo::Lib": ">= 1.0" } } } });
+    expect(m.findings).toHaveLength(1);
+    expect(m.findings[0]).toMatchObject({
       kind: "dependency",
       distribution: "Foo-Lib",
-      dependency: { module: "Foo::Lib", phase: "runtime", relationship: "requires", range: "1.2", admitsAffected: { count: 2, lowest: "1.2", highest: "1.4" }, safeMinimum: "1.5", advice: "require Foo::Lib >= 1.5 (Foo-Lib 1.5 has no known advisory)" },
+      severity: "high",
+      advisories: [{ id: "CPANSA-Foo-Lib-2024-1", cves: ["CVE-CPANSA-Foo-Lib-2024-1"], severity: "high", modes: ["strict", "cpan-audit"], affects: { count: 2, lowest: "1.2", highest: "1.4" } }],
+      dependency: {
+        requirements: [
+          { module: "Foo::Lib", phase: "runtime", relationship: "requires", range: "1.2" },
+          { module: "Foo::Lib::Util", phase: "test", relationship: "requires", range: "0" },
+          { module: "Foo::Lib", phase: "test", relationship: "requires", range: ">= 1.0" },
+        ],
+        range: "1.2",
+        resolvedVia: "module2dist",
+        admitsAffected: { count: 2, lowest: "1.2", highest: "1.4" },
+        safeMinimum: "1.5",
+        advice: "require Foo::Lib >= 1.5 (the lowest Foo-Lib release admitted by >= 1.2 that none of these advisories affects)",
+      },
+    });
+    expect(m.scope).toBe("requires");
+  });
+
+  it("says when no version in the range is safe, and which advisory the newest still has", () => {
+    const [f] = ranged(releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Bad::Lib": "0" } } } }));
+    expect(f?.dependency).toMatchObject({ admitsAffected: { count: 2, lowest: "0.1", highest: "0.2" }, advice: "no Bad-Lib release admitted by any version is free of these advisories (the newest, 0.2, is affected by CPANSA-Bad-Lib-2024-1)" });
+    expect(f?.dependency.safeMinimum).toBeUndefined();
+  });
+
+  it("matches the perl prerequisite against the interpreter's advisories, stable perls only", () => {
+    const m = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { perl: "5.008" } }, configure: { requires: { perl: "5.008" } } } });
+    expect(m.findings).toEqual([
+      expect.objectContaining({
+        kind: "interpreter",
+        distribution: "perl",
+        advisories: [expect.objectContaining({ id: "CPANSA-perl-2020-1", affects: { count: 2, lowest: "5.8.8", highest: "5.010001" } })],
+        dependency: expect.objectContaining({ range: "5.008", resolvedVia: "perl", safeMinimum: "5.030000", admitsAffected: { count: 2, lowest: "5.8.8", highest: "5.010001" } }),
+      }),
+    ]);
+  });
+
+  it("never compares a module's range with perl's versions: modules perl provides yield no finding", () => {
+    const m = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { strict: "0", "JSON::PP": "2.27300", "Core::Only": "1.0", "No::Such": "1" } } } });
+    expect(m.findings).toEqual([]);
+    expect(m.prerequisites).toEqual({
+      providedByPerl: ["Core::Only", "strict"],
+      unresolved: [{ module: "JSON::PP", dualLife: true }, { module: "No::Such" }],
+      disagreements: [],
     });
   });
 
-  it("says when no version in the range is safe", () => {
-    const [f] = releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Bad::Lib": "0" } } } });
-    expect(f?.dependency).toMatchObject({ admitsAffected: { count: 2, lowest: "0.1", highest: "0.2" }, advice: 'no released version of Bad-Lib in "0" is free of advisories' });
-    expect(f?.dependency?.safeMinimum).toBeUndefined();
+  it("considers requires of runtime, configure, build and test by default; recommends, suggests, develop with scope all; never conflicts", () => {
+    const prereqs = { runtime: { recommends: { "Foo::Lib": "0" }, conflicts: { "Bad::Lib": "< 1" } }, develop: { requires: { "Bad::Lib": "0" } }, build: { requires: { "Foo::Lib::Util": "0" } } };
+    expect(ranged(releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs })).map((f) => [f.distribution, f.dependency.requirements.map((q) => q.module)])).toEqual([["Foo-Lib", ["Foo::Lib::Util"]]]);
+    const all = ranged(releaseFindings(strict, audit, { distribution: "App", version: "1", prereqs }, { scope: "all" }));
+    expect(all.map((f) => [f.distribution, f.dependency.requirements.map((q) => `${q.phase} ${q.relationship}`)])).toEqual([
+      ["Bad-Lib", ["develop requires"]],
+      ["Foo-Lib", ["runtime recommends", "build requires"]],
+    ]);
+  });
+
+  it("keeps the written form of versions in advice (4.850, not 4.85)", () => {
+    const feed = feedOf({ "CGI-Simple": { versions: ["1.15", "4.850", "4.86"], advisories: [row("CPANSA-CGI-Simple-1", "CGI-Simple", ["<4.850"])] } }, { "CGI::Simple": "CGI-Simple" });
+    const [f] = ranged(releaseFindings(compileFeed(feed), compileFeed(feed, "cpan-audit"), { distribution: "App", version: "1", prereqs: { runtime: { requires: { "CGI::Simple": "1.15" } } } }));
+    expect(f?.dependency.safeMinimum).toBe("4.850");
+    expect(f?.dependency.advice).toContain("require CGI::Simple >= 4.850 ");
   });
 
   it("matches an unlisted uploaded version directly", () => {
-    const f = releaseFindings(strict, audit, { distribution: "Foo-Lib", version: "1.3_01" });
+    const f = self(releaseFindings(strict, audit, { distribution: "Foo-Lib", version: "1.3_01" }));
     expect(f.map((x) => x.advisory)).toEqual(["CPANSA-Foo-Lib-2024-1"]);
   });
 });

@@ -1,0 +1,23 @@
+import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
+import { type PackagesIndex, parsePackagesIndex } from "../shared/domain/cpan/packages";
+
+/**
+ * `--packages FILE`: 02packages.details.txt or its .gz. Skipped lines are said on stderr (the index
+ * is still used); a file that cannot be read or has no header is a usage-level error (exit 2).
+ */
+export async function loadPackagesOrExit(file: string): Promise<PackagesIndex | undefined> {
+  try {
+    const raw = await readFile(file);
+    const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: 512 * 2 ** 20 }) : raw).toString("utf8");
+    const index = parsePackagesIndex(text);
+    if (index.skipped || index.problems.length) {
+      process.stderr.write(`cpansec: ${file}: ${index.skipped} line(s) skipped${index.problems.length ? `: ${index.problems.slice(0, 3).join("; ")}` : ""}\n`);
+    }
+    return index;
+  } catch (e) {
+    process.stderr.write(`cpansec: cannot use the 02packages file ${file}: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
