@@ -1,24 +1,36 @@
-import { readFile } from "node:fs/promises";
+import { fetchBody } from "../shared/adapters/http/body";
 import type { Feed } from "../shared/domain/advisories/feed";
+import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
+import { readFileUnder } from "./read-file-under";
 
 /** The published feed: the latest release asset of briandfoy/cpan-security-advisory. */
 export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advisory/releases/latest/download/cpan-security-advisory.json";
-const MAX_FEED_BYTES = 64 * 2 ** 20;
+/**
+ * A feed-sized object from a file or an HTTP(S) URL, read under `maxBytes` (streamed, stopped at
+ * the limit); undefined when the server says 404 or the file does not exist.
+ */
+export async function readSourceBytes(source: string, maxBytes: number, timeoutMs = 60_000): Promise<Uint8Array | undefined> {
+  if (/^https?:\/\//.test(source)) return fetchBody(source, { maxBytes, timeoutMs });
+  try {
+    return await readFileUnder(source, maxBytes);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+/** The advisory feed's bytes, under the feed limit; a missing feed is an error. */
+export async function readFeedBytes(source: string, timeoutMs?: number): Promise<Uint8Array> {
+  const bytes = await readSourceBytes(source, FETCH_LIMITS.advisoryFeed, timeoutMs);
+  if (!bytes) throw new Error(`advisory feed ${source}: not found`);
+  return bytes;
+}
 
 /** Reads and validates the advisory feed from a file or an HTTPS URL. */
 export async function loadFeed(source: string, timeoutMs = 60_000): Promise<Feed> {
   // Loaded on first use: the schema library is most of the bundle and most commands never need it.
-  const { FeedError, parseFeed } = await import("../shared/domain/advisories/feed");
-  let bytes: Uint8Array;
-  if (/^https?:\/\//.test(source)) {
-    const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) throw new FeedError(`GET ${source}: HTTP ${res.status}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  } else {
-    bytes = await readFile(source);
-  }
-  if (bytes.byteLength > MAX_FEED_BYTES) throw new FeedError(`advisory feed ${source} is ${bytes.byteLength} bytes, over the ${MAX_FEED_BYTES}-byte limit`);
-  return parseFeed(bytes);
+  const { parseFeed } = await import("../shared/domain/advisories/feed");
+  return parseFeed(await readFeedBytes(source, timeoutMs));
 }
 
 /** loadFeed for commands: a feed that cannot be loaded is a usage-level error (exit 2), said plainly. */

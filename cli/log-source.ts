@@ -1,26 +1,20 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fetchBody } from "../shared/adapters/http/body";
+import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import type { ReadBytes } from "../shared/domain/tlog/tile-reader";
-
-const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
+import { readFileUnder } from "./read-file-under";
 
 /** Reads log objects from a directory or an HTTP(S) base URL; a missing object is undefined. */
 export function logSource(location: string, timeoutMs = 30_000): ReadBytes {
   if (/^https?:\/\//.test(location)) {
     const base = location.endsWith("/") ? location : `${location}/`;
-    return async (path) => {
-      const res = await fetch(new URL(path, base), { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-      if (res.status === 404) return undefined;
-      if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
-      const buf = new Uint8Array(await res.arrayBuffer());
-      if (buf.byteLength > MAX_OBJECT_BYTES) throw new Error(`GET ${path}: ${buf.byteLength} bytes is too large for a log object`);
-      return buf;
-    };
+    return (path) => fetchBody(new URL(path, base), { maxBytes: FETCH_LIMITS.logObject, timeoutMs, what: `GET ${path}` });
   }
   return async (path) => {
     if (path.split("/").includes("..")) throw new Error(`refusing object path ${path}`);
     try {
-      return await readFile(join(location, path));
+      return await readFileUnder(join(location, path), FETCH_LIMITS.logObject);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw e;

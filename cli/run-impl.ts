@@ -9,6 +9,7 @@ import { type EmbeddedPipeline, openEmbeddedPipeline } from "../shared/adapters/
 import { HttpMirror } from "../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../shared/domain/cpan/checksums-signature";
 import pkg from "../package.json" with { type: "json" };
+import { readFeedBytes } from "./feed-source";
 import { type RunSummary, printSummary, summarize } from "./run-summary";
 
 export interface RunArgs {
@@ -40,12 +41,7 @@ async function trustedKeys(files: readonly string[] | undefined): Promise<Public
   return (await Promise.all(list.map(async (f) => readTrustedKeys(await readFile(f))))).flat();
 }
 
-const readSource = (source: string) => async (): Promise<Uint8Array> => {
-  if (!/^https?:\/\//.test(source)) return readFile(source);
-  const res = await fetch(source, { signal: AbortSignal.timeout(60_000) });
-  if (!res.ok) throw new Error(`GET ${source}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-};
+const readSource = (source: string) => () => readFeedBytes(source);
 
 /** One runner per data directory: its queues' in-flight messages are released at start. */
 function lock(data: string): () => void {

@@ -6,6 +6,7 @@
 import { awsBlobs } from "../../shared/adapters/aws/pipeline";
 import { coldStart, scheduled } from "../../shared/adapters/aws/lambda";
 import { HTTP_MIRROR_DEFAULTS, HttpMirror } from "../../shared/adapters/http/mirror";
+import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { PACKAGES_KEY } from "../../shared/domain/pipeline/keys";
 import { refreshAdvisories, rematchAfterRefresh } from "./refresh-advisories";
 
@@ -22,7 +23,7 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
 const ready = coldStart("refresh-advisories", async () => ({ feedTtlMs: 0 }));
 export const handler = scheduled(ready, async (ctx) => {
   const { artifacts } = awsBlobs(ctx.env, ctx.clients);
-  const feed = await refreshAdvisories({ blobs: artifacts, fetchFeed: () => download(ctx.env.feedUrl, 256 * 2 ** 20), now: ctx.deps.clock });
+  const feed = await refreshAdvisories({ blobs: artifacts, fetchFeed: () => download(ctx.env.feedUrl, FETCH_LIMITS.advisoryFeed), now: ctx.deps.clock });
   if (feed.status === "rejected") ctx.logger.error("advisory feed rejected; the previous one stays in use", { reason: feed.reason });
   const rematch = feed.status === "updated" && feed.previous ? await rematchAfterRefresh(ctx.deps, feed.diff) : undefined;
   const index = await ctx.deps.mirror.fetch("modules/02packages.details.txt.gz");

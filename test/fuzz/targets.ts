@@ -7,6 +7,7 @@ import type { FuzzTarget } from "./harness";
 import { archiveTargets } from "./gen/archive";
 import { checksumsTargets } from "./gen/checksums";
 import { documentTargets } from "./gen/documents";
+import { httpTargets } from "./gen/http";
 import { notifyTargets } from "./gen/notify";
 import { buildSeeds } from "./gen/seeds";
 import { tlogTargets } from "./gen/tlog";
@@ -20,6 +21,6 @@ export interface Registry {
 
 export async function buildTargets(): Promise<Registry> {
   const seeds = await buildSeeds();
-  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...versionTargets, ...tlogTargets, ...notifyTargets];
+  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...versionTargets, ...tlogTargets, ...notifyTargets, ...httpTargets];
   return { targets, notes: seeds.notes };
 }

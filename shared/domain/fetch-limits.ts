@@ -1,0 +1,20 @@
+/**
+ * How many bytes each kind of fetched object may have: every fetch streams its body and stops at
+ * its limit (shared/adapters/http/body.ts), so a hostile or broken server costs at most this much
+ * memory. Sizes are several times the largest real object of each kind; the smallest Lambda
+ * that reads them has 512 MB.
+ */
+import { MAX_ENTRY_BYTES, TILE_WIDTH } from "./tlog/tiles";
+
+const MiB = 2 ** 20;
+
+export const FETCH_LIMITS = {
+  /** A release archive (the archive reader's own limit is the same). */
+  archive: 128 * MiB,
+  /** The advisory feed (cpan-security-advisory.json was 3.8 MiB in 2026). */
+  advisoryFeed: 64 * MiB,
+  /** Its detached OpenPGP signature (833 bytes). */
+  feedSignature: 1 * MiB,
+  /** A log tile (8 KiB), checkpoint (bytes) or entry bundle: 256 entries of at most 65,535 bytes, each with a 2-byte length. */
+  logObject: TILE_WIDTH * (MAX_ENTRY_BYTES + 2),
+} as const;
