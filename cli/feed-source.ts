@@ -26,6 +26,11 @@ export async function readFeedBytes(source: string, timeoutMs?: number): Promise
   return bytes;
 }
 
+/** The feed's detached OpenPGP signature, published beside it as `<feed>.gpg`; undefined when there is none. */
+export function readFeedSignature(source: string, timeoutMs?: number): Promise<Uint8Array | undefined> {
+  return readSourceBytes(`${source}.gpg`, FETCH_LIMITS.feedSignature, timeoutMs);
+}
+
 /** Reads and validates the advisory feed from a file or an HTTPS URL. */
 export async function loadFeed(source: string, timeoutMs = 60_000): Promise<Feed> {
   // Loaded on first use: the schema library is most of the bundle and most commands never need it.

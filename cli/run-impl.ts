@@ -9,7 +9,7 @@ import { type EmbeddedPipeline, openEmbeddedPipeline } from "../shared/adapters/
 import { HttpMirror } from "../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../shared/domain/cpan/checksums-signature";
 import pkg from "../package.json" with { type: "json" };
-import { readFeedBytes } from "./feed-source";
+import { readFeedBytes, readFeedSignature } from "./feed-source";
 import { type RunSummary, printSummary, summarize } from "./run-summary";
 
 export interface RunArgs {
@@ -17,6 +17,7 @@ export interface RunArgs {
   readonly data: string;
   readonly advisories?: string;
   readonly trustKey?: string[];
+  readonly feedKey?: string[];
   readonly once?: boolean;
   readonly interval: number;
   readonly origin?: string;
@@ -36,9 +37,10 @@ function projectRoot(): string {
 
 export const DEFAULT_TRUST_KEY = "cli/keys/pause-batch-signing-key-2E66557AB97C19C791AF8E20328DA867450F89EC.gpg";
 
+const readKeys = async (files: readonly string[]) => (await Promise.all(files.map(async (f) => readTrustedKeys(await readFile(f))))).flat();
+
 async function trustedKeys(files: readonly string[] | undefined): Promise<PublicKey[]> {
-  const list = files?.length ? files : [join(projectRoot(), DEFAULT_TRUST_KEY)];
-  return (await Promise.all(list.map(async (f) => readTrustedKeys(await readFile(f))))).flat();
+  return readKeys(files?.length ? files : [join(projectRoot(), DEFAULT_TRUST_KEY)]);
 }
 
 const readSource = (source: string) => () => readFeedBytes(source);
@@ -78,7 +80,8 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<Emb
     data: resolve(a.data),
     mirror: /^https?:\/\//.test(a.mirror) ? new HttpMirror(a.mirror) : new DirMirror(a.mirror),
     trustedKeys: trust ?? (await trustedKeys(a.trustKey)),
-    ...(a.advisories ? { feedSource: readSource(a.advisories) } : {}),
+    ...(a.advisories ? { feedSource: readSource(a.advisories), feedSignature: () => readFeedSignature(a.advisories as string) } : {}),
+    ...(a.feedKey?.length ? { feedKeys: await readKeys(a.feedKey) } : {}),
     ...(a.origin ? { origin: a.origin } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
@@ -89,8 +92,12 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<Emb
 export async function runPass(p: EmbeddedPipeline, data: string): Promise<RunSummary> {
   const { watch, feed, rematch } = await p.runOnce();
   if (process.stderr.isTTY) process.stderr.write("\n");
-  if (feed) out(`advisory feed: ${feed.status}${"reason" in feed ? ` (${feed.reason})` : ""}${"feed" in feed && feed.feed ? ` ${feed.feed.date ?? ""} ${feed.feed.commit ?? ""}` : ""}`);
-  if (rematch) out(`advisory feed changed: ${rematch.rematched} stored release(s) re-matched, ${rematch.published} advisory.published event(s)`);
+  if (feed) {
+    const trust = "verified" in feed ? (feed.verified ? `, signature verified by ${feed.verified.key}` : ", signature not checked (no --feed-key)") : "";
+    const used = feed.status === "rejected" ? "; NOT USED, the previous feed stays in use" : "";
+    out(`advisory feed: ${feed.status}${"reason" in feed ? ` (${feed.reason})` : ""}${"feed" in feed && feed.feed ? ` ${feed.feed.date ?? ""} ${feed.feed.commit ?? ""}` : ""}${trust}${used}`);
+  }
+  if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
   out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
   const s = await summarize(p);
   printSummary(s, data, out);

@@ -90,6 +90,21 @@ export interface FindingStore {
 }
 
 /**
+ * The match index: each stored release under the keys its last match consulted (its own
+ * distribution, every distribution its prerequisites resolved to, every prerequisite module; see
+ * shared/domain/advisories/rematch.ts), so a feed or 02packages change finds the releases it can
+ * affect with a query, not a scan.
+ * - put / remove: add or delete (key, release) pairs; idempotent.
+ * - releases: the ids under any of the keys, sorted, each once; strongly consistent (sees every
+ *   completed put), which the refresh's ordering argument needs (docs/decisions/0009-rematching.md).
+ */
+export interface MatchIndex {
+  put(releaseId: string, keys: readonly string[]): Promise<void>;
+  remove(releaseId: string, keys: readonly string[]): Promise<void>;
+  releases(keys: readonly string[]): Promise<string[]>;
+}
+
+/**
  * Events, stored once by id (create is conditional) before they are queued for notification.
  * - get: the stored event, read-after-create consistent (notify reads what emit just created).
  *   Optional for the pipeline; the notify use cases need it (NotifyDeps).

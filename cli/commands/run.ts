@@ -18,6 +18,7 @@ export function registerRun(program: Command): void {
     .requiredOption("--mirror <url|dir>", "CPAN mirror: an HTTP(S) base URL (e.g. https://www.cpan.org/) or a directory")
     .option("--data <dir>", "where results, the log and the tables go", "cpansec-data")
     .option("--advisories <file|url>", "CPAN security advisory feed (refreshed each pass)")
+    .option("--feed-key <file>", "OpenPGP key trusted to sign the advisory feed (repeatable): the feed's detached signature <feed>.gpg must verify, or the feed is not used", collect)
     .option("--trust-key <file>", "OpenPGP key trusted to sign CHECKSUMS (repeatable; default: PAUSE's batch signing key)", collect)
     .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
     .option("--once", "one pass, then a summary and exit")
@@ -26,7 +27,7 @@ export function registerRun(program: Command): void {
     .option("--email-from <addr>", "the From address of notification email")
     .option("--allow-loopback-webhooks", "allow plain http webhooks to 127.0.0.1/::1 (receivers on this machine; private addresses stay refused)")
     .addHelpText("after", "\nExit status (--once): 0 when every upload reached a terminal state, 1 when anything is in a dead-letter store, 2 on usage errors.")
-    .action(async (o: { mirror: string; data: string; advisories?: string; trustKey?: string[]; origin?: string; once?: boolean; interval: number; smtp?: string; emailFrom?: string; allowLoopbackWebhooks?: boolean }) => {
+    .action(async (o: { mirror: string; data: string; advisories?: string; trustKey?: string[]; feedKey?: string[]; origin?: string; once?: boolean; interval: number; smtp?: string; emailFrom?: string; allowLoopbackWebhooks?: boolean }) => {
       const { run } = await import("../run-impl");
       process.exitCode = await run(o);
     });

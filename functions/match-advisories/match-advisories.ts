@@ -1,17 +1,24 @@
 /**
- * match-advisories: findings for a stored release against the feed in use (self, bundled,
- * dependency), stored as advisories.json and in the findings table; a release.vulnerable event
- * when an advisory affects the release itself or code bundled in it.
+ * match-advisories: findings for a stored release against the feed and 02packages in use (self,
+ * bundled, dependency), stored as advisories.json and in the findings table, with the release's
+ * match-index keys. The first match with a feed raises release.vulnerable when an advisory affects
+ * the release itself or code bundled in it; a re-match (the refresh queues one when a change can
+ * alter the answer) raises advisory.published for each finding that is new or changed.
  */
 import type { Feed } from "../../shared/domain/advisories/feed";
-import { isReleaseFinding, matchRelease } from "../../shared/domain/advisories/findings";
+import { matchRelease } from "../../shared/domain/advisories/findings";
 import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/match";
-import { advisoriesKey } from "../../shared/domain/pipeline/keys";
+import type { Release } from "../../shared/domain/cpan/release";
+import { type ReleaseRecord, sameInputs } from "../../shared/domain/pipeline/record";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
-import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
 import type { PipelineDeps } from "../../shared/pipeline/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
+import { currentIdentity, type MatchInputs } from "../../shared/pipeline/match-inputs";
+import { announceFindings, recordMatch } from "../../shared/pipeline/record-match";
+
+const NO_FEED = "no advisory feed configured";
 
 /** Compiling the feed takes tens of milliseconds: once per feed, not once per release. */
 const compiled = new WeakMap<Feed, { strict: CompiledFeed; audit: CompiledFeed }>();
@@ -22,26 +29,36 @@ function compile(feed: Feed): { strict: CompiledFeed; audit: CompiledFeed } {
 }
 
 export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise<void> {
-  const { record, release } = await loadRelease(deps, job.id);
-  if (record.steps.advisories) return announceIfComplete(deps, record); // a redelivery: finish what the first run may not have
-  const feed = await deps.feed();
+  for (let round = 1; ; round++) {
+    const inputs = await deps.matchInputs();
+    const stored = await deps.releases.get(job.id);
+    // Already answered with these inputs: a redelivery. Finish what the first run may not have.
+    if (stored?.steps.advisories && sameInputs(stored.matched, inputs.identity)) return announceIfComplete(deps, stored);
+    const { record, release } = await loadRelease(deps, job.id);
+    await matchWith(deps, record, release, inputs);
+    // A refresh that moved the pointers while this ran may have queried the index before this
+    // release's keys were in it: check, and match again with what they name now (0009).
+    if (round === 3 || sameInputs(inputs.identity, await currentIdentity(deps.blobs))) return;
+  }
+}
+
+async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Release, inputs: MatchInputs): Promise<void> {
+  const { feed, packages } = inputs;
+  const resolve = moduleResolver(packages, feed?.module2dist);
+  const identity = { distribution: release.distribution, version: release.version };
+  const releaseDoc = { id: record.id, ...identity, sha256: release.archive.sha256 };
   if (!feed || !release.distribution || !release.version) {
-    const reason = !feed ? "no advisory feed configured" : "no distribution name and version to match";
-    await deps.blobs.publish(advisoriesKey(record), new TextEncoder().encode(`${JSON.stringify({ release: { id: record.id }, findings: [], skipped: reason }, null, 2)}\n`));
+    const reason = !feed ? NO_FEED : "no distribution name and version to match";
+    const doc = { release: releaseDoc, findings: [], skipped: reason };
+    await recordMatch(deps, record, release, [], doc, inputs, resolve);
     await completeStep(deps, record.id, "advisories", { status: "done", reason });
     return;
   }
   const { strict, audit } = compile(feed);
-  const resolve = moduleResolver(await deps.packages(), feed.module2dist);
   const { findings, scope, prerequisites } = matchRelease(strict, audit, { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, { resolve });
-  const doc = { release: { id: record.id, distribution: release.distribution, version: release.version, sha256: release.archive.sha256 }, feed: feed.version, mode: "strict", scope, prerequisites, findings };
-  await deps.blobs.publish(advisoriesKey(record), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
-  await deps.findings.replace(record.id, findings);
-  const direct = findings.filter(isReleaseFinding);
-  if (direct.length) {
-    await emit(deps, "release.vulnerable", record, `${record.id}\n${feed.version.sha256}`, {
-      advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })),
-    }, { advisories: advisoriesKey(record) });
-  }
+  const doc = { release: releaseDoc, feed: { ...feed.version, verified: inputs.trust }, mode: "strict", scope, prerequisites, findings };
+  // Events before the findings are replaced: a crash in between is redone with the same event ids.
+  await announceFindings(deps, record, findings, feed.version.sha256);
+  await recordMatch(deps, record, release, findings, doc, inputs, resolve);
   await completeStep(deps, record.id, "advisories", { status: "done" });
 }

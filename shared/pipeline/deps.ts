@@ -4,7 +4,8 @@ import type { LogDeps } from "../../functions/append-log/append-log";
 import type { Feed } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import type { IngestJob, NotifyJob, StepJob } from "../messages/jobs";
-import type { BlobStore, CursorStore, EventStore, FindingStore, JobQueue, Mirror, ReleaseStore } from "../ports";
+import type { BlobStore, CursorStore, EventStore, FindingStore, JobQueue, MatchIndex, Mirror, ReleaseStore } from "../ports";
+import type { MatchInputs } from "./match-inputs";
 
 export interface PipelineDeps {
   readonly mirror: Mirror;
@@ -13,6 +14,7 @@ export interface PipelineDeps {
   readonly cursors: CursorStore;
   readonly findings: FindingStore;
   readonly events: EventStore;
+  readonly matchIndex: MatchIndex;
   readonly queues: {
     readonly ingest: JobQueue<IngestJob>;
     readonly sbom: JobQueue<StepJob>;
@@ -26,6 +28,8 @@ export interface PipelineDeps {
   /** The advisory feed in use (undefined: matching is skipped and says so). */
   readonly feed: () => Promise<Feed | undefined>;
   readonly packages: () => Promise<PackagesIndex | undefined>;
+  /** The feed and 02packages the pointers name now, with their identity (match-advisories). */
+  readonly matchInputs: () => Promise<MatchInputs>;
   readonly clock: () => Date;
   readonly tool: { readonly name: string; readonly version: string };
   /** How many receives a mismatching CHECKSUMS entry gets (mirror lag) before it is an integrity alert. */

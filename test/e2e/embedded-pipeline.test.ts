@@ -101,16 +101,22 @@ describe("cpansec run over an HTTP mirror", () => {
     const after = await invariants(data);
     expect(after.log.checkpoint.size).toBe(12);
 
-    // A new advisory in the feed: stored releases of that distribution are re-matched and announced.
+    // A new advisory in the feed: the stored releases it affects, its own and those whose
+    // prerequisites resolve to it, are re-matched and announced.
     const feedBefore = readFileSync(feedFile, "utf8");
     const updated = cgiFeedWithDemoCoreAdvisory();
     writeFileSync(feedFile, JSON.stringify(updated));
     try {
       const third = await pipeline(data);
       const r = await third.runOnce();
-      expect(r.rematch).toEqual({ rematched: 1, published: 1 });
+      expect(r.rematch).toEqual({ queued: 4, selectedBy: "index", keys: 1 });
       const published = (await third.deps.events.list()).filter((e) => e.type === "advisory.published");
-      expect(published.map((e) => [e.release?.id, e.detail?.advisory])).toEqual([["ALICE/Demo-Core-1.0.tar.gz", "CPANSA-Demo-Core-2026-1"]]);
+      expect(published.map((e) => [e.release?.id, e.detail?.advisory, e.detail?.kind]).sort()).toEqual([
+        ["ALICE/Demo-App-2.0.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
+        ["ALICE/Demo-Core-1.0.tar.gz", "CPANSA-Demo-Core-2026-1", "self"],
+        ["BOB/Demo-Util-0.5.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
+        ["DAVE/Demo-Web-0.3.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
+      ]);
       expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
       third.close();
     } finally {

@@ -4,12 +4,12 @@
  * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
  * read.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
 import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
-import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../ports";
+import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../ports";
 import { conditional, isConditionFailure } from "./dynamo-conditional";
 
 type Item = Record<string, unknown>;
@@ -144,6 +144,50 @@ export class DynamoFindingStore implements FindingStore {
   async byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]> {
     const items = await all(pages(this.doc, { TableName: this.table, IndexName: "by-advisory", KeyConditionExpression: "advisory = :a", ExpressionAttributeValues: { ":a": advisoryId } }, true));
     return items.map((i) => ({ releaseId: i.releaseId as string, finding: i.finding as Finding }));
+  }
+}
+
+/**
+ * The match index: pk `key`, sk `releaseId`. Puts and deletes go 25 to a BatchWriteItem (retrying
+ * what DynamoDB leaves unprocessed); a lookup is one strongly consistent Query per key.
+ */
+export class DynamoMatchIndex implements MatchIndex {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private async batch(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Record<string, unknown>[] = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt === 8) throw new Error(`${this.table}: ${pending.length} writes left unprocessed`);
+        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (out.UnprocessedItems?.[this.table] ?? []) as Record<string, unknown>[];
+      }
+    }
+  }
+
+  put(releaseId: string, keys: readonly string[]): Promise<void> {
+    return this.batch(keys.map((key) => ({ PutRequest: { Item: { key, releaseId } } })));
+  }
+
+  remove(releaseId: string, keys: readonly string[]): Promise<void> {
+    return this.batch(keys.map((key) => ({ DeleteRequest: { Key: { key, releaseId } } })));
+  }
+
+  async releases(keys: readonly string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    const query = async (key: string) => {
+      const input = { TableName: this.table, KeyConditionExpression: "#k = :k", ExpressionAttributeNames: { "#k": "key" }, ExpressionAttributeValues: { ":k": key }, ProjectionExpression: "releaseId", ConsistentRead: true };
+      for await (const i of pages(this.doc, input, true)) ids.add(i.releaseId as string);
+    };
+    const queue = [...new Set(keys)];
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, async () => {
+      for (let k = queue.pop(); k !== undefined; k = queue.pop()) await query(k);
+    }));
+    return [...ids].sort();
   }
 }
 

@@ -5,19 +5,19 @@
  * is also all their IAM policies allow.
  */
 import { createHash } from "node:crypto";
-import { gunzipSync } from "node:zlib";
 import type { PublicKey } from "openpgp";
 import * as z from "zod/mini";
 import type { LogDeps } from "../../../functions/append-log/append-log";
 import { currentFeed } from "../../../functions/refresh-advisories/refresh-advisories";
-import { type PackagesIndex, parsePackagesIndex } from "../../domain/cpan/packages";
+import type { PackagesIndex } from "../../domain/cpan/packages";
 import { PACKAGES_KEY } from "../../domain/pipeline/keys";
 import { type Signer, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import type { PipelineDeps } from "../../pipeline/deps";
+import { matchInputsLoader, parsePackagesGz } from "../../pipeline/match-inputs";
 import { HttpMirror } from "../http/mirror";
 import type { AwsClients } from "./clients";
 import { DynamoLogHead, DynamoLogIndex } from "./dynamo-log";
-import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoReleaseStore } from "./dynamo-tables";
+import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "./dynamo-tables";
 import { ENV, QUEUE_WORKERS, type QueueKey, TABLES, type TableKey } from "./resources";
 import { S3ObjectStore, logCacheControl } from "./s3-object-store";
 import { SqsJobQueue } from "./sqs-queue";
@@ -35,6 +35,7 @@ const schema = z.object({
   logOrigin: z.string().check(z.regex(/^[^\s+]+$/, "a log origin is one word without '+' (e.g. example.org/cpansec)")),
   logKeySecret: name,
   pauseKeySecret: name,
+  feedKeySecret: z.optional(z.string()),
   sesIdentity: z.optional(z.string()),
   sesConfigurationSet: z.optional(z.string()),
   publicLogUrl: z.optional(z.string()),
@@ -129,6 +130,7 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     cursors: new DynamoCursorStore(clients.dynamo, t.cursors),
     findings: new DynamoFindingStore(clients.dynamo, t.findings),
     events: new DynamoEventStore(clients.dynamo, t.events),
+    matchIndex: new DynamoMatchIndex(clients.dynamo, t.matchIndex),
     queues: { ingest: q("ingest"), sbom: q("sbom"), advisories: q("advisories"), log: q("log"), notify: q("notify") },
     get log(): LogDeps {
       if (!logDeps) throw new ConfigError("only append-log holds the log signing key");
@@ -138,8 +140,9 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     feed: cached(o.feedTtlMs ?? 5 * 60_000, () => currentFeed(artifacts)),
     packages: cached(60 * 60_000, async (): Promise<PackagesIndex | undefined> => {
       const gz = await artifacts.read(PACKAGES_KEY);
-      return gz ? parsePackagesIndex(gunzipSync(gz, { maxOutputLength: 512 * 2 ** 20 }).toString("utf8")) : undefined;
+      return gz ? parsePackagesGz(gz) : undefined;
     }),
+    matchInputs: matchInputsLoader(artifacts),
     clock: o.clock ?? (() => new Date()),
     tool: o.tool,
     checksumRetries: 3,

@@ -27,6 +27,8 @@ export const TABLES = {
     ],
   },
   findings: { name: "findings", env: "FINDINGS_TABLE", partitionKey: "releaseId", sortKey: "sk", indexes: [{ name: "by-advisory", partitionKey: "advisory", sortKey: "releaseId" }] },
+  // pk a match-index key (`dist:<D>`, `module:<M>`), sk a release id: which releases a change can affect.
+  matchIndex: { name: "match-index", env: "MATCH_INDEX_TABLE", partitionKey: "key", sortKey: "releaseId", indexes: [] },
   events: { name: "events", env: "EVENTS_TABLE", partitionKey: "id", indexes: [] },
   subscriptions: { name: "subscriptions", env: "SUBSCRIPTIONS_TABLE", partitionKey: "id", indexes: [] },
   deliveries: { name: "deliveries", env: "DELIVERIES_TABLE", partitionKey: "id", indexes: [], ttl: "expiresAt" },
@@ -95,6 +97,11 @@ export const ENV = {
   logKeySecret: "LOG_KEY_SECRET_ARN",
   /** Secrets Manager secret holding the armored PGP public key(s) trusted to sign CHECKSUMS. */
   pauseKeySecret: "PAUSE_KEY_SECRET_ARN",
+  /**
+   * Secrets Manager secret holding the armored PGP public key(s) trusted to sign the advisory feed
+   * (refresh-advisories), or the word `none`: the feed is then used unverified, and says so.
+   */
+  feedKeySecret: "FEED_KEY_SECRET_ARN",
   sesIdentity: "SES_IDENTITY",
   sesConfigurationSet: "SES_CONFIGURATION_SET",
   /** Base URL results are linked from in notifications (the log bucket's public URL). */

@@ -11,21 +11,19 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import type { PublicKey } from "openpgp";
 import { appendLogBatch } from "../../../functions/append-log/append-log-step";
 import { initLog } from "../../../functions/append-log/append-log";
 import { generateSbom } from "../../../functions/generate-sbom/generate-sbom";
 import { ingestRelease } from "../../../functions/ingest-release/ingest-release";
 import { matchAdvisories } from "../../../functions/match-advisories/match-advisories";
-import { type RefreshResult, currentFeed, refreshAdvisories, rematchAfterRefresh } from "../../../functions/refresh-advisories/refresh-advisories";
+import { type RefreshResult, refreshAdvisories } from "../../../functions/refresh-advisories/refresh-advisories";
+import { type RematchResult, queueRematches } from "../../../functions/refresh-advisories/rematch";
 import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
-import type { Feed } from "../../domain/advisories/feed";
-import { type PackagesIndex, parsePackagesIndex } from "../../domain/cpan/packages";
-import { PACKAGES_KEY } from "../../domain/pipeline/keys";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import type { IngestJob, StepJob } from "../../messages/jobs";
 import type { PipelineDeps } from "../../pipeline/deps";
+import { matchInputsLoader, publishPackages } from "../../pipeline/match-inputs";
 import type { NotifyDeps } from "../../pipeline/notify-deps";
 import type { Mirror } from "../../ports";
 import { FsObjectStore } from "./fs-object-store";
@@ -40,6 +38,10 @@ export interface EmbeddedOptions {
   readonly trustedKeys: readonly PublicKey[];
   /** Where the advisory feed comes from (a file or URL reader); none: matching is skipped. */
   readonly feedSource?: () => Promise<Uint8Array>;
+  /** Keys trusted to sign the feed (`--feed-key`); with them, a feed whose signature fails is not used. */
+  readonly feedKeys?: readonly PublicKey[];
+  /** The feed's detached signature (`<feed>.gpg`), read only when feedKeys are given. */
+  readonly feedSignature?: () => Promise<Uint8Array | undefined>;
   readonly origin?: string;
   readonly tool: { name: string; version: string };
   readonly maxReceives?: number;
@@ -72,7 +74,7 @@ export interface EmbeddedPipeline {
   readonly notify: NotifyDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
-  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: { rematched: number; published: number } }>;
+  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult }>;
   close(): void;
 }
 
@@ -83,8 +85,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const blobs = new FsObjectStore(o.data);
   const clock = o.clock ?? (() => new Date());
   const signer = logSigner(o.data, o.origin ?? "cpansec.localhost/log");
-  let feed: Feed | undefined;
-  let packages: PackagesIndex | undefined;
+  const inputs = matchInputsLoader(blobs);
   const base: PipelineDeps = {
     mirror: o.mirror,
     blobs,
@@ -92,11 +93,13 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     cursors: db.cursors(),
     findings: db.findings(),
     events: db.events(),
+    matchIndex: db.matchIndex(),
     queues: { ingest: db.queue("ingest-release"), sbom: db.queue("generate-sbom"), advisories: db.queue("match-advisories"), log: db.queue("append-log"), notify: db.queue("notify") },
     log: { ...embeddedLog(join(o.data, "log")), signer, origin: signer.name },
     trustedKeys: o.trustedKeys,
-    feed: async () => (feed ??= await currentFeed(blobs)),
-    packages: async () => packages,
+    feed: async () => (await inputs()).feed,
+    packages: async () => (await inputs()).packages,
+    matchInputs: inputs,
     clock,
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
@@ -123,18 +126,14 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     notify,
     workers,
     async runOnce() {
-      let refreshed: RefreshResult | undefined;
-      let rematch: { rematched: number; published: number } | undefined;
-      if (o.feedSource) {
-        refreshed = await refreshAdvisories({ blobs, fetchFeed: o.feedSource, now: clock });
-        feed = undefined;
-        if (refreshed.status === "updated" && refreshed.previous) rematch = await rematchAfterRefresh(deps, refreshed.diff);
-      }
+      // The inputs first (feed, then 02packages), then the stored answers they can change, then
+      // new uploads: every queued match runs with what the pointers name now.
+      const refreshed = o.feedSource
+        ? await refreshAdvisories({ blobs, fetchFeed: o.feedSource, ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}), ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}), now: clock })
+        : undefined;
       const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
-      if (index) {
-        await blobs.publish(PACKAGES_KEY, index);
-        packages = parsePackagesIndex(gunzipSync(index, { maxOutputLength: 512 * 2 ** 20 }).toString("utf8"));
-      }
+      if (index) await publishPackages(blobs, index);
+      const rematch = await queueRematches(deps);
       const watch = await watchUploads(deps);
       await runUntilIdle(db, workers, {
         maxReceives: o.maxReceives ?? 5,

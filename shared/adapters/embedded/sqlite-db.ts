@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
-import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, ReleaseStore, SubscriptionStore } from "../../ports";
+import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, MatchIndex, ReleaseStore, SubscriptionStore } from "../../ports";
 import { embeddedDeliveries, embeddedSubscriptions } from "./sqlite-notify";
 
 export interface QueuedMessage<T> {
@@ -96,6 +96,20 @@ export class EmbeddedDb {
       replace: async (id, findings) => replace(id, findings),
       byAdvisory: async (a) => byIdx.all(a).map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding })),
       byRelease: async (id) => byPk.all(id).map((r) => JSON.parse(r.data) as Finding),
+    };
+  }
+
+  /** The match index: pk the key, sk the release id (the table's primary key makes a key a range). */
+  matchIndex(): MatchIndex {
+    const ins = this.db.prepare("INSERT INTO items (tbl, pk, sk, data, revision) VALUES ('match-index', ?, ?, '', 0) ON CONFLICT DO NOTHING");
+    const del = this.db.prepare("DELETE FROM items WHERE tbl = 'match-index' AND pk = ? AND sk = ?");
+    const one = this.db.prepare<[string], { sk: string }>("SELECT sk FROM items WHERE tbl = 'match-index' AND pk = ?");
+    const put = this.db.transaction((id: string, keys: readonly string[]) => keys.forEach((k) => ins.run(k, id)));
+    const remove = this.db.transaction((id: string, keys: readonly string[]) => keys.forEach((k) => del.run(k, id)));
+    return {
+      put: async (id, keys) => put(id, keys),
+      remove: async (id, keys) => remove(id, keys),
+      releases: async (keys) => [...new Set(keys.flatMap((k) => one.all(k).map((r) => r.sk)))].sort(),
     };
   }
 

@@ -13,3 +13,12 @@ export const logJsonKey = (r: Ref) => `${releaseDir(r)}/log.json`;
 export const tlogProofKey = (r: Ref) => `${releaseDir(r)}/upload.tlog-proof`;
 export const eventKey = (id: string) => `events/${id}.json`;
 export const PACKAGES_KEY = "index/02packages.details.txt.gz";
+/** The feed in use: a pointer (sha256, date, commit, verification) to an immutable snapshot. */
+export const FEED_POINTER_KEY = "advisories/current.json";
+export const feedSnapshotKey = (sha256: string) => `advisories/db/${sha256}.json`;
+/** The sha256 of the 02packages bytes at PACKAGES_KEY, written after them. */
+export const PACKAGES_POINTER_KEY = "index/02packages.json";
+/** The 02packages every stored answer has been brought to (or queued for): what the next refresh diffs against. */
+export const PACKAGES_REMATCHED_KEY = "index/02packages.rematched.txt.gz";
+/** Cursor (CursorStore) naming the feed and 02packages every stored answer has been brought to. */
+export const REMATCHED_CURSOR = "advisories.rematched";

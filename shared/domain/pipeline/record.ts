@@ -11,6 +11,20 @@ export interface StepState {
   readonly reason?: string;
 }
 
+/** The inputs a match used: what decides whether a stored answer is still the current one. */
+export interface MatchIdentity {
+  /** The feed's sha256, and the fingerprint of the key that verified its signature (null: unverified). */
+  readonly feed: string | null;
+  readonly feedKey: string | null;
+  readonly packages: string | null;
+}
+
+export interface MatchedWith extends MatchIdentity {
+  readonly keys: readonly string[];
+}
+
+export const sameInputs = (a: MatchIdentity | undefined, b: MatchIdentity) => !!a && a.feed === b.feed && (a.feedKey ?? null) === b.feedKey && a.packages === b.packages;
+
 export interface ReleaseRecord {
   /** AUTHOR/filename: PAUSE never accepts a filename twice, so this never changes meaning. */
   readonly id: string;
@@ -28,6 +42,11 @@ export interface ReleaseRecord {
   readonly steps: Partial<Record<StepName, StepState>>;
   /** Why the release could not be processed (bad archive, integrity failure), if it could not. */
   readonly failure?: { readonly step: StepName; readonly reason: string; readonly integrity?: boolean };
+  /**
+   * What the release's findings were last computed from (match-advisories): the feed's and the
+   * 02packages index's sha256 (null: none), and the match-index keys written for it.
+   */
+  readonly matched?: MatchedWith;
   /** Set once, by whichever step saw the release complete. */
   readonly completedAt?: string;
   /** Bumped by the store on every write (optimistic concurrency). */

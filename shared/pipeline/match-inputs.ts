@@ -1,0 +1,92 @@
+/**
+ * What matching runs on: the feed the pointer names and the 02packages index, each with the
+ * sha256 that identifies it, loaded from the artifacts store and kept while the pointers still
+ * name them. Every backend reads the same objects, so a warm function never matches with a feed
+ * the pointer has moved away from (the pointers are two small reads; the feed and the index are
+ * parsed only when they change).
+ */
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { type Feed, type FeedVersion, parseFeed } from "../domain/advisories/feed";
+import { type PackagesIndex, parsePackagesIndex } from "../domain/cpan/packages";
+import { FEED_POINTER_KEY, PACKAGES_KEY, PACKAGES_POINTER_KEY, feedSnapshotKey } from "../domain/pipeline/keys";
+import type { MatchIdentity } from "../domain/pipeline/record";
+import type { BlobStore } from "../ports";
+
+/** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
+export type FeedTrust = { readonly key: string } | false;
+
+/** advisories/current.json. */
+export interface FeedPointer extends FeedVersion {
+  readonly takenAt: string;
+  /** Absent in pointers written before signatures were checked: unverified. */
+  readonly verified?: FeedTrust;
+}
+
+/** What advisories.json says about the feed it used. */
+export type FeedRecord = FeedVersion & { readonly verified: FeedTrust };
+
+export interface MatchInputs {
+  readonly feed?: Feed;
+  readonly trust: FeedTrust;
+  readonly packages?: PackagesIndex;
+  readonly identity: MatchIdentity;
+}
+
+const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T;
+export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+export function parsePackagesGz(gz: Uint8Array): PackagesIndex {
+  return parsePackagesIndex(gunzipSync(gz, { maxOutputLength: 512 * 2 ** 20 }).toString("utf8"));
+}
+
+export async function readFeedPointer(blobs: BlobStore): Promise<FeedPointer | undefined> {
+  const bytes = await blobs.read(FEED_POINTER_KEY);
+  return bytes ? decode<FeedPointer>(bytes) : undefined;
+}
+
+/** The identity the pointers name now (null: no feed yet, no index yet). */
+export async function currentIdentity(blobs: BlobStore): Promise<MatchIdentity> {
+  const [f, p] = await Promise.all([readFeedPointer(blobs), blobs.read(PACKAGES_POINTER_KEY)]);
+  return { feed: f?.sha256 ?? null, feedKey: f?.verified ? f.verified.key : null, packages: p ? (decode<{ sha256?: string }>(p).sha256 ?? null) : null };
+}
+
+export async function loadFeedSnapshot(blobs: BlobStore, sha: string): Promise<Feed> {
+  const bytes = await blobs.read(feedSnapshotKey(sha));
+  if (!bytes) throw new Error(`${FEED_POINTER_KEY} names ${feedSnapshotKey(sha)}, which is missing`);
+  return parseFeed(bytes);
+}
+
+/** A loader that re-reads the pointers on each call and re-parses only what they moved. */
+export function matchInputsLoader(blobs: BlobStore): () => Promise<MatchInputs> {
+  let feed: Feed | undefined;
+  let packages: { sha: string; index: PackagesIndex } | undefined;
+  return async () => {
+    const named = await currentIdentity(blobs);
+    if (!named.feed) feed = undefined;
+    else if (feed?.version.sha256 !== named.feed) feed = await loadFeedSnapshot(blobs, named.feed);
+    if (named.packages ? packages?.sha !== named.packages : !packages) {
+      const gz = await blobs.read(PACKAGES_KEY);
+      packages = gz ? { sha: sha256(gz), index: parsePackagesGz(gz) } : undefined;
+    }
+    return {
+      ...(feed ? { feed } : {}),
+      trust: feed && named.feedKey ? { key: named.feedKey } : false,
+      ...(packages ? { packages: packages.index } : {}),
+      identity: { feed: feed?.version.sha256 ?? null, feedKey: feed ? named.feedKey : null, packages: packages?.sha ?? null },
+    };
+  };
+}
+
+/**
+ * Publishes a 02packages index: the bytes, then the pointer naming them (unchanged bytes: nothing).
+ * An index that does not parse throws before anything is written: the previous one stays.
+ */
+export async function publishPackages(blobs: BlobStore, gz: Uint8Array): Promise<string> {
+  const sha = sha256(gz);
+  if ((await currentIdentity(blobs)).packages === sha) return sha;
+  parsePackagesGz(gz);
+  await blobs.publish(PACKAGES_KEY, gz);
+  await blobs.publish(PACKAGES_POINTER_KEY, new TextEncoder().encode(`${JSON.stringify({ sha256: sha })}\n`));
+  return sha;
+}

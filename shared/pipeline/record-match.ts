@@ -1,0 +1,84 @@
+/**
+ * Storing one match (match-advisories): advisories.json, the findings, the release's match-index
+ * keys and the inputs on its record; and the events a match raises.
+ */
+import { type Finding, findingKey, isReleaseFinding } from "../domain/advisories/findings";
+import { matchKeys } from "../domain/advisories/rematch";
+import type { Resolution } from "../domain/sbom/resolve";
+import type { Release } from "../domain/cpan/release";
+import { advisoriesKey } from "../domain/pipeline/keys";
+import type { ReleaseRecord } from "../domain/pipeline/record";
+import { emit } from "./complete";
+import type { PipelineDeps } from "./deps";
+import type { MatchInputs } from "./match-inputs";
+
+const NO_FEED = "no advisory feed configured";
+
+/** Never matched against a feed (records from before `matched` existed say so by the step's reason). */
+function firstWithFeed(r: ReleaseRecord): boolean {
+  const step = r.steps.advisories;
+  if (!step) return true;
+  return r.matched ? r.matched.feed === null : step.reason === NO_FEED;
+}
+
+interface Cited {
+  readonly id: string;
+  /** What the finding says about this advisory (the feed version aside: it changes on every refresh). */
+  readonly says: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** Each advisory a finding cites, keyed by the finding and the advisory. */
+function cited(f: Finding): Map<string, Cited> {
+  if (isReleaseFinding(f)) {
+    const { feed: _feed, ...rest } = f;
+    const detail = { advisory: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves, ...(f.component ? { component: f.component } : {}) };
+    return new Map([[`${findingKey(f)}\0${f.advisory}`, { id: f.advisory, says: JSON.stringify(rest), detail }]]);
+  }
+  return new Map(
+    f.advisories.map((a) => {
+      const detail = { advisory: a.id, kind: f.kind, severity: a.severity, cves: a.cves, distribution: f.distribution, range: f.dependency.range, advice: f.dependency.advice };
+      return [`${findingKey(f)}\0${a.id}`, { id: a.id, says: JSON.stringify(a), detail }];
+    }),
+  );
+}
+
+/**
+ * The first match with a feed: `release.vulnerable` when an advisory affects the release or code
+ * bundled in it (as for a new upload). A re-match: `advisory.published` for every advisory a
+ * finding of any kind cites that it did not cite before, or says something else about now.
+ */
+export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, findings: readonly Finding[], feedSha: string): Promise<void> {
+  const links = { advisories: advisoriesKey(r) };
+  if (firstWithFeed(r)) {
+    const direct = findings.filter(isReleaseFinding);
+    if (!direct.length) return;
+    await emit(deps, "release.vulnerable", r, `${r.id}\n${feedSha}`, { advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })) }, links);
+    return;
+  }
+  const before = new Map((await deps.findings.byRelease(r.id)).flatMap((f) => [...cited(f)].map(([k, c]) => [k, c.says] as const)));
+  for (const [key, c] of findings.flatMap((f) => [...cited(f)])) {
+    if (before.get(key) === c.says) continue;
+    await emit(deps, "advisory.published", r, `${r.id}\n${c.id}\n${feedSha}`, c.detail, links);
+  }
+}
+
+/**
+ * advisories.json, the findings, then the index keys: new ones are added before the record names
+ * them and stale ones removed after, so a crash leaves extra keys (an extra re-match), never a
+ * missing one.
+ */
+export async function recordMatch(deps: PipelineDeps, r: ReleaseRecord, release: Release, findings: readonly Finding[], doc: unknown, inputs: MatchInputs, resolve: (m: string) => Resolution): Promise<void> {
+  await deps.blobs.publish(advisoriesKey(r), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
+  await deps.findings.replace(r.id, findings);
+  const keys = release.distribution ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve) : [];
+  await deps.matchIndex.put(r.id, keys);
+  let old: readonly string[] = [];
+  await deps.releases.update(r.id, (x) => {
+    old = x.matched?.keys ?? [];
+    return { ...x, matched: { ...inputs.identity, keys } };
+  });
+  const keep = new Set(keys);
+  const stale = old.filter((k) => !keep.has(k));
+  if (stale.length) await deps.matchIndex.remove(r.id, stale);
+}
