@@ -8,7 +8,7 @@
  * after the jobs are queued, so a crash means the next refresh selects again (a superset), never
  * that a change is lost. docs/decisions/0009-rematching.md.
  */
-import { changedDistributions, distKey, moduleKey, resolutionChanges } from "../../shared/domain/advisories/rematch";
+import { NO_FEED_KEY, changedDistributions, distKey, moduleKey, resolutionChanges } from "../../shared/domain/advisories/rematch";
 import type { Feed } from "../../shared/domain/advisories/feed";
 import type { PackagesIndex } from "../../shared/domain/cpan/packages";
 import { PACKAGES_KEY, PACKAGES_REMATCHED_KEY, REMATCHED_CURSOR } from "../../shared/domain/pipeline/keys";
@@ -34,7 +34,11 @@ const resolution = (s: State) => ({ modules: [...(s.packages?.modules.keys() ?? 
 
 /** The keys whose answers differ between two states. */
 export function changedKeys(before: State, after: State): string[] {
-  return [...changedDistributions(before.feed, after.feed).map(distKey), ...resolutionChanges(resolution(before), resolution(after)).map(moduleKey)];
+  return [
+    ...(!before.feed && after.feed ? [NO_FEED_KEY] : []),
+    ...changedDistributions(before.feed, after.feed).map(distKey),
+    ...resolutionChanges(resolution(before), resolution(after)).map(moduleKey),
+  ];
 }
 
 async function storedState(deps: PipelineDeps, done: MatchIdentity): Promise<State | undefined> {

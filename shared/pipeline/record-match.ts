@@ -71,7 +71,7 @@ export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, fin
 export async function recordMatch(deps: PipelineDeps, r: ReleaseRecord, release: Release, findings: readonly Finding[], doc: unknown, inputs: MatchInputs, resolve: (m: string) => Resolution): Promise<void> {
   await deps.blobs.publish(advisoriesKey(r), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
   await deps.findings.replace(r.id, findings);
-  const keys = release.distribution ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve) : [];
+  const keys = release.distribution ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve, inputs.identity.feed !== null) : [];
   await deps.matchIndex.put(r.id, keys);
   let old: readonly string[] = [];
   await deps.releases.update(r.id, (x) => {

@@ -8,7 +8,9 @@
  * - `dist:<D>` for every distribution whose feed entry changed in any way (advisories added,
  *   changed or removed, released versions: those move a dependency's safe minimum);
  * - `module:<M>` for every module whose resolution changed to or from a distribution with
- *   advisories (in either feed).
+ *   advisories (in either feed);
+ * - `feed:none` when the first feed arrives: releases matched before there was any feed are
+ *   indexed under it, whatever distributions the feed names.
  * docs/decisions/0009-rematching.md says why this is enough.
  */
 import type { Prereqs } from "../cpan/meta";
@@ -17,15 +19,16 @@ import type { DistEntry, Feed } from "./feed";
 
 export const distKey = (d: string) => `dist:${d}`;
 export const moduleKey = (m: string) => `module:${m}`;
+export const NO_FEED_KEY = "feed:none";
 
 export interface KeyInput {
   readonly distribution: string;
   readonly prereqs?: Prereqs;
 }
 
-/** The index keys of one release, sorted, each once. */
-export function matchKeys(input: KeyInput, resolve: (module: string) => Resolution): string[] {
-  const keys = new Set([distKey(input.distribution)]);
+/** The index keys of one release, sorted, each once (`withFeed` false: it was matched without one). */
+export function matchKeys(input: KeyInput, resolve: (module: string) => Resolution, withFeed = true): string[] {
+  const keys = new Set([distKey(input.distribution), ...(withFeed ? [] : [NO_FEED_KEY])]);
   for (const rels of Object.values(input.prereqs ?? {})) {
     for (const modules of Object.values(rels)) {
       for (const m of Object.keys(modules)) {
