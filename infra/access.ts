@@ -9,7 +9,7 @@
 import type { HTTP_FUNCTIONS, QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
 
 export type StepKey = QueueKey | keyof typeof SCHEDULED | keyof typeof HTTP_FUNCTIONS;
-export type SecretKey = "logKey" | "pauseKey" | "unsubscribeKey";
+export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey";
 
 export interface StepAccess {
   readonly tables: Partial<Record<TableKey, "read" | "readWrite">>;
@@ -30,12 +30,14 @@ const stepWrites = ["releases/*", "events/*"];
 
 export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
   watch: { tables: { releases: "readWrite", cursors: "readWrite" }, sends: ["ingest"], artifacts: none, log: none, secrets: [], email: false },
+  // Refreshes the feed (verified with the feed key) and 02packages, then queues the re-matches
+  // the match index selects; match-advisories does the matching.
   refresh: {
-    tables: { releases: "read", findings: "readWrite", events: "readWrite", cursors: "readWrite" },
-    sends: ["notify"],
-    artifacts: { read: ["releases/*"], write: ["advisories/*", "events/*", "releases/*/advisories.json"] },
+    tables: { releases: "read", matchIndex: "read", cursors: "readWrite" },
+    sends: ["advisories"],
+    artifacts: { read: [], write: ["advisories/*", "index/*"] },
     log: none,
-    secrets: [],
+    secrets: ["feedKey"],
     email: false,
   },
   ingest: {
@@ -56,7 +58,7 @@ export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
     email: false,
   },
   advisories: {
-    tables: { releases: "readWrite", findings: "readWrite", events: "readWrite" },
+    tables: { releases: "readWrite", findings: "readWrite", events: "readWrite", matchIndex: "readWrite" },
     sends: ["notify"],
     artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
     log: none,

@@ -60,6 +60,7 @@ export class PipelineStack extends Stack {
       [ENV.logOrigin]: config.logOrigin ?? buckets.log.bucketRegionalDomainName,
       [ENV.logKeySecret]: secrets.logKey.secretArn,
       [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,
+      [ENV.feedKeySecret]: secrets.feedKey.secretArn,
       [ENV.unsubscribeKeySecret]: secrets.unsubscribeKey.secretArn,
       [ENV.sesIdentity]: mail.identityName,
       [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
@@ -95,7 +96,7 @@ export class PipelineStack extends Stack {
     // unsubscribe function depend on its own URL).
     workers.deliver.function.fn.addEnvironment(ENV.unsubscribeUrl, http.unsubscribe.url.url);
 
-    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, unsubscribeKey: secrets.unsubscribeKey }, mail };
+    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, feedKey: secrets.feedKey, unsubscribeKey: secrets.unsubscribeKey }, mail };
     for (const [k, f] of Object.entries(this.functions) as [StepKey, PipelineFunction][]) grantAccess(f.role, ACCESS[k], targets);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -106,6 +107,7 @@ export class PipelineStack extends Stack {
     output("LogOrigin", config.logOrigin ?? buckets.log.bucketRegionalDomainName, "The log's origin line");
     output("LogKeySecretArn", secrets.logKey.secretArn, "Secrets Manager secret: the log signing key seed");
     output("PauseKeySecretArn", secrets.pauseKey.secretArn, "Secrets Manager secret: armored PAUSE public key(s)");
+    output("FeedKeySecretArn", secrets.feedKey.secretArn, "Secrets Manager secret: armored PGP public key(s) trusted to sign the advisory feed, or none");
     output("UnsubscribeKeySecretArn", secrets.unsubscribeKey.secretArn, "Secrets Manager secret: key of the email unsubscribe links");
     output("UnsubscribeUrl", http.unsubscribe.url.url, "One-click unsubscribe endpoint (Lambda function URL) linked from emails");
     output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");

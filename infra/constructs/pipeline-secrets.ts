@@ -4,6 +4,9 @@
  *   log's Ed25519 key from the secret string (docs/aws.md "Log signing key" to bring your own);
  * - the PAUSE key: the armored OpenPGP public key(s) trusted to sign CHECKSUMS; ingest-release reads
  *   it. It starts as PAUSE's batch signing key from cli/keys/.
+ * - the feed key: the armored OpenPGP public key(s) trusted to sign the advisory feed's detached
+ *   signature, or `none` (the default: the key that signs the published feed is not shipped here),
+ *   read by refresh-advisories; with a key, a feed whose signature fails is not used.
  * - the unsubscribe key: generated; keys the one-click unsubscribe links (deliver, unsubscribe).
  * None rotates (the unsubscribe key would break the links in emails already sent): an Ed25519 log key cannot change without starting a new log (monitors pin the
  * verifier key), and the PAUSE key is public material that changes only when PAUSE changes it.
@@ -27,6 +30,7 @@ export function pauseKeyArmored(dir = join(repoRoot, "cli", "keys")): string {
 export class PipelineSecrets extends Construct {
   readonly logKey: secretsmanager.Secret;
   readonly pauseKey: secretsmanager.Secret;
+  readonly feedKey: secretsmanager.Secret;
   readonly unsubscribeKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
@@ -51,6 +55,16 @@ export class PipelineSecrets extends Construct {
     Validations.of(this.pauseKey).acknowledge({
       id: "AwsSolutions-SMG4",
       reason: "Holds PAUSE's public CHECKSUMS signing key: public material with nothing to rotate; it changes only when PAUSE changes its key.",
+    });
+
+    this.feedKey = new secretsmanager.Secret(this, "FeedKey", {
+      description: "cpansec: armored OpenPGP public key(s) trusted to sign the CPAN security advisory feed (refresh-advisories), or `none`",
+      // Public key material or the word `none`: nothing secret in the template (see PauseKey).
+      secretStringValue: SecretValue.unsafePlainText("none"),
+    });
+    Validations.of(this.feedKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Holds the public key that signs the advisory feed: public material with nothing to rotate; it changes only when the feed's maintainers change their key.",
     });
 
     this.unsubscribeKey = new secretsmanager.Secret(this, "UnsubscribeKey", {

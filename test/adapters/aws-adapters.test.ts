@@ -5,7 +5,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../shared/adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../../shared/adapters/aws/dynamo-log";
-import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
+import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
 import { TABLES } from "../../shared/adapters/aws/resources";
 import { S3ObjectStore } from "../../shared/adapters/aws/s3-object-store";
 import { SqsJobQueue } from "../../shared/adapters/aws/sqs-queue";
@@ -41,6 +41,7 @@ pipelinePortsContract("DynamoDB tables (moto)", () => ({
   cursors: new DynamoCursorStore(clients.dynamo, stack.env[TABLES.cursors.env] as string),
   findings: new DynamoFindingStore(clients.dynamo, stack.env[TABLES.findings.env] as string),
   events: new DynamoEventStore(clients.dynamo, stack.env[TABLES.events.env] as string),
+  matchIndex: new DynamoMatchIndex(clients.dynamo, stack.env[TABLES.matchIndex.env] as string),
 }), MOTO);
 
 const rec = (n: number, version: string, distribution = "Big"): ReleaseRecord => ({ id: `ABC/${distribution}-${n}.tar.gz`, path: `authors/id/A/AB/ABC/${distribution}-${n}.tar.gz`, author: "ABC", filename: `${distribution}-${n}.tar.gz`, uploaded: String(1_700_000_000 + n), seenAt: "t", steps: {}, revision: 0, distribution, version });

@@ -20,5 +20,5 @@ logIndexContract("MemoryLogIndex (test fake)", () => new MemoryLogIndex());
 
 pipelinePortsContract("EmbeddedDb (SQLite)", () => {
   const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
-  return { releases: db.releases(), cursors: db.cursors(), findings: db.findings(), events: db.events() };
+  return { releases: db.releases(), cursors: db.cursors(), findings: db.findings(), events: db.events(), matchIndex: db.matchIndex() };
 });

@@ -30,6 +30,7 @@ const ENV_FOR_LOAD: Record<string, string> = {
   LOG_ORIGIN: "bench/log",
   LOG_KEY_SECRET_ARN: "k",
   PAUSE_KEY_SECRET_ARN: "p",
+  FEED_KEY_SECRET_ARN: "f",
   AWS_REGION: "us-east-1",
   POWERTOOLS_METRICS_DISABLED: "true",
   POWERTOOLS_LOG_LEVEL: "SILENT",

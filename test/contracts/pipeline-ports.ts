@@ -2,12 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { type Finding, findingKey } from "../../shared/domain/advisories/findings";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
-import type { CursorStore, EventStore, FindingStore, ReleaseStore } from "../../shared/ports";
+import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../shared/ports";
 import { type ContractOptions, announceSequential, race, values } from "./race";
 
 const rec = (id: string, distribution?: string): ReleaseRecord => ({ id, path: `authors/id/A/AB/ABC/${id.split("/")[1]}`, author: "ABC", filename: id.split("/")[1] as string, uploaded: "1", seenAt: "t", steps: {}, revision: 0, ...(distribution ? { distribution } : {}) });
 
-export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore }, o: ContractOptions = {}): void {
+export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore; matchIndex: MatchIndex }, o: ContractOptions = {}): void {
   announceSequential(name, o);
   describe(`${name}: pipeline ports contract`, () => {
     it("creates a release once and updates it with optimistic concurrency", async () => {
@@ -46,6 +46,20 @@ export function pipelinePortsContract(name: string, make: () => { releases: Rele
       expect(await events.create(e)).toBe(true);
       expect(await events.create({ ...e, time: "later" })).toBe(false);
       expect(await events.list()).toEqual([e]);
+    });
+
+    it("finds releases by match-index key: idempotent puts, removals, each id once, sorted", async () => {
+      const { matchIndex } = make();
+      const many = Array.from({ length: 30 }, (_, i) => `dist:D${i}`); // over one DynamoDB batch (25)
+      await matchIndex.put("B/Two-1.tar.gz", ["dist:Foo", "module:Foo::Bar", ...many]);
+      await matchIndex.put("A/One-1.tar.gz", ["dist:Foo"]);
+      await matchIndex.put("A/One-1.tar.gz", ["dist:Foo"]);
+      expect(await matchIndex.releases(["dist:Foo", "module:Foo::Bar"])).toEqual(["A/One-1.tar.gz", "B/Two-1.tar.gz"]);
+      expect(await matchIndex.releases(["dist:D29"])).toEqual(["B/Two-1.tar.gz"]);
+      await matchIndex.remove("B/Two-1.tar.gz", ["dist:Foo", ...many]);
+      expect(await matchIndex.releases(["dist:Foo", "dist:D29"])).toEqual(["A/One-1.tar.gz"]);
+      expect(await matchIndex.releases(["module:Foo::Bar"])).toEqual(["B/Two-1.tar.gz"]);
+      expect(await matchIndex.releases(["dist:Nothing"])).toEqual([]);
     });
   });
 }

@@ -57,6 +57,8 @@ export interface StackOptions {
   readonly mirrorUrl?: string;
   readonly feedUrl?: string;
   readonly pauseKey?: string;
+  /** The feed key secret's value (default `none`: the feed is used unverified). */
+  readonly feedKey?: string;
   readonly logKey?: string;
   readonly logOrigin?: string;
   /** Override visibility timeouts (seconds), so a failed message comes back quickly in tests. */
@@ -105,6 +107,7 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     [ENV.logOrigin]: o.logOrigin ?? "test.cpansec/log",
     [ENV.logKeySecret]: await secret("log-key", o.logKey ?? randomBytes(32).toString("hex")),
     [ENV.pauseKeySecret]: await secret("pause-key", o.pauseKey ?? "none"),
+    [ENV.feedKeySecret]: await secret("feed-key", o.feedKey ?? "none"),
     [ENV.unsubscribeKeySecret]: await secret("unsubscribe-key", randomBytes(32).toString("hex")),
     [ENV.unsubscribeUrl]: "https://unsubscribe.cpansec.test/",
     AWS_ENDPOINT_URL: endpoint,
