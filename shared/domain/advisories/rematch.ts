@@ -2,13 +2,13 @@
  * Which stored answers a change can alter, as keys of the match index. A release's findings are a
  * function of its own distribution and version, its prerequisites, the feed's entries for the
  * distributions those resolve to, and the resolution itself (02packages, then the feed's
- * module2dist, then perl's core list). So each release is indexed under `dist:<D>` for its own
+ * module2dist, then perl's own modules). So each release is indexed under `dist:<D>` for its own
  * distribution and every distribution a prerequisite resolved to, and `module:<M>` for every
  * prerequisite module; a change selects:
  * - `dist:<D>` for every distribution whose feed entry changed in any way (advisories added,
  *   changed or removed, released versions: those move a dependency's safe minimum);
- * - `module:<M>` for every module whose resolution changed to or from a distribution with
- *   advisories (in either feed);
+ * - `module:<M>` for every module whose resolution changed in any way (advisories.json also lists
+ *   what stayed unresolved, what perl provides, where 02packages and module2dist disagree);
  * - `feed:none` when the first feed arrives: releases matched before there was any feed are
  *   indexed under it, whatever distributions the feed names.
  * docs/decisions/0009-rematching.md says why this is enough.
