@@ -1,9 +1,11 @@
 /** `cpansec subscribe add|list|remove|test` on either backend (cli/notify-backend.ts). */
 import { randomBytes } from "node:crypto";
+import { buffer } from "node:stream/consumers";
 import { sendNotification } from "../functions/deliver-notification/send";
 import type { NotificationEvent } from "../shared/domain/notify/describe";
 import { type Subscription, describeTarget, parseSubscription, redactSecret } from "../shared/domain/notify/subscription";
 import { type BackendArgs, openNotifyBackend } from "./notify-backend";
+import { readFileUnder } from "./read-file-under";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`cpansec: ${s}\n`);
@@ -13,6 +15,7 @@ interface AddArgs {
   aws?: boolean;
   webhook?: string;
   secret?: string;
+  secretFile?: string;
   email?: string;
   dist?: string[];
   author?: string[];
@@ -41,11 +44,24 @@ function filterText(s: Subscription): string {
   return parts.length ? parts.join("; ") : "every event";
 }
 
+/** A secret from a file or standard input (`-`): one line, its newline dropped; a few KiB at most. */
+async function readSecretFile(file: string): Promise<string> {
+  const bytes = file === "-" ? await buffer(process.stdin) : await readFileUnder(file, 4096);
+  if (bytes.byteLength > 4096) throw new Error(`${file}: more than 4096 bytes; a secret is one line`);
+  return new TextDecoder().decode(bytes).replace(/\r?\n$/, "");
+}
+
 export async function add(a: AddArgs): Promise<number> {
-  const generated = a.webhook !== undefined && a.secret === undefined ? newSecret() : undefined;
+  if (a.secret !== undefined && a.secretFile !== undefined) {
+    err("give --secret-file or --secret, not both");
+    return 2;
+  }
+  if (a.secret !== undefined) err("warning: a secret on the command line is visible to other users (ps) and stays in shell history; use --secret-file");
+  const given = a.secretFile !== undefined ? await readSecretFile(a.secretFile) : a.secret;
+  const generated = a.webhook !== undefined && given === undefined ? newSecret() : undefined;
   const parsed = parseSubscription({
     ...(a.webhook !== undefined ? { webhook: a.webhook } : {}),
-    ...(a.secret ?? generated ? { secret: (a.secret ?? generated) as string } : {}),
+    ...(given ?? generated ? { secret: (given ?? generated) as string } : {}),
     ...(a.email !== undefined ? { email: a.email } : {}),
     ...(a.dist ? { dists: a.dist } : {}),
     ...(a.author ? { authors: a.author } : {}),

@@ -1,5 +1,5 @@
 // `cpansec subscribe`: input errors, redaction, exit codes, and `test` against a real receiver.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ describe("cpansec subscribe", () => {
     const r = runCli(["subscribe", "add", "--data", data, "--webhook", "http://example.com/h", "--secret", "whsec_c2hvcnQ=", "--event", "release.nope", "--dist", "bad name"]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toEqual([
+      "cpansec: warning: a secret on the command line is visible to other users (ps) and stays in shell history; use --secret-file",
       "cpansec: the webhook URL must be https:// (plain http only to localhost, for local testing)",
       "cpansec: the secret must decode to 24 to 64 bytes (it has 5)",
       'cpansec: not a distribution name or glob (letters, digits, - _ . + * ?): "bad name"',
@@ -64,5 +65,22 @@ describe("cpansec subscribe", () => {
     const secret = /whsec_\S+/.exec(hook.stdout)?.[0] as string;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(runCli(["subscribe", "list", "--data", data]).stdout).not.toContain(secret.slice(6));
+  });
+
+  it("takes the secret from a file or standard input (kept out of ps), and warns when it is on the command line", async () => {
+    const data = mkdtempSync(join(tmpdir(), "cpansec-sub-"));
+    const file = join(data, "secret");
+    writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
+    const fromFile = runCli(["subscribe", "add", "--data", data, "--json", "--webhook", `${rx.url}/ok`, "--secret-file", file]);
+    expect(fromFile.stderr).toBe("");
+    const fromStdin = runCli(["subscribe", "add", "--data", data, "--json", "--webhook", `${rx.url}/ok`, "--secret-file", "-"], `${SECRET}\n`);
+    expect(fromStdin.stdout).not.toContain(SECRET.slice(6));
+    for (const r of [fromFile, fromStdin]) {
+      const id = (JSON.parse(r.stdout) as { id: string }).id;
+      // The receiver verifies with SECRET: a delivery counts only if the stored secret is that one.
+      expect(await runCliAsync(["subscribe", "test", "--data", data, "--allow-loopback-webhooks", id])).toMatchObject({ status: 0, stdout: `${id}: webhook ${rx.url}/ok: delivered (HTTP 204)\n` });
+    }
+    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET]).stderr).toMatch(/^cpansec: warning: a secret on the command line is visible to other users \(ps\)/);
+    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET, "--secret-file", file])).toMatchObject({ status: 2, stderr: "cpansec: give --secret-file or --secret, not both\n" });
   });
 });

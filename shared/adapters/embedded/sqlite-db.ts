@@ -4,6 +4,7 @@
  * queues keep SQS's semantics (visibility timeout, receive count, dead letters) and survive a
  * killed process. docs/decisions/0007-embedded-store.md says why SQLite.
  */
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
@@ -38,6 +39,10 @@ export class EmbeddedDb {
   readonly db: Database.Database;
 
   constructor(file: string, private readonly now: () => number = Date.now) {
+    // The file holds webhook secrets: owner-only, whatever the umask, and tightened if an older
+    // version left it readable. SQLite gives its -wal and -shm files the database file's mode.
+    closeSync(openSync(file, "a", 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     // Durable across a killed process (what the embedded mode promises), without an fsync per
