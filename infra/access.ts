@@ -6,13 +6,24 @@
  * Object writes are create-only or publish (shared/adapters/aws/s3-object-store.ts); a create that
  * meets an existing object reads it back to compare, so every write pattern is readable too.
  */
+import { UNSUBSCRIBE_ATTRIBUTES } from "../shared/adapters/aws/dynamo-unsubscribe";
 import type { HTTP_FUNCTIONS, QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
 
 export type StepKey = QueueKey | keyof typeof SCHEDULED | keyof typeof HTTP_FUNCTIONS;
 export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey";
 
+/**
+ * GetItem and UpdateItem of single items by key, reading and writing only these top-level
+ * attributes (IAM fine-grained access on dynamodb:Attributes): no Scan, Query or PutItem, and
+ * every read must name its attributes.
+ */
+export interface ItemAccess {
+  readonly items: readonly string[];
+}
+export type TableAccess = "read" | "readWrite" | ItemAccess;
+
 export interface StepAccess {
-  readonly tables: Partial<Record<TableKey, "read" | "readWrite">>;
+  readonly tables: Partial<Record<TableKey, TableAccess>>;
   /** Queues the step sends to. */
   readonly sends: readonly QueueKey[];
   /** Object key patterns in the artifacts bucket. */
@@ -83,5 +94,6 @@ export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
   },
   // The unsubscribe key signs the one-click links deliver puts in emails and unsubscribe checks.
   deliver: { tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: true },
-  unsubscribe: { tables: { subscriptions: "readWrite" }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: false },
+  // Public (a function URL, no AWS auth): one subscription's `disabled` flag, never a secret or the list.
+  unsubscribe: { tables: { subscriptions: { items: UNSUBSCRIBE_ATTRIBUTES } }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: false },
 };

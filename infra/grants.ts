@@ -6,13 +6,13 @@
  */
 import { type CfnElement, Stack, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import type * as iam from "aws-cdk-lib/aws-iam";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { type QueueKey, TABLES, type TableKey } from "../shared/adapters/aws/resources";
-import type { SecretKey, StepAccess } from "./access";
+import type { SecretKey, StepAccess, TableAccess } from "./access";
 import type { Mail } from "./constructs/mail";
 
 export interface GrantTargets {
@@ -25,10 +25,11 @@ export interface GrantTargets {
 }
 
 export function grantAccess(role: iam.Role, access: StepAccess, t: GrantTargets): void {
-  const tables = Object.entries(access.tables) as [TableKey, "read" | "readWrite"][];
+  const tables = Object.entries(access.tables) as [TableKey, TableAccess][];
   for (const [key, mode] of tables) {
     if (mode === "read") t.tables[key].grantReadData(role);
-    else t.tables[key].grantReadWriteData(role);
+    else if (mode === "readWrite") t.tables[key].grantReadWriteData(role);
+    else role.addToPrincipalPolicy(itemStatement(t.tables[key], mode.items));
   }
   for (const key of access.sends) t.queues[key].grantSendMessages(role);
   grantObjects(role, t.artifacts, access.artifacts);
@@ -63,9 +64,24 @@ function acknowledgeWildcards(role: iam.Role, access: StepAccess, t: GrantTarget
     ack("Action::s3:Abort*", "s3:Abort* (AbortMultipartUpload) comes with the CDK put grant, on the acknowledged key patterns only.");
   }
   for (const key of Object.keys(access.tables) as TableKey[]) {
-    if (TABLES[key].indexes.length === 0) continue;
+    if (TABLES[key].indexes.length === 0 || typeof access.tables[key] === "object") continue; // item access never reaches an index
     ack(`Resource::<${logicalId(t.tables[key])}.Arn>/index/*`, `Queries use the ${TABLES[key].name} table's global secondary indexes (${TABLES[key].indexes.map((i) => i.name).join(", ")}); <table ARN>/index/* covers that table's indexes only.`);
   }
+}
+
+/**
+ * AWS's pattern for attribute-level access: every attribute the request names is in the list,
+ * a read must ask for specific attributes (Select), and a write returns nothing beyond them.
+ */
+function itemStatement(table: dynamodb.Table, attributes: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    resources: [table.tableArn],
+    conditions: {
+      "ForAllValues:StringEquals": { "dynamodb:Attributes": [...attributes] },
+      StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES", "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] },
+    },
+  });
 }
 
 const logicalId = (c: Construct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);

@@ -147,6 +147,17 @@ export interface SubscriptionStore {
   disable(id: string, at: string, reason: string): Promise<boolean>;
 }
 
+/**
+ * What the public unsubscribe page needs of the subscriptions table, and all its role may do
+ * there (no secret, no other subscription, no listing):
+ * - state: one subscription's, strongly consistent; undefined when there is no such subscription.
+ * - disable: as SubscriptionStore.disable (the first reason stays; false when absent).
+ */
+export interface UnsubscribeStore {
+  state(id: string): Promise<"active" | "disabled" | undefined>;
+  disable(id: string, at: string, reason: string): Promise<boolean>;
+}
+
 export type DeliveryStatus = "planned" | "queued" | "delivered" | "gone" | "failed" | "skipped";
 
 /** One (event, subscription) pair: the `deliveries` table, pk `${eventId} ${subscriptionId}`. */

@@ -2,7 +2,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { awsClients } from "../../shared/adapters/aws/clients";
-import { DynamoSubscriptionStore } from "../../shared/adapters/aws/dynamo-notify";
+import { DynamoUnsubscribeStore } from "../../shared/adapters/aws/dynamo-unsubscribe";
 import { ConfigError, readAwsEnv } from "../../shared/adapters/aws/pipeline";
 import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
 import { unsubscribe } from "./unsubscribe";
@@ -10,7 +10,7 @@ import { unsubscribe } from "./unsubscribe";
 const env = readAwsEnv(process.env);
 const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
 const logger = new Logger({ serviceName: "unsubscribe" });
-const subscriptions = new DynamoSubscriptionStore(clients.dynamo, env.tables.subscriptions);
+const subscriptions = new DynamoUnsubscribeStore(clients.dynamo, env.tables.subscriptions);
 const key = unsubscribeKey(env, clients.options).then((k) => {
   if (!k) throw new ConfigError("UNSUBSCRIBE_KEY_SECRET_ARN is not set");
   return k;

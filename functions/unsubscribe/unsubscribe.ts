@@ -5,7 +5,8 @@
  * request is echoed back.
  */
 import { checkUnsubscribe } from "../../shared/domain/notify/unsubscribe";
-import type { SubscriptionStore } from "../../shared/ports";
+import type { UnsubscribeStore } from "../../shared/ports";
+
 
 export interface UnsubscribeRequest {
   readonly method: string;
@@ -23,13 +24,13 @@ const page = (status: number, title: string, body: string): Page => ({
   html: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>\n`,
 });
 
-export async function unsubscribe(deps: { subscriptions: Pick<SubscriptionStore, "get" | "disable">; clock: () => Date; key: Uint8Array }, req: UnsubscribeRequest): Promise<Page> {
+export async function unsubscribe(deps: { subscriptions: UnsubscribeStore; clock: () => Date; key: Uint8Array }, req: UnsubscribeRequest): Promise<Page> {
   const id = checkUnsubscribe(deps.key, req.subscriptionId, req.token);
   if (!id) return page(403, "This unsubscribe link is not valid", "<p>It may have been altered. Use the link from the latest message, or ask the operator of this cpansec deployment.</p>");
-  const sub = await deps.subscriptions.get(id);
-  if (!sub) return page(200, "Unsubscribed", "<p>This subscription no longer exists: you will get no more messages from it.</p>");
+  const state = await deps.subscriptions.state(id);
+  if (!state) return page(200, "Unsubscribed", "<p>This subscription no longer exists: you will get no more messages from it.</p>");
   if (req.method === "GET") {
-    if (sub.disabled) return page(200, "Unsubscribed", "<p>This subscription is already off.</p>");
+    if (state === "disabled") return page(200, "Unsubscribed", "<p>This subscription is already off.</p>");
     // The form posts back to this same URL (its query carries the id and token).
     return page(200, "Unsubscribe from cpansec notifications?", '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>');
   }

@@ -14,6 +14,8 @@ export interface HttpFunctionSpec {
   readonly entry: string;
   readonly timeout: number;
   readonly memorySize: number;
+  /** Reserved (and so maximum) concurrent executions. */
+  readonly reservedConcurrency: number;
 }
 
 export class HttpFunction extends Construct {
@@ -23,7 +25,7 @@ export class HttpFunction extends Construct {
   constructor(scope: Construct, id: string, props: { readonly spec: HttpFunctionSpec; readonly environment: Readonly<Record<string, string>>; readonly alarms: AlarmTopic }) {
     super(scope, id);
     const { spec } = props;
-    this.function = new PipelineFunction(this, "Worker", { entry: spec.entry, timeout: spec.timeout, memorySize: spec.memorySize, environment: props.environment });
+    this.function = new PipelineFunction(this, "Worker", { entry: spec.entry, timeout: spec.timeout, memorySize: spec.memorySize, environment: props.environment, reservedConcurrentExecutions: spec.reservedConcurrency });
     this.url = this.function.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     props.alarms.watch(
       new cloudwatch.Alarm(this, "ErrorsAlarm", {

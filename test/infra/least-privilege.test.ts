@@ -3,7 +3,8 @@
 // and every step's tables, queues and key prefixes exactly those infra/access.ts declares.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCESS, type StepKey } from "../../infra/access";
-import type { QueueKey, TableKey } from "../../shared/adapters/aws/resources";
+import { UNSUBSCRIBE_ATTRIBUTES } from "../../shared/adapters/aws/dynamo-unsubscribe";
+import { HTTP_FUNCTIONS, type QueueKey, type TableKey } from "../../shared/adapters/aws/resources";
 import { patternMatches, type Statement, statementsOf, type Synthesized, synthesize } from "./template";
 
 let s: Synthesized;
@@ -37,6 +38,20 @@ describe("least privilege per function", () => {
     expect(stepsReaching(pauseKey)).toEqual(["ingest"]);
     expect(stepsReaching(unsubscribeKey)).toEqual(["deliver", "unsubscribe"]);
     expect(stepsReaching(logKey, "secretsmanager:GetSecretValue")).toEqual(["log"]);
+  });
+
+  it("gives the public unsubscribe function one subscription's id and disabled flag, never a secret or the table, and a concurrency cap", () => {
+    const subs = tableId("subscriptions");
+    const onTable = policies.unsubscribe.filter((st) => st.resources.some((r) => r.id === subs));
+    expect(onTable.flatMap((st) => st.actions).sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(onTable.flatMap((st) => st.resources.map((r) => r.suffix))).toEqual([""]); // the table, not its indexes
+    expect(onTable.map((st) => st.condition)).toEqual([
+      { "ForAllValues:StringEquals": { "dynamodb:Attributes": [...UNSUBSCRIBE_ATTRIBUTES] }, StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES", "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] } },
+    ]);
+    expect(UNSUBSCRIBE_ATTRIBUTES).not.toContain("target"); // where the webhook secret is
+    const fn = s.json.Resources[s.id(s.stack.functions.unsubscribe.fn)]?.Properties;
+    expect(fn?.ReservedConcurrentExecutions).toBe(HTTP_FUNCTIONS.unsubscribe.reservedConcurrency);
+    expect(HTTP_FUNCTIONS.unsubscribe.reservedConcurrency).toBeLessThanOrEqual(10);
   });
 
   it("lets only deliver send email", () => {

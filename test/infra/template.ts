@@ -71,6 +71,8 @@ export interface Statement {
   readonly Effect: string;
   readonly actions: string[];
   readonly resources: ResourceRef[];
+  /** The statement's Condition block, when it has one. */
+  readonly condition?: unknown;
 }
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -93,6 +95,7 @@ export function statementsOf(s: Synthesized, functionId: string): Statement[] {
       Effect: st.Effect as string,
       actions: list(st.Action as string | string[]),
       resources: list(st.Resource).map(resourceRef),
+      ...(st.Condition !== undefined ? { condition: st.Condition } : {}),
     })),
   );
 }

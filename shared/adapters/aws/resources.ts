@@ -80,7 +80,9 @@ export const SCHEDULED = {
 
 /** Functions behind a Lambda function URL (public HTTPS, no AWS auth: the link carries its own token). */
 export const HTTP_FUNCTIONS = {
-  unsubscribe: { name: "unsubscribe", entry: "functions/unsubscribe/handler.ts", timeout: 10, memorySize: 256 },
+  // Public: a cap on concurrent runs keeps a flood of requests from taking the account's
+  // concurrency (and the other functions' with it); beyond it callers get 429 and can retry.
+  unsubscribe: { name: "unsubscribe", entry: "functions/unsubscribe/handler.ts", timeout: 10, memorySize: 256, reservedConcurrency: 5 },
 } as const;
 
 /** The keys of the log bucket anyone may GET: the C2SP layout, the verifier key and the feeds (not `.staging/`). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { unsubscribe } from "../../../functions/unsubscribe/unsubscribe";
 import { checkUnsubscribe, unsubscribeLink, unsubscribeToken } from "../../../shared/domain/notify/unsubscribe";
 import type { Subscription } from "../../../shared/domain/notify/subscription";
-import type { SubscriptionStore } from "../../../shared/ports";
+import type { UnsubscribeStore } from "../../../shared/ports";
 
 const key = new Uint8Array(32).fill(1);
 const id = "sub_0123456789abcdef";
@@ -26,8 +26,8 @@ describe("unsubscribe links", () => {
 describe("the unsubscribe page", () => {
   const make = () => {
     const subs = new Map<string, Subscription>([[id, { id, createdAt: "t", target: { kind: "email", address: "a@example.org" }, filter: { distributions: [], authors: [], events: [] } }]]);
-    const store: Pick<SubscriptionStore, "get" | "disable"> = {
-      get: async (i) => subs.get(i),
+    const store: UnsubscribeStore = {
+      state: async (i) => (subs.has(i) ? (subs.get(i)?.disabled ? "disabled" : "active") : undefined),
       disable: async (i, at, reason) => {
         const s = subs.get(i);
         if (s && !s.disabled) subs.set(i, { ...s, disabled: { at, reason } });
