@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "../shared/adapters/embedded/notify";
 import { EmbeddedDb } from "../shared/adapters/embedded/sqlite-db";
 import type { NotifyDeps } from "../shared/pipeline/notify-deps";
+import { UserError } from "./errors";
 
 export interface NotifyBackend {
   /** Where the subscriptions live, for messages. */
@@ -20,6 +21,8 @@ export interface NotifyBackend {
 export interface BackendArgs extends EmbeddedNotifyOptions {
   readonly data: string;
   readonly aws?: boolean;
+  /** Create the embedded store when --data has none (only `subscribe add`: a typo must not make a new store). */
+  readonly create?: boolean;
 }
 
 export class BackendUnavailableError extends Error {
@@ -60,7 +63,8 @@ async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
 export async function openNotifyBackend(a: BackendArgs): Promise<NotifyBackend> {
   if (a.aws) return openAwsBackend(a);
   const data = resolve(a.data);
-  const created = !existsSync(data);
+  const created = !existsSync(join(data, "cpansec.db"));
+  if (created && !a.create) throw new UserError(`--data ${a.data}: no cpansec store there (no cpansec.db); cpansec run or subscribe add makes one`);
   mkdirSync(data, { recursive: true });
   const db = new EmbeddedDb(join(data, "cpansec.db"));
   const deps = embeddedNotifyDeps(db, data, a);

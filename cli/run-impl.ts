@@ -1,5 +1,5 @@
 /** `cpansec run` and `cpansec demo`: the embedded pipeline with a terminal face. */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,14 +8,20 @@ import { DirMirror } from "../shared/adapters/embedded/dir-mirror";
 import { type EmbeddedPipeline, openEmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
 import { HttpMirror } from "../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../shared/domain/cpan/checksums-signature";
+import { TransientError } from "../shared/pipeline/deps";
 import pkg from "../package.json" with { type: "json" };
+import { EXIT, UserError, isNetworkError, networkReason } from "./errors";
 import { readFeedBytes, readFeedSignature } from "./feed-source";
+import { feedLine, idleLine, passChanged } from "./run-lines";
+import { lockDataDir } from "./run-lock";
+import { type StopSignal, Stopped, stopOnSignals } from "./run-stop";
 import { type RunSummary, printSummary, summarize } from "./run-summary";
 
 export interface RunArgs {
   readonly mirror: string;
   readonly data: string;
-  readonly advisories?: string;
+  /** A file or URL; false with --no-advisories (no matching). */
+  readonly advisories?: string | false;
   readonly trustKey?: string[];
   readonly feedKey?: string[];
   readonly once?: boolean;
@@ -27,6 +33,8 @@ export interface RunArgs {
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
+const note = (s: string) => process.stderr.write(`cpansec: ${s}\n`);
+const isUrl = (s: string) => /^https?:\/\//.test(s);
 
 /** The project root, from the sources (cli/) or the bundle (dist/). */
 function projectRoot(): string {
@@ -45,23 +53,32 @@ async function trustedKeys(files: readonly string[] | undefined): Promise<Public
 
 const readSource = (source: string) => () => readFeedBytes(source);
 
-/** One runner per data directory: its queues' in-flight messages are released at start. */
-function lock(data: string): () => void {
-  mkdirSync(data, { recursive: true });
-  const file = join(data, "run.lock");
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, "utf8"));
-    let alive = false;
+/** The feed for one pass; when it cannot be fetched (offline, HTTP error) the pass goes on without a refresh. */
+function feedSource(source: string): () => Promise<Uint8Array | undefined> {
+  const read = readSource(source);
+  let said = ""; // said once per outage, not on every pass
+  return async () => {
     try {
-      process.kill(pid, 0);
-      alive = pid !== process.pid;
-    } catch {
-      alive = false;
+      const bytes = await read();
+      said = "";
+      return bytes;
+    } catch (e) {
+      if (!isUrl(source)) throw e;
+      const why = isNetworkError(e) ? networkReason(e) : (e as Error).message;
+      if (why !== said) note(`advisory feed ${source} unreachable (${why}); going on with the last feed fetched (none on a first run: no advisory findings until it can be fetched)`);
+      said = why;
+      return undefined;
     }
-    if (alive) throw new Error(`another cpansec run (pid ${pid}) is using ${data}`);
-  }
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
+  };
+}
+
+/** What the user named must exist before anything is created under --data. */
+function checkArgs(a: RunArgs): void {
+  if (isUrl(a.mirror)) return;
+  if (!existsSync(a.mirror) || !statSync(a.mirror).isDirectory()) throw new UserError(`--mirror ${a.mirror}: no such directory (a CPAN mirror directory or an http(s):// URL)`);
+  if (a.advisories && !isUrl(a.advisories) && !existsSync(a.advisories)) throw new UserError(`--advisories ${a.advisories}: no such file`);
+  for (const k of a.trustKey ?? []) if (!existsSync(k)) throw new UserError(`--trust-key ${k}: no such file`);
+  for (const k of a.feedKey ?? []) if (!existsSync(k)) throw new UserError(`--feed-key ${k}: no such file`);
 }
 
 function progress(): ((queue: string, ok: number, failed: number) => void) | undefined {
@@ -74,13 +91,15 @@ function progress(): ((queue: string, ok: number, failed: number) => void) | und
   };
 }
 
-export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<EmbeddedPipeline> {
-  const onBatch = progress();
+export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopSignal): Promise<EmbeddedPipeline> {
+  const shown = progress();
+  // After each batch (its messages acknowledged): the point where a SIGTERM may end the pass.
+  const onBatch = shown || stop ? (q: string, ok: number, failed: number) => (shown?.(q, ok, failed), stop?.check()) : undefined;
   return openEmbeddedPipeline({
     data: resolve(a.data),
-    mirror: /^https?:\/\//.test(a.mirror) ? new HttpMirror(a.mirror) : new DirMirror(a.mirror),
+    mirror: isUrl(a.mirror) ? new HttpMirror(a.mirror) : new DirMirror(a.mirror),
     trustedKeys: trust ?? (await trustedKeys(a.trustKey)),
-    ...(a.advisories ? { feedSource: readSource(a.advisories), feedSignature: () => readFeedSignature(a.advisories as string) } : {}),
+    ...(a.advisories ? { feedSource: feedSource(a.advisories), feedSignature: () => readFeedSignature(a.advisories as string) } : {}),
     ...(a.feedKey?.length ? { feedKeys: await readKeys(a.feedKey) } : {}),
     ...(a.origin ? { origin: a.origin } : {}),
     tool: { name: pkg.name, version: pkg.version },
@@ -89,32 +108,69 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[]): Promise<Emb
   });
 }
 
-export async function runPass(p: EmbeddedPipeline, data: string): Promise<RunSummary> {
-  const { watch, feed, rematch } = await p.runOnce();
-  if (process.stderr.isTTY) process.stderr.write("\n");
-  if (feed) {
-    const trust = "verified" in feed ? (feed.verified ? `, signature verified by ${feed.verified.key}` : ", signature not checked (no --feed-key)") : "";
-    const used = feed.status === "rejected" ? "; NOT USED, the previous feed stays in use" : "";
-    out(`advisory feed: ${feed.status}${"reason" in feed ? ` (${feed.reason})` : ""}${"feed" in feed && feed.feed ? ` ${feed.feed.date ?? ""} ${feed.feed.commit ?? ""}` : ""}${trust}${used}`);
-  }
-  if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
-  out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
-  const s = await summarize(p);
-  printSummary(s, data, out);
-  return s;
+export interface Pass {
+  readonly summary: RunSummary;
+  /** Nothing new: no uploads, no feed change, the same counts as the pass before. */
+  readonly idle: boolean;
 }
 
+/** One pass; the whole summary unless `brief` and nothing changed since `previous` (then one line). */
+export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?: RunSummary; brief?: boolean; interval?: number } = {}): Promise<Pass> {
+  const { watch, feed, rematch } = await p.runOnce();
+  if (process.stderr.isTTY) process.stderr.write("\n");
+  const s = await summarize(p);
+  const idle = !passChanged(o.previous, s, watch, feed, rematch?.queued);
+  if (o.brief && idle) {
+    out(idleLine(new Date(), watch.file, s, o.interval));
+    return { summary: s, idle };
+  }
+  if (feed) out(feedLine(feed));
+  if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
+  out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
+  if (!(await p.deps.packages())) out("WARNING: the mirror has no modules/02packages.details.txt.gz: prerequisites are not resolved to distributions (SBOM dependencies, advisories on dependencies)");
+  printSummary(s, data, out);
+  return { summary: s, idle };
+}
+
+/** --once's status: 1 when an upload raised an integrity alert or anything was dead-lettered. */
+export const onceStatus = (s: RunSummary) => (s.deadLetters.length || s.failures.some((f) => f.integrity) ? EXIT.found : EXIT.ok);
+
+/** A mirror (or RECENT on it) that cannot be read now: the long-running run waits and tries again. */
+const isOutage = (e: unknown) => isNetworkError(e) || e instanceof TransientError;
+const outageReason = (e: unknown) => (e instanceof TransientError ? e.message : networkReason(e));
+
 export async function run(a: RunArgs): Promise<number> {
-  const unlock = lock(a.data);
-  const p = await openPipeline(a);
+  checkArgs(a);
+  const unlock = lockDataDir(a.data);
+  const stop = stopOnSignals((sig) => note(`${sig}: stopping after the current step`));
+  let p: EmbeddedPipeline | undefined;
   try {
-    for (;;) {
-      const s = await runPass(p, a.data);
-      if (a.once) return s.deadLetters.length ? 1 : 0;
-      await new Promise((r) => setTimeout(r, a.interval * 1000));
+    p = await openPipeline(a, undefined, stop);
+    let previous: RunSummary | undefined;
+    let reason = "";
+    for (let outages = 0; ; ) {
+      try {
+        const pass = await runPass(p, a.data, { ...(previous ? { previous } : {}), brief: !!previous, interval: a.interval });
+        previous = pass.summary;
+        outages = 0;
+        if (a.once) return onceStatus(pass.summary);
+      } catch (e) {
+        if (e instanceof Stopped) break;
+        if (!isOutage(e)) throw e;
+        if (a.once) throw new UserError(`mirror ${a.mirror} unavailable: ${outageReason(e)}`, EXIT.unreachable, { cause: e });
+        outages++;
+        reason = outageReason(e);
+      }
+      // Backoff on outages: the interval, doubled each time, at most an hour (or the interval).
+      const wait = outages ? Math.min(a.interval * 2 ** (outages - 1), Math.max(a.interval, 3600)) : a.interval;
+      if (outages) note(`${new Date().toISOString()} mirror ${a.mirror} unavailable (${reason}); next try in ${wait} s`);
+      if (await stop.sleep(wait * 1000)) break;
     }
+    note("stopped");
+    return EXIT.ok;
   } finally {
-    p.close();
+    p?.close();
     unlock();
+    stop.dispose();
   }
 }

@@ -72,7 +72,7 @@ export async function add(a: AddArgs): Promise<number> {
     for (const p of parsed.problems) err(p);
     return 2;
   }
-  const b = await openNotifyBackend({ data: a.data, ...(a.aws ? { aws: true } : {}) });
+  const b = await openNotifyBackend({ data: a.data, create: true, ...(a.aws ? { aws: true } : {}) });
   try {
     const s: Subscription = { id: `sub_${randomBytes(8).toString("hex")}`, createdAt: new Date().toISOString(), target: parsed.target, filter: parsed.filter };
     if (!(await b.deps.subscriptions.create(s))) throw new Error(`subscription id ${s.id} already exists; try again`);

@@ -59,7 +59,10 @@ export async function demo(o: { dir?: string; data?: string }): Promise<number> 
     out(`advisory feed: ${feed} (generated; ../shared/data is not beside the project)`);
   }
   const keys = await readTrustedKeys(new TextEncoder().encode(mirror.publicKey));
-  out(`CHECKSUMS are signed by a key generated for the demo, trusted in place of PAUSE's\n`);
+  // Kept beside the mirror, so `cpansec run` can be pointed at it afterwards (--trust-key).
+  const keyFile = join(root, "demo-signing-key.asc");
+  writeFileSync(keyFile, mirror.publicKey);
+  out(`CHECKSUMS are signed by a key generated for the demo (public key in ${keyFile}), trusted in place of PAUSE's\n`);
   const p = await openPipeline({ mirror: mirrorDir, data, advisories: feed, interval: 0, once: true }, keys);
   try {
     if (!(await p.notify.subscriptions.list()).length) {
@@ -67,9 +70,11 @@ export async function demo(o: { dir?: string; data?: string }): Promise<number> 
       await p.notify.subscriptions.create({ id: "sub_demo", createdAt: new Date(0).toISOString(), target: { kind: "email", address: "security@example.org" }, filter: { distributions: [], authors: [], events: ["release.vulnerable", "advisory.published", "integrity.alert"] } });
       out("subscription: security@example.org gets release.vulnerable, advisory.published and integrity.alert by email (outbox files; cpansec subscribe add --help for webhooks)\n");
     }
-    const s = await runPass(p, data);
+    const { summary } = await runPass(p, data);
     out("\nexpected: Demo-Tampered raises an integrity alert, Demo-Broken fails (not an archive) but is logged, CGI 3.62 is vulnerable, Demo-Web's CGI >= 3.50 admits vulnerable versions");
-    return s.deadLetters.length ? 1 : 0;
+    out(`\nthe mirror and its key stay; run the pipeline over them yourself (docs/cli.md, "Run on your own mirror"):\n  cpansec run --mirror ${mirrorDir} --trust-key ${keyFile} --advisories ${feed} --data ${join(root, "data2")} --once`);
+    // The demo's own alerts are expected (the tampered upload): only dead letters fail it.
+    return summary.deadLetters.length ? 1 : 0;
   } finally {
     p.close();
   }

@@ -102,6 +102,8 @@ describe("SSRF policy", () => {
     ["http://127.0.0.1:1/h", /plain http is refused/],
     ["https://127.0.0.1/h", /loopback/],
     ["https://[::1]/h", /loopback/],
+    ["https://localhost/h", /loopback \(a localhost name\)/], // as final as 127.0.0.1 (RFC 6761)
+    ["https://hooks.localhost./h", /loopback \(a localhost name\)/],
     ["https://169.254.169.254/latest/meta-data", /metadata/],
     ["https://[::ffff:169.254.169.254]/", /metadata/],
     ["https://0x7f.1/h", /loopback/], // WHATWG URL canonicalises to 127.0.0.1

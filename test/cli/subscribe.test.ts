@@ -26,9 +26,12 @@ describe("cpansec subscribe", () => {
       'cpansec: not a distribution name or glob (letters, digits, - _ . + * ?): "bad name"',
       'cpansec: unknown event type "release.nope" (one of release.processed, release.vulnerable, advisory.published, integrity.alert)',
     ]);
-    expect(runCli(["subscribe", "list", "--data", data]).stdout).toMatch(/^no subscriptions/);
+    // Nothing stored, not even a store: and list, remove and test never make one (a --data typo).
+    expect(runCli(["subscribe", "list", "--data", data])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no cpansec store there/) });
+    expect(readdirSync(data)).toEqual([]);
     expect(runCli(["subscribe", "add", "--data", data]).stderr).toMatch(/give a webhook URL or an email address/);
     expect(runCli(["subscribe", "add", "--data", data, "--email", "a@example.org", "--min-severity", "severe"]).status).toBe(2);
+    expect(runCli(["subscribe", "add", "--data", data, "--email", "a@example.org"]).status).toBe(0);
     expect(runCli(["subscribe", "remove", "--data", data, "sub_nope"])).toMatchObject({ status: 1, stderr: "cpansec: no subscription sub_nope\n" });
     // --aws without the stack's table names in the environment: told which and where to find them.
     expect(runCli(["subscribe", "list", "--aws"])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^cpansec: --aws needs SUBSCRIPTIONS_TABLE, DELIVERIES_TABLE, EVENTS_TABLE in the environment \(the stack's SubscriptionsTableName/) });

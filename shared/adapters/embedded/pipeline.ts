@@ -36,8 +36,11 @@ export interface EmbeddedOptions {
   readonly data: string;
   readonly mirror: Mirror;
   readonly trustedKeys: readonly PublicKey[];
-  /** Where the advisory feed comes from (a file or URL reader); none: matching is skipped. */
-  readonly feedSource?: () => Promise<Uint8Array>;
+  /**
+   * Where the advisory feed comes from (a file or URL reader); none: matching is skipped. It
+   * returns undefined when the feed cannot be had now (offline): the pass goes on with the feed in use.
+   */
+  readonly feedSource?: () => Promise<Uint8Array | undefined>;
   /** Keys trusted to sign the feed (`--feed-key`); with them, a feed whose signature fails is not used. */
   readonly feedKeys?: readonly PublicKey[];
   /** The feed's detached signature (`<feed>.gpg`), read only when feedKeys are given. */
@@ -128,8 +131,9 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     async runOnce() {
       // The inputs first (feed, then 02packages), then the stored answers they can change, then
       // new uploads: every queued match runs with what the pointers name now.
-      const refreshed = o.feedSource
-        ? await refreshAdvisories({ blobs, fetchFeed: o.feedSource, ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}), ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}), now: clock })
+      const feedBytes = o.feedSource ? await o.feedSource() : undefined;
+      const refreshed = feedBytes
+        ? await refreshAdvisories({ blobs, fetchFeed: async () => feedBytes, ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}), ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}), now: clock })
         : undefined;
       const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
       if (index) await publishPackages(blobs, index);

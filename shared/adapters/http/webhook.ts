@@ -16,7 +16,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { classifyAddress, isLoopback } from "../../domain/notify/address";
+import { classifyAddress, isLoopback, isLoopbackName } from "../../domain/notify/address";
 import { parseRetryAfter } from "../../domain/notify/retry";
 import { webhookUrlProblem } from "../../domain/notify/subscription";
 import type { WebhookOutcome, WebhookRequest, WebhookSender } from "../../ports";
@@ -59,6 +59,7 @@ export class HttpWebhookSender implements WebhookSender {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     let addresses: ResolvedAddress[];
     if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+    else if (!allowLoopback && isLoopbackName(host)) return { kind: "permanent", reason: `refused to connect to ${host}: loopback (a localhost name)` };
     else {
       try {
         addresses = await this.resolve(host);

@@ -124,3 +124,12 @@ export function classifyAddress(ip: string, options: { readonly allowLoopback?: 
 export function isLoopback(ip: string): boolean {
   return !classifyAddress(ip).ok && classifyAddress(ip, { allowLoopback: true }).ok;
 }
+
+/**
+ * `localhost` and names under `.localhost` are loopback by definition (RFC 6761 §6.3), whatever a
+ * resolver says: refusing them is as final as refusing 127.0.0.1, not a retry for when DNS changes.
+ */
+export function isLoopbackName(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return h === "localhost" || h.endsWith(".localhost");
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyAddress, isLoopback } from "../../../shared/domain/notify/address";
+import { classifyAddress, isLoopback, isLoopbackName } from "../../../shared/domain/notify/address";
 
 // [address, allowed?, reason pattern when refused]
 const TABLE: ReadonlyArray<readonly [string, boolean, RegExp?]> = [
@@ -96,4 +96,15 @@ describe("classifyAddress", () => {
     expect(isLoopback("8.8.8.8")).toBe(false);
     expect(isLoopback("10.0.0.1")).toBe(false);
   });
+});
+
+describe("isLoopbackName", () => {
+  it.each([
+    ["localhost", true],
+    ["LOCALHOST.", true],
+    ["hooks.localhost", true],
+    ["localhost.example.com", false],
+    ["notlocalhost", false],
+    ["example.com", false],
+  ])("%s → %s", (host, loopback) => expect(isLoopbackName(host)).toBe(loopback));
 });
