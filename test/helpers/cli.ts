@@ -40,3 +40,34 @@ export function runCliAsync(args: string[], o: CliOptions = {}): Promise<CliResu
     child.on("error", reject).on("close", (status, signal) => resolve({ status: status ?? -1, signal, stdout, stderr }));
   });
 }
+
+/** A long-running command (`cpansec run` without --once): wait for what it prints, signal it, collect the end. */
+export function startCli(args: string[], o: CliOptions = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], opts(o));
+  const seen = { stdout: "", stderr: "" };
+  const waiters: { test: () => boolean; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (!w.test()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  child.stdout.on("data", (c: Buffer) => ((seen.stdout += c), check()));
+  child.stderr.on("data", (c: Buffer) => ((seen.stderr += c), check()));
+  child.stdin.end();
+  const done = new Promise<CliResult>((resolve, reject) => child.on("error", reject).on("close", (status, signal) => resolve({ status: status ?? -1, signal, ...seen })));
+  return {
+    child,
+    seen,
+    done,
+    /** Resolves once `stream` (all of it so far) matches; rejects if the command ends first. */
+    waitFor(stream: "stdout" | "stderr", re: RegExp): Promise<void> {
+      return new Promise((resolve, reject) => {
+        waiters.push({ test: () => re.test(seen[stream]), resolve });
+        check();
+        void done.then(() => (re.test(seen[stream]) ? resolve() : reject(new Error(`the command ended without printing ${re} on ${stream}:\n${seen.stdout}\n${seen.stderr}`))));
+      });
+    },
+  };
+}
