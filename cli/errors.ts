@@ -19,7 +19,7 @@ export class UserError extends Error {
 }
 
 /** Node's codes for a path given on the command line that cannot be used as asked. */
-const PATH_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "ELOOP", "ENAMETOOLONG", "EEXIST", "EROFS"]);
+const PATH_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "ELOOP", "ENAMETOOLONG", "EROFS"]);
 /** Codes of a network source that did not answer (undici puts them on the cause). */
 const NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID"]);
 
@@ -49,6 +49,8 @@ export function classify(e: unknown): { exitCode: number; message: string; bug: 
   const err: Coded = e instanceof Error ? e : new Error(String(e));
   if (typeof err.code === "string" && PATH_CODES.has(err.code)) return { exitCode: EXIT.usage, message: err.message, bug: false };
   if (isNetworkError(err)) return { exitCode: EXIT.unreachable, message: networkReason(err), bug: false };
+  // Any other system refusal (EEXIST: keygen never overwrites; ENOSPC) is a failure to do the job, not a bug.
+  if (typeof err.code === "string" && /^E[A-Z]+$/.test(err.code)) return { exitCode: EXIT.found, message: err.message, bug: false };
   // Errors of a named class (FeedError, ChecksumsError, LogError, ...) are the domain saying no.
   if (/Error$/.test(err.name) && !["Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError"].includes(err.name)) return { exitCode: EXIT.found, message: err.message, bug: false };
   return { exitCode: EXIT.bug, message: err.message, bug: true };
