@@ -47,12 +47,13 @@ describe("errors a user can cause", () => {
   it("a missing --packages file: one line naming it, exit 2 (not 1, which means a finding)", () => {
     const r = runCli(["scan", "--packages", join(dir, "nope.txt"), archive]);
     expect(r).toMatchObject({ status: 2, stdout: "" });
-    expect(r.stderr).toMatch(/^cpansec: ENOENT: no such file or directory, open '.*nope\.txt'\n$/);
+    expect(r.stderr).toMatch(/^cpansec: [^\n]*nope\.txt[^\n]*\n$/);
   });
 
   it("--debug (anywhere) adds the stack; without it there is none", () => {
-    expect(runCli(["scan", "--packages", join(dir, "nope.txt"), archive]).stderr).not.toMatch(STACK);
-    expect(runCli(["scan", "--debug", "--packages", join(dir, "nope.txt"), archive]).stderr).toMatch(STACK);
+    const missing = ["--mirror", join(dir, "no-mirror"), "--data", join(dir, "d"), "--once"];
+    expect(runCli(["run", ...missing]).stderr).not.toMatch(STACK);
+    expect(runCli(["run", ...missing, "--debug"]).stderr).toMatch(STACK);
   });
 
   it("a usage error: the error and a one-line hint, not the whole help", () => {
