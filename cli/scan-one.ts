@@ -5,6 +5,7 @@ import { findingLine, prerequisiteLine } from "../shared/domain/advisories/rende
 import type { CompiledFeed } from "../shared/domain/advisories/match";
 import type { PackagesIndex } from "../shared/domain/cpan/packages";
 import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../shared/domain/sbom";
+import { releasePurl } from "../shared/domain/sbom/input";
 import pkg from "../package.json" with { type: "json" };
 import { authorPath } from "../shared/domain/cpan/distname";
 import { buildEntry } from "../shared/domain/tlog/entry";
@@ -23,8 +24,10 @@ export interface ScanOutput {
 export interface ScanOptions {
   /** The feed compiled in the chosen mode, and in the other one (to say which modes agree). */
   readonly advisories?: { readonly chosen: CompiledFeed; readonly other: CompiledFeed };
-  /** Directory for per-release results (`<Dist>-<version>/{sbom.cdx.json,sbom.spdx.json,advisories.json}`). */
+  /** Directory for per-release results (`[<AUTHOR>/]<file name>/{sbom.cdx.json,sbom.spdx.json,advisories.json}`). */
   readonly out?: string;
+  /** Output folders written in this run, with the sha256 of the archive each holds. */
+  readonly claimed?: Map<string, string>;
   /** PAUSE id for archives whose path does not name one. */
   readonly author?: string;
   /** Upload time, for archives that carry none (default: the file's modification time). */
@@ -43,10 +46,17 @@ export function parseUploadTime(v: string): { date: Date; epoch: string } {
   return { date: d, epoch: String(Math.floor(d.getTime() / 1000)) };
 }
 
-/** Where a release's results go under --out: `<Dist>-<version>`, made safe as one path segment. */
-export function releaseDir(r: Release, file: string): string {
-  const name = r.distribution && r.version ? `${r.distribution}-${r.version}` : (r.path.distvname ?? file.split("/").pop() ?? "release");
-  return name.replace(/[^A-Za-z0-9._+-]/g, "_").replace(/^\.+/, "_");
+/**
+ * Where a release's results go under --out: keyed by the file, never by name and version (a trial
+ * and its release, or a .zip beside a .tar.gz, share those): `<AUTHOR>/<file name>` as in the
+ * pipeline's results layout, or the bare file name when no PAUSE id is known.
+ */
+export function releaseDir(r: Release, file: string, author = r.path.author): string {
+  const rel = author ? `${author}/${r.path.author === author ? r.path.filename : basename(file)}` : basename(file);
+  return rel
+    .split("/")
+    .map((seg) => seg.replace(/[^A-Za-z0-9._+-]/g, "_").replace(/^\.+/, "_") || "_")
+    .join("/");
 }
 
 /**
@@ -71,8 +81,11 @@ export function scanRecord(file: string, r: Release, uploadedEpoch: string, auth
     distribution: r.distribution ?? null,
     version: r.version ?? null,
     ...(author ? { author } : {}),
+    purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
     developer: r.developer,
     source: r.source,
+    ...(r.metaSource ? { metaSource: r.metaSource } : {}),
+    ...(r.metaIdentity && !r.metaIdentity.agrees ? { metaIdentity: r.metaIdentity } : {}),
     license: r.meta?.license ?? [],
     prereqs: r.meta?.prereqs ?? {},
     files: r.entries.filter((e) => e.type === "file").length,
@@ -90,7 +103,7 @@ function human(file: string, r: Release, matched?: ReleaseMatch): string {
   const runtime = Object.keys(r.meta?.prereqs.runtime?.requires ?? {}).length;
   return [
     `${file}: ${id}`,
-    `  identity from ${r.source}; ${r.entries.filter((e) => e.type === "file").length} files; licence ${r.meta?.license.join(", ") ?? "not declared"}; ${runtime} runtime requirements`,
+    `  identity from ${r.source}${r.metaSource ? `, metadata from ${r.metaSource}` : ""}; ${r.entries.filter((e) => e.type === "file").length} files; licence ${r.meta?.license.join(", ") ?? "not declared"}; ${runtime} runtime requirements`,
     `  sha256 ${r.archive.sha256}`,
     ...r.problems.map((p) => `  note: ${p}`),
     ...(matched ? [...matched.findings.map((f) => `  ${findingLine(f)}`), `  ${prerequisiteLine(matched.scope, matched.prerequisites)}`] : []),
@@ -113,7 +126,13 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
   })();
   const author = options.author ?? r.path.author;
   const record = scanRecord(file, r, uploaded.epoch, author);
-  const dir = options.out ? join(options.out, releaseDir(r, file)) : undefined;
+  const dir = options.out ? join(options.out, releaseDir(r, file, author)) : undefined;
+  const holder = dir ? options.claimed?.get(dir) : undefined;
+  if (dir && holder !== undefined && holder !== r.archive.sha256) {
+    const error = `--out: ${dir} already holds the results of a different archive with the same name in this run; not overwritten`;
+    return { record: { ...record, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
+  }
+  if (dir) options.claimed?.set(dir, r.archive.sha256);
   if (dir) mkdirSync(dir, { recursive: true });
   if (dir) {
     const sboms = generateSboms({
@@ -136,7 +155,7 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
     const { findings, scope, prerequisites } = matched;
     Object.assign(record, { findings, scope, resolution: prerequisites });
     if (dir) {
-      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, scope, prerequisites, findings };
+      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, scope, prerequisites, findings };
       writeFileSync(join(dir, "advisories.json"), `${JSON.stringify(doc, null, 2)}\n`);
       record.advisories = join(dir, "advisories.json");
     }

@@ -27,7 +27,7 @@ export function registerScan(program: Command): void {
     .option("--json", "one JSON object per archive per line")
     .option("--advisories <file|url>", "match against this CPAN security advisory feed (adds findings)")
     .addOption(modeOption())
-    .option("--out <dir>", "write per-release results under DIR/<Dist>-<version>/: sbom.cdx.json, sbom.spdx.json, advisories.json")
+    .option("--out <dir>", "write per-release results under DIR/<AUTHOR>/<file name>/ (DIR/<file name>/ without a PAUSE id): sbom.cdx.json, sbom.spdx.json, advisories.json")
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
@@ -39,7 +39,7 @@ export function registerScan(program: Command): void {
     .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string; author?: string; uploadTime?: { date: Date; epoch: string }; packages?: string; scope: DependencyScope }) => {
       const options: ScanOptions = {
         scope: opts.scope,
-        ...(opts.out ? { out: opts.out } : {}),
+        ...(opts.out ? { out: opts.out, claimed: new Map<string, string>() } : {}),
         ...(opts.author ? { author: opts.author } : {}),
         ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
       };

@@ -10,6 +10,7 @@ import { type Release, describeRelease } from "../../shared/domain/cpan/release"
 import { archiveKey, releaseJsonKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { bundledKeep } from "../../shared/domain/sbom/bundled";
+import { releasePurl } from "../../shared/domain/sbom/input";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
 import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
@@ -52,8 +53,11 @@ export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { sig
     uploaded: r.uploaded,
     distribution: rel.distribution ?? null,
     version: rel.version ?? null,
+    purl: releasePurl(rel, r.author, r.path),
     developer: rel.developer,
     identitySource: rel.source,
+    metaSource: rel.metaSource ?? null,
+    metaIdentity: rel.metaIdentity ?? null,
     archive: { ...rel.archive },
     checksums,
     meta: rel.meta ? { name: rel.meta.name, version: rel.meta.version, abstract: rel.meta.abstract, license: rel.meta.license, prereqs: rel.meta.prereqs, resources: rel.meta.resources } : null,

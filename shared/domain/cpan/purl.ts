@@ -46,3 +46,29 @@ export function parseCpanPurl(s: string): CpanPurl {
     ...(Object.keys(rest).length ? { qualifiers: rest } : {}),
   };
 }
+
+/** What tells one upload from every other: the CPAN path's name, version and extension, and author. */
+export interface UploadName {
+  readonly dist: string;
+  /** As the file name gives it (`1.23-TRIAL`), so a trial and its release differ. */
+  readonly version?: string;
+  readonly extension?: string;
+  readonly author?: string;
+  /** The file name below the author directory (may hold a subdirectory). */
+  readonly filename: string;
+  /** `authors/id/A/AU/AUTHOR/<filename>`, when the author is known. */
+  readonly cpanPath?: string;
+}
+
+/**
+ * The purl of one upload (docs/decisions/0009-release-identity.md): `ext` unless the archive is
+ * .tar.gz (the type's default), the version exactly as the file name spells it, and `distpath`
+ * whenever name, version and ext do not spell the file name back (a subdirectory, PAUSE's
+ * `-withoutworldwriteables` copies, odd separators), so that two uploads never share a purl.
+ */
+export function uploadPurl(u: UploadName): string {
+  const ext = u.extension && u.extension !== "tar.gz" ? u.extension : undefined;
+  const spelled = u.version !== undefined && u.extension !== undefined && `${u.dist}-${u.version}.${u.extension}` === u.filename;
+  const qualifiers = { ...(ext ? { ext } : {}), ...(!spelled && u.cpanPath ? { distpath: u.cpanPath } : {}) };
+  return buildCpanPurl({ dist: u.dist, ...(u.version !== undefined ? { version: u.version } : {}), ...(u.author ? { author: u.author } : {}), ...(Object.keys(qualifiers).length ? { qualifiers } : {}) });
+}

@@ -1,15 +1,14 @@
 /**
- * What an upload is: identity (from META, else the file name), metadata and file manifest.
+ * What an upload is: identity (from the CPAN path, ./identity.ts), metadata and file manifest.
  * Never throws for bad input: an unreadable archive gives `error`, smaller problems `problems`.
  */
 import { createHash } from "node:crypto";
 import { type ArchiveContents, ArchiveError, type ArchiveFormat, type ArchiveLimits, type ManifestEntry, readArchive } from "./archive";
 import { type DistInfo, parseCpanPath } from "./distname";
-import { compareVersions } from "./version";
+import { type Identity, type IdentitySource, releaseIdentity } from "./identity";
 import { type CpanMeta, MetaSyntaxError, type MetaSource, parseMeta } from "./meta";
-import { byCodePoint } from "../order";
 
-export type IdentitySource = MetaSource | "filename";
+export type { IdentitySource };
 
 export interface Release {
   readonly path: DistInfo;
@@ -17,6 +16,9 @@ export interface Release {
   readonly version?: string;
   readonly developer: boolean;
   readonly source: IdentitySource;
+  readonly metaIdentity?: Identity["metaIdentity"];
+  /** Which META file `meta` was read from. */
+  readonly metaSource?: MetaSource;
   readonly archive: { readonly sha256: string; readonly sha512: string; readonly size: number; readonly format?: ArchiveFormat };
   readonly meta?: CpanMeta;
   readonly entries: readonly ManifestEntry[];
@@ -36,17 +38,27 @@ export interface DescribeOptions {
 
 const META_FILE = /^(?:[^/]+\/)?META\.(json|yml)$/;
 
-/** The META files of the archive's root (or its single top directory), shallowest first. */
-function metaCandidates(files: ReadonlyMap<string, Uint8Array>, source: MetaSource): string[] {
-  return [...files.keys()].filter((p) => p.endsWith(`/${source}`) || p === source).sort((a, b) => a.split("/").length - b.split("/").length || byCodePoint(a, b));
+/**
+ * The META file an installer would read: at the archive's root, or in its single top directory
+ * (cpanm and CPAN.pm enter the top directory only when it is the only thing there). With several
+ * top directories no directory's META is the distribution's: sorting them would let an extra
+ * `AAA/META.json` speak for the upload.
+ */
+function metaPath(contents: ArchiveContents, source: MetaSource, problems: string[]): string | undefined {
+  if (contents.files.has(source)) return source;
+  const tops = new Set(contents.entries.map((e) => e.path.split("/")[0] as string));
+  const [top] = tops;
+  if (tops.size === 1 && top !== source && contents.files.has(`${top}/${source}`)) return `${top}/${source}`;
+  if (tops.size > 1 && [...contents.files.keys()].some((p) => p.endsWith(`/${source}`))) {
+    problems.push(`the archive has ${tops.size} top-level entries and no ${source} at its root: no directory's ${source} is the distribution's, none used`);
+  }
+  return undefined;
 }
 
 function readMeta(contents: ArchiveContents, problems: string[]): { meta: CpanMeta; source: MetaSource } | undefined {
   for (const source of ["META.json", "META.yml"] as const) {
-    const candidates = metaCandidates(contents.files, source);
-    const path = candidates[0];
+    const path = metaPath(contents, source, problems);
     if (!path) continue;
-    if (candidates.length > 1) problems.push(`${candidates.length} ${source} files; using ${path}`);
     try {
       const own: string[] = [];
       const meta = parseMeta(source, contents.files.get(path) as Uint8Array, own);
@@ -57,7 +69,6 @@ function readMeta(contents: ArchiveContents, problems: string[]): { meta: CpanMe
       problems.push(`${source} unusable: ${e.message}`);
     }
   }
-  for (const w of contents.warnings) if (/META\.(json|yml)/.test(w)) problems.push(w);
   return undefined;
 }
 
@@ -67,7 +78,7 @@ export async function describeRelease(path: string, bytes: Uint8Array, options: 
   const info = parseCpanPath(path);
   const problems: string[] = [];
   const archive = { sha256: digest("sha256", bytes), sha512: digest("sha512", bytes), size: bytes.byteLength };
-  const fromName = { distribution: info.dist, version: info.version, developer: info.developer, source: "filename" as const };
+  const fromName = { ...releaseIdentity(info, undefined, problems), developer: info.developer };
   if (!info.extension) problems.push(`${info.filename} does not have a CPAN archive extension`);
   let contents: ArchiveContents;
   try {
@@ -76,39 +87,24 @@ export async function describeRelease(path: string, bytes: Uint8Array, options: 
     if (!(e instanceof ArchiveError)) throw e;
     return clean({ path: info, ...fromName, archive, entries: [], files: new Map(), problems, error: { code: e.code, message: e.message } });
   }
-  problems.push(...contents.warnings.filter((w) => !/META\.(json|yml)/.test(w)));
+  // Every reader warning is a problem of the release (a duplicate META among them: which copy an
+  // extractor keeps is worth knowing even when the META read fine).
+  problems.push(...contents.warnings);
   const read = readMeta(contents, problems);
-  const base = { path: info, archive: { ...archive, format: contents.format }, entries: contents.entries, files: contents.files, problems };
-  if (!read) {
-    if (!contents.files.size) problems.push("no META.json or META.yml: identity from the file name");
-    return clean({ ...base, ...fromName });
-  }
-  const { meta, source } = read;
-  let distribution = meta.name;
-  if (distribution?.includes("::")) {
-    problems.push(`META name ${JSON.stringify(distribution)} is a module name; using ${distribution.replace(/::/g, "-")}`);
-    distribution = distribution.replace(/::/g, "-");
-  }
-  if (distribution && info.dist && distribution !== info.dist) problems.push(`META name ${distribution} differs from the file name's ${info.dist}`);
-  if (meta.version && info.version && !sameVersion(meta.version, info.version.replace(/-TRIAL\d*$/, ""))) {
-    problems.push(`META version ${meta.version} differs from the file name's ${info.version}`);
-  }
+  if (!read && ![...contents.files.keys()].some((p) => META_FILE.test(p))) problems.push("no META.json or META.yml: identity from the file name");
+  const { metaIdentity, ...identity } = releaseIdentity(info, read, problems);
   return clean({
-    ...base,
-    distribution: distribution ?? info.dist,
-    version: meta.version ?? info.version,
-    developer: info.developer || meta.releaseStatus !== "stable",
-    source,
-    meta,
+    path: info,
+    archive: { ...archive, format: contents.format },
+    entries: contents.entries,
+    files: contents.files,
+    problems,
+    ...identity,
+    metaIdentity,
+    developer: info.developer || (read !== undefined && read.meta.releaseStatus !== "stable"),
+    meta: read?.meta,
+    metaSource: read?.source,
   });
-}
-
-function sameVersion(a: string, b: string): boolean {
-  try {
-    return compareVersions(a, b) === 0;
-  } catch {
-    return a === b;
-  }
 }
 
 const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

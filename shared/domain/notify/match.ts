@@ -49,9 +49,14 @@ export function eventSeverity(e: Pick<PipelineEvent, "type" | "detail">): EventS
   }
 }
 
-/** The distribution an event is about: from META when ingest got that far, else from the file name. */
+/**
+ * The distribution an event is about: the CPAN path's, as PAUSE indexes it. Never META's name,
+ * which the uploader writes: an upload `Totally-Innocent-0.01.tar.gz` claiming `name: Mojolicious`
+ * must not reach `--dist Mojolicious` (docs/decisions/0009-release-identity.md).
+ */
 export function eventDistribution(e: Pick<PipelineEvent, "release">): string | undefined {
-  return e.release?.distribution ?? (e.release ? parseCpanPath(e.release.path).dist : undefined);
+  if (!e.release) return undefined;
+  return parseCpanPath(e.release.path).dist ?? e.release.distribution;
 }
 
 export function matches(s: Subscription, e: PipelineEvent): boolean {

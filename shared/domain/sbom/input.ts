@@ -1,7 +1,7 @@
 /** Everything an SBOM is built from: the parsed release plus what a bare archive cannot say. */
 import { createHash } from "node:crypto";
 import type { Release } from "../cpan/release";
-import { buildCpanPurl } from "../cpan/purl";
+import { uploadPurl } from "../cpan/purl";
 import type { BundledComponent } from "./bundled";
 import { type DeclaredLicense, declaredLicense } from "./licenses";
 import { type Prerequisite, groupPrerequisites } from "./prereqs";
@@ -38,10 +38,28 @@ export function uuidFromSha256(hex: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+const uploadVersion = (r: Release) => (r.path.dist ? r.path.version : r.version);
+
+/** The upload's own purl: from the CPAN path (the version as the file spells it), not from META. */
+export function releasePurl(r: Release, author: string | undefined, cpanPath: string | undefined): string {
+  const name = (r.distribution ?? r.path.distvname ?? r.path.filename).replace(/::/g, "-");
+  const version = uploadVersion(r);
+  return uploadPurl({
+    dist: name,
+    ...(version !== undefined ? { version } : {}),
+    ...(r.path.extension ? { extension: r.path.extension } : {}),
+    ...(author ? { author } : {}),
+    filename: r.path.author === author ? r.path.filename : (r.path.pathname.split("/").pop() as string),
+    ...(cpanPath?.startsWith("authors/id/") ? { cpanPath } : {}),
+  });
+}
+
 export function sbomFacts(input: SbomInput): SbomFacts {
   const r = input.release;
   const name = r.distribution ?? r.path.distvname ?? r.path.filename;
   const author = input.author ?? r.path.author;
+  // The component's version is the purl's: the file's spelling, so a -TRIAL upload says so.
+  const version = uploadVersion(r);
   const files = r.entries
     .filter((e) => e.type === "file")
     .map((e) => {
@@ -51,13 +69,13 @@ export function sbomFacts(input: SbomInput): SbomFacts {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     name,
-    ...(r.version ? { version: r.version } : {}),
-    purl: buildCpanPurl({ dist: name.replace(/::/g, "-"), ...(r.version ? { version: r.version } : {}), ...(author ? { author } : {}) }),
+    ...(version ? { version } : {}),
+    purl: releasePurl(r, author, input.cpanPath),
     license: declaredLicense(r.meta),
     prerequisites: r.meta ? groupPrerequisites(r.meta.prereqs, input.resolve) : [],
     uuid: uuidFromSha256(r.archive.sha256),
     ...(input.cpanPath?.startsWith("authors/id/") ? { downloadUrl: `https://cpan.metacpan.org/${input.cpanPath}` } : {}),
-    metacpanUrl: author && r.version ? `https://metacpan.org/release/${author}/${name}-${r.version}` : `https://metacpan.org/dist/${name}`,
+    metacpanUrl: author && r.path.distvname && r.path.dist ? `https://metacpan.org/release/${author}/${r.path.distvname}` : `https://metacpan.org/dist/${name}`,
     files,
   };
 }

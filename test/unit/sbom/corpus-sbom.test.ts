@@ -26,7 +26,7 @@ describe.skipIf(missing)("SBOMs over the corpus", () => {
     const withMeta: { file: string; source: string; meta: Uint8Array; runtime: Record<string, string> }[] = [];
     for (const file of files) {
       const r = await describeRelease(file, readFileSync(file), { sha1: true, keep: bundledKeep });
-      if (r.source === "filename") continue;
+      if (!r.metaSource) continue;
       const s = generateSboms({ release: r, uploaded: new Date(0), tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(), bundled: detectBundled(r.files) });
       const cdx = JSON.parse(s.cyclonedx);
       const spdx = JSON.parse(s.spdx);
@@ -39,8 +39,8 @@ describe.skipIf(missing)("SBOMs over the corpus", () => {
           if (p.name === "cpansec:requirement" && m) runtime[m[1] as string] = m[2] as string;
         }
       }
-      const metaPath = [...r.files.keys()].find((p) => p.endsWith(`/${r.source}`)) as string;
-      withMeta.push({ file, source: r.source, meta: r.files.get(metaPath) as Uint8Array, runtime });
+      const metaPath = [...r.files.keys()].find((p) => p.endsWith(`/${r.metaSource}`)) as string;
+      withMeta.push({ file, source: r.metaSource, meta: r.files.get(metaPath) as Uint8Array, runtime });
     }
     expect(problems).toEqual([]);
     const perl = runPerl(ORACLE, withMeta.map((w) => `${w.source}\t${Buffer.from(w.meta).toString("base64")}`).join("\n") + "\n").trim().split("\n");

@@ -13,6 +13,14 @@ export interface ArchiveLimits {
   readonly ratioFloorBytes: number;
   /** Largest file whose bytes are kept in memory for later steps (META and the like). */
   readonly maxKeptFileBytes: number;
+  /**
+   * All kept bytes of one archive together. Leading-byte samples (bundled-code detection) may use
+   * three quarters of it, so that a META late in the archive still fits.
+   */
+  readonly maxKeptBytes: number;
+  /** One entry name, and all entry names together (the manifest is kept in memory). */
+  readonly maxNameBytes: number;
+  readonly maxTotalNameBytes: number;
 }
 
 export const DEFAULT_LIMITS: ArchiveLimits = {
@@ -23,7 +31,13 @@ export const DEFAULT_LIMITS: ArchiveLimits = {
   maxRatio: 100,
   ratioFloorBytes: 16 * 2 ** 20,
   maxKeptFileBytes: 4 * 2 ** 20,
+  maxKeptBytes: 32 * 2 ** 20,
+  maxNameBytes: 4096,
+  maxTotalNameBytes: 16 * 2 ** 20,
 };
+
+/** Warnings kept per archive; past this, one line counts the rest. */
+export const MAX_WARNINGS = 100;
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;
 
@@ -31,6 +45,7 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;
 export class Budget {
   private total = 0;
   private entries = 0;
+  private names = 0;
   constructor(
     readonly limits: ArchiveLimits,
     private readonly compressedBytes: number,
@@ -54,6 +69,10 @@ export class Budget {
   addEntry(path: string, declaredSize: number): void {
     this.entries++;
     if (this.entries > this.limits.maxEntries) throw new ArchiveError("limit", `archive has more than ${this.limits.maxEntries} entries`, path);
+    const name = Buffer.byteLength(path);
+    if (name > this.limits.maxNameBytes) throw new ArchiveError("limit", `an entry name of ${name} bytes, over the ${this.limits.maxNameBytes}-byte limit: ${JSON.stringify(path.slice(0, 100))}...`, path.slice(0, 100));
+    this.names += name;
+    if (this.names > this.limits.maxTotalNameBytes) throw new ArchiveError("limit", `entry names total over ${mib(this.limits.maxTotalNameBytes)}`, path.slice(0, 100));
     this.checkEntrySize(path, declaredSize);
   }
 

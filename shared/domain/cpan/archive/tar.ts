@@ -2,6 +2,7 @@ import { Parser, type ReadEntry } from "tar";
 import type { Collector } from "./collector";
 import { ArchiveError } from "./errors";
 import type { Budget } from "./limits";
+import { TarHeaderGuard } from "./tar-guard";
 
 const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
 
@@ -12,6 +13,7 @@ const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
  */
 export class TarReader {
   private readonly parser: Parser;
+  private readonly guard = new TarHeaderGuard();
   private failure: unknown;
   private entries = 0;
 
@@ -21,6 +23,9 @@ export class TarReader {
   ) {
     this.parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024, onReadEntry: (e) => this.entry(e) });
     this.parser.on("error", (e: unknown) => (this.failure ??= e));
+    // TarHeaderGuard refuses every member node-tar would skip before node-tar sees it; this is
+    // the second line, should the two ever disagree.
+    this.parser.on("ignoredEntry", (e: ReadEntry) => (this.failure ??= new ArchiveError("unsupported-entry", `${JSON.stringify(e.path)}: a ${String(e.type)} entry this reader would skip; refused`, e.path)));
   }
 
   private entry(e: ReadEntry): void {
@@ -29,8 +34,8 @@ export class TarReader {
       const type = String(e.type);
       if (FILE_TYPES.has(type)) {
         const sink = this.out.openFile(e.path, e.size ?? 0);
-        e.on("data", (c: Buffer) => this.guard(() => sink.write(c)));
-        e.on("end", () => this.guard(() => sink.close()));
+        e.on("data", (c: Buffer) => this.safely(() => sink.write(c)));
+        e.on("end", () => this.safely(() => sink.close()));
         return;
       }
       if (type === "Directory") this.out.directory(e.path);
@@ -43,7 +48,7 @@ export class TarReader {
     }
   }
 
-  private guard(f: () => void): void {
+  private safely(f: () => void): void {
     try {
       f();
     } catch (err) {
@@ -57,6 +62,7 @@ export class TarReader {
 
   write(chunk: Uint8Array): void {
     this.budget.addDecompressed(chunk.byteLength);
+    this.guard.write(chunk);
     this.parser.write(chunk as Buffer);
     this.check();
   }
