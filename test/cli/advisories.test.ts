@@ -65,10 +65,10 @@ describe("cpansec scan --advisories", () => {
     ]);
     expect(line.findings[1].dependency.advice).toBe("require Vuln::Dep >= 1.0 (the lowest Vuln-Dep release admitted by >= 0.5 that none of these advisories affects)");
     expect(line.scope).toBe("requires");
-    const doc = JSON.parse(readFileSync(join(out, "Foo-Bar-1.23", "advisories.json"), "utf8"));
+    const doc = JSON.parse(readFileSync(join(out, "ETHER", "Foo-Bar-1.23.tar.gz", "advisories.json"), "utf8"));
     expect(doc).toMatchObject({ release: { distribution: "Foo-Bar", version: "1.23", author: "ETHER" }, feed: { commit: "62f1f98" }, mode: "strict", scope: "requires", prerequisites: { providedByPerl: [], unresolved: [], disagreements: [] } });
     expect(doc.findings).toHaveLength(2);
-    expect(line.advisories).toBe(join(out, "Foo-Bar-1.23", "advisories.json"));
+    expect(line.advisories).toBe(join(out, "ETHER", "Foo-Bar-1.23.tar.gz", "advisories.json"));
   });
 
   it.each(realFeeds())("reports a release the real feed ($name) marks vulnerable (CGI 3.62)", async ({ path: real }) => {

@@ -21,7 +21,7 @@ describe("cpansec scan", () => {
     expect(r.status).toBe(3);
     const [a, b] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(a).toEqual({
-      file: good, distribution: "Foo-Bar", version: "1.23", author: "ETHER", developer: false, source: "META.json",
+      file: good, distribution: "Foo-Bar", version: "1.23", author: "ETHER", purl: "pkg:cpan/Foo-Bar@1.23?author=ETHER", developer: false, source: "filename", metaSource: "META.json",
       license: ["perl_5"], prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } }, files: 2,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number),
       logEntry: expect.stringMatching(/^cpansec-upload\/v1\npath authors\/id\/E\/ET\/ETHER\/Foo-Bar-1.23.tar.gz\nsha256 [0-9a-f]{64}\nsize \d+\nuploaded \d+\n$/),
@@ -58,7 +58,7 @@ describe("cpansec scan", () => {
     const r = runCli(["scan", "--json", "--out", out, "--author", "QUXER", "--upload-time", "2026-08-16T14:31:00Z", f]);
     expect(r.status).toBe(0);
     const line = JSON.parse(r.stdout);
-    expect(line.sbom).toEqual({ cyclonedx: join(out, "Qux-0.5", "sbom.cdx.json"), spdx: join(out, "Qux-0.5", "sbom.spdx.json") });
+    expect(line.sbom).toEqual({ cyclonedx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.cdx.json"), spdx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.spdx.json") });
     expect(line.author).toBe("QUXER");
     expect(line.logEntry).toContain("path authors/id/Q/QU/QUXER/Qux-0.5.tar.gz\n");
     expect(line.logEntry).toContain("uploaded 1786890660\n");
@@ -69,5 +69,34 @@ describe("cpansec scan", () => {
     expect(JSON.parse(again.stdout).logEntry).toBe(line.logEntry);
     expect(runCli(["scan", "--upload-time", "yesterday", f]).status).toBe(2);
     expect(runCli(["scan", "--author", "lower", f]).status).toBe(2);
+  });
+
+  it("keys --out folders by the file: a trial, its release and a .zip of them never share one", async () => {
+    const author = join(dir, "authors/id/S/SO/SOMEID");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(author, { recursive: true });
+    const files = ["Foo-1.23.tar.gz", "Foo-1.23-TRIAL.tar.gz"].map((name) => join(author, name));
+    for (const [i, f] of files.entries()) writeFileSync(f, await tarGz([{ name: "Foo-1.23/META.json", content: metaJson({ name: "Foo", version: "1.23", abstract: `copy ${i}` }) }]));
+    const out = join(dir, "out-by-file");
+    const r = runCli(["scan", "--json", "--out", out, ...files]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.sbom.cyclonedx)).toEqual([join(out, "SOMEID", "Foo-1.23.tar.gz", "sbom.cdx.json"), join(out, "SOMEID", "Foo-1.23-TRIAL.tar.gz", "sbom.cdx.json")]);
+    const purls = lines.map((l) => JSON.parse(readFileSync(l.sbom.cyclonedx, "utf8")).metadata.component.purl);
+    expect(purls).toEqual(["pkg:cpan/Foo@1.23?author=SOMEID", "pkg:cpan/Foo@1.23-TRIAL?author=SOMEID"]);
+  });
+
+  it("does not let a second archive of the same name overwrite the first's results in one run", async () => {
+    const [a, b] = [join(dir, "one"), join(dir, "two")];
+    const { mkdirSync } = await import("node:fs");
+    for (const [i, d] of [a, b].entries()) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, "Same-1.0.tar.gz"), await tarGz([{ name: "Same-1.0/README", content: `copy ${i}` }]));
+    }
+    const r = runCli(["scan", "--json", "--out", join(dir, "out-same"), join(a, "Same-1.0.tar.gz"), join(b, "Same-1.0.tar.gz")]);
+    expect(r.status).toBe(3);
+    const [first, second] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(first.sbom.cyclonedx).toBe(join(dir, "out-same", "Same-1.0.tar.gz", "sbom.cdx.json"));
+    expect(second.error).toMatch(/already holds the results of a different archive/);
   });
 });

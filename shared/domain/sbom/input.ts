@@ -61,7 +61,8 @@ export function sbomFacts(input: SbomInput): SbomFacts {
   // The component's version is the purl's: the file's spelling, so a -TRIAL upload says so.
   const version = uploadVersion(r);
   const files = r.entries
-    .filter((e) => e.type === "file")
+    // A hard link is written as a copy of its target: a file of the installed tree like any other.
+    .filter((e) => e.type === "file" || (e.type === "hardlink" && e.sha256))
     .map((e) => {
       if (!e.sha1 || !e.sha256) throw new Error(`${e.path}: SBOMs need SHA-1 and SHA-256 of every file (read the archive with sha1: true)`);
       return { path: e.path, sha1: e.sha1, sha256: e.sha256, size: e.size };

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ArchiveError, readArchive } from "../../../shared/domain/cpan/archive";
+import { randomBytes } from "node:crypto";
+import { ArchiveError, DEFAULT_LIMITS, readArchive } from "../../../shared/domain/cpan/archive";
 import { tar, tarGz, zip } from "../../helpers/archives";
 import { repoRoot } from "../../helpers/shared-data";
 
@@ -52,12 +53,27 @@ describe("readArchive", () => {
     expect(a.entries).toContainEqual({ path: "Z-1/link", type: "symlink", size: 0, linkTarget: "/etc/passwd" });
   });
 
-  it("records tar symlinks and hardlinks, never following them", async () => {
-    const a = await readArchive(await tarGz([{ name: "X-1/s", type: "symlink", linkname: "/etc/shadow" }, { name: "X-1/h", type: "link", linkname: "../../etc/passwd" }]));
+  it("records tar symlinks, never following them, and flags those that point outside the archive", async () => {
+    const a = await readArchive(await tarGz([{ name: "X-1/s", type: "symlink", linkname: "/etc/shadow" }, { name: "X-1/lib/up", type: "symlink", linkname: "../../../etc/passwd" }, { name: "X-1/lib/in", type: "symlink", linkname: "../README" }]));
     expect(a.entries).toEqual([
       { path: "X-1/s", type: "symlink", size: 0, linkTarget: "/etc/shadow" },
-      { path: "X-1/h", type: "hardlink", size: 0, linkTarget: "../../etc/passwd" },
+      { path: "X-1/lib/up", type: "symlink", size: 0, linkTarget: "../../../etc/passwd" },
+      { path: "X-1/lib/in", type: "symlink", size: 0, linkTarget: "../README" },
     ]);
+    expect(a.warnings).toEqual(['X-1/s is a symbolic link to "/etc/shadow", outside the archive', 'X-1/lib/up is a symbolic link to "../../../etc/passwd", outside the archive']);
+  });
+
+  it("flags zip symlinks that point outside the archive", async () => {
+    const a = await readArchive(await zip([{ name: "Z-1/link", symlinkTo: "../../x" }]));
+    expect(a.warnings).toEqual(['Z-1/link is a symbolic link to "../../x", outside the archive']);
+  });
+
+  it("gives a hard link its target's size and digests (extractors write a copy), and refuses one to a path not before it", async () => {
+    const a = await readArchive(await tarGz([{ name: "X-1/a", content: "AAAA" }, { name: "X-1/h", type: "link", linkname: "X-1/a" }]), { sha1: true });
+    const [file, link] = a.entries;
+    expect(link).toEqual({ path: "X-1/h", type: "hardlink", size: 4, sha256: file?.sha256, sha1: file?.sha1, linkTarget: "X-1/a" });
+    const e = await rejection(readArchive(await tarGz([{ name: "X-1/h", type: "link", linkname: "../../etc/passwd" }])));
+    expect(e.message).toMatch(/hard link to "..\/..\/etc\/passwd", which is not in the archive before it/);
   });
 
   it("lets the last of duplicate entries win, with a warning", async () => {
@@ -170,5 +186,37 @@ describe("readArchive on hostile input", () => {
     expect(a.files.size).toBe(0);
     expect(a.entries[0]?.size).toBe(5 * 2 ** 20);
     expect(a.warnings[0]).toMatch(/K-1\/META.json is over the 4194304-byte limit/);
+  });
+});
+
+describe("readArchive memory allowances", () => {
+  // 256 KiB per file: 4 KiB of noise and zeros, so the archive stays under the bomb ratio.
+  const sample = () => Buffer.concat([randomBytes(4096), Buffer.alloc(252 * 1024)]);
+
+  it("keeps at most the archive's allowance of sampled bytes, however many files ask, and still META", async () => {
+    const entries = Array.from({ length: 200 }, (_, i) => ({ name: `C-1/d${i}/config.h`, content: sample() }));
+    const bytes = await tarGz([...entries, { name: "C-1/META.json", content: "{}" }]);
+    const limits = { maxKeptBytes: 8 * 2 ** 20 };
+    const a = await readArchive(bytes, { limits, keep: (p) => (p.endsWith("config.h") ? 256 * 1024 : p.endsWith("META.json")) });
+    const kept = [...a.files.values()].reduce((n, b) => n + b.byteLength, 0);
+    expect(kept).toBeLessThanOrEqual(limits.maxKeptBytes);
+    expect(a.files.size).toBe(6 * 4 + 1); // three quarters of 8 MiB in 256 KiB samples, and META
+    expect(a.files.get("C-1/META.json")).toBeDefined();
+    expect(a.warnings).toContain("C-1/d24/config.h not examined: the 8388608-byte allowance for bytes kept from one archive is used up");
+    expect(a.warnings.at(-1)).toBe(`and ${200 - 24 - 100} more warnings`);
+  });
+
+  it("bounds the kept bytes with the default limits", async () => {
+    const entries = Array.from({ length: 300 }, (_, i) => ({ name: `C-1/d${i}/config.h`, content: sample() }));
+    const a = await readArchive(await tarGz(entries), { keep: () => 256 * 1024 });
+    const kept = [...a.files.values()].reduce((n, b) => n + b.byteLength, 0);
+    expect(kept).toBe(0.75 * DEFAULT_LIMITS.maxKeptBytes);
+  });
+
+  it("refuses an entry name over the name limit, and names over their total", async () => {
+    const long = await tarGz([{ name: `N-1/${"n".repeat(5000)}`, content: "x" }]);
+    expect((await rejection(readArchive(long))).message).toMatch(/an entry name of 5004 bytes, over the 4096-byte limit/);
+    const many = await tarGz(Array.from({ length: 40 }, (_, i) => ({ name: `N-1/${i}${"n".repeat(1000)}`, content: "" })));
+    expect((await rejection(readArchive(many, { limits: { maxTotalNameBytes: 20_000 } }))).message).toMatch(/entry names total over/);
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { PackageURL } from "packageurl-js";
 import { describe, expect, it } from "vitest";
-import { buildCpanPurl, parseCpanPurl } from "../../../shared/domain/cpan/purl";
+import { parseCpanPath } from "../../../shared/domain/cpan/distname";
+import { buildCpanPurl, parseCpanPurl, uploadPurl } from "../../../shared/domain/cpan/purl";
 import { fixturePath } from "../../helpers/fixtures";
 
 describe("cpan purls", () => {
@@ -23,6 +24,31 @@ describe("cpan purls", () => {
   });
   it("refuses a module name on build", () => {
     expect(() => buildCpanPurl({ dist: "URI::PackageURL" })).toThrow(/distribution/);
+  });
+});
+
+describe("the purl of one upload", () => {
+  const at = (path: string) => {
+    const i = parseCpanPath(path);
+    return uploadPurl({ dist: i.dist as string, ...(i.version ? { version: i.version } : {}), ...(i.extension ? { extension: i.extension } : {}), author: i.author as string, filename: i.filename, cpanPath: path });
+  };
+
+  it.each([
+    ["authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz", "pkg:cpan/Try-Tiny@0.31?author=ETHER"],
+    ["authors/id/S/SO/SOMEID/Foo-1.23-TRIAL.tar.gz", "pkg:cpan/Foo@1.23-TRIAL?author=SOMEID"],
+    ["authors/id/S/SO/SOMEID/Foo-1.23.zip", "pkg:cpan/Foo@1.23?author=SOMEID&ext=zip"],
+    ["authors/id/S/SO/SOMEID/Foo-1.23.tgz", "pkg:cpan/Foo@1.23?author=SOMEID&ext=tgz"],
+    ["authors/id/S/SO/SOMEID/Foo-1.23_01.tar.bz2", "pkg:cpan/Foo@1.23_01?author=SOMEID&ext=tar.bz2"],
+    ["authors/id/S/SO/SOMEID/sub/Foo-1.23.tar.gz", "pkg:cpan/Foo@1.23?author=SOMEID&distpath=authors%2Fid%2FS%2FSO%2FSOMEID%2Fsub%2FFoo-1.23.tar.gz"],
+    ["authors/id/S/SO/SOMEID/Foo-1.23-withoutworldwriteables.tar.gz", "pkg:cpan/Foo@1.23?author=SOMEID&distpath=authors%2Fid%2FS%2FSO%2FSOMEID%2FFoo-1.23-withoutworldwriteables.tar.gz"],
+  ])("%s is %s", (path, purl) => {
+    expect(at(path)).toBe(purl);
+    expect(parseCpanPurl(purl).dist).toBe(parseCpanPath(path).dist);
+  });
+
+  it("differs for every file of one distribution and version", () => {
+    const files = ["Foo-1.23.tar.gz", "Foo-1.23-TRIAL.tar.gz", "Foo-1.23.zip", "Foo-1.23.tgz", "sub/Foo-1.23.tar.gz", "Foo-1.23-withoutworldwriteables.tar.gz"];
+    expect(new Set(files.map((f) => at(`authors/id/S/SO/SOMEID/${f}`))).size).toBe(files.length);
   });
 });
 

@@ -64,7 +64,7 @@ export class Collector {
     this.budget.addEntry(path, declaredSize);
     if (this.linkedTo.has(path)) {
       // GNU tar keeps the link's old bytes, Python copies the new ones: no single manifest is true.
-      throw new ArchiveError("unsupported-entry", `${JSON.stringify(path)} is replaced after a hard link to it; extractors write the link differently`, path);
+      throw new ArchiveError("unsupported-entry", `${JSON.stringify(path)} is replaced after a hard link to it; extractors disagree on the link's bytes (GNU tar keeps the old, Python copies the new)`, path);
     }
     const old = this.byPath.get(path);
     if (old) {
@@ -105,7 +105,10 @@ export class Collector {
       this.byPath.set(path, { path, type, size, ...(sha256 ? { sha256 } : {}), ...(sha1 ? { sha1 } : {}), linkTarget: target });
       return;
     }
-    if (!to) this.warn(`${path} is a hard link to ${JSON.stringify(target)}, which is not in the archive before it: extractors cannot create it`);
+    if (!to) {
+      // GNU tar skips the link and goes on; Python stops extracting there: they disagree.
+      throw new ArchiveError("unsupported-entry", `${JSON.stringify(path)} is a hard link to ${JSON.stringify(target)}, which is not in the archive before it; extractors disagree on what follows`, path);
+    }
     this.byPath.set(path, { path, type, size: 0, linkTarget: target });
   }
 
