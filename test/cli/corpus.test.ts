@@ -16,7 +16,10 @@ describe("cpansec scan over the corpus", () => {
     const errors = lines.filter((l) => l.error);
     expect(errors).toEqual([]);
     const bySource = new Map<string, number>();
-    for (const l of lines) bySource.set(String(l.source), (bySource.get(String(l.source)) ?? 0) + 1);
-    console.log(`corpus: ${lines.length} archives; identity from ${[...bySource].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    for (const l of lines) bySource.set(String(l.metaSource ?? "no META"), (bySource.get(String(l.metaSource ?? "no META")) ?? 0) + 1);
+    // Identity is the CPAN path's; META's name and version are the author's claim, compared with it.
+    expect(lines.filter((l) => l.source !== "filename")).toEqual([]);
+    const disagree = lines.filter((l) => l.metaIdentity);
+    console.log(`corpus: ${lines.length} archives; metadata from ${[...bySource].map(([k, n]) => `${k} ${n}`).join(", ")}; META name or version differs from the path in ${disagree.length}: ${disagree.map((l) => String(l.file).split("/").pop()).join(" ")}`);
   });
 });

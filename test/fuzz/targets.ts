@@ -11,6 +11,7 @@ import { httpTargets } from "./gen/http";
 import { notifyTargets } from "./gen/notify";
 import { buildSeeds } from "./gen/seeds";
 import { tlogTargets } from "./gen/tlog";
+import { typeflagTargets } from "./gen/typeflags";
 import { versionTargets } from "./gen/versions";
 
 export interface Registry {
@@ -21,6 +22,6 @@ export interface Registry {
 
 export async function buildTargets(): Promise<Registry> {
   const seeds = await buildSeeds();
-  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...versionTargets, ...tlogTargets, ...notifyTargets, ...httpTargets];
+  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...typeflagTargets, ...versionTargets, ...tlogTargets, ...notifyTargets, ...httpTargets];
   return { targets, notes: seeds.notes };
 }
