@@ -71,7 +71,7 @@ describe("cpansec scan", () => {
     expect(runCli(["scan", "--author", "lower", f]).status).toBe(2);
   });
 
-  it("keys --out folders by the file: a trial, its release and a .zip of them never share one", async () => {
+  it("keys --out folders by the file: a trial and its release never share one", async () => {
     const author = join(dir, "authors/id/S/SO/SOMEID");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(author, { recursive: true });
