@@ -1,9 +1,12 @@
 /**
  * What an event says in words, for email and the Atom feed. Plain text: the renderers escape it
  * for their format. Distribution names, reasons and advisory ids come from uploads and the feed,
- * so they are untrusted here.
+ * so they are untrusted here: every one passes through text/display.ts (identifiers as printable
+ * ASCII, free text without hidden characters or look-alikes, each on one line); the event itself,
+ * and so the webhook body, keeps the raw values.
  */
 import type { PipelineEvent } from "../../messages/events";
+import { displayIdentifier, displayText } from "../text/display";
 import { eventDistribution, eventSeverity } from "./match";
 
 /** An event, or the test event `cpansec subscribe test` sends. */
@@ -25,13 +28,17 @@ const LABELS: Record<string, string> = {
   logProof: "log inclusion proof (tlog-proof)",
 };
 
-const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+const raw = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+/** An identifier as shown (names, versions, ids, paths, CVEs, kinds). */
+const str = (v: unknown) => displayIdentifier(raw(v));
+/** Free text as shown (reasons, messages). */
+const text = (v: unknown) => displayText(raw(v));
 
 export function releaseName(e: NotificationEvent): string {
   const r = e.release;
   if (!r) return "(no release)";
   const dist = eventDistribution(e as PipelineEvent);
-  return dist ? `${dist}${r.version ? ` ${r.version}` : ""} by ${r.author}` : r.id;
+  return dist ? `${str(dist)}${r.version ? ` ${str(r.version)}` : ""} by ${str(r.author)}` : str(r.id);
 }
 
 export function describeEvent(e: NotificationEvent): Described {
@@ -42,7 +49,7 @@ export function describeEvent(e: NotificationEvent): Described {
   switch (e.type) {
     case "release.processed":
       title = d.state === "failed" ? `${name} could not be processed` : `${name} was processed`;
-      if (d.failure && typeof d.failure === "object") lines.push(`Reason: ${str((d.failure as { reason?: unknown }).reason)}`);
+      if (d.failure && typeof d.failure === "object") lines.push(`Reason: ${text((d.failure as { reason?: unknown }).reason)}`);
       break;
     case "release.vulnerable": {
       const list = Array.isArray(d.advisories) ? (d.advisories as Record<string, unknown>[]) : [];
@@ -55,20 +62,20 @@ export function describeEvent(e: NotificationEvent): Described {
       lines.push(`${str(d.advisory)} (${str(d.kind)}, severity ${str(d.severity) || "unrated"})${Array.isArray(d.cves) && d.cves.length ? `: ${d.cves.map(str).join(", ")}` : ""}`);
       break;
     case "integrity.alert":
-      title = `Integrity alert for ${e.release?.path ?? name}`;
-      lines.push(`Reason: ${str(d.reason)}`);
+      title = `Integrity alert for ${e.release ? str(e.release.path) : name}`;
+      lines.push(`Reason: ${text(d.reason)}`);
       break;
     case "subscription.test":
       title = "Test notification from cpansec";
-      lines.push(str(d.message) || "This is a test: the subscription works.");
+      lines.push(text(d.message) || "This is a test: the subscription works.");
       break;
   }
-  if (e.release) lines.push(`Upload: ${e.release.path}`);
+  if (e.release) lines.push(`Upload: ${str(e.release.path)}`);
   if (e.type !== "subscription.test") {
     const sev = eventSeverity(e as PipelineEvent);
     if (sev !== "none") lines.push(`Severity: ${sev}`);
   }
-  lines.push(`Event: ${e.type} ${e.id} at ${e.time}`);
-  const links = Object.entries(e.links ?? {}).map(([k, v]) => [LABELS[k] ?? k, v] as const);
+  lines.push(`Event: ${e.type} ${str(e.id)} at ${str(e.time)}`);
+  const links = Object.entries(e.links ?? {}).map(([k, v]) => [LABELS[k] ?? str(k), v] as const);
   return { title, lines, links };
 }

@@ -10,6 +10,7 @@ import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
 import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { buildCpanPurl } from "../cpan/purl";
 import type { SbomFacts, SbomInput } from "./input";
+import { displayText } from "../text/display";
 
 const prop = (name: string, value: string) => new Models.Property(name, value);
 
@@ -46,7 +47,7 @@ export function buildCycloneDx(input: SbomInput, facts: SbomFacts): Models.Bom {
     ...(facts.version ? { version: facts.version } : {}),
     purl: facts.purl,
     ...(author ? { supplier: new Models.OrganizationalEntity({ name: author }) } : {}),
-    ...(r.meta?.abstract && r.meta.abstract !== "unknown" ? { description: r.meta.abstract } : {}),
+    ...(r.meta?.abstract && r.meta.abstract !== "unknown" ? { description: displayText(r.meta.abstract) } : {}),
     hashes: new Models.HashDictionary([
       [Enums.HashAlgorithm["SHA-256"], r.archive.sha256],
       [Enums.HashAlgorithm["SHA-512"], r.archive.sha512],

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { SbomFacts, SbomInput } from "./input";
 import type { Requirement } from "./prereqs";
+import { displayText } from "../text/display";
 
 const NOASSERTION = "NOASSERTION";
 
@@ -107,7 +108,7 @@ export function buildSpdx(input: SbomInput, facts: SbomFacts): Record<string, un
     licenseDeclared: facts.license.expression ?? NOASSERTION,
     ...(facts.license.named.length ? { licenseComments: `META licence: ${facts.license.named.join(", ")} (no exact SPDX identifier)` } : {}),
     copyrightText: NOASSERTION,
-    ...(r.meta?.abstract && r.meta.abstract !== "unknown" ? { summary: r.meta.abstract } : {}),
+    ...(r.meta?.abstract && r.meta.abstract !== "unknown" ? { summary: displayText(r.meta.abstract) } : {}),
     externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: facts.purl }],
     ...(r.error || r.problems.length ? { comment: `cpansec:metadata-error: ${[r.error?.message, ...r.problems].filter(Boolean).join("; ")}` } : {}),
   };

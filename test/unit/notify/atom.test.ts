@@ -42,8 +42,16 @@ describe("Atom feed", () => {
     expect(child(parseXml(renderAtom([], opts)), "updated")?.text).toBe("2026-01-01T00:00:00Z");
   });
 
-  it("drops characters XML cannot carry", () => {
+  it("shows characters XML cannot carry as code points, and never emits them", () => {
     const xml = renderAtom([makeEvent("integrity.alert", { detail: { reason: "nul\x00 bell\x07 ok" } })], opts);
-    expect(child(childrenNamed(parseXml(xml), "entry")[0] as never, "content")?.text).toContain("nul bell ok");
+    expect(xml.includes("\x00") || xml.includes("\x07")).toBe(false);
+    expect(child(childrenNamed(parseXml(xml), "entry")[0] as never, "content")?.text).toContain("nul<U+0000> bell<U+0007> ok");
+  });
+
+  it("shows bidi controls and look-alikes from META in entry titles, and keeps the feed well-formed", () => {
+    const xml = renderAtom([makeEvent("integrity.alert", { dist: "P\u0430yPal-API\u202Egpj", detail: { reason: "x" } })], opts);
+    const title = child(childrenNamed(parseXml(xml), "entry")[0] as never, "title")?.text;
+    expect(title).toMatch(/P<U\+0430>yPal-API<U\+202E>gpj/);
+    expect(xml).not.toMatch(/[\u202E\u0430]/);
   });
 });

@@ -58,4 +58,15 @@ describe("composeEmail", () => {
     expect(parsed.parts[0]?.body).toContain("Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526");
     expect(parsed.parts[1]?.body).toContain("<h1>Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526</h1>");
   });
+
+  it("shows bidi controls, look-alikes and line breaks from META visibly, in the subject and the text body, and keeps the raw event", () => {
+    const dist = "D\u0430ta-Dumper\u202Eexe";
+    const e = makeEvent("release.processed", { dist, version: "1.0", author: "DAVE", detail: { state: "failed", failure: { reason: "bad META\r\nUnsubscribe: https://evil.example/" } } });
+    const m = renderEmail(e, opts);
+    expect(m.subject).toBe("[cpansec] D<U+0430>ta-Dumper<U+202E>exe 1.0 by DAVE could not be processed");
+    expect(m.text).toContain("Reason: bad META<U+000D><U+000A>Unsubscribe: https://evil.example/\n");
+    expect(m.text.split("\n").filter((l) => l.startsWith("Unsubscribe:"))).toEqual([]);
+    expect(m.html).not.toMatch(/[\u202E\u0430]/);
+    expect(e.release?.distribution).toBe(dist); // the record keeps what the upload said
+  });
 });

@@ -53,6 +53,17 @@ const FULL = async () =>
   ]);
 
 describe("SBOMs for a release", () => {
+  it("show a META abstract's bidi controls, look-alikes and line breaks as code points, and the release keeps it raw", async () => {
+    const abstract = "Safe p\u0430rser\u202Eexe.tsxt\nInjected: line";
+    const r = await release("Evil-1.0", [{ name: "Evil-1.0/META.json", content: metaJson({ name: "Evil", version: "1.0", abstract, license: ["perl_5"] }) }]);
+    expect(r.meta?.abstract).toBe(abstract);
+    const s = generateSboms(input(r));
+    const shown = "Safe p<U+0430>rser<U+202E>exe.tsxt<U+000A>Injected: line";
+    expect(JSON.parse(s.cyclonedx).metadata.component.description).toBe(shown);
+    expect(JSON.parse(s.spdx).packages[0].summary).toBe(shown);
+    expect(await cycloneDxSchemaErrors(s.cyclonedx)).toBeNull();
+  });
+
   it("are schema-valid and pass the checks the schemas miss", async () => {
     const s = generateSboms(input(await FULL()));
     expect(await cycloneDxSchemaErrors(s.cyclonedx)).toBeNull();
