@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { advisoryIds, compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { DEFAULT_FEED_URL, loadFeedOrExit } from "../feed-source";
+import { registerAdvisoriesExport } from "./advisories-export";
 
 export const modeOption = () => new Option("--mode <mode>", "range semantics: strict (DESIGN.md) or cpan-audit (CPAN::Audit's answers)").choices(["strict", "cpan-audit"]).default("strict");
 
@@ -35,4 +36,5 @@ export function registerAdvisories(program: Command): void {
       });
       process.exitCode = bad ? 2 : matched ? 1 : 0;
     });
+  registerAdvisoriesExport(adv);
 }
