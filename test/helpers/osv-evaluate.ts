@@ -8,9 +8,9 @@ export interface OsvEventLike {
   limit?: string;
 }
 export interface OsvAffectedLike {
-  package: { ecosystem: string; name: string };
-  ranges?: { type: string; events: OsvEventLike[] }[];
-  versions?: string[];
+  readonly package: { readonly ecosystem: string; readonly name: string };
+  readonly ranges?: readonly { readonly type: string; readonly events: readonly OsvEventLike[] }[];
+  readonly versions?: readonly string[];
 }
 
 export type Compare = (a: string, b: string) => number;
@@ -18,7 +18,7 @@ export type Compare = (a: string, b: string) => number;
 const eventVersion = (e: OsvEventLike) => (e.introduced ?? e.fixed ?? e.last_affected ?? e.limit) as string;
 
 /** `sorted(range.events)`: by version, "0" (introduced) sorting before any other version. */
-function sortedEvents(events: OsvEventLike[], cmp: Compare): OsvEventLike[] {
+function sortedEvents(events: readonly OsvEventLike[], cmp: Compare): OsvEventLike[] {
   const key = (e: OsvEventLike) => (e.introduced === "0" ? null : eventVersion(e));
   return [...events].sort((a, b) => {
     const x = key(a);
@@ -27,7 +27,7 @@ function sortedEvents(events: OsvEventLike[], cmp: Compare): OsvEventLike[] {
   });
 }
 
-function beforeLimits(v: string, events: OsvEventLike[], cmp: Compare): boolean {
+function beforeLimits(v: string, events: readonly OsvEventLike[], cmp: Compare): boolean {
   const limits = events.filter((e) => e.limit !== undefined);
   return !limits.length || limits.some((e) => e.limit === "*" || cmp(v, e.limit as string) < 0);
 }

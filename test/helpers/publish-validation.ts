@@ -7,11 +7,15 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { fixturePath } from "./fixtures";
 
-const json = (...p: string[]) => JSON.parse(readFileSync(fixturePath("schemas", ...p), "utf8")) as Record<string, any>;
+// Schemas are plain JSON documents walked by key.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+const json = (...p: string[]) => JSON.parse(readFileSync(fixturePath("schemas", ...p), "utf8")) as Json;
 type Validate = ((doc: unknown) => boolean) & { errors?: unknown };
 
 /** The OSV schema as OSV would have it once CPAN and CPANSA are registered, and the paths that changed. */
-export function osvSchemaWithCpan(): { schema: Record<string, any>; changed: string[] } {
+export function osvSchemaWithCpan(): { schema: Json; changed: string[] } {
   const schema = json("osv", "osv-schema.json");
   const defs = schema.$defs;
   defs.ecosystemName.enum = [...defs.ecosystemName.enum, "CPAN"].sort((a: string, b: string) => a.localeCompare(b));

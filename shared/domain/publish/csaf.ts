@@ -6,6 +6,8 @@
  */
 import { buildCpanPurl } from "../cpan/purl";
 import { type Advisory, type AffectedDist, cves, description, references, severityText, summary } from "./advisories";
+import { type VersionSet, fromStart, isSingleton } from "./intervals";
+import { isUri } from "./published";
 
 export interface CsafPublisher {
   readonly category: "coordinator" | "discoverer" | "other" | "translator" | "user" | "vendor";
@@ -31,14 +33,23 @@ export const csafPath = (id: string, initialReleaseDate: string) => `${initialRe
 
 const productId = (dist: string, version: string) => `${dist}@${version}`;
 
+/** The version set as a vers-style range (`vers:cpan/>=1.2|<2|3.1`), for the product that stands for every affected version. */
+export function versRange(set: VersionSet): string {
+  const parts = set.flatMap((i) => (isSingleton(i) ? [i.lo.s] : [...(fromStart(i) ? [] : [`${i.lo.closed ? ">=" : ">"}${i.lo.s}`]), ...(i.hi ? [`${i.hi.closed ? "<=" : "<"}${i.hi.s}`] : [])]));
+  return `vers:cpan/${parts.join("|") || "*"}`;
+}
+
 /** Statuses by released version: affected; not affected above the lowest affected one (fixed); below it (never affected). */
 function statuses(d: AffectedDist) {
   const versions = [...new Map(d.released.map((r) => [r.s, r])).values()];
   const first = versions.findIndex((r) => r.affected);
   const ids = (f: (r: (typeof versions)[number], i: number) => boolean) => versions.filter(f).map((r) => productId(d.dist, r.s));
   const lastAffected = versions.map((r) => r.affected).lastIndexOf(true);
+  const range = d.set.length ? [productId(d.dist, versRange(d.set))] : [];
   return {
-    known_affected: ids((r) => r.affected),
+    known_affected: [...range, ...ids((r) => r.affected)],
+    // Neither a listed version nor a readable range: the feed's ranges say nothing usable.
+    under_investigation: !range.length && !versions.length ? [d.dist] : [],
     fixed: first < 0 ? [] : ids((r, i) => !r.affected && i > first),
     known_not_affected: ids((r, i) => !r.affected && (first < 0 || i < first)),
     safe: lastAffected >= 0 ? versions.slice(lastAffected + 1).find((r) => !r.affected)?.s : undefined,
@@ -51,15 +62,16 @@ function productTree(a: Advisory) {
       {
         category: "vendor",
         name: "CPAN",
-        branches: a.dists.map((d) => ({
-          category: "product_name",
-          name: d.dist,
-          branches: [...new Set(d.released.map((r) => r.s))].map((v) => ({
+        branches: a.dists.map((d) => {
+          const versions = [...new Set(d.released.map((r) => r.s))].map((v) => ({
             category: "product_version",
             name: v,
             product: { product_id: productId(d.dist, v), name: `${d.dist} ${v}`, product_identification_helper: { purl: buildCpanPurl({ dist: d.dist, version: v }) } },
-          })),
-        })),
+          }));
+          const range = d.set.length ? [{ category: "product_version_range", name: versRange(d.set), product: { product_id: productId(d.dist, versRange(d.set)), name: `${d.dist} ${versRange(d.set)}` } }] : [];
+          const whole = { product_id: d.dist, name: d.dist, product_identification_helper: { purl: buildCpanPurl({ dist: d.dist }) } };
+          return { category: "product_name", name: d.dist, ...(range.length || versions.length ? { branches: [...range, ...versions] } : { product: whole }) };
+        }),
       },
     ],
   };
@@ -68,7 +80,8 @@ function productTree(a: Advisory) {
 function remediations(a: Advisory) {
   return a.dists.flatMap((d) => {
     const s = statuses(d);
-    if (!s.known_affected.length) return [];
+    const listed = s.known_affected.filter((id) => !id.includes("@vers:"));
+    if (!listed.length) return [];
     return [
       s.safe
         ? { category: "vendor_fix", details: `Upgrade ${d.dist} to ${s.safe} or later: the lowest released version above every affected one.`, product_ids: s.known_affected }
@@ -85,10 +98,12 @@ export function csafDocument(a: Advisory, tracking: CsafTracking, publisher: Csa
     known_affected: all.flatMap((s) => s.known_affected),
     fixed: all.flatMap((s) => s.fixed),
     known_not_affected: all.flatMap((s) => s.known_not_affected),
+    under_investigation: all.flatMap((s) => s.under_investigation),
   });
+  const fixes = remediations(a);
   const severity = severityText(a);
   const text = description(a) || a.id;
-  const refs = references(a).filter((u) => URL.canParse(u) && !/\s/.test(u)).map((url) => ({ category: "external", summary: url, url }));
+  const refs = references(a).filter(isUri).map((url) => ({ category: "external", summary: url, url }));
   const isCve = (c: string) => /^CVE-[0-9]{4}-[0-9]{4,}$/.test(c);
   const ids = cves(a).filter(isCve);
   const others = cves(a).filter((c) => !isCve(c));
@@ -97,7 +112,7 @@ export function csafDocument(a: Advisory, tracking: CsafTracking, publisher: Csa
     ids: [{ system_name: "CPANSA", text: a.id }, ...others.map((o) => ({ system_name: o.split("-")[0] as string, text: o }))],
     notes: [{ category: "description", title: "Description", text }],
     product_status: status,
-    remediations: remediations(a),
+    ...(fixes.length ? { remediations: fixes } : {}),
     ...(refs.length ? { references: refs } : {}),
   });
   return {

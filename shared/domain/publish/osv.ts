@@ -7,6 +7,7 @@ import { compareVersions } from "../cpan/version";
 import { buildCpanPurl } from "../cpan/purl";
 import { type Advisory, type AffectedDist, bundledLibrary, cves, description, references, reportedTime, severityText, summary } from "./advisories";
 import { type OsvRange, osvRanges } from "./osv-ranges";
+import { isUri } from "./published";
 
 export const OSV_SCHEMA_VERSION = "1.7.5";
 export const OSV_ECOSYSTEM = "CPAN";
@@ -33,8 +34,6 @@ export interface OsvRecord {
   readonly database_specific: Record<string, unknown>;
 }
 
-/** A URL the OSV schema's `uri` format accepts; anything else is kept in database_specific. */
-const isUrl = (u: string) => !/\s/.test(u) && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.test(u) && URL.canParse(u);
 
 function referenceType(url: string): string {
   if (/^https?:\/\/(nvd\.nist\.gov|www\.cve\.org|cve\.mitre\.org|github\.com\/advisories)\//.test(url)) return "ADVISORY";
@@ -70,8 +69,8 @@ export function osvRecord(a: Advisory, modified: string): OsvRecord {
   const urls = references(a);
   const severity = severityText(a);
   const library = bundledLibrary(a);
-  const bad = urls.filter((u) => !isUrl(u));
-  const refs = urls.filter(isUrl).map((url) => ({ type: referenceType(url), url }));
+  const bad = urls.filter((u) => !isUri(u));
+  const refs = urls.filter(isUri).map((url) => ({ type: referenceType(url), url }));
   return {
     schema_version: OSV_SCHEMA_VERSION,
     id: a.id,

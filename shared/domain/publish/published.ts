@@ -32,3 +32,10 @@ export async function readPreviousJson<T>(readPrevious: ReadPrevious, path: stri
     throw new PreviousExportError(`the previous export's ${path} is not readable JSON (${(e as Error).message}); move it away to start afresh`, { cause: e });
   }
 }
+
+/**
+ * A URL both schemas' `uri` format accepts: a scheme, an authority, and only the characters RFC
+ * 3986 allows outside an IP literal. The feed has a few that are not ("...Display.html?id=<0.06",
+ * ".../DMA[2005-0131a].txt"); those are kept as text instead.
+ */
+export const isUri = (u: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]+(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/.test(u) && /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+$/.test(u) && URL.canParse(u);

@@ -49,8 +49,15 @@ export function pairs(e: Exported, all: readonly Exported[]): { listed: [string,
   for (const [dist, entry] of Object.entries(e.feed.dists)) {
     const own = new Set(entry.versions);
     const others = new Set([...all.flatMap((o) => o.feed.dists[dist]?.versions ?? []), ...entry.advisories.flatMap((r) => [...r.affected, ...r.fixed].flatMap((el) => el.split(",").map((c) => c.trim().replace(/^(<=|<|>=|>|==|!=|=)\s*/, ""))))]);
-    for (const v of own) perlVersion(v) ? listed.push([dist, v]) : unparsable++;
-    for (const v of others) if (!own.has(v)) perlVersion(v) ? extra.push([dist, v]) : unparsable++;
+    for (const v of own) {
+      if (perlVersion(v)) listed.push([dist, v]);
+      else unparsable++;
+    }
+    for (const v of others) {
+      if (own.has(v)) continue;
+      if (perlVersion(v)) extra.push([dist, v]);
+      else unparsable++;
+    }
   }
   return { listed, extra, unparsable };
 }
