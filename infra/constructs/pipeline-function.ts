@@ -34,6 +34,8 @@ export const FUNCTION_BUNDLING: nodejs.BundlingOptions = {
   define: { ...BUNDLING.define },
   banner: BUNDLING.banner,
   forceDockerBundling: false,
+  // esbuild's size table per function is noise in `cdk synth --quiet` (warnings and errors still show).
+  logLevel: nodejs.LogLevel.WARNING,
 };
 
 export class PipelineFunction extends Construct {

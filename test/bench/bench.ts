@@ -1,7 +1,7 @@
 // `npm run bench [-- --only scan,advisories,pipeline,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
-import { corpusFiles } from "../helpers/corpus";
-import { sharedPath } from "../helpers/shared-data";
+import { corpusFiles, fullCorpus } from "../helpers/corpus";
+import { realFeeds } from "../helpers/fixtures";
 import { benchAdvisories } from "./advisories";
 import { benchLambda } from "./lambda";
 import { benchLoad } from "./load";
@@ -15,19 +15,19 @@ const only = values.only?.split(",") ?? (values.load ? ["load"] : undefined);
 const want = (s: string) => !only || only.includes(s);
 
 console.log(`bench on ${process.version}, ${new Date().toISOString()}`);
+// The corpus is test/fixtures' dozen archives unless the 300 of a shared folder are there.
+const corpusNote = fullCorpus ? `the corpus of ${fullCorpus}` : "test/fixtures/corpus only (for all 300 archives: CPANSEC_SHARED=<dir holding corpus/ and data/>, or that folder as ../shared beside the clone)";
+if (want("scan") || want("pipeline")) console.log(`corpus: ${corpusFiles().length} archives, ${corpusNote}`);
 if (want("scan")) {
-  const files = corpusFiles();
-  if (files.length) for (const line of await benchScan(files)) console.log(line);
-  else console.log("scan: skipped, ../shared/corpus is not present");
+  for (const line of await benchScan(corpusFiles())) console.log(line);
 }
 if (want("advisories")) {
-  const feed = sharedPath("data", "cpansa-db-2026-08-16.json");
-  if (feed) for (const line of benchAdvisories(feed)) console.log(line);
-  else console.log("advisories: skipped, ../shared/data is not present");
+  const feed = realFeeds()[0] as { name: string; path: string };
+  console.log(`advisories: the ${feed.name} feed`);
+  for (const line of benchAdvisories(feed.path)) console.log(line);
 }
 if (want("pipeline")) {
-  if (corpusFiles().length) for (const line of await benchPipeline()) console.log(line);
-  else console.log("pipeline: skipped, ../shared/corpus is not present");
+  for (const line of await benchPipeline()) console.log(line);
 }
 if (want("log")) {
   const q = values.quick;

@@ -6,13 +6,13 @@ import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
 import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { corpusMirror } from "../helpers/corpus-mirror";
-import { sharedPath } from "../helpers/shared-data";
+import { realFeeds } from "../helpers/fixtures";
 import { fmt } from "./run";
 
 export async function benchPipeline(): Promise<string[]> {
   const root = mkdtempSync(join(tmpdir(), "cpansec-bench-pipeline-"));
   const mirror = await corpusMirror(root);
-  const feed = sharedPath("data", "cpansa-db-2026-08-16.json");
+  const feed = realFeeds()[0]?.path;
   const spent = new Map<string, { ms: number; n: number }>();
   const p = await openEmbeddedPipeline({
     data: join(root, "data"),
