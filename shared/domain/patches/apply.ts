@@ -132,6 +132,6 @@ export function applyFilePatch(input: string, file: FilePatch): string {
     if (!where) throw new PatchError("does-not-apply", `${current} does not apply: its ${p.old.length} old lines are not in the file${inOffset ? ` near line ${p.first + inOffset}` : ""}, exactly`);
     apply(p, where);
   });
-  copyTill(lines.length);
+  if (frozen < lines.length) copyTill(lines.length);
   return out.join("");
 }
