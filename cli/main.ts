@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
 import { registerAdvisories } from "./commands/advisories";
 import { CommandFailure, registerLog } from "./commands/log";
+import { registerPatch } from "./commands/patch";
 import { registerRun } from "./commands/run";
 import { registerScan } from "./commands/scan";
 import { registerSubscribe } from "./commands/subscribe";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAdvisories(program);
   registerRun(program);
   registerSubscribe(program);
+  registerPatch(program);
   return program;
 }
 

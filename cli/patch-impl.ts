@@ -1,0 +1,95 @@
+/** What `cpansec patch` does, apart from its options: sources, patch files, writing results. */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import pkg from "../package.json" with { type: "json" };
+import { DirPatchSource } from "../shared/adapters/embedded/dir-patch-source";
+import { HttpPatchSource } from "../shared/adapters/http/patch-source";
+import type { Feed } from "../shared/domain/advisories/feed";
+import { authorPath } from "../shared/domain/cpan/distname";
+import { describeRelease } from "../shared/domain/cpan/release";
+import { DEFAULT_PATCH_LIMITS, PatchError } from "../shared/domain/patches/errors";
+import { layoutPath, parseLayoutPath, parsePatchFileName } from "../shared/domain/patches/layout";
+import { patchRelease } from "../shared/domain/patches/patch-release";
+import { type PatchRecord, type PatchSource, loadRegistry, patchesFor, readPatchRecord } from "../shared/domain/patches/registry";
+import { patchedSboms } from "../shared/domain/patches/sboms";
+import { bundledKeep, detectBundled, moduleResolver } from "../shared/domain/sbom";
+
+export function patchSource(where: string, feed?: Feed): PatchSource {
+  if (!/^https?:\/\//.test(where)) return new DirPatchSource(where);
+  if (!feed) throw new PatchError("layout", `${where} is a web site with no listing: give --advisories FEED, whose references name its patches`);
+  const refs = Object.values(feed.dists).flatMap((d) => d.advisories.flatMap((a) => a.references));
+  return new HttpPatchSource(where, HttpPatchSource.pathsUnder(where, refs));
+}
+
+/**
+ * A patch named on the command line: its layout path is read from its last four path components
+ * (`.../A/Authen-SASL/2.1800/CVE-2025-40918-r1.patch`); a file that is only named
+ * `<CVE>-r<N>.patch` is taken to be for the archive's own distribution and version.
+ */
+export function patchFromFile(file: string, dist: string, version: string): PatchRecord {
+  const st = statSync(file);
+  if (st.size > DEFAULT_PATCH_LIMITS.maxPatchBytes) throw new PatchError("limit", `${file}: ${st.size} bytes is over the ${DEFAULT_PATCH_LIMITS.maxPatchBytes}-byte limit for a patch`);
+  const bytes = readFileSync(file);
+  const tail = file.split(/[\\/]/).slice(-4).join("/");
+  let path: string;
+  try {
+    path = layoutPath(parseLayoutPath(tail));
+  } catch {
+    const f = parsePatchFileName(basename(file));
+    if (!f) throw new PatchError("layout", `${file}: a patch file must be named <CVE>-r<N>.patch (as CPANSec publishes them), to say what it fixes`);
+    path = layoutPath({ dist, version, ...f });
+  }
+  return readPatchRecord(path, bytes);
+}
+
+/** The archives' time: --mtime, else SOURCE_DATE_EPOCH, else the newest patch's Date, else 1970. */
+export function patchTime(patches: readonly PatchRecord[], given?: Date, env = process.env.SOURCE_DATE_EPOCH): Date {
+  if (given) return given;
+  if (env && /^[0-9]+$/.test(env)) return new Date(Number(env) * 1000);
+  const dates = patches.flatMap((p) => (p.header.date ? [p.header.date.getTime()] : []));
+  return new Date(dates.length ? Math.max(...dates) : 0);
+}
+
+export interface ApplyOptions {
+  readonly out: string;
+  readonly author?: string;
+  readonly mtime?: Date;
+  readonly source?: string;
+  readonly feed?: Feed;
+}
+
+export async function applyPatches(archive: string, files: readonly string[], o: ApplyOptions): Promise<Record<string, unknown>> {
+  const bytes = readFileSync(archive);
+  const original = await describeRelease(archive, bytes);
+  if (original.error) throw new PatchError("unsupported", `${archive}: ${original.error.message}`);
+  const { distribution: dist, version } = original;
+  if (!dist || !version) throw new PatchError("mismatch", `${archive}: cannot tell its distribution and version`);
+  let patches = files.map((f) => patchFromFile(f, dist, version));
+  if (!files.length && o.source) {
+    patches = patchesFor(await loadRegistry(patchSource(o.source, o.feed)), dist, version);
+    if (!patches.length) throw new PatchError("mismatch", `${o.source} has no patch for ${dist} ${version}`);
+  }
+  const mtime = patchTime(patches, o.mtime);
+  const result = await patchRelease(archive, bytes, patches, mtime);
+  const author = o.author ?? original.path.author;
+  const patched = await describeRelease(result.fileName, result.bytes, { sha1: true, keep: bundledKeep });
+  const sboms = patchedSboms(
+    { release: patched, uploaded: mtime, tool: { name: pkg.name, version: pkg.version }, resolve: moduleResolver(undefined, undefined), bundled: detectBundled(patched.files) },
+    { release: original, ...(author ? { author, cpanPath: authorPath(author, original.path.filename) } : {}) },
+    result.patches,
+  );
+  mkdirSync(o.out, { recursive: true });
+  const out = (suffix: string) => join(o.out, `${result.topDir}${suffix}`);
+  writeFileSync(out(".tar.gz"), result.bytes);
+  writeFileSync(out(".cdx.json"), sboms.cyclonedx);
+  writeFileSync(out(".spdx.json"), sboms.spdx);
+  return {
+    archive: out(".tar.gz"),
+    sha256: patched.archive.sha256,
+    size: patched.archive.size,
+    cyclonedx: out(".cdx.json"),
+    spdx: out(".spdx.json"),
+    original: { file: archive, distribution: dist, version, sha256: original.archive.sha256 },
+    patches: result.patches.map((p) => ({ path: p.path, cve: p.cve, revision: p.revision, sha256: p.sha256, files: p.files })),
+  };
+}
