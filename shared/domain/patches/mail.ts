@@ -57,8 +57,8 @@ export function parseHeader(lines: readonly string[]): PatchHeader {
     const f = fields(lines, mbox ? 1 : 0);
     const subject = f.get("subject");
     return clean({
-      author: f.has("from") ? utf8(decodeWords(f.get("from") as string)).trim() : undefined,
-      subject: subject ? utf8(decodeWords(subject)).replace(/^\[PATCH[^\]]*\]\s*/, "").trim() : undefined,
+      author: f.has("from") ? decodeWords(utf8(f.get("from") as string)).trim() : undefined,
+      subject: subject ? decodeWords(utf8(subject)).replace(/^\[PATCH[^\]]*\]\s*/, "").trim() : undefined,
       date: date(f.get("date")),
       commit: mbox?.[1],
     });

@@ -32,8 +32,9 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
   const start = r.i;
   const header = r.line as string;
   const m = HUNK.exec(header);
-  const where = `${r.at(start)}: hunk #${index + 1} of ${path}`;
-  if (!m) throw new PatchError("malformed", `${where}: bad hunk header ${JSON.stringify(header)}`);
+  const where = `hunk #${index + 1} of ${path}`;
+  const at = `${r.at(start)}: `;
+  if (!m) throw new PatchError("malformed", `${at}${where}: bad hunk header ${JSON.stringify(header)}`);
   const [oldStart, oldCount, newStart, newCount] = [m[1], m[2] ?? "1", m[3], m[4] ?? "1"].map(Number) as [number, number, number, number];
   const lines: HunkLine[] = [];
   let olds = 0;
@@ -45,7 +46,7 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
       // Mailers also drop trailing empty lines: like GNU patch, take up to 3 missing lines at the
       // very end of the patch as empty context lines, but only when both sides miss the same count.
       const missing = oldCount - olds;
-      if (missing !== newCount - news || missing > 3) throw new PatchError("malformed", `${where}: the patch ends after ${olds} of ${oldCount} old and ${news} of ${newCount} new lines`);
+      if (missing !== newCount - news || missing > 3) throw new PatchError("malformed", `${at}${where}: the patch ends after ${olds} of ${oldCount} old and ${news} of ${newCount} new lines`);
       for (let k = 0; k < missing; k++) lines.push({ op: " ", text: "", eol: true });
       break;
     }
@@ -57,7 +58,7 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
       continue;
     }
     const op = (line === "" ? " " : line[0]) as LineOp;
-    if (op !== " " && op !== "-" && op !== "+") throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(line.slice(0, 60))} is not a context, '-' or '+' line, and ${where} needs ${oldCount - olds} more old and ${newCount - news} more new lines`);
+    if (op !== " " && op !== "-" && op !== "+") throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(line.slice(0, 60))} is not a context, '-' or '+' line, and ${where} (line ${start + 1}) needs ${oldCount - olds} more old and ${newCount - news} more new lines`);
     if (op !== "+") olds++;
     if (op !== "-") news++;
     if (olds > oldCount || news > newCount) throw new PatchError("malformed", `${r.at(r.i)}: ${where} has more lines than its header ${header.split(" @@")[0]} @@ says`);
@@ -69,12 +70,12 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
     lines.push({ ...prev, eol: false });
     r.i++;
   }
-  checkEnds(lines, where);
-  if (!lines.some((l) => l.op !== " ")) throw new PatchError("malformed", `${where} changes nothing`);
+  checkEnds(lines, `${at}${where}`);
+  if (!lines.some((l) => l.op !== " ")) throw new PatchError("malformed", `${at}${where} changes nothing`);
   const next = r.line;
   // A line that reads like more of this hunk means its header miscounts: refuse rather than guess.
   if (next !== undefined && /^[-+ ]/.test(next) && next !== "-- " && !next.startsWith("--- ") && next !== "---") {
-    throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(next.slice(0, 60))} follows ${where}, which its header says is complete`);
+    throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(next.slice(0, 60))} follows ${where} (line ${start + 1}), which its header says is complete`);
   }
   return { oldStart, oldCount, newStart, newCount, header, line: start + 1, lines };
 }
