@@ -36,7 +36,8 @@ describe("OSV records mean what strict mode means", () => {
       checked += listed.length;
     }
     console.log(`${checked} listed pairs agree`);
-    expect(checked).toBeGreaterThan(13_000);
+    // 12,432 pairs in the 2023 feed, 20,902 more in the 2026 one: a lost feed would show here.
+    expect(checked).toBeGreaterThan(feeds.length > 1 ? 33_000 : 12_000);
   });
 
   it("on versions a feed does not list, events never claim more than strict mode, and miss only where the record says so", () => {
@@ -58,7 +59,7 @@ describe("OSV records mean what strict mode means", () => {
       checked += extra.length;
     }
     console.log(`${checked} unlisted pairs: no false positive; ${explained} misses, each inside an interval the record marks inexact or a respelling of a listed version`);
-    expect(checked).toBeGreaterThan(1_000);
+    expect(checked).toBeGreaterThan(feeds.length > 1 ? 1_800 : 100);
   });
 
   it("events alone never name a version strict mode does not, on any pair", () => {
