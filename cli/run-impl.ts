@@ -126,7 +126,8 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
   }
   if (feed) out(feedLine(feed));
   if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
-  out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
+  out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.retried ? `, ${watch.retried} retried (mirror lag)` : ""}${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
+  for (const i of watch.ignored ?? []) out(`  WARNING ignored ${JSON.stringify(i.path)} (${i.epoch}): ${i.reason}`);
   if (!(await p.deps.packages())) out("WARNING: the mirror has no modules/02packages.details.txt.gz: prerequisites are not resolved to distributions (SBOM dependencies, advisories on dependencies)");
   printSummary(s, data, out);
   return { summary: s, idle };

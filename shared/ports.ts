@@ -67,12 +67,16 @@ export interface LogIndex {
  * - update: read-modify-write with optimistic concurrency (the record's `revision`), retried on
  *   conflict; `change` returning undefined writes nothing. Returns what was written.
  * - byDistribution: every stored release of a distribution (the GSI in DynamoDB).
+ * - lagging: every release with a `lag` record (waiting for a lagging mirror, or failed for it),
+ *   of one author or of all; may lag behind writes by a moment (a sparse GSI in DynamoDB), which
+ *   the retry sweep tolerates: it runs again a minute later.
  */
 export interface ReleaseStore {
   create(record: ReleaseRecord): Promise<boolean>;
   get(id: string): Promise<ReleaseRecord | undefined>;
   update(id: string, change: (r: ReleaseRecord) => ReleaseRecord | undefined): Promise<ReleaseRecord | undefined>;
   byDistribution(distribution: string): Promise<ReleaseRecord[]>;
+  lagging(author?: string): Promise<ReleaseRecord[]>;
   list(): Promise<ReleaseRecord[]>;
 }
 
@@ -120,9 +124,29 @@ export interface JobQueue<T> {
   send(bodies: readonly T[]): Promise<void>;
 }
 
-/** A CPAN mirror: the bytes at a path below its root, undefined when it has none (404). */
+/** An object on the mirror is larger than the fetch allows: reading stopped at the limit. */
+export class MirrorLimitError extends Error {
+  override readonly name = "MirrorLimitError";
+}
+
+/**
+ * An object the mirror offers that is not acceptable as a file: a symlink, a FIFO, a directory,
+ * a path that would leave its directory. Permanent for that object: not worth a retry.
+ */
+export class MirrorRefusedError extends Error {
+  override readonly name = "MirrorRefusedError";
+}
+
+/**
+ * A CPAN mirror: the bytes at a path below its root, undefined when it has none (404).
+ * - the path is checked before anything is fetched (shared/domain/cpan/upload-path.ts
+ *   checkMirrorPath): a path that could leave its directory throws MirrorRefusedError;
+ * - maxBytes (default: the adapter's archive limit) stops the read at the limit, while
+ *   streaming, with MirrorLimitError;
+ * - only regular files are served: anything else throws MirrorRefusedError.
+ */
 export interface Mirror {
-  fetch(path: string): Promise<Uint8Array | undefined>;
+  fetch(path: string, o?: { readonly maxBytes?: number }): Promise<Uint8Array | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,13 +50,13 @@ function metaFiles(d: DemoDist): Record<string, string> {
   return { [`${top}/META.json`]: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
-/** A `$cksum` dump as CPAN::Checksums writes it. */
-export function cksumDump(entries: Record<string, { sha256: string; size: number; md5: string }>): string {
+/** A `$cksum` dump as CPAN::Checksums writes it (`mtime`: the file's date, YYYY-MM-DD). */
+export function cksumDump(entries: Record<string, { sha256: string; size: number; md5: string; mtime?: string }>): string {
   const body = Object.keys(entries)
     .sort()
     .map((f) => {
-      const e = entries[f] as { sha256: string; size: number; md5: string };
-      return `  '${f}' => {\n    'md5' => '${e.md5}',\n    'mtime' => '2026-08-16',\n    'sha256' => '${e.sha256}',\n    'size' => ${e.size}\n  }`;
+      const e = entries[f] as { sha256: string; size: number; md5: string; mtime?: string };
+      return `  '${f}' => {\n    'md5' => '${e.md5}',\n    'mtime' => '${e.mtime ?? "2026-08-16"}',\n    'sha256' => '${e.sha256}',\n    'size' => ${e.size}\n  }`;
     })
     .join(",\n");
   return `# CHECKSUMS file written on Sun Aug 16 14:31:00 2026 GMT by cpansec demo\n$cksum = {\n${body}\n};\n__END__\n`;
@@ -77,18 +77,20 @@ interface Upload {
 async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: number): Promise<BuiltMirror> {
   const { privateKey, publicKey } = await openpgp.generateKey({ type: "curve25519", userIDs: [{ name: "cpansec demo PAUSE stand-in", email: "demo@example.invalid" }], format: "armored" });
   const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
-  const byAuthor = new Map<string, Record<string, { sha256: string; size: number; md5: string }>>();
+  const byAuthor = new Map<string, Record<string, { sha256: string; size: number; md5: string; mtime: string }>>();
   const recent: { epoch: string; path: string; type: string }[] = [];
   const packages: string[] = [];
   for (const [i, u] of uploads.entries()) {
     const path = authorPath(u.author, u.filename);
     const digest = (alg: string) => createHash(alg).update(u.uploaded).digest("hex");
     const entries = byAuthor.get(u.author) ?? {};
-    if (!u.unlisted) entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5") };
+    const epoch = startEpoch + i;
+    // The file's date as PAUSE's CHECKSUMS gives it: the day of the upload (ingest checks it agrees).
+    if (!u.unlisted) entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5"), mtime: new Date(epoch * 1000).toISOString().slice(0, 10) };
     byAuthor.set(u.author, entries);
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), u.served ?? u.uploaded);
-    recent.push({ epoch: `${startEpoch + i}.${String(100000 + (i % 100000)).slice(1)}`, path, type: "new" });
+    recent.push({ epoch: `${epoch}.${String(100000 + (i % 100000)).slice(1)}`, path, type: "new" });
     if (u.module) packages.push(`${u.module.name.padEnd(40)} ${u.module.version.padEnd(10)} ${path.slice("authors/id/".length)}`);
   }
   for (const [author, entries] of byAuthor) {

@@ -1,20 +1,25 @@
 /**
  * ingest-release: fetch the archive, verify it against the author's PAUSE-signed CHECKSUMS, keep
  * it, parse it, write release.json, and fan out to the other steps. Integrity failures (a bad
- * signature, a hash that stays wrong, a second hash for a known release) are alerts, never
- * silently processed; an unreadable archive is a recorded failure that is still logged.
+ * signature, a hash that stays wrong, a CHECKSUMS that is not this upload's, a second hash for a
+ * known release) are alerts, never silently processed; an unreadable archive is a recorded failure
+ * that is still logged; a mirror that is behind is waited for (outcomes.ts).
  */
 import { ChecksumsError } from "../../shared/domain/cpan/checksums";
 import { verifyChecksums } from "../../shared/domain/cpan/checksums-signature";
 import { type Release, describeRelease } from "../../shared/domain/cpan/release";
-import { archiveKey, releaseJsonKey } from "../../shared/domain/pipeline/keys";
+import { provenanceProblem } from "../../shared/domain/cpan/checksums-provenance";
+import { archiveKey, releaseJsonKey, sha256OwnerKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { bundledKeep } from "../../shared/domain/sbom/bundled";
 import { releasePurl } from "../../shared/domain/sbom/input";
 import type { IngestJob } from "../../shared/messages/jobs";
-import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
+import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
 import { type PipelineDeps, TransientError } from "../../shared/pipeline/deps";
-import { ConflictError } from "../../shared/ports";
+import { ConflictError, MirrorLimitError, MirrorRefusedError } from "../../shared/ports";
+import { fanOut, integrityFailure, waitForMirror } from "./outcomes";
+
+export { fanOut } from "./outcomes";
 import { createHash } from "node:crypto";
 
 /**
@@ -34,15 +39,19 @@ async function verifyOnce(file: Uint8Array, deps: PipelineDeps): Promise<Awaited
 
 const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
 
-/**
- * Marks the release, raises the alert, and — when PAUSE's signed CHECKSUMS says what the upload
- * is — still logs the upload with the signed sha256 and size, not the bytes the mirror served.
- */
-async function integrityFailure(deps: PipelineDeps, r: ReleaseRecord, reason: string, detail: Record<string, unknown>, signed?: { sha256: string; size: number }): Promise<void> {
-  await deps.releases.update(r.id, (x) => ({ ...x, ...(signed && !x.sha256 ? signed : {}), failure: { step: "ingest", reason, integrity: true } }));
-  await emit(deps, "integrity.alert", r, `${r.id}\n${reason}`, { reason, ...detail });
-  const done = await completeStep(deps, r.id, "ingest", { status: "failed", reason });
-  await fanOut(deps, done);
+/** The most a CHECKSUMS file may be (read while streaming): CPAN's largest are a few MiB. */
+export const CHECKSUMS_MAX_BYTES = 8 * 2 ** 20;
+
+/** The author an archive's sha256 was first verified under (this one, if it is the first). */
+async function claimSha256(deps: PipelineDeps, sha256: string, author: string): Promise<string> {
+  const key = sha256OwnerKey(sha256);
+  try {
+    await deps.blobs.create(key, new TextEncoder().encode(author));
+    return author;
+  } catch (e) {
+    if (!(e instanceof ConflictError)) throw e;
+    return new TextDecoder().decode(await deps.blobs.read(key));
+  }
 }
 
 export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { signedBy: string; signedAt: string }): unknown {
@@ -67,12 +76,6 @@ export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { sig
   };
 }
 
-export async function fanOut(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
-  const job = [{ v: 1 as const, id: r.id }];
-  if (r.steps.ingest?.status === "done") await Promise.all([deps.queues.sbom.send(job), deps.queues.advisories.send(job)]);
-  if (r.sha256) await deps.queues.log.send(job);
-}
-
 export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives: number): Promise<void> {
   const r = await deps.releases.get(job.id);
   if (!r) throw new TransientError(`release ${job.id} is not in the releases table yet`);
@@ -80,14 +83,22 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
     await fanOut(deps, r); // a redelivery after ingest: make sure the next steps were queued
     return announceIfComplete(deps, r);
   }
-  const bytes = await deps.mirror.fetch(r.path);
-  if (!bytes) throw new TransientError(`${r.path} is not on the mirror (yet)`);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-
   const dir = r.path.slice(0, r.path.lastIndexOf("/"));
   const file = r.path.slice(dir.length + 1);
-  const checksumsFile = await deps.mirror.fetch(`${dir}/CHECKSUMS`);
-  if (!checksumsFile) throw new TransientError(`${dir}/CHECKSUMS is not on the mirror`);
+  let bytes: Uint8Array | undefined;
+  let checksumsFile: Uint8Array | undefined;
+  try {
+    bytes = await deps.mirror.fetch(r.path);
+    checksumsFile = bytes && (await deps.mirror.fetch(`${dir}/CHECKSUMS`, { maxBytes: CHECKSUMS_MAX_BYTES }));
+  } catch (e) {
+    // A symlink, FIFO or refused path in place of the file, or a CHECKSUMS over its limit: what
+    // the mirror offers is not a file we read. No hash of it goes anywhere.
+    if (!(e instanceof MirrorRefusedError) && !(e instanceof MirrorLimitError && bytes)) throw e;
+    return integrityFailure(deps, r, e.message, {});
+  }
+  if (!bytes) return waitForMirror(deps, r, `${r.path} is not on the mirror yet`, `${r.path} was not on the mirror`);
+  if (!checksumsFile) return waitForMirror(deps, r, `${dir}/CHECKSUMS is not on the mirror yet`, `${dir}/CHECKSUMS was not on the mirror`);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
   let verified: Awaited<ReturnType<typeof verifyChecksums>>;
   try {
     verified = await verifyOnce(checksumsFile, deps);
@@ -96,17 +107,20 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
     return integrityFailure(deps, r, e.message, { checksums: `${dir}/CHECKSUMS` });
   }
   const entry = verified.entries.get(file);
-  const lagging = receives < deps.checksumRetries;
-  if (!entry?.sha256) {
-    if (lagging) throw new TransientError(`${dir}/CHECKSUMS has no sha256 for ${file} yet`);
-    return integrityFailure(deps, r, `${dir}/CHECKSUMS has no sha256 for ${file}`, {});
-  }
+  // Not listed yet is mirror lag, not an integrity failure: PAUSE signed nothing false.
+  if (!entry?.sha256) return waitForMirror(deps, r, `${dir}/CHECKSUMS does not list ${file} yet`, `not listed in ${dir}/CHECKSUMS`);
   if (entry.sha256 !== sha256 || (entry.size !== undefined && entry.size !== bytes.byteLength)) {
-    if (lagging) throw new TransientError(`${file}: sha256 ${sha256} does not match CHECKSUMS yet (mirror lag?)`);
+    if (receives < deps.checksumRetries) throw new TransientError(`${file}: the archive served does not match CHECKSUMS yet`);
     const signed = entry.size !== undefined ? { sha256: entry.sha256, size: entry.size } : undefined;
-    return integrityFailure(deps, r, `${file}: the archive's sha256 ${sha256} (${bytes.byteLength} bytes) does not match the signed CHECKSUMS (${entry.sha256}, ${entry.size ?? "?"} bytes)`, { expected: entry.sha256, actual: sha256 }, signed);
+    const reason = `${file}: the archive served (${bytes.byteLength} bytes) does not match the signed CHECKSUMS (${entry.sha256}, ${entry.size ?? "?"} bytes)`;
+    return integrityFailure(deps, r, reason, { expected: entry.sha256 }, { ...(signed ? { signed } : {}), unverified: { sha256, size: bytes.byteLength } });
   }
+  const stale = provenanceProblem({ signedAt: verified.signedAt, ...(entry.mtime !== undefined ? { mtime: entry.mtime } : {}), uploaded: r.uploaded });
+  if (stale) return integrityFailure(deps, r, `${file}: ${stale}`, { checksums: `${dir}/CHECKSUMS` });
   if (r.sha256 && r.sha256 !== sha256) return integrityFailure(deps, r, `a second sha256 for ${r.id}: ${sha256}, first seen ${r.sha256}`, { first: r.sha256, second: sha256 });
+  // The same bytes verified under two authors: one CHECKSUMS and archive copied into another's directory.
+  const owner = await claimSha256(deps, sha256, r.author);
+  if (owner !== r.author) return integrityFailure(deps, r, `${file}: the same archive (sha256 ${sha256}) was verified earlier as ${owner}'s upload`, { sha256, firstAuthor: owner });
   try {
     await deps.blobs.create(archiveKey(r), bytes);
   } catch (e) {
@@ -118,7 +132,7 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   await deps.blobs.create(releaseJsonKey(r), json(releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() }))).catch((e: unknown) => {
     if (!(e instanceof ConflictError)) throw e; // written by an earlier attempt
   });
-  await deps.releases.update(r.id, (x) => ({
+  await deps.releases.update(r.id, ({ lag: _lag, ...x }) => ({
     ...x,
     sha256,
     size: bytes.byteLength,

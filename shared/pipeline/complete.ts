@@ -43,5 +43,6 @@ export async function completeStep(deps: PipelineDeps, id: string, step: StepNam
  * may have landed while the announcement after it did not.
  */
 export async function announceIfComplete(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
-  if (isComplete(r)) await emit(deps, "release.processed", r, r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
+  // A release reopened after failing for lag is announced anew for each run (a new event id).
+  if (isComplete(r)) await emit(deps, "release.processed", r, r.reopened ? `${r.id}\nreopened ${r.reopened}` : r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
 }

@@ -34,6 +34,11 @@ export interface PipelineDeps {
   readonly tool: { readonly name: string; readonly version: string };
   /** How many receives a mismatching CHECKSUMS entry gets (mirror lag) before it is an integrity alert. */
   readonly checksumRetries: number;
+  /**
+   * How long an upload may wait for a lagging mirror (the archive, its CHECKSUMS, or its entry in
+   * it not there yet) before it fails with that reason (docs/decisions/0009-mirror-lag.md).
+   */
+  readonly lagDeadlineMs: number;
 }
 
 /** A failure that will not change on retry: record it and acknowledge. */

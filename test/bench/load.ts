@@ -43,7 +43,7 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
     const bytes = await makeTarGz({ [`${name}-${version}/META.json`]: JSON.stringify(meta), [`${name}-${version}/lib/Load/Dist${i}.pm`]: `package Load::Dist${i};\nour $VERSION = '${version}';\n1;\n` });
     uploads.push({ author: `LOAD${i % authors}`, filename: `${name}-${version}.tar.gz`, bytes });
   }
-  const checksums = new Map<string, Record<string, { sha256: string; size: number; md5: string }>>();
+  const checksums = new Map<string, Record<string, { sha256: string; size: number; md5: string; mtime?: string }>>();
   const recent: { epoch: string; path: string; type: string }[] = [];
   const appeared = new Map<string, number>();
   let peakRss = 0;
@@ -61,7 +61,7 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
     for (const u of batch) {
       const digest = (alg: string) => createHash(alg).update(u.bytes).digest("hex");
       const entries = checksums.get(u.author) ?? {};
-      entries[u.filename] = { sha256: digest("sha256"), size: u.bytes.byteLength, md5: digest("md5") };
+      entries[u.filename] = { sha256: digest("sha256"), size: u.bytes.byteLength, md5: digest("md5"), mtime: new Date().toISOString().slice(0, 10) };
       checksums.set(u.author, entries);
       changed.add(u.author);
       mirror.files.set(authorPath(u.author, u.filename), u.bytes);

@@ -5,16 +5,21 @@ import { describe, expect, it } from "vitest";
 import { CURSOR, watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
+import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { PipelineDeps } from "../../shared/pipeline/deps";
 
-function setup(files: Record<string, unknown>) {
+const CLOCK = new Date(1_760_979_000_000);
+
+function setup(files: Record<string, unknown>, clock = () => CLOCK) {
   const dir = mkdtempSync(join(tmpdir(), "cpansec-watch-"));
   mkdirSync(join(dir, "mirror"));
   for (const [name, v] of Object.entries(files)) writeFileSync(join(dir, "mirror", name), JSON.stringify(v));
   let now = 1_000;
   const db = new EmbeddedDb(join(dir, "db.sqlite"), () => now);
-  const deps = { mirror: new DirMirror(join(dir, "mirror")), releases: db.releases(), cursors: db.cursors(), queues: { ingest: db.queue("ingest-release") }, clock: () => new Date(0) } as unknown as PipelineDeps;
-  return { db, deps, tick: (ms: number) => (now += ms) };
+  const deps = { mirror: new DirMirror(join(dir, "mirror")), releases: db.releases(), cursors: db.cursors(), queues: { ingest: db.queue("ingest-release") }, clock } as unknown as PipelineDeps;
+  const write = (name: string, v: unknown) => writeFileSync(join(dir, "mirror", name), JSON.stringify(v));
+  const queued = () => db.receive("ingest-release", 100, 60_000).map((m) => (m.body as { id: string }).id);
+  return { db, deps, write, queued, mirror: join(dir, "mirror"), tick: (ms: number) => (now += ms) };
 }
 
 const ev = (epoch: string, f: string, type = "new") => ({ epoch, path: `authors/id/A/AB/ABC/${f}`, type });
@@ -46,6 +51,84 @@ describe("watch-uploads", () => {
     const r = await watchUploads(deps);
     expect(r.gap).toMatch(/RECENT-1h.json starts at 500, after the cursor 10/);
     expect(r.queued).toBe(0); // its latest event is the delete, and it was never seen
+  });
+});
+
+describe("watch-uploads against a hostile RECENT", () => {
+  it("never lets a far-future or zero-padded epoch become the cursor: later uploads are still seen", async () => {
+    const { deps, write, queued } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")] } });
+    const first = await watchUploads(deps);
+    expect(first).toMatchObject({ queued: 2, cursor: "1760978000", ignored: [{ epoch: "999999999999", path: "authors/id/A/AB/ABC/Far-1.tar.gz", reason: expect.stringMatching(/after the watcher's clock/) }] });
+    expect(queued()).toEqual(["ABC/Zero-1.tar.gz", "ABC/A-1.tar.gz"]);
+    write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("1760978500", "B-1.tar.gz"), ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")] });
+    expect(await watchUploads(deps)).toMatchObject({ queued: 1, cursor: "1760978500" });
+    expect(queued()).toEqual(["ABC/B-1.tar.gz"]);
+  });
+
+  it("keeps the cursor at the clock for an event a little ahead of it, and heals a cursor stored in the future", async () => {
+    const { deps } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("1760979100.5", "Ahead-1.tar.gz")] } });
+    expect(await watchUploads(deps)).toMatchObject({ queued: 1, cursor: "1760979000.000" });
+    await deps.cursors.put(CURSOR, "999999999999");
+    const healed = await watchUploads(deps);
+    expect(healed.ignored?.[0]?.reason).toMatch(/stored cursor is after the watcher's clock/);
+    expect(healed.cursor).toBe("1760979000.000");
+  });
+
+  it("refuses upload paths not in the exact authors/id/X/XY/AUTHOR/<file> shape, with the reason, and creates nothing for them", async () => {
+    const victim = (f: string, epoch: string) => ({ epoch, path: `authors/id/V/VI/VICTIM/${f}`, type: "new" });
+    const { deps, queued } = setup({
+      "RECENT-1h.json": {
+        meta: { minmax: { min: "100" } },
+        recent: [victim("Future-2.0.tar.gz", "300"), { epoch: "250", path: "authors/id/A/AB/ZED/Evil-1.0.tar.gz", type: "new" }, victim("Future-2.0.tar.gz/Any-1.0.tar.gz", "200")],
+      },
+    });
+    const r = await watchUploads(deps);
+    expect(r.ignored?.map((i) => [i.path, i.reason])).toEqual([
+      ["authors/id/A/AB/ZED/Evil-1.0.tar.gz", expect.stringMatching(/do not match the PAUSE id ZED/)],
+      ["authors/id/V/VI/VICTIM/Future-2.0.tar.gz/Any-1.0.tar.gz", expect.stringMatching(/subdirectory/)],
+    ]);
+    expect(queued()).toEqual(["VICTIM/Future-2.0.tar.gz"]);
+    expect((await deps.releases.list()).map((x) => [x.id, x.author])).toEqual([["VICTIM/Future-2.0.tar.gz", "VICTIM"]]);
+  });
+});
+
+describe("watch-uploads and a lagging mirror", () => {
+  const lag = { since: CLOCK.toISOString(), attempts: 1, nextAt: new Date(CLOCK.getTime() + 60_000).toISOString(), reason: "CHECKSUMS does not list it yet" };
+
+  it("queues a waiting release again when its author's CHECKSUMS changes, when RECENT names it again, and when its retry is due", async () => {
+    let now = CLOCK;
+    const { deps, write, queued } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("200", "A-1.tar.gz")] } }, () => now);
+    await watchUploads(deps);
+    expect(queued()).toEqual(["ABC/A-1.tar.gz"]);
+    await deps.releases.update("ABC/A-1.tar.gz", (x) => ({ ...x, lag }));
+    // Not due yet, nothing new: nothing queued.
+    expect((await watchUploads(deps)).queued).toBe(0);
+    expect(queued()).toEqual([]);
+    write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("300", "CHECKSUMS"), ev("200", "A-1.tar.gz")] });
+    expect((await watchUploads(deps)).queued).toBe(1);
+    expect(queued()).toEqual(["ABC/A-1.tar.gz"]);
+    write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("400", "A-1.tar.gz"), ev("300", "CHECKSUMS")] });
+    expect((await watchUploads(deps)).queued).toBe(1);
+    expect(queued()).toEqual(["ABC/A-1.tar.gz"]);
+    now = new Date(CLOCK.getTime() + 61_000);
+    expect(await watchUploads(deps)).toMatchObject({ queued: 0, retried: 1 });
+    expect(queued()).toEqual(["ABC/A-1.tar.gz"]);
+    expect((await watchUploads(deps)).retried).toBeUndefined(); // claimed: not queued again every minute
+  });
+
+  it("reopens a release failed for lag when RECENT names it again, and leaves other failures alone", async () => {
+    const { deps, write, queued } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("200", "B-1.tar.gz"), ev("100", "A-1.tar.gz")] } });
+    await watchUploads(deps);
+    queued();
+    const failed = (reason: string, lagged: boolean) => (x: ReleaseRecord) => ({ ...x, ...(lagged ? { lag } : {}), steps: { ingest: { status: "failed" as const, at: "t", reason } }, failure: { step: "ingest" as const, reason, ...(lagged ? { lag: true } : { integrity: true }) }, completedAt: "t" });
+    await deps.releases.update("ABC/A-1.tar.gz", failed("not listed in CHECKSUMS after 6 hours", true));
+    await deps.releases.update("ABC/B-1.tar.gz", failed("bad signature", false));
+    write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("400", "B-1.tar.gz"), ev("300", "A-1.tar.gz")] });
+    expect((await watchUploads(deps)).queued).toBe(1);
+    expect(queued()).toEqual(["ABC/A-1.tar.gz"]);
+    const a = await deps.releases.get("ABC/A-1.tar.gz");
+    expect([a?.steps, a?.failure, a?.completedAt, a?.reopened]).toEqual([{}, undefined, undefined, 1]);
+    expect((await deps.releases.get("ABC/B-1.tar.gz"))?.failure?.reason).toBe("bad signature");
   });
 });
 

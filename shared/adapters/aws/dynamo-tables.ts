@@ -39,12 +39,18 @@ export function uploadDay(epoch: string): string {
 function releaseItem(r: ReleaseRecord): Item {
   // The by-distribution index is sparse on both keys: every release with a distribution needs a
   // versionKey to be found there (no version sorts last).
-  return { ...r, uploadDay: uploadDay(r.uploaded), ...(r.distribution !== undefined ? { versionKey: r.version === undefined ? "~" : versionOrderKey(r.version) } : {}) };
+  // The lagging index is sparse too: only releases with a lag record carry lagAuthor.
+  return {
+    ...r,
+    uploadDay: uploadDay(r.uploaded),
+    ...(r.distribution !== undefined ? { versionKey: r.version === undefined ? "~" : versionOrderKey(r.version) } : {}),
+    ...(r.lag !== undefined ? { lagAuthor: r.author } : {}),
+  };
 }
 
 function fromReleaseItem(item: Item | undefined): ReleaseRecord | undefined {
   if (!item) return undefined;
-  const { uploadDay: _d, versionKey: _v, ...record } = item;
+  const { uploadDay: _d, versionKey: _v, lagAuthor: _l, ...record } = item;
   return record as unknown as ReleaseRecord;
 }
 
@@ -90,6 +96,13 @@ export class DynamoReleaseStore implements ReleaseStore {
 
   async list(): Promise<ReleaseRecord[]> {
     const items = await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false));
+    return items.map((i) => fromReleaseItem(i) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** One author's: a query of the sparse index; everyone's: a scan of it (only lagging items are in it). */
+  async lagging(author?: string): Promise<ReleaseRecord[]> {
+    const input = author === undefined ? { TableName: this.table, IndexName: "lagging" } : { TableName: this.table, IndexName: "lagging", KeyConditionExpression: "lagAuthor = :a", ExpressionAttributeValues: { ":a": author } };
+    const items = await all(pages(this.doc, input, author !== undefined));
     return items.map((i) => fromReleaseItem(i) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }

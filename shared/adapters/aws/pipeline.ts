@@ -11,6 +11,7 @@ import type { LogDeps } from "../../../functions/append-log/append-log";
 import { currentFeed } from "../../../functions/refresh-advisories/refresh-advisories";
 import type { PackagesIndex } from "../../domain/cpan/packages";
 import { PACKAGES_KEY } from "../../domain/pipeline/keys";
+import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
 import { type Signer, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import type { PipelineDeps } from "../../pipeline/deps";
 import { matchInputsLoader, parsePackagesGz } from "../../pipeline/match-inputs";
@@ -146,5 +147,6 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     clock: o.clock ?? (() => new Date()),
     tool: o.tool,
     checksumRetries: 3,
+    lagDeadlineMs: LAG_DEADLINE_MS,
   };
 }

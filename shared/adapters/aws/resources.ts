@@ -24,6 +24,8 @@ export const TABLES = {
     indexes: [
       { name: "by-distribution", partitionKey: "distribution", sortKey: "versionKey" },
       { name: "by-upload-day", partitionKey: "uploadDay", sortKey: "uploaded" },
+      // Sparse: only releases with a `lag` record (waiting for a lagging mirror, or failed for it).
+      { name: "lagging", partitionKey: "lagAuthor", sortKey: "id" },
     ],
   },
   findings: { name: "findings", env: "FINDINGS_TABLE", partitionKey: "releaseId", sortKey: "sk", indexes: [{ name: "by-advisory", partitionKey: "advisory", sortKey: "releaseId" }] },

@@ -20,6 +20,7 @@ import { matchAdvisories } from "../../../functions/match-advisories/match-advis
 import { type RefreshResult, refreshAdvisories } from "../../../functions/refresh-advisories/refresh-advisories";
 import { type RematchResult, queueRematches } from "../../../functions/refresh-advisories/rematch";
 import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
+import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import type { IngestJob, StepJob } from "../../messages/jobs";
 import type { PipelineDeps } from "../../pipeline/deps";
@@ -50,6 +51,8 @@ export interface EmbeddedOptions {
   readonly maxReceives?: number;
   readonly backoffMs?: number;
   readonly checksumRetries?: number;
+  /** How long an upload may wait for a lagging mirror (default 6 hours). */
+  readonly lagDeadlineMs?: number;
   readonly clock?: () => Date;
   /** Wraps each step (fault injection in tests). */
   readonly wrap?: <T>(queue: string, step: (body: T, receives: number) => Promise<void>) => (body: T, receives: number) => Promise<void>;
@@ -106,6 +109,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     clock,
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
+    lagDeadlineMs: o.lagDeadlineMs ?? LAG_DEADLINE_MS,
   };
   await initLog(base.log);
   const deps = o.ports?.pipeline?.(base) ?? base;

@@ -30,6 +30,7 @@ export interface DeadLetter {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS items (tbl TEXT NOT NULL, pk TEXT NOT NULL, sk TEXT NOT NULL DEFAULT '', idx TEXT, data TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (tbl, pk, sk));
 CREATE INDEX IF NOT EXISTS items_idx ON items (tbl, idx);
+CREATE INDEX IF NOT EXISTS items_lag ON items (tbl, json_extract(data, '$.author')) WHERE json_extract(data, '$.lag') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receives INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS queue_visible ON queue (name, visible_at);
 CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, receives INTEGER NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
@@ -62,6 +63,9 @@ export class EmbeddedDb {
     const cas = this.db.prepare("UPDATE items SET data = ?, idx = ?, revision = ? WHERE tbl = 'releases' AND pk = ? AND sk = '' AND revision = ?");
     const byIdx = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND idx = ? ORDER BY pk");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' ORDER BY pk");
+    const lagging = this.db.prepare<[string | null, string | null], { data: string }>(
+      "SELECT data FROM items WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL AND (? IS NULL OR json_extract(data, '$.author') = ?) ORDER BY pk",
+    );
     const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as ReleaseRecord) : undefined);
     return {
       create: async (r) => insert.run(r.id, r.distribution ?? null, JSON.stringify(r), r.revision).changes === 1,
@@ -78,6 +82,7 @@ export class EmbeddedDb {
         throw new Error(`release ${id}: too much contention`);
       },
       byDistribution: async (d) => byIdx.all(d).map((r) => JSON.parse(r.data) as ReleaseRecord),
+      lagging: async (author) => lagging.all(author ?? null, author ?? null).map((r) => JSON.parse(r.data) as ReleaseRecord),
       list: async () => all.all().map((r) => JSON.parse(r.data) as ReleaseRecord),
     };
   }

@@ -1,8 +1,11 @@
 /**
  * A CPAN mirror over HTTP(S): GET with a timeout, a size limit, and retries with exponential
  * backoff and jitter for what may pass (network errors, 429, 5xx). 404 is an answer: absent.
+ * Paths are checked before any request (no `..`, no `%` escapes: the URL parser would resolve
+ * `%2e%2e` into another author's directory), and a body is read only up to the limit.
  */
-import type { Mirror } from "../../ports";
+import { mirrorPathProblem } from "../../domain/cpan/upload-path";
+import { type Mirror, MirrorLimitError, MirrorRefusedError } from "../../ports";
 
 export interface HttpMirrorOptions {
   readonly timeoutMs: number;
@@ -27,31 +30,50 @@ export class HttpMirror implements Mirror {
     this.base = new URL(base.endsWith("/") ? base : `${base}/`);
   }
 
-  private async once(url: URL): Promise<Uint8Array | undefined> {
+  private async once(url: URL, max: number): Promise<Uint8Array | undefined> {
     const res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs), redirect: "follow" });
     if (res.status === 404 || res.status === 410) return undefined;
     if (!res.ok) throw new MirrorError(`GET ${url.pathname}: HTTP ${res.status}`);
     const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > this.o.maxBytes) throw new MirrorError(`GET ${url.pathname}: ${declared} bytes is over the ${this.o.maxBytes}-byte limit`);
+    if (declared > max) {
+      await res.body?.cancel();
+      throw new MirrorLimitError(`GET ${url.pathname}: ${declared} bytes is over the ${max}-byte limit`);
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-      size += c.byteLength;
-      if (size > this.o.maxBytes) throw new MirrorError(`GET ${url.pathname}: more than the ${this.o.maxBytes}-byte limit`);
-      chunks.push(c);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel(); // stop the download here: what is over the limit is never held
+        throw new MirrorLimitError(`GET ${url.pathname}: more than the ${max}-byte limit`);
+      }
+      chunks.push(value);
     }
     return Buffer.concat(chunks);
   }
 
-  async fetch(path: string): Promise<Uint8Array | undefined> {
-    if (path.split("/").includes("..")) throw new MirrorError(`refusing path ${path}`);
+  /** `path` may carry a query (the operator's feed URL); only the path part is a mirror path. */
+  private url(path: string): URL {
+    const q = path.indexOf("?");
+    const [p, query] = q < 0 ? [path, ""] : [path.slice(0, q), path.slice(q)];
+    const problem = mirrorPathProblem(p) ?? (/^(\?[A-Za-z0-9._~=&%+-]*)?$/.test(query) ? undefined : `refusing query ${JSON.stringify(query)}`);
+    if (problem) throw new MirrorRefusedError(problem);
     const url = new URL(path, this.base);
+    // With those characters the URL is the path appended to the base; say so rather than assume.
+    if (url.href !== `${this.base.href}${path}`) throw new MirrorRefusedError(`refusing mirror path ${JSON.stringify(path)}: it resolves to ${url.pathname}`);
+    return url;
+  }
+
+  async fetch(path: string, o: { readonly maxBytes?: number } = {}): Promise<Uint8Array | undefined> {
+    const url = this.url(path);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(url);
+        return await this.once(url, o.maxBytes ?? this.o.maxBytes);
       } catch (e) {
-        const over = e instanceof MirrorError && /limit|refusing/.test(e.message);
-        if (over || attempt >= this.o.retries) throw e;
+        if (e instanceof MirrorLimitError || attempt >= this.o.retries) throw e;
         await this.sleep(this.o.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2));
       }
     }

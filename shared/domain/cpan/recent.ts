@@ -3,7 +3,9 @@
  * [{epoch, path, type}]}`, newest first, epochs as JSON strings or numbers. Which uploads a watcher
  * has not seen yet, given its cursor (the epoch of the last event it enqueued).
  */
-import { ARCHIVE_EXTENSION } from "./distname";
+import { checksumsAuthor, parseUploadPath } from "./upload-path";
+
+export { isUploadPath } from "./upload-path";
 
 export class RecentError extends Error {
   override readonly name = "RecentError";
@@ -35,16 +37,37 @@ function epochText(v: unknown, where: string): string {
   return s;
 }
 
-/** Exact comparison of decimal epochs (no floating-point rounding): -1, 0 or 1. */
+/** An epoch without leading zeros in its integer part or trailing zeros in its fraction. */
+function canonical(e: string): [string, string] {
+  const [i = "", f = ""] = e.split(".");
+  return [i.replace(/^0+(?=.)/, ""), f.replace(/0+$/, "")];
+}
+
+/**
+ * Exact comparison of decimal epochs (no floating-point rounding): -1, 0 or 1. Leading zeros do
+ * not make an epoch later (`000000000000` is 0, not a 12-digit time).
+ */
 export function compareEpochs(a: string, b: string): number {
-  const [ai = "", af = ""] = a.split(".");
-  const [bi = "", bf = ""] = b.split(".");
+  const [ai, af] = canonical(a);
+  const [bi, bf] = canonical(b);
   if (ai.length !== bi.length) return ai.length < bi.length ? -1 : 1;
   if (ai !== bi) return ai < bi ? -1 : 1;
   const n = Math.max(af.length, bf.length);
   const x = af.padEnd(n, "0");
   const y = bf.padEnd(n, "0");
   return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/** A time as a RECENT epoch (seconds, three decimals), for comparing with the file's epochs. */
+export function epochOf(date: Date): string {
+  const ms = date.getTime();
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, "0")}`;
+}
+
+/** `epoch` + `seconds` (whole seconds), exactly. */
+export function addSeconds(epoch: string, seconds: number): string {
+  const [i, f] = canonical(epoch);
+  return `${Number(i) + seconds}${f ? `.${f}` : ""}`;
 }
 
 export function parseRecent(bytes: Uint8Array, name = "RECENT"): RecentFile {
@@ -71,25 +94,54 @@ export function parseRecent(bytes: Uint8Array, name = "RECENT"): RecentFile {
   };
 }
 
-/** Distribution archives under authors/id/ (what MetaCPAN indexes, plus .tar.xz). */
-export function isUploadPath(path: string): boolean {
-  return /^authors\/id\/[A-Z]\/[A-Z][-A-Z0-9]\/[A-Z][-A-Z0-9]*\/[^\s]+$/.test(path) && !path.split("/").includes("..") && ARCHIVE_EXTENSION.test(path);
-}
-
 /** Does this file reach back to the cursor? (If not, a longer RECENT file must be read.) */
 export function covers(file: RecentFile, cursor: string | undefined): boolean {
   if (cursor === undefined) return true; // a first run starts from what the file holds
   return file.min === undefined || compareEpochs(file.min, cursor) <= 0;
 }
 
-/** Upload events after the cursor, oldest first, each path once (its latest event). */
-export function newUploads(file: RecentFile, cursor: string | undefined): RecentEvent[] {
-  const latest = new Map<string, RecentEvent>();
+/** How far past the watcher's clock an epoch may be before it is not believed (clock skew). */
+export const FUTURE_SKEW_S = 300;
+
+export type WatchItem =
+  | { readonly kind: "upload"; readonly event: RecentEvent; readonly author: string; readonly filename: string }
+  /** The author's CHECKSUMS changed: releases of theirs waiting for it are worth another look. */
+  | { readonly kind: "checksums"; readonly event: RecentEvent; readonly author: string };
+
+export interface Ignored {
+  readonly epoch: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * What the watcher acts on after the cursor, oldest first: upload events (each path's latest) and
+ * CHECKSUMS changes (each author's latest). Events dated more than FUTURE_SKEW_S past `now` are
+ * ignored (a poisoned epoch would otherwise become the cursor and hide every later upload), and so
+ * are archive paths not in the exact upload shape; both come back with the reason.
+ */
+export function newUploads(file: RecentFile, cursor: string | undefined, now: string): { items: WatchItem[]; ignored: Ignored[] } {
+  const latest = new Map<string, WatchItem>();
+  const ignored: Ignored[] = [];
+  const limit = addSeconds(now, FUTURE_SKEW_S);
   for (const e of file.events) {
-    if (!isUploadPath(e.path)) continue;
     if (cursor !== undefined && compareEpochs(e.epoch, cursor) <= 0) continue;
-    const seen = latest.get(e.path);
-    if (!seen || compareEpochs(e.epoch, seen.epoch) > 0) latest.set(e.path, e);
+    const upload = parseUploadPath(e.path);
+    const author = upload ? undefined : checksumsAuthor(e.path);
+    if (!upload && !author) continue;
+    if (compareEpochs(e.epoch, limit) > 0) {
+      ignored.push({ epoch: e.epoch, path: e.path, reason: `dated ${e.epoch}, after the watcher's clock (${now})` });
+      continue;
+    }
+    if (upload && !upload.ok) {
+      ignored.push({ epoch: e.epoch, path: e.path, reason: upload.reason });
+      continue;
+    }
+    const key = upload ? e.path : `CHECKSUMS ${author}`;
+    const seen = latest.get(key);
+    if (seen && compareEpochs(e.epoch, seen.event.epoch) <= 0) continue;
+    latest.set(key, upload?.ok ? { kind: "upload", event: e, author: upload.author, filename: upload.filename } : { kind: "checksums", event: e, author: author as string });
   }
-  return [...latest.values()].sort((a, b) => compareEpochs(a.epoch, b.epoch) || (a.path < b.path ? -1 : 1));
+  const items = [...latest.values()].sort((a, b) => compareEpochs(a.event.epoch, b.event.epoch) || (a.event.path < b.event.path ? -1 : 1));
+  return { items, ignored };
 }

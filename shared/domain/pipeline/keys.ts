@@ -1,10 +1,24 @@
 /** Object keys in the artifacts bucket (DESIGN.md §4): pure, so the layout is tested as a table. */
 import type { ReleaseRecord } from "./record";
 
+import { FILE_NAME, PAUSE_ID } from "../cpan/upload-path";
+
 type Ref = Pick<ReleaseRecord, "author" | "filename">;
 
-export const archiveKey = (r: Ref) => `archives/${r.author}/${r.filename}`;
-const releaseDir = (r: Ref) => `releases/${r.author}/${r.filename}`;
+/**
+ * AUTHOR/filename as two key segments, checked: an author that is not a PAUSE id (undefined, say)
+ * or a file name with a `/` would make keys nest (`archives/A/x.tar.gz/y.tar.gz` turns another
+ * release's archive key into a directory) or land in the wrong place. Watch never creates such a
+ * release; this keeps it so for every caller.
+ */
+function segments(r: Ref): string {
+  if (typeof r.author !== "string" || !PAUSE_ID.test(r.author)) throw new Error(`not a PAUSE id: ${JSON.stringify(r.author)}`);
+  if (typeof r.filename !== "string" || !FILE_NAME.test(r.filename)) throw new Error(`not a single file name: ${JSON.stringify(r.filename)}`);
+  return `${r.author}/${r.filename}`;
+}
+
+export const archiveKey = (r: Ref) => `archives/${segments(r)}`;
+const releaseDir = (r: Ref) => `releases/${segments(r)}`;
 export const releaseJsonKey = (r: Ref) => `${releaseDir(r)}/release.json`;
 export const cyclonedxKey = (r: Ref) => `${releaseDir(r)}/sbom.cdx.json`;
 export const spdxKey = (r: Ref) => `${releaseDir(r)}/sbom.spdx.json`;
@@ -22,3 +36,8 @@ export const PACKAGES_POINTER_KEY = "index/02packages.json";
 export const PACKAGES_REMATCHED_KEY = "index/02packages.rematched.txt.gz";
 /** Cursor (CursorStore) naming the feed and 02packages every stored answer has been brought to. */
 export const REMATCHED_CURSOR = "advisories.rematched";
+/** Which author an archive (by sha256) was first verified under: create-only, so the first one holds. */
+export const sha256OwnerKey = (sha256: string) => {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
+  return `index/sha256/${sha256}`;
+};

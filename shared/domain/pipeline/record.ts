@@ -2,6 +2,15 @@
  * A release as the pipeline tracks it (the `releases` table): one item per AUTHOR/filename, the
  * state of each step, and the rule that decides when it is done.
  */
+export interface LagState {
+  /** When ingest first found the mirror behind (ISO time): the deadline counts from here. */
+  readonly since: string;
+  readonly attempts: number;
+  /** When the retry sweep queues it again (ISO time). */
+  readonly nextAt: string;
+  readonly reason: string;
+}
+
 export type StepName = "ingest" | "sbom" | "advisories" | "log";
 export type StepStatus = "done" | "failed";
 
@@ -40,8 +49,17 @@ export interface ReleaseRecord {
   readonly distribution?: string;
   readonly version?: string;
   readonly steps: Partial<Record<StepName, StepState>>;
-  /** Why the release could not be processed (bad archive, integrity failure), if it could not. */
-  readonly failure?: { readonly step: StepName; readonly reason: string; readonly integrity?: boolean };
+  /**
+   * Why the release could not be processed (bad archive, integrity failure, a mirror that never
+   * caught up: `lag`), if it could not.
+   */
+  readonly failure?: { readonly step: StepName; readonly reason: string; readonly integrity?: boolean; readonly lag?: boolean };
+  /** Set while the mirror lags (the archive or its CHECKSUMS entry not there yet), and kept if that fails it. */
+  readonly lag?: LagState;
+  /** What a mirror served that failed verification: kept here (private), never put in an event. */
+  readonly unverified?: { readonly sha256: string; readonly size: number };
+  /** How many times a release failed for lag was reopened (each run of it is announced anew). */
+  readonly reopened?: number;
   /**
    * What the release's findings were last computed from (match-advisories): the feed's and the
    * 02packages index's sha256 (null: none), and the match-index keys written for it.
@@ -56,10 +74,10 @@ export interface ReleaseRecord {
 /**
  * The steps a release needs: all four; ingest + log for an upload that failed ingest (the upload
  * happened, so it is logged, with PAUSE's signed sha256 when the mirror's bytes did not match);
- * ingest alone when no trustworthy sha256 exists (a bad signature, no CHECKSUMS entry).
+ * ingest alone when no trustworthy sha256 exists (a bad signature, never listed in CHECKSUMS).
  */
 export function requiredSteps(r: ReleaseRecord): StepName[] {
-  if (r.failure?.integrity && !r.sha256) return ["ingest"];
+  if ((r.failure?.integrity || r.failure?.lag) && !r.sha256) return ["ingest"];
   if (r.steps.ingest?.status === "failed") return ["ingest", "log"];
   return ["ingest", "sbom", "advisories", "log"];
 }

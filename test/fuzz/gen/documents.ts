@@ -100,7 +100,7 @@ const recent: FuzzTarget<[Uint8Array, string | undefined]> = {
   run: ([bytes, cursor]) => {
     const file = parseRecent(bytes);
     covers(file, cursor);
-    return newUploads(file, cursor);
+    return newUploads(file, cursor, "1760978849.043");
   },
   accepts: [RecentError],
   runs: 400,
