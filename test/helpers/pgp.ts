@@ -12,8 +12,8 @@ export function cksumDump(entries: Record<string, { sha256: string; size: number
   return demoDump(Object.fromEntries(Object.entries(entries).map(([f, e]) => [f, { ...e, md5: "0".repeat(32) }])));
 }
 
-export async function signedChecksums(text: string, privateKey: openpgp.PrivateKey): Promise<string> {
+export async function signedChecksums(text: string, privateKey: openpgp.PrivateKey, date = new Date("2026-08-16T14:31:00Z")): Promise<string> {
   const message = await openpgp.createCleartextMessage({ text });
-  const signed = await openpgp.sign({ message, signingKeys: privateKey, date: new Date("2026-08-16T14:31:00Z") });
+  const signed = await openpgp.sign({ message, signingKeys: privateKey, date });
   return `0&&<<''; # this PGP-signed message is also valid perl\n${signed}`;
 }
