@@ -30,6 +30,27 @@ export function pipelinePortsContract(name: string, make: () => { releases: Rele
       await expect(releases.update("ABC/Nope-1.tar.gz", (x) => x)).rejects.toThrow(/does not exist/);
     });
 
+    it("finds the releases with a lag record, by author or all, and forgets one whose lag is cleared", async () => {
+      const { releases } = make();
+      const lag = { since: "2026-01-01T00:00:00.000Z", attempts: 1, nextAt: "2026-01-01T00:01:00.000Z", reason: "not listed yet" };
+      const other = (id: string): ReleaseRecord => ({ ...rec(id), author: "XYZ", path: `authors/id/X/XY/XYZ/${id.split("/")[1]}` });
+      await releases.create({ ...rec("ABC/Lag-1.tar.gz"), lag });
+      await releases.create({ ...other("XYZ/Lag-2.tar.gz"), lag });
+      await releases.create(rec("ABC/Fine-1.tar.gz"));
+      const ids = async (author?: string) => (await releases.lagging(author)).map((r) => r.id);
+      const eventually = async (author: string | undefined, want: string[]) => {
+        // A sparse GSI is eventually consistent: give it a few reads.
+        for (let i = 0; i < 20 && JSON.stringify(await ids(author)) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await ids(author)).toEqual(want);
+      };
+      await eventually(undefined, ["ABC/Lag-1.tar.gz", "XYZ/Lag-2.tar.gz"]);
+      await eventually("ABC", ["ABC/Lag-1.tar.gz"]);
+      expect((await releases.lagging("ABC"))[0]?.lag).toEqual(lag);
+      await releases.update("ABC/Lag-1.tar.gz", ({ lag: _l, ...r }) => r);
+      await eventually("ABC", []);
+      expect(Object.keys((await releases.get("XYZ/Lag-2.tar.gz")) ?? {})).not.toContain("lagAuthor");
+    });
+
     it("keeps cursors, findings by release and by advisory, and events once by id", async () => {
       const { cursors, findings, events } = make();
       expect(await cursors.get("c")).toBeUndefined();

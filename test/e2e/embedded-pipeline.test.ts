@@ -148,7 +148,7 @@ describe("cpansec run over an HTTP mirror", () => {
     p.close();
   });
 
-  it("retries an upload its author's CHECKSUMS does not list (lag), then alerts without logging it (replay)", async () => {
+  it("waits for an upload its author's CHECKSUMS does not list (lag), then fails it at the deadline without an alert or a log entry", async () => {
     const root = mkdtempSync(join(tmpdir(), "cpansec-e2e-replay-"));
     const m = await buildMirror(join(root, "mirror"), [
       { author: "ALICE", name: "Demo-Listed", version: "1.0" },
@@ -156,8 +156,10 @@ describe("cpansec run over an HTTP mirror", () => {
     ]);
     const served = await serveDir(m.dir);
     const attempts: number[] = [];
+    let now = new Date();
     try {
       const p = await openEmbeddedPipeline({
+        clock: () => now,
         data: join(root, "data"),
         mirror: new HttpMirror(served.url, { timeoutMs: 5000, maxBytes: 2 ** 24, retries: 1, backoffMs: 10 }),
         trustedKeys: await readTrustedKeys(new TextEncoder().encode(m.publicKey)),
@@ -171,14 +173,17 @@ describe("cpansec run over an HTTP mirror", () => {
         },
       });
       await p.runOnce();
-      expect(attempts).toEqual([1, 2, 3]); // retried as mirror lag, then judged on the last receive
+      expect(attempts).toEqual([1]); // waiting for the mirror, acknowledged: no queue retries, no DLQ
       expect(p.db.deadLetters()).toEqual([]);
+      expect((await p.deps.releases.get("ALICE/Demo-Unlisted-1.1.tar.gz"))?.lag?.reason).toBe("authors/id/A/AL/ALICE/CHECKSUMS does not list Demo-Unlisted-1.1.tar.gz yet");
+      now = new Date(now.getTime() + 7 * 3600_000); // past the deadline: the sweep retries it, ingest fails it
+      await p.runOnce();
+      expect(attempts).toEqual([1, 1]);
       const r = await p.deps.releases.get("ALICE/Demo-Unlisted-1.1.tar.gz");
-      expect(r?.failure).toEqual({ step: "ingest", reason: "authors/id/A/AL/ALICE/CHECKSUMS has no sha256 for Demo-Unlisted-1.1.tar.gz", integrity: true });
+      expect(r?.failure).toEqual({ step: "ingest", reason: "not listed in authors/id/A/AL/ALICE/CHECKSUMS after 6 hours", lag: true });
       expect(r?.sha256).toBeUndefined(); // nothing PAUSE signed to log
       expect(terminalState((await p.deps.releases.get("ALICE/Demo-Listed-1.0.tar.gz")) as never)).toBe("processed");
-      const alerts = (await p.deps.events.list()).filter((e) => e.type === "integrity.alert");
-      expect(alerts.map((e) => e.release?.id)).toEqual(["ALICE/Demo-Unlisted-1.1.tar.gz"]);
+      expect((await p.deps.events.list()).filter((e) => e.type === "integrity.alert")).toEqual([]);
       const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer], { keepEntries: true });
       expect((log.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path)).toEqual(["authors/id/A/AL/ALICE/Demo-Listed-1.0.tar.gz"]);
       p.close();
