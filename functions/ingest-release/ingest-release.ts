@@ -8,6 +8,7 @@
 import { ChecksumsError } from "../../shared/domain/cpan/checksums";
 import { verifyChecksums } from "../../shared/domain/cpan/checksums-signature";
 import { type Release, describeRelease } from "../../shared/domain/cpan/release";
+import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { provenanceProblem } from "../../shared/domain/cpan/checksums-provenance";
 import { archiveKey, releaseJsonKey, sha256OwnerKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
@@ -39,8 +40,8 @@ async function verifyOnce(file: Uint8Array, deps: PipelineDeps): Promise<Awaited
 
 const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
 
-/** The most a CHECKSUMS file may be (read while streaming): CPAN's largest are a few MiB. */
-export const CHECKSUMS_MAX_BYTES = 8 * 2 ** 20;
+/** The most a CHECKSUMS file may be (read while streaming, stopped at the limit). */
+export const CHECKSUMS_MAX_BYTES = FETCH_LIMITS.checksums;
 
 /** The author an archive's sha256 was first verified under (this one, if it is the first). */
 async function claimSha256(deps: PipelineDeps, sha256: string, author: string): Promise<string> {

@@ -1,13 +1,11 @@
 /** What one watch-uploads pass did, and the limits it works under. */
 import type { Ignored } from "../../shared/domain/cpan/recent";
+import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 
 export const CURSOR = "recent-epoch";
 
-/**
- * The most a RECENT file may be (read while streaming, stopped at the limit): CPAN's RECENT-1M is
- * a few MiB; parsing one costs several times its size in heap, and the watcher has 512 MB.
- */
-export const RECENT_MAX_BYTES = 16 * 2 ** 20;
+/** The most a RECENT file may be (read while streaming, stopped at the limit). */
+export const RECENT_MAX_BYTES = FETCH_LIMITS.recent;
 
 export interface WatchResult {
   readonly file: string;

@@ -11,6 +11,14 @@ const MiB = 2 ** 20;
 export const FETCH_LIMITS = {
   /** A release archive (the archive reader's own limit is the same). */
   archive: 128 * MiB,
+  /**
+   * A RECENT file: CPAN's RECENT-1M is a few MiB; JSON.parse costs several times the text in heap
+   * (a 14 MiB one, 130,000 events, parsed and selected at 210 MiB RSS; 74 MiB at 489 MiB): 92 MiB
+   * took the 512 MB watcher past its memory.
+   */
+  recent: 16 * MiB,
+  /** An author's CHECKSUMS (the largest on CPAN are a few MiB). */
+  checksums: 8 * MiB,
   /** The advisory feed (cpan-security-advisory.json was 3.8 MiB in 2026). */
   advisoryFeed: 64 * MiB,
   /** Its detached OpenPGP signature (833 bytes). */

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { mirrorPathProblem } from "../../domain/cpan/upload-path";
+import { FETCH_LIMITS } from "../../domain/fetch-limits";
 import { type Mirror, MirrorLimitError, MirrorRefusedError } from "../../ports";
 
 /**
@@ -12,7 +13,7 @@ export class DirMirror implements Mirror {
   readonly root: string;
   constructor(
     root: string,
-    private readonly maxBytes = 128 * 2 ** 20,
+    private readonly maxBytes: number = FETCH_LIMITS.archive,
   ) {
     // The root itself is the operator's choice, symlink or not (absent: every fetch finds nothing).
     this.root = existsSync(root) ? realpathSync(root) : root;

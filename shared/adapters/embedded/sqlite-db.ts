@@ -30,7 +30,6 @@ export interface DeadLetter {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS items (tbl TEXT NOT NULL, pk TEXT NOT NULL, sk TEXT NOT NULL DEFAULT '', idx TEXT, data TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (tbl, pk, sk));
 CREATE INDEX IF NOT EXISTS items_idx ON items (tbl, idx);
-CREATE INDEX IF NOT EXISTS items_lag ON items (tbl, json_extract(data, '$.author')) WHERE json_extract(data, '$.lag') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receives INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS queue_visible ON queue (name, visible_at);
 CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, receives INTEGER NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);

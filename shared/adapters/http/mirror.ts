@@ -5,6 +5,8 @@
  * `%2e%2e` into another author's directory), and a body is read only up to the limit.
  */
 import { mirrorPathProblem } from "../../domain/cpan/upload-path";
+import { FETCH_LIMITS } from "../../domain/fetch-limits";
+import { readBody } from "./body";
 import { type Mirror, MirrorLimitError, MirrorRefusedError } from "../../ports";
 
 export interface HttpMirrorOptions {
@@ -14,7 +16,7 @@ export interface HttpMirrorOptions {
   readonly backoffMs: number;
 }
 
-export const HTTP_MIRROR_DEFAULTS: HttpMirrorOptions = { timeoutMs: 30_000, maxBytes: 128 * 2 ** 20, retries: 3, backoffMs: 500 };
+export const HTTP_MIRROR_DEFAULTS: HttpMirrorOptions = { timeoutMs: 30_000, maxBytes: FETCH_LIMITS.archive, retries: 3, backoffMs: 500 };
 
 export class MirrorError extends Error {
   override readonly name = "MirrorError";
@@ -34,25 +36,7 @@ export class HttpMirror implements Mirror {
     const res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs), redirect: "follow" });
     if (res.status === 404 || res.status === 410) return undefined;
     if (!res.ok) throw new MirrorError(`GET ${url.pathname}: HTTP ${res.status}`);
-    const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > max) {
-      await res.body?.cancel();
-      throw new MirrorLimitError(`GET ${url.pathname}: ${declared} bytes is over the ${max}-byte limit`);
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel(); // stop the download here: what is over the limit is never held
-        throw new MirrorLimitError(`GET ${url.pathname}: more than the ${max}-byte limit`);
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks);
+    return readBody(res, { maxBytes: max, what: `GET ${url.pathname}`, tooLarge: (m) => new MirrorLimitError(m) });
   }
 
   /** `path` may carry a query (the operator's feed URL); only the path part is a mirror path. */
