@@ -1,6 +1,6 @@
 /**
  * How ingest ends when it cannot process an upload: an integrity failure (alerted, and logged
- * only with what PAUSE signed), or waiting for a lagging mirror (docs/decisions/0009-mirror-lag.md).
+ * only with what PAUSE signed), or waiting for a lagging mirror (docs/decisions/0010-mirror-lag.md).
  */
 import { lagExpired, nextLag } from "../../shared/domain/pipeline/lag";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";

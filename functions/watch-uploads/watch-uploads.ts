@@ -4,7 +4,7 @@
  * cursor. A release created by a run that died before queueing is still `pending` and is queued
  * again; ingest is idempotent, so that is safe. Releases waiting for a lagging mirror are queued
  * again when RECENT names them again, when their author's CHECKSUMS changes, and when their retry
- * is due (docs/decisions/0009-mirror-lag.md).
+ * is due (docs/decisions/0010-mirror-lag.md).
  */
 import { RECENT_FILES, type RecentFile, addSeconds, compareEpochs, covers, epochOf, FUTURE_SKEW_S, type Ignored, newUploads, parseRecent } from "../../shared/domain/cpan/recent";
 import type { IngestJob } from "../../shared/messages/jobs";

@@ -36,7 +36,7 @@ export interface PipelineDeps {
   readonly checksumRetries: number;
   /**
    * How long an upload may wait for a lagging mirror (the archive, its CHECKSUMS, or its entry in
-   * it not there yet) before it fails with that reason (docs/decisions/0009-mirror-lag.md).
+   * it not there yet) before it fails with that reason (docs/decisions/0010-mirror-lag.md).
    */
   readonly lagDeadlineMs: number;
 }

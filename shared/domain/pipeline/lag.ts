@@ -1,5 +1,5 @@
 /**
- * Mirror lag (docs/decisions/0009-mirror-lag.md): RECENT may name an upload before the mirror has
+ * Mirror lag (docs/decisions/0010-mirror-lag.md): RECENT may name an upload before the mirror has
  * the archive or before the author's CHECKSUMS lists it. That is not an integrity failure: the
  * release waits (`lag` on its record, no ingest step yet), is retried on a schedule that backs off
  * to LAG_MAX_DELAY_MS, and is failed only once LAG_DEADLINE_MS has passed since it was first
