@@ -100,7 +100,7 @@ export interface FindingStore {
  * affect with a query, not a scan.
  * - put / remove: add or delete (key, release) pairs; idempotent.
  * - releases: the ids under any of the keys, sorted, each once; strongly consistent (sees every
- *   completed put), which the refresh's ordering argument needs (docs/decisions/0009-rematching.md).
+ *   completed put), which the refresh's ordering argument needs (docs/decisions/0011-rematching.md).
  */
 export interface MatchIndex {
   put(releaseId: string, keys: readonly string[]): Promise<void>;

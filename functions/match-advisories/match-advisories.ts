@@ -37,7 +37,7 @@ export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise
     const { record, release } = await loadRelease(deps, job.id);
     await matchWith(deps, record, release, inputs);
     // A refresh that moved the pointers while this ran may have queried the index before this
-    // release's keys were in it: check, and match again with what they name now (0009).
+    // release's keys were in it: check, and match again with what they name now (0011).
     if (round === 3 || sameInputs(inputs.identity, await currentIdentity(deps.blobs))) return;
   }
 }

@@ -6,7 +6,7 @@
  * The cursor `advisories.rematched` names the inputs every stored answer has been brought to (or
  * queued for), and PACKAGES_REMATCHED_KEY keeps that 02packages to diff against. Both move only
  * after the jobs are queued, so a crash means the next refresh selects again (a superset), never
- * that a change is lost. docs/decisions/0009-rematching.md.
+ * that a change is lost. docs/decisions/0011-rematching.md.
  */
 import { NO_FEED_KEY, changedDistributions, distKey, moduleKey, resolutionChanges } from "../../shared/domain/advisories/rematch";
 import type { Feed } from "../../shared/domain/advisories/feed";

@@ -38,7 +38,7 @@ async function pass(root: string, data: string, s: Scenario, uploaded: readonly 
 
 /**
  * Findings and advisories.json name the feed they were computed with: a release no later feed
- * changed anything for keeps the earlier name (docs/decisions/0009-rematching.md). Everything
+ * changed anything for keeps the earlier name (docs/decisions/0011-rematching.md). Everything
  * else must be equal.
  */
 const unnamed = ({ feed: _f, ...rest }: Record<string, unknown>) => rest;

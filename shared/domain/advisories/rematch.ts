@@ -11,7 +11,7 @@
  *   what stayed unresolved, what perl provides, where 02packages and module2dist disagree);
  * - `feed:none` when the first feed arrives: releases matched before there was any feed are
  *   indexed under it, whatever distributions the feed names.
- * docs/decisions/0009-rematching.md says why this is enough.
+ * docs/decisions/0011-rematching.md says why this is enough.
  */
 import type { Prereqs } from "../cpan/meta";
 import { type Resolution, resolvedDistributions } from "../sbom/resolve";
