@@ -57,7 +57,10 @@ beforeAll(async () => {
   Object.assign(process.env, stack.env, { SES_IDENTITY: "alerts@cpansec.test", CPANSEC_ALLOW_LOOPBACK_WEBHOOKS: "true" });
   rx = await startReceiver({ "/all": SECRET, "/cgi": SECRET });
   // Subscribers sign up first (a subscription gets the events after it), through the CLI's --aws backend.
-  for (const args of [["--webhook", `${rx.url}/all`, "--secret", SECRET], ["--webhook", `${rx.url}/cgi`, "--secret", SECRET, "--dist", "CGI*", "--event", "release.vulnerable"], ["--email", "mallory-watch@example.org", "--author", "mallory"]]) {
+  // The secret from a file: on the command line it would be visible to other users (the CLI warns).
+  const secretFile = join(root, "webhook.secret");
+  writeFileSync(secretFile, SECRET, { mode: 0o600 });
+  for (const args of [["--webhook", `${rx.url}/all`, "--secret-file", secretFile], ["--webhook", `${rx.url}/cgi`, "--secret-file", secretFile, "--dist", "CGI*", "--event", "release.vulnerable"], ["--email", "mallory-watch@example.org", "--author", "mallory"]]) {
     const r = runCli(["subscribe", "add", "--aws", ...args]);
     expect(r.stderr).not.toMatch(/cpansec:/); // (on Node 20 the AWS SDK warns about Node 22 here)
     expect(r.status).toBe(0);
