@@ -8,9 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Release } from "../cpan/release";
-import { buildCpanPurl } from "../cpan/purl";
 import { buildCycloneDx, serializeCycloneDx } from "../sbom/cyclonedx";
-import { type SbomInput, sbomFacts } from "../sbom/input";
+import { type SbomInput, releasePurl, sbomFacts } from "../sbom/input";
 import { buildSpdx, serializeSpdx } from "../sbom/spdx";
 import type { Sboms } from "../sbom";
 import { patchId } from "./layout";
@@ -26,10 +25,8 @@ export interface Ancestor {
 const hex = (alg: string, b: Uint8Array) => createHash(alg).update(b).digest("hex");
 const nvd = (cve: string) => `https://nvd.nist.gov/vuln/detail/${cve}`;
 
-function ancestorPurl(a: Ancestor): string {
-  const r = a.release;
-  return buildCpanPurl({ dist: r.distribution as string, version: r.version as string, ...(a.author ? { author: a.author } : {}) });
-}
+/** The original's purl exactly as `cpansec scan` gives it, so the two documents can be joined. */
+const ancestorPurl = (a: Ancestor): string => releasePurl(a.release, a.author, a.cpanPath);
 
 /** The diff as an attachment: its text when it is UTF-8, else base64 (bytes are never re-encoded). */
 function diffText(bytes: Uint8Array): Record<string, string> {
