@@ -9,6 +9,7 @@ import { checksumsTargets } from "./gen/checksums";
 import { documentTargets } from "./gen/documents";
 import { httpTargets } from "./gen/http";
 import { notifyTargets } from "./gen/notify";
+import { proofFileTargets } from "./gen/proof-file";
 import { recentTargets } from "./gen/recent";
 import { buildSeeds } from "./gen/seeds";
 import { tlogTargets } from "./gen/tlog";
@@ -23,6 +24,6 @@ export interface Registry {
 
 export async function buildTargets(): Promise<Registry> {
   const seeds = await buildSeeds();
-  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...typeflagTargets, ...versionTargets, ...recentTargets, ...tlogTargets, ...notifyTargets, ...httpTargets];
+  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...typeflagTargets, ...versionTargets, ...recentTargets, ...tlogTargets, ...notifyTargets, ...httpTargets, ...proofFileTargets];
   return { targets, notes: seeds.notes };
 }
