@@ -46,7 +46,8 @@ describe("renderEmail", () => {
 
 describe("composeEmail", () => {
   it("builds RFC 5322 with multipart/alternative text and HTML parts", async () => {
-    const m = renderEmail(vulnerable("medium", { dist: "Ünicode-Dist" }), { ...opts, unsubscribeUrl: "https://u.example.org/x" });
+    // Identity comes from the CPAN path, whose names are ASCII; non-ASCII reaches the subject through the feed.
+    const m = renderEmail(vulnerable("medium", { dist: "Unicode-Dist", detail: { advisories: [{ id: "CPANSA-Ünicode-Dist-2026-1", kind: "self", severity: "medium", cves: [] }] } }), { ...opts, unsubscribeUrl: "https://u.example.org/x" });
     const parsed = parseMime((await composeEmail(m, "cpansec.test", new Date("2026-11-01T00:00:00Z"))).toString("utf8"));
     expect(header(parsed, "Message-ID")).toEqual(["<msg_abc@cpansec.test>"]);
     expect(header(parsed, "To")).toEqual(["sec@example.org"]);
@@ -55,18 +56,20 @@ describe("composeEmail", () => {
     expect(header(parsed, "Subject")[0]).toMatch(/^=\?UTF-8\?/); // non-ASCII is encoded, not raw
     expect(header(parsed, "Content-Type")[0]).toMatch(/^multipart\/alternative;/);
     expect(parsed.parts.map((p) => header(p, "Content-Type")[0])).toEqual(["text/plain; charset=utf-8", "text/html; charset=utf-8"]);
-    expect(parsed.parts[0]?.body).toContain("Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526");
-    expect(parsed.parts[1]?.body).toContain("<h1>Ünicode-Dist 3.62 by DAVE is affected by CPANSA-CGI-2012-5526</h1>");
+    expect(parsed.parts[0]?.body).toContain("Unicode-Dist 3.62 by DAVE is affected by CPANSA-Ünicode-Dist-2026-1");
+    expect(parsed.parts[1]?.body).toContain("<h1>Unicode-Dist 3.62 by DAVE is affected by CPANSA-Ünicode-Dist-2026-1</h1>");
   });
 
-  it("shows bidi controls, look-alikes and line breaks from META visibly, in the subject and the text body, and keeps the raw event", () => {
-    const dist = "D\u0430ta-Dumper\u202Eexe";
-    const e = makeEvent("release.processed", { dist, version: "1.0", author: "DAVE", detail: { state: "failed", failure: { reason: "bad META\r\nUnsubscribe: https://evil.example/" } } });
+  it("shows bidi controls, look-alikes and line breaks from META and the feed visibly, in the subject and the text body, and keeps the raw event", () => {
+    const version = "1.0\u202Egpj.exe"; // the record's version, from META
+    const e = makeEvent("release.processed", { dist: "Data-Dumper", version, author: "DAVE", detail: { state: "failed", failure: { reason: "bad META\r\nUnsubscribe: https://evil.example/" } } });
     const m = renderEmail(e, opts);
-    expect(m.subject).toBe("[cpansec] D<U+0430>ta-Dumper<U+202E>exe 1.0 by DAVE could not be processed");
+    expect(m.subject).toBe("[cpansec] Data-Dumper 1.0<U+202E>gpj.exe by DAVE could not be processed");
     expect(m.text).toContain("Reason: bad META<U+000D><U+000A>Unsubscribe: https://evil.example/\n");
     expect(m.text.split("\n").filter((l) => l.startsWith("Unsubscribe:"))).toEqual([]);
-    expect(m.html).not.toMatch(/[\u202E\u0430]/);
-    expect(e.release?.distribution).toBe(dist); // the record keeps what the upload said
+    const feed = vulnerable("high", { detail: { advisories: [{ id: "CPANSA-CGI-2026-\u0430", kind: "self", severity: "high", cves: [] }] } });
+    expect(renderEmail(feed, opts).subject).toBe("[cpansec] CGI 3.62 by DAVE is affected by CPANSA-CGI-2026-<U+0430>");
+    for (const s of [m.subject, m.text, m.html]) expect(/[\u202E\u0430]/.test(s)).toBe(false);
+    expect(e.release?.version).toBe(version); // the record keeps what the upload said
   });
 });
