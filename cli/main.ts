@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
 import { registerAdvisories } from "./commands/advisories";
+import { registerAudit } from "./commands/audit";
 import { CommandFailure, registerLog } from "./commands/log";
 import { registerPatch } from "./commands/patch";
 import { registerRun } from "./commands/run";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerSubscribe(program);
   registerPatch(program);
+  registerAudit(program);
   return program;
 }
 

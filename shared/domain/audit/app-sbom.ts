@@ -1,0 +1,114 @@
+/**
+ * The application's CycloneDX 1.6 SBOM and its VEX (a second CycloneDX document beside it whose
+ * vulnerabilities point into the SBOM by BOM-Link). The SBOM: the application as the described
+ * component, each distribution a component (purl, version, licence where the input says), and the
+ * dependency graph when the input has one (a snapshot's requirements, an input SBOM's
+ * dependencies); the application depends on the distributions nothing else depends on. The VEX:
+ * one vulnerability per advisory with its ratings, CVE references and, per affected component,
+ * an analysis: in triage (matched by version, exploitability not judged) with the update to make,
+ * an accepted risk (will_not_fix, with its reason and expiry), or not affected (cpan-audit mode
+ * reporting later releases only). Both reproducible: serials derive from the content.
+ */
+import { createHash } from "node:crypto";
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import { buildCpanPurl } from "../cpan/purl";
+import { serializeCycloneDx } from "../sbom/cyclonedx";
+import { uuidFromSha256 } from "../sbom/input";
+import type { AppDistribution, Inventory } from "./inventory";
+import type { AuditReport } from "./report";
+
+export interface AppSbomOptions {
+  readonly name: string;
+  readonly version?: string;
+  readonly timestamp: Date;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly feedUrl?: string;
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const ref = (d: AppDistribution) => `cpan:${d.name}@${d.version ?? ""}`;
+
+function purlOf(d: AppDistribution): string {
+  return buildCpanPurl({ dist: d.name, ...(d.version ? { version: d.version } : {}), ...(d.author ? { author: d.author } : {}) });
+}
+
+function license(d: AppDistribution): Models.LicenseRepository {
+  const repo = new Models.LicenseRepository();
+  if (d.license?.expression) repo.add(new Models.LicenseExpression(d.license.expression));
+  else for (const n of d.license?.named ?? []) repo.add(new Models.NamedLicense(n));
+  return repo;
+}
+
+export function buildAppSboms(inv: Inventory, report: AuditReport, o: AppSbomOptions): { sbom: string; vex: string } {
+  const dists = [...inv.distributions].sort((a, b) => (ref(a) < ref(b) ? -1 : ref(a) > ref(b) ? 1 : 0));
+  const content = dists.map((d) => `${ref(d)} ${d.pathname ?? ""}`).join("\n");
+  const serial = uuidFromSha256(sha256(`app-sbom\n${o.name}\n${o.version ?? ""}\n${content}`));
+  const bom = new Models.Bom({ serialNumber: `urn:uuid:${serial}` });
+  bom.metadata.timestamp = o.timestamp;
+  bom.metadata.lifecycles.add(inv.kind === "installed" ? Enums.LifecyclePhase.Operations : Enums.LifecyclePhase.Build);
+  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, o.tool.name, { version: o.tool.version }));
+  const app = new Models.Component(Enums.ComponentType.Application, o.name, { bomRef: "application", ...(o.version ? { version: o.version } : {}), properties: new Models.PropertyRepository([new Models.Property("cpansec:audit-input", `${inv.kind}: ${inv.files.join(", ")}`)]) });
+  bom.metadata.component = app;
+  const byName = new Map<string, Models.Component>();
+  for (const d of dists) {
+    const c = new Models.Component(Enums.ComponentType.Library, d.name, {
+      bomRef: ref(d),
+      ...(d.version ? { version: d.version } : {}),
+      purl: purlOf(d),
+      ...(d.author ? { supplier: new Models.OrganizationalEntity({ name: d.author }) } : {}),
+      licenses: license(d),
+      properties: new Models.PropertyRepository([new Models.Property("cpansec:found-in", `${d.source}: ${d.location.file}${d.location.line ? `:${d.location.line}` : ""}`), ...(d.pathname ? [new Models.Property("cpansec:cpan-path", `authors/id/${d.pathname}`)] : [])]),
+    });
+    bom.components.add(c);
+    if (!byName.has(d.name)) byName.set(d.name, c);
+  }
+  const depended = new Set<string>();
+  for (const [from, tos] of inv.dependencies ?? []) {
+    const f = byName.get(from);
+    if (!f) continue;
+    for (const t of tos) {
+      const c = byName.get(t);
+      if (!c) continue;
+      f.dependencies.add(c.bomRef);
+      depended.add(t);
+    }
+  }
+  for (const [name, c] of byName) if (!depended.has(name)) app.dependencies.add(c.bomRef);
+  const sbom = serializeCycloneDx(bom);
+  return { sbom, vex: buildVex(report, byName, serial, o) };
+}
+
+function buildVex(report: AuditReport, byName: ReadonlyMap<string, Models.Component>, serial: string, o: AppSbomOptions): string {
+  const vex = new Models.Bom({ serialNumber: `urn:uuid:${uuidFromSha256(sha256(`app-vex\n${serial}\n${report.feed.sha256}\n${report.mode}`))}` });
+  vex.metadata.timestamp = o.timestamp;
+  vex.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, o.tool.name, { version: o.tool.version }));
+  const source = new Models.Vulnerability.Source({ name: "CPANSA", ...(o.feedUrl ? { url: o.feedUrl } : {}) });
+  const vulns = new Map<string, Models.Vulnerability.Vulnerability>();
+  for (const item of report.items) {
+    const c = byName.get(item.distribution);
+    for (const a of item.advisories) {
+      let v = vulns.get(a.id);
+      if (!v) {
+        v = new Models.Vulnerability.Vulnerability({ bomRef: a.id, id: a.id, source, description: a.description });
+        if (a.severity) v.ratings.add(new Models.Vulnerability.Rating({ source, severity: a.severity as Enums.Vulnerability.Severity, method: Enums.Vulnerability.RatingMethod.Other }));
+        for (const cve of a.cves) if (/^CVE-\d{4}-\d+$/.test(cve)) v.references.add(new Models.Vulnerability.Reference(cve, new Models.Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${cve}` })));
+        for (const r of a.references) if (/^https?:\/\//.test(r)) v.advisories.add(new Models.Vulnerability.Advisory(r));
+        vulns.set(a.id, v);
+        vex.vulnerabilities.add(v);
+      }
+      if (!c) continue; // a cpanfile range names no installed component: the SBOM has none to point at
+      const target = new Models.BomLinkElement(`urn:cdx:${serial}/1#${c.bomRef.value}`);
+      const status = a.affectsVersion === false ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
+      v.affects.add(new Models.Vulnerability.Affect(target, { versions: new Models.Vulnerability.AffectedVersionRepository(c.version ? [new Models.Vulnerability.AffectedSingleVersion(c.version, { status })] : []) }));
+      const accepted = a.exclusion && !a.exclusion.expired;
+      v.analysis = new Models.Vulnerability.Analysis({
+        state: a.affectsVersion === false ? Enums.Vulnerability.AnalysisState.NotAffected : Enums.Vulnerability.AnalysisState.InTriage,
+        ...(a.affectsVersion === false ? { justification: Enums.Vulnerability.AnalysisJustification.CodeNotPresent } : {}),
+        response: new Enums.Vulnerability.AnalysisResponseRepository(accepted ? [Enums.Vulnerability.AnalysisResponse.WillNotFix] : item.fix && a.affectsVersion !== false ? [Enums.Vulnerability.AnalysisResponse.Update] : []),
+        detail: accepted ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}` : a.affectsVersion === false ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)` : item.advice,
+      });
+    }
+  }
+  return serializeCycloneDx(vex);
+}
