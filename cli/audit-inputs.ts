@@ -32,7 +32,9 @@ export async function unreadable<T>(what: string, read: () => Promise<T> | T): P
   } catch (e) {
     if (e instanceof UserError) throw e;
     if (isNetworkError(e)) throw e;
-    throw new UserError(`cannot read ${what}: ${(e as Error).message}`, EXIT.unreadableArchive, { cause: e });
+    const message = (e as Error).message;
+    // the readers' own errors (SnapshotError, CpanfileError...) already name the file and line
+    throw new UserError(message.startsWith(what) ? message : `cannot read ${what}: ${message}`, EXIT.unreadableArchive, { cause: e });
   }
 }
 
