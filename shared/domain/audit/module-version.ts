@@ -20,6 +20,13 @@ const ASSIGN = /(?:\(\s*)?[$*]((?:[\w:']*(?:::|'))?)VERSION\b\s*\)?\s*=(?![=~>])
 const LITERAL = /^(?:(["'])(v?[\d._]+)\1|(v?\d[\d._]*))/;
 const WRAPPED = /^(?:version\s*->\s*(?:declare|new|parse)|version::(?:qv|declare)|qv)\s*\(\s*(["']?)(v?[\d._]+)\1\s*\)/;
 
+/** A bare numeric literal is a number to Perl: `0.10` is 0.1 and `1_000` is 1000 (%.15g). */
+function perlNumber(lit: string): string {
+  if (lit.startsWith("v") || (lit.match(/\./g) ?? []).length > 1) return lit;
+  const n = Number(lit.replace(/_/g, ""));
+  return Number.isFinite(n) ? String(Number(n.toPrecision(15))) : lit;
+}
+
 export function moduleVersions(source: string): ModuleVersion[] {
   const found = new Map<string, ModuleVersion>();
   let pkg = "main";
@@ -51,7 +58,7 @@ export function moduleVersions(source: string): ModuleVersion[] {
     if (prev?.version !== undefined || prev?.unreadable) continue;
     const rhs = (a[2] as string).trim();
     const m = WRAPPED.exec(rhs) ?? LITERAL.exec(rhs);
-    const version = m ? ((m[2] ?? m[3]) as string) : undefined;
+    const version = m ? (m[3] !== undefined ? perlNumber(m[3]) : (m[2] as string)) : undefined;
     found.set(owner, version !== undefined ? { module: owner, version, line: n + 1 } : { module: owner, unreadable: `line ${n + 1}: $VERSION is not a literal: ${rhs.slice(0, 80)}`, line: n + 1 });
   }
   found.delete("main");
