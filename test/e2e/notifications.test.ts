@@ -44,16 +44,17 @@ afterAll(async () => {
 describe("notifications through cpansec run", () => {
   it("gives each subscriber exactly the events it asked for, once", async () => {
     const data = join(root, "data");
+    // The secret from stdin, as a user keeps it out of `ps`: --secret on the command line warns.
     const add = (...args: string[]) => {
-      const r = runCli(["subscribe", "add", "--data", data, "--json", ...args]);
+      const r = runCli(["subscribe", "add", "--data", data, "--json", ...args], args.includes("--secret-file") ? SECRET : undefined);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       return JSON.parse(r.stdout) as { id: string; secret?: string };
     };
-    const all = add("--webhook", `${rx.url}/all`, "--secret", SECRET);
-    add("--webhook", `${rx.url}/cgi`, "--secret", SECRET, "--dist", "CGI*", "--event", "release.vulnerable");
+    const all = add("--webhook", `${rx.url}/all`, "--secret-file", "-");
+    add("--webhook", `${rx.url}/cgi`, "--secret-file", "-", "--dist", "CGI*", "--event", "release.vulnerable");
     add("--email", "mallory-watch@example.org", "--author", "mallory");
-    add("--webhook", `${rx.url}/high`, "--secret", SECRET, "--min-severity", "high");
+    add("--webhook", `${rx.url}/high`, "--secret-file", "-", "--min-severity", "high");
     const generated = add("--webhook", "https://hooks.example.com/x", "--event", "advisory.published");
     expect(generated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const listed = runCli(["subscribe", "list", "--data", data]);
