@@ -2,8 +2,10 @@ import { text as readStream } from "node:stream/consumers";
 import { type Command, Option } from "commander";
 import { advisoryIds, compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
+import { nameResolver } from "../../shared/domain/advisories/names";
 import { DEFAULT_FEED_URL, loadFeedOrExit } from "../feed-source";
 import { registerAdvisoriesExport } from "./advisories-export";
+import { loadPackagesOrExit } from "../packages-source";
 
 export const modeOption = () => new Option("--mode <mode>", "range semantics: strict (DESIGN.md) or cpan-audit (CPAN::Audit's answers)").choices(["strict", "cpan-audit"]).default("strict");
 
@@ -11,28 +13,44 @@ export function registerAdvisories(program: Command): void {
   const adv = program.command("advisories").description("the CPAN security advisory feed");
   adv
     .command("match")
-    .description("match installed distributions: reads `Dist<TAB>version` lines on stdin, prints one JSON line each")
+    .description("match installed distributions: reads `Dist<TAB>version` (or `Module::Name<TAB>version`) lines on stdin, prints one JSON line each")
     .option("--db <file|url>", "advisory feed (cpan-security-advisory.json)", DEFAULT_FEED_URL)
+    .option("--packages <file>", "02packages.details.txt(.gz): resolves more module names, and tells a clean distribution from an unknown name")
     .addOption(modeOption())
-    .addHelpText("after", '\nOutput: {"dist", "version", "advisories": [sorted unique ids]} per input line.\nExit status: 0 when nothing matched, 1 when something did, 2 on errors (bad feed, bad input line).')
-    .action(async (o: { db: string; mode: MatchMode }) => {
+    .addHelpText(
+      "after",
+      '\nOutput: {"dist", "version", "advisories": [sorted unique ids]} per input line; for a module name also "input", "as": "module", "via"; for a name nobody knows "advisories": null and "unknown".\nExit status: 0 when nothing matched, 1 when something did, 2 on errors (bad feed, bad input line, unknown name).',
+    )
+    .action(async (o: { db: string; mode: MatchMode; packages?: string }) => {
       const loaded = await loadFeedOrExit(o.db);
       if (!loaded) return;
+      const packages = o.packages ? await loadPackagesOrExit(o.packages) : undefined;
+      if (o.packages && !packages) return;
       const feed = compileFeed(loaded, o.mode);
+      const resolve = nameResolver(loaded, packages);
       let matched = false;
       let bad = 0;
       const lines = (await readStream(process.stdin)).split("\n");
       lines.forEach((line, i) => {
         if (!line.trim()) return;
-        const [dist, version, ...rest] = line.split("\t").map((s) => s.trim());
-        if (!dist || !version || rest.length) {
+        const [name, version, ...rest] = line.split("\t").map((s) => s.trim());
+        if (!name || !version || rest.length) {
           process.stderr.write(`line ${i + 1}: expected "Dist<TAB>version", got ${JSON.stringify(line)}\n`);
           bad++;
           return;
         }
-        const ids = advisoryIds(feed, dist, version);
+        const r = resolve(name);
+        if (r.as === "unknown") {
+          process.stderr.write(`line ${i + 1}: ${r.why}\n`);
+          bad++;
+          process.stdout.write(`${JSON.stringify({ dist: null, input: name, version, advisories: null, unknown: r.why })}\n`);
+          return;
+        }
+        // The version as written: it is echoed and compared, never reformatted.
+        const ids = [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
         if (ids.length) matched = true;
-        process.stdout.write(`${JSON.stringify({ dist, version, advisories: ids })}\n`);
+        const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
+        process.stdout.write(`${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`);
       });
       process.exitCode = bad ? 2 : matched ? 1 : 0;
     });

@@ -22,13 +22,34 @@ writeFileSync(
 
 describe("cpansec advisories match", () => {
   it("prints sorted unique ids per input line and exits 1 when something matched", () => {
-    const r = runCli(["advisories", "match", "--db", feed], "Foo-Bar\t1.23\nFoo-Bar\t1.24\n\nUnknown\t1\n");
+    const r = runCli(["advisories", "match", "--db", feed], "Foo-Bar\t1.23\nFoo-Bar\t1.24\n\nVuln-Dep\t0.9\n");
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
       { dist: "Foo-Bar", version: "1.23", advisories: ["CPANSA-Foo-Bar-2026-1"] },
       { dist: "Foo-Bar", version: "1.24", advisories: [] },
-      { dist: "Unknown", version: "1", advisories: [] },
+      { dist: "Vuln-Dep", version: "0.9", advisories: ["CPANSA-Vuln-Dep-2026-2"] },
     ]);
+  });
+
+  it("accepts a module name, resolves it and says so; reports an unknown name instead of answering []", () => {
+    const r = runCli(["advisories", "match", "--db", feed], "Vuln::Dep\t0.9\nNo::Such\t1\nstrict\t1.12\n");
+    expect(r.status).toBe(2);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ dist: "Vuln-Dep", version: "0.9", advisories: ["CPANSA-Vuln-Dep-2026-2"], input: "Vuln::Dep", as: "module", via: "module2dist" });
+    expect(lines[1]).toMatchObject({ dist: null, input: "No::Such", advisories: null });
+    expect(lines[2]).toMatchObject({ dist: null, input: "strict", advisories: null, unknown: expect.stringContaining("ships with perl") });
+    expect(r.stderr).toContain("line 2: No::Such is neither a distribution nor a module the feed knows");
+  });
+
+  it("with --packages, knows clean distributions and matches both answers when 02packages and the feed disagree", () => {
+    const pk = join(dir, "02packages.details.txt");
+    writeFileSync(pk, "File: 02packages.details.txt\nLine-Count: 3\n\nMoo 2.0 H/HA/HAARG/Moo-2.0.tar.gz\nVuln::Dep 1.0 E/EV/EVIL/Harmless-1.0.tar.gz\nbroken line\n");
+    const r = runCli(["advisories", "match", "--db", feed, "--packages", pk], "Moo\t2.0\nVuln::Dep\t0.9\n");
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ dist: "Moo", version: "2.0", advisories: [] });
+    expect(lines[1]).toMatchObject({ dist: "Harmless", advisories: ["CPANSA-Vuln-Dep-2026-2"], via: "02packages", disagreement: expect.stringContaining("module2dist Vuln-Dep") });
+    expect(r.stderr).toContain("1 line(s) skipped");
   });
   it("exits 0 when nothing matched and 2 on a bad line or a bad feed", () => {
     expect(runCli(["advisories", "match", "--db", feed], "Foo-Bar\t2\n").status).toBe(0);

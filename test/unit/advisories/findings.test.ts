@@ -3,6 +3,8 @@ import { diffFeeds } from "../../../shared/domain/advisories/diff";
 import { parseFeed } from "../../../shared/domain/advisories/feed";
 import { type Finding, type RangeFinding, isReleaseFinding, matchRelease, releaseFindings } from "../../../shared/domain/advisories/findings";
 import { compileFeed } from "../../../shared/domain/advisories/match";
+import { parsePackagesIndex } from "../../../shared/domain/cpan/packages";
+import { moduleResolver } from "../../../shared/domain/sbom/resolve";
 
 const row = (id: string, distribution: string, affected: string[], fixed: string[] = [], extra: object = {}) => ({
   id, distribution, affected_versions: affected, fixed_versions: fixed, cves: [`CVE-${id}`], description: `about ${id}`, reported: "2024-01-01", severity: "high", references: [], ...extra,
@@ -96,6 +98,24 @@ describe("releaseFindings", () => {
       ["Bad-Lib", ["develop requires"]],
       ["Foo-Lib", ["runtime recommends", "build requires"]],
     ]);
+  });
+
+  it("does not let a hostile 02packages line move a module out of the feed's view: both distributions are matched, the disagreement reported", () => {
+    const packages = parsePackagesIndex("File: x\n\nFoo::Lib 9 E/EV/EVIL/Harmless-9.tar.gz\nbad line\n");
+    const m = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib": "1.2" } } } }, { resolve: moduleResolver(packages, FEED.module2dist) });
+    expect(ranged(m.findings).map((f) => [f.distribution, f.dependency.resolvedVia, f.dependency.disagreement])).toEqual([
+      ["Foo-Lib", "module2dist", "02packages names Harmless for Foo::Lib, the feed's module2dist Foo-Lib: both are matched"],
+    ]);
+    expect(m.prerequisites.disagreements).toEqual([{ module: "Foo::Lib", packages: "Harmless", module2dist: "Foo-Lib" }]);
+  });
+
+  it("resolves through 02packages first: a module 02packages maps to perl yields no finding", () => {
+    const packages = parsePackagesIndex("File: x\n\nBad::Lib 1 S/SH/SHAY/perl-5.36.0.tar.gz\nFoo::Lib::Util 1 A/AU/AUTHOR/Foo-Lib-2.0.tar.gz\n");
+    const m = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib::Util": "0" } } } }, { resolve: moduleResolver(packages, {}) });
+    expect(ranged(m.findings).map((f) => [f.distribution, f.dependency.resolvedVia])).toEqual([["Foo-Lib", "02packages"]]);
+    const p = matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Bad::Lib": "0" } } } }, { resolve: moduleResolver(packages, {}) });
+    expect(p.findings).toEqual([]);
+    expect(p.prerequisites.providedByPerl).toEqual(["Bad::Lib"]);
   });
 
   it("keeps the written form of versions in advice (4.850, not 4.85)", () => {
