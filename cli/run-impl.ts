@@ -116,7 +116,7 @@ export interface Pass {
 
 /** One pass; the whole summary unless `brief` and nothing changed since `previous` (then one line). */
 export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?: RunSummary; brief?: boolean; interval?: number } = {}): Promise<Pass> {
-  const { watch, feed, rematch } = await p.runOnce();
+  const { watch, feed, rematch, packagesProblem } = await p.runOnce();
   if (process.stderr.isTTY) process.stderr.write("\n");
   const s = await summarize(p);
   const idle = !passChanged(o.previous, s, watch, feed, rematch?.queued);
@@ -128,6 +128,7 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
   if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
   out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.retried ? `, ${watch.retried} retried (mirror lag)` : ""}${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
   for (const i of watch.ignored ?? []) out(`  WARNING ignored ${JSON.stringify(i.path)} (${i.epoch}): ${i.reason}`);
+  if (packagesProblem) out(`WARNING 02packages: ${packagesProblem} (the last good index, if any, stays in use)`);
   if (!(await p.deps.packages())) out("WARNING: the mirror has no modules/02packages.details.txt.gz: prerequisites are not resolved to distributions (SBOM dependencies, advisories on dependencies)");
   printSummary(s, data, out);
   return { summary: s, idle };

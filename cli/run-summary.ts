@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OutboxMailer } from "../shared/adapters/embedded/outbox-mailer";
+import { isReleaseFinding } from "../shared/domain/advisories/findings";
 import { FEED_KEY } from "../shared/domain/notify/atom";
 import type { EmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
 import { terminalState } from "../shared/domain/pipeline/record";
@@ -27,7 +28,7 @@ export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
   const findings: Record<string, number> = {};
   const vulnerable = new Set<string>();
   for (const { releaseId, finding } of p.db.allFindings()) {
-    if (finding.kind === "dependency") continue;
+    if (!isReleaseFinding(finding)) continue; // dependency and interpreter findings are advice
     findings[finding.severity ?? "unrated"] = (findings[finding.severity ?? "unrated"] ?? 0) + 1;
     vulnerable.add(releaseId);
   }

@@ -34,7 +34,8 @@ export const handler = scheduled(ready, async (ctx) => {
   const feed = await refreshAdvisories({ blobs: artifacts, fetchFeed, feedKeys: await trusted, fetchSignature: () => download(`${ctx.env.feedUrl}.gpg`, FETCH_LIMITS.feedSignature), now: ctx.deps.clock });
   if (feed.status === "rejected") ctx.logger.error("advisory feed rejected; the previous one stays in use", { reason: feed.reason });
   const index = await ctx.deps.mirror.fetch("modules/02packages.details.txt.gz");
-  if (index) await publishPackages(artifacts, index);
+  // An unreadable index is not published (the last good one stays); the re-matching goes on.
+  if (index) await publishPackages(artifacts, index).catch((e: Error) => ctx.logger.error("02packages not used", { reason: e.message }));
   const rematch = await queueRematches(ctx.deps);
   return {
     feed: feed.status,

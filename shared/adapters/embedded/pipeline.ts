@@ -80,7 +80,7 @@ export interface EmbeddedPipeline {
   readonly notify: NotifyDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
-  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult }>;
+  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult; packagesProblem?: string }>;
   close(): void;
 }
 
@@ -140,7 +140,9 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         ? await refreshAdvisories({ blobs, fetchFeed: async () => feedBytes, ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}), ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}), now: clock })
         : undefined;
       const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
-      if (index) await publishPackages(blobs, index);
+      // An index that cannot be read is not published (the last good one stays) and must not stop
+      // the pass before RECENT: it is reported instead.
+      const packagesProblem = index ? await publishPackages(blobs, index).then(() => undefined, (e: Error) => `02packages not used: ${e.message}`) : undefined;
       const rematch = await queueRematches(deps);
       const watch = await watchUploads(deps);
       await runUntilIdle(db, workers, {
@@ -151,7 +153,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         horizonMs: o.horizonMs ?? 60_000,
         ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       });
-      return { watch, ...(refreshed ? { feed: refreshed } : {}), ...(rematch ? { rematch } : {}) };
+      return { watch, ...(refreshed ? { feed: refreshed } : {}), ...(rematch ? { rematch } : {}), ...(packagesProblem ? { packagesProblem } : {}) };
     },
     close: () => {
       notify.close();
