@@ -53,7 +53,9 @@ export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, fin
   if (firstWithFeed(r)) {
     const direct = findings.filter(isReleaseFinding);
     if (!direct.length) return;
-    await emit(deps, "release.vulnerable", r, `${r.id}\n${feedSha}`, { advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })) }, links);
+    // The prerequisites' findings ride along as the advice the text report gives (advisories.json has the rest).
+    const dependencies = findings.filter((f) => !isReleaseFinding(f)).map((f) => ({ kind: f.kind, distribution: f.distribution, severity: f.severity, advisories: f.advisories.map((a) => a.id), advice: f.dependency.advice }));
+    await emit(deps, "release.vulnerable", r, `${r.id}\n${feedSha}`, { advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })), dependencies }, links);
     return;
   }
   const before = new Map((await deps.findings.byRelease(r.id)).flatMap((f) => [...cited(f)].map(([k, c]) => [k, c.says] as const)));

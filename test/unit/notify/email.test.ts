@@ -20,6 +20,21 @@ describe("renderEmail", () => {
     expect(renderEmail(vulnerable("high"), opts).headers["List-Unsubscribe"]).toBeUndefined();
   });
 
+  it("gives one line per prerequisite finding, as the scan's text report does", () => {
+    const e = makeEvent("release.vulnerable", {
+      detail: {
+        advisories: [{ id: "CPANSA-CGI-2012-5526", kind: "self", severity: "high", cves: [] }],
+        dependencies: [
+          { kind: "interpreter", distribution: "perl", severity: "critical", advisories: ["A-1", "A-2", "A-3", "A-4", "A-5"], advice: "require perl >= 5.040003 (...)" },
+          { kind: "dependency", distribution: "URI", severity: null, advisories: ["CPANSA-URI-1"], advice: "require URI >= 5.11 (...)" },
+        ],
+      },
+    });
+    const m = renderEmail(e, opts);
+    expect(m.text).toContain("Interpreter perl (severity critical): 5 advisories (A-1, A-2, A-3, A-4, ...); require perl >= 5.040003 (...)");
+    expect(m.text).toContain("Dependency URI (severity unrated): 1 advisory (CPANSA-URI-1); require URI >= 5.11 (...)");
+  });
+
   it("escapes untrusted text in HTML", () => {
     const e = makeEvent("integrity.alert", { dist: "Evil<script>alert(1)</script>", detail: { reason: `<img src=x onerror="steal()"> & co` } });
     const m = renderEmail(e, opts);
