@@ -95,7 +95,10 @@ export function rangeFinding(
   }));
   advisories.sort((a, b) => (RANK[b.severity ?? "low"] ?? 0) - (RANK[a.severity ?? "low"] ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const affected = released.filter((x) => x.rows.length).map((x) => x.s);
-  const safe = released.find((x) => !x.rows.length);
+  // The advice is a new minimum, so it must exclude every affected version: the first release after
+  // the last affected one (an older safe release below an affected band would not do).
+  const lastAffected = released.findLastIndex((x) => x.rows.length > 0);
+  const safe = released[lastAffected + 1];
   const declared = rangeText(range);
   const module = g.requirements[0]?.module ?? dist;
   const newest = released[released.length - 1];

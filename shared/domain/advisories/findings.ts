@@ -86,7 +86,7 @@ export interface RangeFinding extends FindingBase {
     readonly disagreement?: string;
     /** Released versions inside the range that some advisory affects. */
     readonly admitsAffected: VersionSpan;
-    /** The lowest released version inside the range that none of them affects, if any. */
+    /** The lowest admitted released version above every affected one (so `>= it` excludes them all), if any. */
     readonly safeMinimum?: string;
     readonly advice: string;
   };

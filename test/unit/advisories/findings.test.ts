@@ -118,6 +118,12 @@ describe("releaseFindings", () => {
     expect(p.prerequisites.providedByPerl).toEqual(["Bad::Lib"]);
   });
 
+  it("advises a minimum above every affected version, not an older safe release below an affected band", () => {
+    const feed = feedOf({ "Band-Lib": { versions: ["0.01", "1.712", "1.715", "1.717"], advisories: [row("CPANSA-Band-Lib-1", "Band-Lib", [">=1.712,<=1.715"])] } }, { "Band::Lib": "Band-Lib" });
+    const [f] = ranged(releaseFindings(compileFeed(feed), compileFeed(feed, "cpan-audit"), { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Band::Lib": "0" } } } }));
+    expect(f?.dependency).toMatchObject({ admitsAffected: { count: 2, lowest: "1.712", highest: "1.715" }, safeMinimum: "1.717" });
+  });
+
   it("keeps the written form of versions in advice (4.850, not 4.85)", () => {
     const feed = feedOf({ "CGI-Simple": { versions: ["1.15", "4.850", "4.86"], advisories: [row("CPANSA-CGI-Simple-1", "CGI-Simple", ["<4.850"])] } }, { "CGI::Simple": "CGI-Simple" });
     const [f] = ranged(releaseFindings(compileFeed(feed), compileFeed(feed, "cpan-audit"), { distribution: "App", version: "1", prereqs: { runtime: { requires: { "CGI::Simple": "1.15" } } } }));
