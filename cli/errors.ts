@@ -18,6 +18,9 @@ export class UserError extends Error {
   }
 }
 
+/** Fails the command with a message a person can act on (exit 1), not a stack trace. */
+export class CommandFailure extends Error {}
+
 /** Node's codes for a path given on the command line that cannot be used as asked. */
 const PATH_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "ELOOP", "ENAMETOOLONG", "EROFS"]);
 /** Codes of a network source that did not answer (undici puts them on the cause). */

@@ -1,16 +1,34 @@
 /** The `cpansec` command: composition root of the embedded (no AWS) mode. */
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
-import { registerAdvisories } from "./commands/advisories";
-import { registerAudit } from "./commands/audit";
-import { CommandFailure, registerLog } from "./commands/log";
-import { registerPatch } from "./commands/patch";
-import { registerRun } from "./commands/run";
-import { registerScan } from "./commands/scan";
-import { registerSubscribe } from "./commands/subscribe";
-import { EXIT, classify } from "./errors";
+import { CommandFailure, EXIT, classify } from "./errors";
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+// Each command's module is loaded only when that command runs (or for the full help): start-up
+// counts (`cpansec --version` should not load the SBOM library, SQLite and the log's crypto).
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import("./commands/scan")).registerScan,
+  log: async () => (await import("./commands/log")).registerLog,
+  advisories: async () => (await import("./commands/advisories")).registerAdvisories,
+  run: async () => (await import("./commands/run")).registerRun,
+  subscribe: async () => (await import("./commands/subscribe")).registerSubscribe,
+  patch: async () => (await import("./commands/patch")).registerPatch,
+  audit: async () => (await import("./commands/audit")).registerAudit,
+};
+// Commands registered by another command's module.
+const ALIASES: Record<string, string> = { demo: "run" };
+
+/** The registrations `argv` needs: its command's, none for a bare --version, all otherwise (help, unknown command). */
+async function registrationsFor(argv: string[] | undefined): Promise<Register[]> {
+  const name = argv?.find((a) => !a.startsWith("-"));
+  const key = name && (ALIASES[name] ?? name);
+  if (key && Object.hasOwn(COMMANDS, key)) return [await (COMMANDS[key] as () => Promise<Register>)()];
+  if (!name && argv?.length && argv.every((a) => a === "--version" || a === "-V")) return [];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+/** The whole program, or (given the arguments) only the command they run. */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command()
     .name("cpansec")
     .description("Supply-chain security for CPAN uploads: verify, describe, match advisories, log")
@@ -19,13 +37,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(cpansec <command> --help for usage)")
     .exitOverride()
     .addHelpText("after", "\n--debug (anywhere on the line, or CPANSEC_DEBUG=1) prints the stack of an error.\nExit status: docs/cli.md; 2 is always a usage error, 70 a bug in cpansec.");
-  registerScan(program);
-  registerLog(program);
-  registerAdvisories(program);
-  registerRun(program);
-  registerSubscribe(program);
-  registerPatch(program);
-  registerAudit(program);
+  for (const register of await registrationsFor(argv)) register(program);
   return program;
 }
 
@@ -41,7 +53,7 @@ function takeDebug(argv: string[]): { argv: string[]; debug: boolean } {
 export async function main(args: string[]): Promise<number> {
   const { argv, debug } = takeDebug(args);
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    await (await buildProgram(argv)).parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -30,28 +30,36 @@ export function registerAdvisories(program: Command): void {
       const resolve = nameResolver(loaded, packages);
       let matched = false;
       let bad = 0;
+      // One write for the whole answer (in slices of about 1 MiB): a write per line was most of the time.
+      let out = "";
       const lines = (await readStream(process.stdin)).split("\n");
-      lines.forEach((line, i) => {
-        if (!line.trim()) return;
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (!line.trim()) continue;
         const [name, version, ...rest] = line.split("\t").map((s) => s.trim());
         if (!name || !version || rest.length) {
           process.stderr.write(`line ${i + 1}: expected "Dist<TAB>version", got ${JSON.stringify(line)}\n`);
           bad++;
-          return;
+          continue;
         }
         const r = resolve(name);
         if (r.as === "unknown") {
           process.stderr.write(`line ${i + 1}: ${r.why}\n`);
           bad++;
-          process.stdout.write(`${JSON.stringify({ dist: null, input: name, version, advisories: null, unknown: r.why })}\n`);
-          return;
+          out += `${JSON.stringify({ dist: null, input: name, version, advisories: null, unknown: r.why })}\n`;
+          continue;
         }
         // The version as written: it is echoed and compared, never reformatted.
         const ids = [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
         if (ids.length) matched = true;
         const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
-        process.stdout.write(`${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`);
-      });
+        out += `${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`;
+        if (out.length > 1 << 20) {
+          process.stdout.write(out);
+          out = "";
+        }
+      }
+      if (out) process.stdout.write(out);
       process.exitCode = bad ? 2 : matched ? 1 : 0;
     });
   registerAdvisoriesExport(adv);

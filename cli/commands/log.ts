@@ -14,6 +14,7 @@ import { consistencyProof, inclusionProof, treeRoot } from "../../shared/domain/
 import { parseProofFile } from "../../shared/domain/tlog/proof-file";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
 import { openCheckpoint, verifyLog } from "../../shared/domain/tlog/verify";
+import { CommandFailure } from "../errors";
 import { logSource, readKeyArg } from "../log-source";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -24,8 +25,6 @@ const wholeNumber = (name: string) => (v: string) => {
 
 const ORIGIN_HELP = "the log's origin line, when it is not the key's name";
 
-/** Fails the command with a message a person can act on (exit 1), not a stack trace. */
-class CommandFailure extends Error {}
 
 async function verifierFrom(arg: string) {
   return parseVerifierKey(await readKeyArg(arg));
@@ -159,4 +158,3 @@ export function registerLog(program: Command): void {
     });
 }
 
-export { CommandFailure };
