@@ -3,8 +3,6 @@ import type { Feed } from "../shared/domain/advisories/feed";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { readFileUnder } from "./read-file-under";
 
-/** The published feed: the latest release asset of briandfoy/cpan-security-advisory. */
-export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advisory/releases/latest/download/cpan-security-advisory.json";
 /**
  * A feed-sized object from a file or an HTTP(S) URL, read under `maxBytes` (streamed, stopped at
  * the limit); undefined when the server says 404 or the file does not exist.

@@ -8,7 +8,7 @@ import { DirMirror } from "../shared/adapters/embedded/dir-mirror";
 import { type EmbeddedPipeline, openEmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
 import { HttpMirror } from "../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../shared/domain/cpan/checksums-signature";
-import { TransientError } from "../shared/pipeline/deps";
+import { TransientError } from "../shared/ports/errors";
 import pkg from "../package.json" with { type: "json" };
 import { EXIT, UserError, isNetworkError, networkReason } from "./errors";
 import { readFeedBytes, readFeedSignature } from "./feed-source";

@@ -52,7 +52,7 @@ function acknowledgeWildcards(role: iam.Role, access: StepAccess, t: GrantTarget
   ].filter((b) => b.patterns.length > 0);
   for (const { bucket, name, patterns } of buckets) {
     for (const p of new Set(patterns)) {
-      ack(`Resource::<${logicalId(bucket)}.Arn>/${p}`, `Object actions on the ${name} bucket's keys matching ${p}: the keys under it are per release or per tile (DESIGN.md §4) and cannot be listed in a policy.`);
+      ack(`Resource::<${logicalId(bucket)}.Arn>/${p}`, `Object actions on the ${name} bucket's keys matching ${p}: the keys under it are per release or per tile (docs/architecture.md, storage layout) and cannot be listed in a policy.`);
     }
   }
   if (buckets.length > 0) {

@@ -1,5 +1,5 @@
 /**
- * The pipeline on AWS (DESIGN.md §1, §7), composed from resources.ts: the buckets, the tables, one
+ * The pipeline on AWS (docs/architecture.md: the flow, infrastructure), composed from resources.ts: the buckets, the tables, one
  * queue-worker per queued step, the scheduled steps, the HTTP (function URL) functions, the secrets and mail, each function's
  * grants (access.ts), and the outputs an operator needs to find and read the results.
  */

@@ -3,7 +3,7 @@
  * "context" object of cdk.json) and validated before anything is built: a bad value stops the
  * synth with a message naming the key, never a half-configured stack.
  */
-import { DEFAULT_FEED_URL } from "../cli/feed-source";
+import { DEFAULT_FEED_URL } from "../shared/domain/advisories/feed";
 
 export interface StageConfig {
   /** Names the stack (`cpansec-<stageName>`); lower-case letters, digits and dashes. */

@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { type Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import type { PublishedFile } from "../../shared/domain/publish/published";
-import { DEFAULT_FEED_URL, loadFeedOrExit } from "../feed-source";
+import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
+import { loadFeedOrExit } from "../feed-source";
 
 interface ExportOptions {
   format: "osv" | "csaf";

@@ -3,11 +3,12 @@ import { type Command, Option } from "commander";
 import { advisoryIds, compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { nameResolver } from "../../shared/domain/advisories/names";
-import { DEFAULT_FEED_URL, loadFeedOrExit } from "../feed-source";
+import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
+import { loadFeedOrExit } from "../feed-source";
 import { registerAdvisoriesExport } from "./advisories-export";
 import { loadPackagesOrExit } from "../packages-source";
 
-export const modeOption = () => new Option("--mode <mode>", "range semantics: strict (DESIGN.md) or cpan-audit (CPAN::Audit's answers)").choices(["strict", "cpan-audit"]).default("strict");
+export const modeOption = () => new Option("--mode <mode>", "range semantics: strict (docs/decisions/0005-advisory-ranges.md) or cpan-audit (CPAN::Audit's answers)").choices(["strict", "cpan-audit"]).default("strict");
 
 export function registerAdvisories(program: Command): void {
   const adv = program.command("advisories").description("the CPAN security advisory feed");

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { DEFAULT_FEED_URL } from "../feed-source";
+import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 
 const seconds = (v: string) => {
   const n = Number(v);

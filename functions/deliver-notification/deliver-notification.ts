@@ -6,7 +6,7 @@
  */
 import { FINAL_DELIVERY_STATUSES } from "../../shared/ports";
 import type { DeliverJob } from "../../shared/messages/jobs";
-import { TransientError } from "../../shared/pipeline/deps";
+import { TransientError } from "../../shared/ports/errors";
 import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
 import { sendNotification } from "./send";
 

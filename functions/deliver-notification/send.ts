@@ -5,7 +5,7 @@ import { renderEmail } from "../../shared/domain/notify/email";
 import type { Subscription } from "../../shared/domain/notify/subscription";
 import { deliveryId, webhookPayload } from "../../shared/domain/notify/webhook";
 import type { WebhookOutcome } from "../../shared/ports";
-import { PermanentError } from "../../shared/pipeline/deps";
+import { PermanentError } from "../../shared/ports/errors";
 import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
 
 export type SendOutcome = WebhookOutcome;

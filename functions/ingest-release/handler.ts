@@ -1,8 +1,8 @@
 /** Lambda: SQS ingest-release → download, verify against PAUSE-signed CHECKSUMS, parse, fan out. */
 import { coldStart, sqsWorker } from "../../shared/adapters/aws/lambda";
 import { pauseKeys } from "../../shared/adapters/aws/pause-keys";
-import type { IngestJob } from "../../shared/messages/jobs";
+import { IngestJobSchema } from "../../shared/messages/jobs";
 import { ingestRelease } from "./ingest-release";
 
 const ready = coldStart("ingest-release", async (env, clients) => ({ trustedKeys: await pauseKeys(env, clients.options) }));
-export const handler = sqsWorker<IngestJob>(ready, (ctx, job, receives) => ingestRelease(ctx.deps, job, receives));
+export const handler = sqsWorker(ready, IngestJobSchema, (ctx, job, receives) => ingestRelease(ctx.deps, job, receives));

@@ -14,7 +14,7 @@
 import { FEED_KEY, PUBLIC_EVENT_TYPES, renderAtom } from "../../shared/domain/notify/atom";
 import { matches } from "../../shared/domain/notify/match";
 import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
-import { TransientError } from "../../shared/pipeline/deps";
+import { TransientError } from "../../shared/ports/errors";
 import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
 
 export interface NotifyResult {

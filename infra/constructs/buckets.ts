@@ -1,5 +1,5 @@
 /**
- * The three buckets (DESIGN.md §4): artifacts (private), log (the public C2SP tiled log) and the
+ * The three buckets (docs/architecture.md, storage layout): artifacts (private), log (the public C2SP tiled log) and the
  * access-log bucket both write their S3 server access logs to.
  *
  * The log bucket is public for reading the log's own paths only. Caching is per object: the writer

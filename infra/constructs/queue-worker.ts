@@ -1,5 +1,5 @@
 /**
- * A pipeline step fed by a queue (DESIGN.md §7): the function, its queue and dead-letter queue, the
+ * A pipeline step fed by a queue (docs/architecture.md, infrastructure): the function, its queue and dead-letter queue, the
  * event source, and two alarms (anything in the DLQ; work waiting too long on the queue).
  *
  * SQS delivers at least once and handlers are idempotent; a failed record is retried alone

@@ -1,28 +1,23 @@
-/** Queue bodies, versioned. One per step; every consumer is idempotent. */
-export interface IngestJob {
-  readonly v: 1;
-  readonly id: string;
-  readonly path: string;
-  readonly uploaded: string;
-}
+/**
+ * Queue bodies, versioned (`v`). One per step; every consumer is idempotent. Each body has a zod
+ * schema, parsed where a message enters a step (the Lambda worker and the embedded runner), so a
+ * malformed message is refused with the reason rather than cast and half-processed.
+ */
+// zod/mini, as the feed schema: the Lambda bundles stay small.
+import * as z from "zod/mini";
+
+const id = z.string().check(z.minLength(1));
+
+export const IngestJobSchema = z.object({ v: z.literal(1), id, path: id, uploaded: id });
+export type IngestJob = Readonly<z.infer<typeof IngestJobSchema>>;
 
 /** sbom, advisories and log steps work from the stored release: the id is enough. */
-export interface StepJob {
-  readonly v: 1;
-  readonly id: string;
-}
+export const StepJobSchema = z.object({ v: z.literal(1), id });
+export type StepJob = Readonly<z.infer<typeof StepJobSchema>>;
 
-export interface NotifyJob {
-  readonly v: 1;
-  readonly eventId: string;
-}
+export const NotifyJobSchema = z.object({ v: z.literal(1), eventId: id });
+export type NotifyJob = Readonly<z.infer<typeof NotifyJobSchema>>;
 
 /** One delivery of one event to one subscription (planned by notify, worked by deliver). */
-export interface DeliverJob {
-  readonly v: 1;
-  readonly eventId: string;
-  readonly subscriptionId: string;
-}
-
-export const QUEUES = ["ingest-release", "generate-sbom", "match-advisories", "append-log", "notify", "deliver"] as const;
-export type QueueName = (typeof QUEUES)[number];
+export const DeliverJobSchema = z.object({ v: z.literal(1), eventId: id, subscriptionId: id });
+export type DeliverJob = Readonly<z.infer<typeof DeliverJobSchema>>;

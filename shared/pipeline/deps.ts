@@ -40,13 +40,3 @@ export interface PipelineDeps {
    */
   readonly lagDeadlineMs: number;
 }
-
-/** A failure that will not change on retry: record it and acknowledge. */
-export class PermanentError extends Error {
-  override readonly name = "PermanentError";
-}
-
-/** A failure worth retrying (network, a lagging mirror): throw it, the queue retries, then the DLQ. */
-export class TransientError extends Error {
-  override readonly name = "TransientError";
-}

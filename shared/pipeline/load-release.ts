@@ -3,7 +3,8 @@ import { type Release, describeRelease } from "../domain/cpan/release";
 import { archiveKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { bundledKeep } from "../domain/sbom/bundled";
-import { type PipelineDeps, TransientError } from "./deps";
+import { TransientError } from "../ports/errors";
+import type { PipelineDeps } from "./deps";
 
 export async function loadRelease(deps: PipelineDeps, id: string): Promise<{ record: ReleaseRecord; release: Release }> {
   const record = await deps.releases.get(id);

@@ -8,7 +8,7 @@ import { DynamoEventStore } from "../../shared/adapters/aws/dynamo-tables";
 import { TABLES } from "../../shared/adapters/aws/resources";
 import { SesMailer, noMailer } from "../../shared/adapters/aws/ses-mailer";
 import { renderEmail } from "../../shared/domain/notify/email";
-import { PermanentError } from "../../shared/pipeline/deps";
+import { PermanentError } from "../../shared/ports/errors";
 import { notifyPortsContract } from "../contracts/notify-ports";
 import { MOTO } from "../contracts/race";
 import { CREDENTIALS, REGION, createTable, motoClients, motoEndpoint, uniquePrefix } from "../helpers/aws";

@@ -1,9 +1,7 @@
 // Fault injection for the log ports: the Nth mutating call fails, before or after it takes effect.
 import type { LogHead, LogIndex, TileStore } from "../../shared/ports";
+import { InjectedFault } from "./faults";
 
-export class InjectedFault extends Error {
-  override readonly name = "InjectedFault";
-}
 
 export interface FaultPlan {
   /** Fail the Nth write (create, publish, compareAndSwap, putMany), counting from 1. */

@@ -9,7 +9,8 @@ import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
 import { parsePrivateKey, openNote } from "../../shared/domain/tlog/note";
 import { verifyLog } from "../../shared/domain/tlog/verify";
-import { InjectedFault, faulty } from "../fakes/faulty-log";
+import { InjectedFault } from "../fakes/faults";
+import { faulty } from "../fakes/faulty-log";
 import { memoryLog } from "../fakes/memory-log";
 import { fixturePath } from "../helpers/fixtures";
 

@@ -1,4 +1,4 @@
-/** Single-item conditional writes on DynamoDB (DESIGN.md §4): the only kind this project uses. */
+/** Single-item conditional writes on DynamoDB (docs/architecture.md, storage layout): the only kind this project uses. */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 

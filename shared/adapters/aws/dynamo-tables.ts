@@ -1,6 +1,6 @@
 /**
  * The pipeline's tables on DynamoDB (lib-dynamodb document client), single-item conditional
- * writes only (DESIGN.md §4). Items keep the record's own attributes, so `aws dynamodb get-item`
+ * writes only (docs/architecture.md, storage layout). Items keep the record's own attributes, so `aws dynamodb get-item`
  * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
  * read.
  */

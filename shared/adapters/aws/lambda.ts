@@ -10,7 +10,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pkg from "../../../package.json" with { type: "json" };
+import type * as z from "zod/mini";
 import type { PipelineDeps } from "../../pipeline/deps";
+import { parseMessageText } from "../../ports/errors";
 import { type AwsClients, awsClients } from "./clients";
 import { type AwsEnv, type AwsPipelineOptions, awsPipelineDeps, readAwsEnv } from "./pipeline";
 
@@ -44,26 +46,16 @@ export function coldStart(name: string, extras?: Extras, env: Record<string, str
   return ready;
 }
 
-export class BadMessageError extends Error {
-  override readonly name = "BadMessageError";
-}
-
-/** A queue body: JSON with `v: 1`. Anything else is retried into the DLQ, where it is kept. */
-export function parseBody<T>(record: SQSRecord): T {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new BadMessageError(`message ${record.messageId} is not JSON`);
-  }
-  if (typeof body !== "object" || body === null || (body as { v?: unknown }).v !== 1) throw new BadMessageError(`message ${record.messageId} is not a v1 job`);
-  return body as T;
-}
+/**
+ * A queue body: JSON that its step's schema accepts. Anything else is a BadMessageError naming the
+ * problems; it is thrown like any failure, so SQS redelivers it into the DLQ, where it is kept.
+ */
+export const parseBody = <S extends z.ZodMiniType>(schema: S, record: SQSRecord): z.infer<S> => parseMessageText(schema, record.body, `message ${record.messageId}`);
 
 const receives = (r: SQSRecord) => Number(r.attributes.ApproximateReceiveCount) || 1;
 
 /** A per-message SQS worker (ingest, sbom, advisories, notify, deliver). */
-export function sqsWorker<T, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(ready: Promise<C>, step: (ctx: C, body: T, receives: number, record: SQSRecord) => Promise<void>) {
+export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(ready: Promise<C>, schema: S, step: (ctx: C, body: z.infer<S>, receives: number, record: SQSRecord) => Promise<void>) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
@@ -74,7 +66,7 @@ export function sqsWorker<T, C extends { logger: Logger; metrics: Metrics } = Ha
         event,
         async (record: SQSRecord) => {
           try {
-            await step(ctx, parseBody<T>(record), receives(record), record);
+            await step(ctx, parseBody(schema, record), receives(record), record);
             ok++;
           } catch (e) {
             failed++;
@@ -99,7 +91,7 @@ export function sqsWorker<T, C extends { logger: Logger; metrics: Metrics } = Ha
  * fails. The FIFO processor then also fails the records after a failed one, keeping the group's
  * order; they are redone idempotently.
  */
-export function sqsBatchWorker<T>(ready: Promise<HandlerContext>, step: (ctx: HandlerContext, bodies: T[]) => Promise<Map<number, unknown>>) {
+export function sqsBatchWorker<S extends z.ZodMiniType>(ready: Promise<HandlerContext>, schema: S, step: (ctx: HandlerContext, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
@@ -109,7 +101,7 @@ export function sqsBatchWorker<T>(ready: Promise<HandlerContext>, step: (ctx: Ha
       return await processPartialResponse(
         event,
         async (record: SQSRecord) => {
-          batch ??= step(ctx, event.Records.map((r) => parseBody<T>(r))).catch((e: unknown) => {
+          batch ??= step(ctx, event.Records.map((r) => parseBody(schema, r))).catch((e: unknown) => {
             ctx.logger.warn("batch failed; SQS will redeliver it", { messages: event.Records.length, error: e as Error });
             throw e;
           });

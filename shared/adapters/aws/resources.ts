@@ -15,7 +15,7 @@ export interface TableSpec {
   readonly ttl?: string;
 }
 
-/** DESIGN.md §4. Every key attribute is a string. */
+/** docs/architecture.md, storage layout. Every key attribute is a string. */
 export const TABLES = {
   releases: {
     name: "releases",
@@ -59,7 +59,7 @@ export interface QueueSpec {
   readonly memorySize: number;
 }
 
-/** One queue-worker per step (DESIGN.md §1). */
+/** One queue-worker per step (docs/architecture.md, the flow). */
 export const QUEUE_WORKERS = {
   ingest: { name: "ingest-release", env: "INGEST_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 5, timeout: 120, visibilityTimeout: 720, entry: "functions/ingest-release/handler.ts", memorySize: 1024 },
   sbom: { name: "generate-sbom", env: "SBOM_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/generate-sbom/handler.ts", memorySize: 1024 },

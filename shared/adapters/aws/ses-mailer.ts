@@ -7,7 +7,7 @@
  */
 import { SESv2Client, SESv2ServiceException, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { EmailMessage } from "../../domain/notify/email";
-import { PermanentError } from "../../pipeline/deps";
+import { PermanentError } from "../../ports/errors";
 import type { Mailer } from "../../ports";
 import { composeEmail } from "../mail/compose";
 import { type ClientOptions, clientConfig } from "./clients";

@@ -10,7 +10,7 @@ import { deliverNotification, RetryDeliveryError } from "../../../functions/deli
 import { notifySubscribers } from "../../../functions/notify-subscribers/notify-subscribers";
 import { FEED_KEY } from "../../domain/notify/atom";
 import { DELIVERY_ATTEMPTS, retryDelay } from "../../domain/notify/retry";
-import type { DeliverJob, NotifyJob } from "../../messages/jobs";
+import { type DeliverJob, DeliverJobSchema, type NotifyJob, NotifyJobSchema } from "../../messages/jobs";
 import type { NotifyDeps } from "../../pipeline/notify-deps";
 import type { Mailer } from "../../ports";
 import { SmtpMailer } from "../mail/smtp";
@@ -65,9 +65,9 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
 /** The notify and deliver queue workers; deliver retries on the delivery schedule, then dead-letters. */
 export function notifyWorkers(deps: NotifyDeps, o: EmbeddedNotifyOptions = {}, wrap = <T>(_q: string, s: (b: T, n: number) => Promise<void>) => s): Worker[] {
   const delay = o.retryDelayMs ?? ((attempt: number, after?: number) => retryDelay(attempt, deps.random(), after));
-  const deliver = perMessage<DeliverJob>("deliver", wrap("deliver", async (job: DeliverJob) => void (await deliverNotification(deps, job))));
+  const deliver = perMessage("deliver", DeliverJobSchema, wrap("deliver", async (job: DeliverJob) => void (await deliverNotification(deps, job))));
   return [
-    perMessage<NotifyJob>("notify", wrap("notify", async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
+    perMessage("notify", NotifyJobSchema, wrap("notify", async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
     {
       ...deliver,
       maxReceives: DELIVERY_ATTEMPTS,

@@ -22,7 +22,7 @@ import { type RematchResult, queueRematches } from "../../../functions/refresh-a
 import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
 import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
-import type { IngestJob, StepJob } from "../../messages/jobs";
+import { IngestJobSchema, type StepJob, StepJobSchema } from "../../messages/jobs";
 import type { PipelineDeps } from "../../pipeline/deps";
 import { matchInputsLoader, publishPackages } from "../../pipeline/match-inputs";
 import type { NotifyDeps } from "../../pipeline/notify-deps";
@@ -117,10 +117,10 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   const workers: Worker[] = [
-    perMessage<IngestJob>("ingest-release", wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
-    perMessage<StepJob>("generate-sbom", wrap("generate-sbom", (job) => generateSbom(deps, job))),
-    perMessage<StepJob>("match-advisories", wrap("match-advisories", (job) => matchAdvisories(deps, job))),
-    perBatch<StepJob>("append-log", async (jobs) => {
+    perMessage("ingest-release", IngestJobSchema, wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
+    perMessage("generate-sbom", StepJobSchema, wrap("generate-sbom", (job) => generateSbom(deps, job))),
+    perMessage("match-advisories", StepJobSchema, wrap("match-advisories", (job) => matchAdvisories(deps, job))),
+    perBatch("append-log", StepJobSchema, async (jobs) => {
       let failed = new Map<number, unknown>();
       await wrap<StepJob[]>("append-log", async (js) => void (failed = await appendLogBatch(deps, js)))(jobs, 1);
       return failed;

@@ -1,8 +1,11 @@
 /**
  * Plays the part of Lambda's SQS event sources for `cpansec run`: receives batches from the
  * embedded queues, calls the step, deletes what succeeded, retries what failed with exponential
- * backoff, and dead-letters a message after `maxReceives` (the redrive policy), keeping why.
+ * backoff, and dead-letters a message after `maxReceives` (the redrive policy), keeping why. A
+ * body its step's schema refuses is dead-lettered at once with the reason: no retry can fix it.
  */
+import type * as z from "zod/mini";
+import { BadMessageError, parseMessage } from "../../ports/errors";
 import type { EmbeddedDb, QueuedMessage } from "./sqlite-db";
 
 export interface Worker {
@@ -34,7 +37,7 @@ export const defaultBackoff = (base: number, cap: number) => (n: number) => Math
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 /** One message at a time through `step`; failures are reported per message, never for the batch. */
-export function perMessage<T>(queue: string, step: (body: T, receives: number) => Promise<void>, batchSize = 10): Worker {
+export function perMessage<S extends z.ZodMiniType>(queue: string, schema: S, step: (body: z.infer<S>, receives: number) => Promise<void>, batchSize = 10): Worker {
   return {
     queue,
     batchSize,
@@ -42,7 +45,7 @@ export function perMessage<T>(queue: string, step: (body: T, receives: number) =
       const failed = new Map<number, unknown>();
       for (const m of messages) {
         try {
-          await step(m.body as T, m.receives);
+          await step(parseMessage(schema, m.body, `${queue} message ${m.id}`), m.receives);
         } catch (e) {
           failed.set(m.id, e);
         }
@@ -54,18 +57,29 @@ export function perMessage<T>(queue: string, step: (body: T, receives: number) =
 
 /**
  * A whole batch through `step` (the log sequencer appends a batch at once). The step returns the
- * positions that failed on their own; if it throws, the whole batch failed.
+ * positions that failed on their own; if it throws, the whole batch failed. Malformed bodies fail
+ * on their own and stay out of the batch.
  */
-export function perBatch<T>(queue: string, step: (bodies: T[]) => Promise<Map<number, unknown>>, batchSize = 256): Worker {
+export function perBatch<S extends z.ZodMiniType>(queue: string, schema: S, step: (bodies: z.infer<S>[]) => Promise<Map<number, unknown>>, batchSize = 256): Worker {
   return {
     queue,
     batchSize,
     async handle(messages) {
+      const bad = new Map<number, unknown>();
+      const good: { m: QueuedMessage<unknown>; body: z.infer<S> }[] = [];
+      for (const m of messages) {
+        try {
+          good.push({ m, body: parseMessage(schema, m.body, `${queue} message ${m.id}`) });
+        } catch (e) {
+          bad.set(m.id, e);
+        }
+      }
+      if (!good.length) return bad;
       try {
-        const failed = await step(messages.map((m) => m.body as T));
-        return new Map([...failed].map(([at, e]) => [(messages[at] as QueuedMessage<unknown>).id, e]));
+        const failed = await step(good.map((g) => g.body));
+        return new Map([...bad, ...[...failed].map(([at, e]): [number, unknown] => [(good[at] as (typeof good)[number]).m.id, e])]);
       } catch (e) {
-        return new Map(messages.map((m) => [m.id, e]));
+        return new Map([...bad, ...good.map((g): [number, unknown] => [g.m.id, e])]);
       }
     },
   };
@@ -85,6 +99,7 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
       for (const m of batch) {
         const error = failed.get(m.id);
         if (!failed.has(m.id)) db.ack(m.id);
+        else if (error instanceof BadMessageError) db.deadLetter(m.id, describe(error));
         else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
         else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
       }

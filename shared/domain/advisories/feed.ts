@@ -7,6 +7,9 @@ import { createHash } from "node:crypto";
 // zod/mini: the same validation, a fraction of the bundle (the Lambda functions load this).
 import * as z from "zod/mini";
 
+/** The published feed: the latest release asset of briandfoy/cpan-security-advisory (the CLI's and the stack's default). */
+export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advisory/releases/latest/download/cpan-security-advisory.json";
+
 export class FeedError extends Error {
   override readonly name = "FeedError";
 }

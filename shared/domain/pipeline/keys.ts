@@ -1,4 +1,4 @@
-/** Object keys in the artifacts bucket (DESIGN.md §4): pure, so the layout is tested as a table. */
+/** Object keys in the artifacts bucket (docs/architecture.md, storage layout): pure, so the layout is tested as a table. */
 import type { ReleaseRecord } from "./record";
 
 import { FILE_NAME, PAUSE_ID } from "../cpan/upload-path";

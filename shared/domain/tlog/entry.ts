@@ -1,5 +1,5 @@
 /**
- * The log's entry for one CPAN upload (DESIGN.md, append-log): exact UTF-8 bytes, `\n` after each
+ * The log's entry for one CPAN upload (docs/architecture.md, storage layout): exact UTF-8 bytes, `\n` after each
  * line, nothing else. Built once, stored and hashed as built.
  */
 export class EntryError extends Error {

@@ -1,6 +1,6 @@
 // Differential tests over every (distribution, version) pair both feeds list: cpan-audit mode
 // against CPAN::Audit's own in_range (composed as CPAN::Audit::Query does), strict mode against
-// an independent Perl oracle of DESIGN.md's semantics.
+// an independent Perl oracle of the strict semantics (docs/decisions/0005-advisory-ranges.md).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFeed } from "../../../shared/domain/advisories/feed";

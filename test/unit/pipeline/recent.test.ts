@@ -102,7 +102,7 @@ describe("release records and keys", () => {
   const r: ReleaseRecord = { id: "ETHER/Foo-1.0.tar.gz", path: P("Foo-1.0.tar.gz"), author: "ETHER", filename: "Foo-1.0.tar.gz", uploaded: "1", seenAt: "t", steps: {}, revision: 0 };
   const done = { status: "done" as const, at: "t" };
 
-  it("lays out the artifacts bucket as DESIGN.md says", () => {
+  it("lays out the artifacts bucket as docs/architecture.md says", () => {
     expect([archiveKey(r), releaseJsonKey(r), cyclonedxKey(r), spdxKey(r), advisoriesKey(r), logJsonKey(r), tlogProofKey(r)]).toEqual([
       "archives/ETHER/Foo-1.0.tar.gz",
       "releases/ETHER/Foo-1.0.tar.gz/release.json",

@@ -60,7 +60,7 @@ describe("checkpoints and upload entries", () => {
     expect(() => formatCheckpoint(parseCheckpoint(theirs))).toThrow(/no spaces or '\+'/);
   });
 
-  it("builds the exact entry bytes of DESIGN.md and parses them back", () => {
+  it("builds the exact entry bytes of docs/architecture.md and parses them back", () => {
     const e = { path: "authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz", sha256: "a".repeat(64), size: 12345, uploaded: "1760978849.04324" };
     const text = buildEntry(e);
     expect(text).toBe(`cpansec-upload/v1\npath ${e.path}\nsha256 ${"a".repeat(64)}\nsize 12345\nuploaded 1760978849.04324\n`);

@@ -1,8 +1,8 @@
-import type { Finding } from "./domain/advisories/findings";
-import type { ReleaseRecord } from "./domain/pipeline/record";
-import type { EmailMessage } from "./domain/notify/email";
-import type { Subscription } from "./domain/notify/subscription";
-import type { PipelineEvent } from "./messages/events";
+import type { Finding } from "../domain/advisories/findings";
+import type { ReleaseRecord } from "../domain/pipeline/record";
+import type { EmailMessage } from "../domain/notify/email";
+import type { Subscription } from "../domain/notify/subscription";
+import type { PipelineEvent } from "../messages/events";
 
 /**
  * The small interfaces the use cases need. Each contract below is what every adapter (embedded
