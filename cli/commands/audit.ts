@@ -14,7 +14,7 @@ import { reportText } from "../../shared/domain/audit/text";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import { type InputChoice, loadAuditFeed, loadPackages, readInventory, readText, unreadable } from "../audit-inputs";
 import { EXIT, UserError } from "../errors";
-import { DEFAULT_FEED_URL } from "../feed-source";
+import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 import { modeOption } from "./advisories";
 
 interface AuditOpts extends InputChoice {
