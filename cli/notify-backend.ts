@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "../shared/adapters/embedded/notify";
 import { EmbeddedDb } from "../shared/adapters/embedded/sqlite-db";
-import type { NotifyDeps } from "../shared/pipeline/notify-deps";
+import type { NotifyDeps } from "../shared/ports/deps";
 import { UserError } from "./errors";
 
 export interface NotifyBackend {

@@ -12,7 +12,7 @@ import { logJsonKey, tlogProofKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
-import { type PipelineDeps } from "../../shared/pipeline/deps";
+import { type PipelineDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { appendEntries } from "./append-log";
 

@@ -17,18 +17,11 @@ import { formatCheckpoint, parseCheckpoint } from "../../shared/domain/tlog/chec
 import { entryId } from "../../shared/domain/tlog/entry";
 import { extendLog } from "../../shared/domain/tlog/extend";
 import { EMPTY_ROOT } from "../../shared/domain/tlog/hash";
-import { type Signer, formatVerifierKey, openNote, signNote } from "../../shared/domain/tlog/note";
+import { formatVerifierKey, openNote, signNote } from "../../shared/domain/tlog/note";
 import { decodeBundle, encodeBundle, entriesPath } from "../../shared/domain/tlog/tiles";
-import { ConflictError, type LogHead, type LogIndex, type TileStore } from "../../shared/ports";
+import { ConflictError } from "../../shared/ports";
+import type { LogDeps } from "../../shared/ports/deps";
 
-export interface LogDeps {
-  readonly tiles: TileStore;
-  readonly head: LogHead;
-  readonly index: LogIndex;
-  readonly signer: Signer;
-  /** The log's origin line, e.g. "cpansec.example.org/log". */
-  readonly origin: string;
-}
 
 export interface AppendResult {
   /** Log index of each input entry, in input order (an already-logged entry keeps its index). */

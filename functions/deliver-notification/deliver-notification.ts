@@ -7,7 +7,7 @@
 import { FINAL_DELIVERY_STATUSES } from "../../shared/ports";
 import type { DeliverJob } from "../../shared/messages/jobs";
 import { TransientError } from "../../shared/ports/errors";
-import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
+import type { NotifyDeps } from "../../shared/ports/deps";
 import { sendNotification } from "./send";
 
 /** A retryable delivery failure; `retryAfterMs` is the receiver's Retry-After, if it gave one. */

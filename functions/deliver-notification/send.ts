@@ -6,7 +6,7 @@ import type { Subscription } from "../../shared/domain/notify/subscription";
 import { deliveryId, webhookPayload } from "../../shared/domain/notify/webhook";
 import type { WebhookOutcome } from "../../shared/ports";
 import { PermanentError } from "../../shared/ports/errors";
-import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
+import type { NotifyDeps } from "../../shared/ports/deps";
 
 export type SendOutcome = WebhookOutcome;
 

@@ -3,7 +3,7 @@ import { cyclonedxKey, spdxKey } from "../../shared/domain/pipeline/keys";
 import { detectBundled, generateSboms, moduleResolver } from "../../shared/domain/sbom";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 
 export async function generateSbom(deps: PipelineDeps, job: StepJob): Promise<void> {

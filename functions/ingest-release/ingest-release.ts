@@ -16,7 +16,7 @@ import { bundledKeep } from "../../shared/domain/sbom/bundled";
 import { releasePurl } from "../../shared/domain/sbom/input";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { ConflictError, MirrorLimitError, MirrorRefusedError } from "../../shared/ports";
 import { fanOut, integrityFailure, waitForMirror } from "./outcomes";

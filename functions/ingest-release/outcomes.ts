@@ -5,7 +5,7 @@
 import { lagExpired, nextLag } from "../../shared/domain/pipeline/lag";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { completeStep, emit } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 
 export async function fanOut(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
   const job = [{ v: 1 as const, id: r.id }];

@@ -13,9 +13,9 @@ import { type ReleaseRecord, sameInputs } from "../../shared/domain/pipeline/rec
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { MatchInputs, PipelineDeps } from "../../shared/ports/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
-import { currentIdentity, type MatchInputs } from "../../shared/pipeline/match-inputs";
+import { currentIdentity } from "../../shared/pipeline/match-inputs";
 import { announceFindings, recordMatch } from "../../shared/pipeline/record-match";
 
 const NO_FEED = "no advisory feed configured";

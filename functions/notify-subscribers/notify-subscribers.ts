@@ -15,7 +15,7 @@ import { FEED_KEY, PUBLIC_EVENT_TYPES, renderAtom } from "../../shared/domain/no
 import { matches } from "../../shared/domain/notify/match";
 import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
 import { TransientError } from "../../shared/ports/errors";
-import type { NotifyDeps } from "../../shared/pipeline/notify-deps";
+import type { NotifyDeps } from "../../shared/ports/deps";
 
 export interface NotifyResult {
   readonly matched: number;

@@ -12,7 +12,8 @@ import { type FeedDiff, diffFeeds } from "../../shared/domain/advisories/diff";
 import { type Feed, FeedError, type FeedVersion, parseFeed } from "../../shared/domain/advisories/feed";
 import { verifyFeedSignature } from "../../shared/domain/advisories/feed-signature";
 import { FEED_POINTER_KEY, feedSnapshotKey } from "../../shared/domain/pipeline/keys";
-import { type FeedPointer, type FeedTrust, loadFeedSnapshot, readFeedPointer } from "../../shared/pipeline/match-inputs";
+import { type FeedPointer, loadFeedSnapshot, readFeedPointer } from "../../shared/pipeline/match-inputs";
+import type { FeedTrust } from "../../shared/ports/deps";
 import type { BlobStore } from "../../shared/ports";
 
 export const CURRENT = FEED_POINTER_KEY;

@@ -14,7 +14,7 @@ import type { PackagesIndex } from "../../shared/domain/cpan/packages";
 import { PACKAGES_KEY, PACKAGES_REMATCHED_KEY, REMATCHED_CURSOR } from "../../shared/domain/pipeline/keys";
 import { type MatchIdentity, sameInputs } from "../../shared/domain/pipeline/record";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 import { currentIdentity, loadFeedSnapshot, parsePackagesGz, sha256 } from "../../shared/pipeline/match-inputs";
 
 export interface RematchResult {

@@ -8,7 +8,7 @@ import type { WatchItem } from "../../shared/domain/cpan/recent";
 import { failedForLag, isWaitingForLag, LAG_MAX_DELAY_MS, reopen } from "../../shared/domain/pipeline/lag";
 import { type ReleaseRecord, releaseId } from "../../shared/domain/pipeline/record";
 import type { IngestJob } from "../../shared/messages/jobs";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 
 const job = (r: ReleaseRecord): IngestJob => ({ v: 1, id: r.id, path: r.path, uploaded: r.uploaded });
 

@@ -8,7 +8,7 @@
  */
 import { RECENT_FILES, type RecentFile, addSeconds, compareEpochs, covers, epochOf, FUTURE_SKEW_S, type Ignored, newUploads, parseRecent } from "../../shared/domain/cpan/recent";
 import type { IngestJob } from "../../shared/messages/jobs";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { MirrorLimitError } from "../../shared/ports";
 import { CURSOR, RECENT_MAX_BYTES, type WatchResult } from "./watch-result";

@@ -7,7 +7,7 @@ import { resultLinks } from "../domain/notify/links";
 import { eventKey } from "../domain/pipeline/keys";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
-import type { PipelineDeps } from "./deps";
+import type { PipelineDeps } from "../ports/deps";
 
 export async function emit(deps: PipelineDeps, type: EventType, r: ReleaseRecord, about: string, detail?: Record<string, unknown>, links?: Record<string, string>): Promise<PipelineEvent> {
   const event: PipelineEvent = {

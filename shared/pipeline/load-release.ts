@@ -4,7 +4,7 @@ import { archiveKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { bundledKeep } from "../domain/sbom/bundled";
 import { TransientError } from "../ports/errors";
-import type { PipelineDeps } from "./deps";
+import type { PipelineDeps } from "../ports/deps";
 
 export async function loadRelease(deps: PipelineDeps, id: string): Promise<{ record: ReleaseRecord; release: Release }> {
   const record = await deps.releases.get(id);

@@ -12,9 +12,8 @@ import { type PackagesIndex, parsePackagesIndex } from "../domain/cpan/packages"
 import { FEED_POINTER_KEY, PACKAGES_KEY, PACKAGES_POINTER_KEY, feedSnapshotKey } from "../domain/pipeline/keys";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { BlobStore } from "../ports";
+import type { FeedTrust, MatchInputs } from "../ports/deps";
 
-/** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
-export type FeedTrust = { readonly key: string } | false;
 
 /** advisories/current.json. */
 export interface FeedPointer extends FeedVersion {
@@ -26,12 +25,6 @@ export interface FeedPointer extends FeedVersion {
 /** What advisories.json says about the feed it used. */
 export type FeedRecord = FeedVersion & { readonly verified: FeedTrust };
 
-export interface MatchInputs {
-  readonly feed?: Feed;
-  readonly trust: FeedTrust;
-  readonly packages?: PackagesIndex;
-  readonly identity: MatchIdentity;
-}
 
 const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T;
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");

@@ -9,8 +9,7 @@ import type { Release } from "../domain/cpan/release";
 import { advisoriesKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { emit } from "./complete";
-import type { PipelineDeps } from "./deps";
-import type { MatchInputs } from "./match-inputs";
+import type { MatchInputs, PipelineDeps } from "../ports/deps";
 
 const NO_FEED = "no advisory feed configured";
 

@@ -19,7 +19,7 @@ import { serveDir } from "../../cli/demo/serve";
 import { type AwsEnv, awsPipelineDeps, readAwsEnv } from "../../shared/adapters/aws/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 import { publishPackages } from "../../shared/pipeline/match-inputs";
 import { type TestStack, createTestStack } from "../helpers/aws";
 import { type Answers, type Scenario, scenarioArb } from "../helpers/rematch-scenarios";

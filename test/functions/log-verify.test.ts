@@ -1,6 +1,7 @@
 // Third-party checks on a log built by the sequencer: verify, proofs, monitor — and what tampering they catch.
 import { describe, expect, it } from "vitest";
-import { type LogDeps, appendEntries } from "../../functions/append-log/append-log";
+import { appendEntries } from "../../functions/append-log/append-log";
+import type { LogDeps } from "../../shared/ports/deps";
 import { buildEntry } from "../../shared/domain/tlog/entry";
 import { b64, leafHash, unb64 } from "../../shared/domain/tlog/hash";
 import { monitorLog } from "../../shared/domain/tlog/monitor";

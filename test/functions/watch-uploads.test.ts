@@ -6,7 +6,7 @@ import { CURSOR, watchUploads } from "../../functions/watch-uploads/watch-upload
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
-import type { PipelineDeps } from "../../shared/pipeline/deps";
+import type { PipelineDeps } from "../../shared/ports/deps";
 
 const CLOCK = new Date(1_760_979_000_000);
 

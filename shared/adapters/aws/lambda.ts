@@ -11,7 +11,7 @@ import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pkg from "../../../package.json" with { type: "json" };
 import type * as z from "zod/mini";
-import type { PipelineDeps } from "../../pipeline/deps";
+import type { PipelineDeps } from "../../ports/deps";
 import { parseMessageText } from "../../ports/errors";
 import { type AwsClients, awsClients } from "./clients";
 import { type AwsEnv, type AwsPipelineOptions, awsPipelineDeps, readAwsEnv } from "./pipeline";

@@ -6,7 +6,7 @@
  */
 import { FEED_KEY } from "../../domain/notify/atom";
 import type { DeliverJob } from "../../messages/jobs";
-import type { NotifyDeps } from "../../pipeline/notify-deps";
+import type { NotifyDeps } from "../../ports/deps";
 import { HttpWebhookSender } from "../http/webhook";
 import type { AwsClients } from "./clients";
 import { DynamoDeliveryStore, DynamoSubscriptionStore } from "./dynamo-notify";

@@ -7,13 +7,13 @@
 import { createHash } from "node:crypto";
 import type { PublicKey } from "openpgp";
 import * as z from "zod/mini";
-import type { LogDeps } from "../../../functions/append-log/append-log";
+import type { LogDeps } from "../../ports/deps";
 import { currentFeed } from "../../../functions/refresh-advisories/refresh-advisories";
 import type { PackagesIndex } from "../../domain/cpan/packages";
 import { PACKAGES_KEY } from "../../domain/pipeline/keys";
 import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
 import { type Signer, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
-import type { PipelineDeps } from "../../pipeline/deps";
+import type { PipelineDeps } from "../../ports/deps";
 import { matchInputsLoader, parsePackagesGz } from "../../pipeline/match-inputs";
 import { HttpMirror } from "../http/mirror";
 import type { AwsClients } from "./clients";

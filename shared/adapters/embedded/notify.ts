@@ -11,7 +11,7 @@ import { notifySubscribers } from "../../../functions/notify-subscribers/notify-
 import { FEED_KEY } from "../../domain/notify/atom";
 import { DELIVERY_ATTEMPTS, retryDelay } from "../../domain/notify/retry";
 import { type DeliverJob, DeliverJobSchema, type NotifyJob, NotifyJobSchema } from "../../messages/jobs";
-import type { NotifyDeps } from "../../pipeline/notify-deps";
+import type { NotifyDeps } from "../../ports/deps";
 import type { Mailer } from "../../ports";
 import { SmtpMailer } from "../mail/smtp";
 import { HttpWebhookSender, type WebhookSenderOptions } from "../http/webhook";

@@ -23,9 +23,9 @@ import { type WatchResult, watchUploads } from "../../../functions/watch-uploads
 import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
 import { IngestJobSchema, type StepJob, StepJobSchema } from "../../messages/jobs";
-import type { PipelineDeps } from "../../pipeline/deps";
+import type { PipelineDeps } from "../../ports/deps";
 import { matchInputsLoader, publishPackages } from "../../pipeline/match-inputs";
-import type { NotifyDeps } from "../../pipeline/notify-deps";
+import type { NotifyDeps } from "../../ports/deps";
 import type { Mirror } from "../../ports";
 import { FsObjectStore } from "./fs-object-store";
 import { embeddedLog } from "./log";

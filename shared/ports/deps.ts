@@ -1,0 +1,96 @@
+/**
+ * What each use case is wired with: ports only, so embedded and AWS wire the same code. The
+ * pipeline steps take PipelineDeps (or the part of it they name); notify and deliver take
+ * NotifyDeps; the log sequencer takes LogDeps.
+ */
+import type { PublicKey } from "openpgp";
+import type { Feed } from "../domain/advisories/feed";
+import type { PackagesIndex } from "../domain/cpan/packages";
+import type { MatchIdentity } from "../domain/pipeline/record";
+import type { Signer } from "../domain/tlog/note";
+import type { PipelineEvent } from "../messages/events";
+import type { DeliverJob, IngestJob, NotifyJob, StepJob } from "../messages/jobs";
+import type { BlobStore, CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, LogHead, LogIndex, Mailer, MatchIndex, Mirror, ObjectStore, ReleaseStore, SubscriptionStore, TileStore, WebhookSender } from ".";
+
+/** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
+export type FeedTrust = { readonly key: string } | false;
+
+export interface MatchInputs {
+  readonly feed?: Feed;
+  readonly trust: FeedTrust;
+  readonly packages?: PackagesIndex;
+  readonly identity: MatchIdentity;
+}
+
+export interface LogDeps {
+  readonly tiles: TileStore;
+  readonly head: LogHead;
+  readonly index: LogIndex;
+  readonly signer: Signer;
+  /** The log's origin line, e.g. "cpansec.example.org/log". */
+  readonly origin: string;
+}
+
+export interface PipelineDeps {
+  readonly mirror: Mirror;
+  readonly blobs: BlobStore;
+  readonly releases: ReleaseStore;
+  readonly cursors: CursorStore;
+  readonly findings: FindingStore;
+  readonly events: EventStore;
+  readonly matchIndex: MatchIndex;
+  readonly queues: {
+    readonly ingest: JobQueue<IngestJob>;
+    readonly sbom: JobQueue<StepJob>;
+    readonly advisories: JobQueue<StepJob>;
+    readonly log: JobQueue<StepJob>;
+    readonly notify: JobQueue<NotifyJob>;
+  };
+  readonly log: LogDeps;
+  /** Keys trusted to sign CHECKSUMS (PAUSE's batch key in production). */
+  readonly trustedKeys: readonly PublicKey[];
+  /** The advisory feed in use (undefined: matching is skipped and says so). */
+  readonly feed: () => Promise<Feed | undefined>;
+  readonly packages: () => Promise<PackagesIndex | undefined>;
+  /** The feed and 02packages the pointers name now, with their identity (match-advisories). */
+  readonly matchInputs: () => Promise<MatchInputs>;
+  readonly clock: () => Date;
+  readonly tool: { readonly name: string; readonly version: string };
+  /** How many receives a mismatching CHECKSUMS entry gets (mirror lag) before it is an integrity alert. */
+  readonly checksumRetries: number;
+  /**
+   * How long an upload may wait for a lagging mirror (the archive, its CHECKSUMS, or its entry in
+   * it not there yet) before it fails with that reason (docs/decisions/0010-mirror-lag.md).
+   */
+  readonly lagDeadlineMs: number;
+}
+
+/** What the notify and deliver use cases are wired with (the pipeline steps need none of it). */
+export interface NotifyDeps {
+  readonly events: Pick<EventStore, "list"> & { get(id: string): Promise<PipelineEvent | undefined> };
+  readonly subscriptions: SubscriptionStore;
+  readonly deliveries: DeliveryStore;
+  readonly queues: { readonly deliver: JobQueue<DeliverJob> };
+  readonly mailer: Mailer;
+  readonly webhooks: WebhookSender;
+  /** Where the Atom feed is published as FEED_KEY (`feeds/atom.xml`): the public log bucket on AWS. */
+  readonly feeds: ObjectStore;
+  readonly clock: () => Date;
+  /** Math.random in production; fixed in tests. */
+  readonly random: () => number;
+  readonly email: {
+    /** The From address (an SES verified identity on AWS). */
+    readonly from: string;
+    /** One-click unsubscribe URL for a subscription, when the deployment offers one. */
+    readonly unsubscribeUrl?: (subscriptionId: string) => string;
+  };
+  readonly links: {
+    /** A result key (releases/…, as in PipelineEvent.links) as a reader can open it. */
+    readonly result: (key: string) => string;
+    /** The public transparency log (base URL or directory). */
+    readonly publicLog?: string;
+    /** The Atom feed: its stable id and public URL. */
+    readonly feedId: string;
+    readonly feedUrl: string;
+  };
+}
