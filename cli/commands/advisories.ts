@@ -51,10 +51,15 @@ export function registerAdvisories(program: Command): void {
           continue;
         }
         // The version as written: it is echoed and compared, never reformatted.
-        const ids = [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
+        const ids = r.distributions.length === 1 ? advisoryIds(feed, r.distributions[0] as string, version) : [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
         if (ids.length) matched = true;
-        const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
-        out += `${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`;
+        if (r.as === "distribution") {
+          // The common line, spelled out: the same bytes as JSON.stringify of the object, without building it.
+          out += `{"dist":${JSON.stringify(r.distributions[0])},"version":${JSON.stringify(version)},"advisories":${JSON.stringify(ids)}}\n`;
+        } else {
+          const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
+          out += `${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`;
+        }
         if (out.length > 1 << 20) {
           process.stdout.write(out);
           out = "";

@@ -1,11 +1,10 @@
 /**
  * The CPAN security advisory feed (briandfoy/cpan-security-advisory, cpan-security-advisory.json):
- * validated with a schema, normalised to one shape whichever of the two published shapes it came
+ * checked (feed-shape.ts) and normalised to one shape in one pass, whichever of the two published shapes it came
  * in (2023 snapshots: a string or null where later ones have arrays).
  */
 import { createHash } from "node:crypto";
-// zod/mini: the same validation, a fraction of the bundle (the Lambda functions load this).
-import * as z from "zod/mini";
+import { type Obj, ShapeError, nullishNumber, nullishString, obj, optObj, ownKeys, stringArray, stringOrList, stringRecord } from "./feed-shape";
 
 /** The published feed: the latest release asset of briandfoy/cpan-security-advisory (the CLI's and the stack's default). */
 export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advisory/releases/latest/download/cpan-security-advisory.json";
@@ -13,33 +12,6 @@ export const DEFAULT_FEED_URL = "https://github.com/briandfoy/cpan-security-advi
 export class FeedError extends Error {
   override readonly name = "FeedError";
 }
-
-const ranges = z.optional(z.union([z.array(z.string()), z.string(), z.null()]));
-const nullishString = z.nullish(z.string());
-const bundledSchema = z.nullish(z.looseObject({ name: nullishString, distributed_version: nullishString }));
-const advisorySchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  distribution: z.optional(z.string()),
-  affected_versions: ranges,
-  fixed_versions: ranges,
-  cves: z.optional(z.union([z.array(z.string()), z.string(), z.null()])),
-  description: nullishString,
-  reported: nullishString,
-  severity: nullishString,
-  references: z.optional(z.union([z.array(z.string()), z.null()])),
-  embedded_vulnerability: bundledSchema,
-  external_vulnerability: bundledSchema,
-});
-const distSchema = z.looseObject({
-  main_module: nullishString,
-  versions: z.optional(z.array(z.looseObject({ version: z.nullish(z.union([z.string(), z.number()])), date: nullishString }))),
-  advisories: z._default(z.array(advisorySchema), []),
-});
-const feedSchema = z.looseObject({
-  meta: z.optional(z.looseObject({ commit: nullishString, date: nullishString, epoch: z.nullish(z.number()) })),
-  module2dist: z._default(z.record(z.string(), z.string()), {}),
-  dists: z.record(z.string(), distSchema),
-});
 
 export type Severity = "low" | "medium" | "high" | "critical";
 const SEVERITY: Record<string, Severity> = { minor: "low", low: "low", medium: "medium", moderate: "medium", high: "high", critical: "critical" };
@@ -83,53 +55,86 @@ export interface Feed {
 const list = (v: string[] | string | null | undefined): string[] => (Array.isArray(v) ? v : typeof v === "string" && v.trim() ? [v] : []);
 
 /** Third-party rows carry the library as an id suffix ("CPANSA-DBD-SQLite-2020-13632-sqlite") or a field. */
-function bundledLibrary(a: z.infer<typeof advisorySchema>): string | undefined {
-  const named = a.embedded_vulnerability?.name ?? undefined;
+function bundledLibrary(id: string, embedded: Obj | undefined, path: string): string | undefined {
+  const named = embedded ? nullishString(embedded, "name", `${path}.embedded_vulnerability`) : undefined;
   if (named) return named;
-  const m = /^CPANSA-.+-\d{4}-\d+-([A-Za-z][A-Za-z0-9._+-]*)$/.exec(a.id);
+  const m = /^CPANSA-.+-\d{4}-\d+-([A-Za-z][A-Za-z0-9._+-]*)$/.exec(id);
   return m?.[1];
 }
 
+function advisoryRow(v: unknown, name: string, path: string): AdvisoryRow {
+  const a = obj(v, path);
+  const id = a.id;
+  if (typeof id !== "string" || !id) throw new ShapeError(`${path}.id`, "a non-empty string", id);
+  const distribution = a.distribution;
+  if (distribution !== undefined && typeof distribution !== "string") throw new ShapeError(`${path}.distribution`, "string", distribution);
+  const references = a.references === undefined || a.references === null ? [] : stringArray(a.references, `${path}.references`);
+  const embedded = optObj(a, "embedded_vulnerability", path, true);
+  if (embedded) nullishString(embedded, "distributed_version", `${path}.embedded_vulnerability`);
+  const external = optObj(a, "external_vulnerability", path, true);
+  if (external) for (const k of ["name", "distributed_version"]) nullishString(external, k, `${path}.external_vulnerability`);
+  const bundled = bundledLibrary(id, embedded, path);
+  const text = nullishString(a, "severity", path) ?? null;
+  const reported = nullishString(a, "reported", path);
+  return {
+    id,
+    distribution: distribution ?? name,
+    affected: list(stringOrList(a, "affected_versions", path)),
+    fixed: list(stringOrList(a, "fixed_versions", path)),
+    cves: list(stringOrList(a, "cves", path)),
+    description: nullishString(a, "description", path) ?? "",
+    ...(reported ? { reported } : {}),
+    severityText: text,
+    severity: text ? (SEVERITY[text.toLowerCase()] ?? null) : null,
+    references,
+    ...(bundled ? { bundled } : {}),
+  };
+}
+
+function distEntry(v: unknown, name: string, path: string): DistEntry {
+  const d = obj(v, path);
+  const mainModule = nullishString(d, "main_module", path);
+  const versions: string[] = [];
+  if (d.versions !== undefined) {
+    if (!Array.isArray(d.versions)) throw new ShapeError(`${path}.versions`, "array", d.versions);
+    d.versions.forEach((x, i) => {
+      const e = obj(x, `${path}.versions.${i}`);
+      nullishString(e, "date", `${path}.versions.${i}`);
+      const ver = e.version;
+      if (ver === undefined || ver === null) return;
+      if (typeof ver === "number" ? !Number.isFinite(ver) : typeof ver !== "string") throw new ShapeError(`${path}.versions.${i}.version`, "string or number", ver);
+      versions.push(String(ver));
+    });
+  }
+  const adv = d.advisories ?? [];
+  if (!Array.isArray(adv)) throw new ShapeError(`${path}.advisories`, "array", adv);
+  return { ...(mainModule ? { mainModule } : {}), versions, advisories: adv.map((a, i) => advisoryRow(a, name, `${path}.advisories.${i}`)) };
+}
+
 export function parseFeed(bytes: Uint8Array): Feed {
-  let raw: unknown;
+  let json: unknown;
   try {
-    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (e) {
     throw new FeedError(`advisory feed is not JSON: ${(e as Error).message}`, { cause: e });
   }
-  const r = feedSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new FeedError(`advisory feed does not match the schema at ${issue?.path.join(".") || "(top)"}: ${issue?.message} (${r.error.issues.length} problem(s))`);
-  }
-  const dists: Record<string, DistEntry> = {};
-  for (const [name, d] of Object.entries(r.data.dists)) {
-    dists[name] = {
-      ...(d.main_module ? { mainModule: d.main_module } : {}),
-      versions: (d.versions ?? []).flatMap((v) => (v.version === null || v.version === undefined ? [] : [String(v.version)])),
-      advisories: d.advisories.map((a) => {
-        const bundled = bundledLibrary(a);
-        const text = a.severity ?? null;
-        return {
-          id: a.id,
-          distribution: a.distribution ?? name,
-          affected: list(a.affected_versions),
-          fixed: list(a.fixed_versions),
-          cves: list(a.cves),
-          description: a.description ?? "",
-          ...(a.reported ? { reported: a.reported } : {}),
-          severityText: text,
-          severity: text ? (SEVERITY[text.toLowerCase()] ?? null) : null,
-          references: a.references ?? [],
-          ...(bundled ? { bundled } : {}),
-        };
-      }),
+  try {
+    const top = obj(json, "");
+    const meta = optObj(top, "meta", "meta");
+    const date = meta && nullishString(meta, "date", "meta");
+    const commit = meta && nullishString(meta, "commit", "meta");
+    if (meta) nullishNumber(meta, "epoch", "meta");
+    const module2dist = top.module2dist === undefined ? {} : stringRecord(top.module2dist, "module2dist");
+    const dists: Record<string, DistEntry> = {};
+    const raw = obj(top.dists, "dists");
+    for (const name of ownKeys(raw)) dists[name] = distEntry(raw[name], name, `dists.${name}`);
+    return {
+      version: { ...(date ? { date } : {}), ...(commit ? { commit } : {}), sha256: createHash("sha256").update(bytes).digest("hex") },
+      module2dist,
+      dists,
     };
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    throw new FeedError(`advisory feed does not match the schema at ${e.path.replace(/^\./, "") || "(top)"}: ${e.message}`);
   }
-  const meta = r.data.meta;
-  return {
-    version: { ...(meta?.date ? { date: meta.date } : {}), ...(meta?.commit ? { commit: meta.commit } : {}), sha256: createHash("sha256").update(bytes).digest("hex") },
-    module2dist: r.data.module2dist,
-    dists,
-  };
 }

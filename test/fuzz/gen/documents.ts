@@ -140,7 +140,7 @@ const advisory = fc.record(
   },
   { requiredKeys: ["id"] },
 );
-const feedDoc = fc
+export const feedDoc = fc
   .record(
     {
       meta: fc.oneof(fc.record({ commit: scalar, date: scalar, epoch: scalar }, { requiredKeys: [] }), anyJson),
