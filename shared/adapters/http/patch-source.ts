@@ -7,7 +7,8 @@
 import { PatchError } from "../../domain/patches/errors";
 import { parseLayoutPath } from "../../domain/patches/layout";
 import type { PatchSource } from "../../domain/patches/registry";
-import { HTTP_MIRROR_DEFAULTS, HttpMirror, MirrorError } from "./mirror";
+import { MirrorLimitError } from "../../ports";
+import { HTTP_MIRROR_DEFAULTS, HttpMirror } from "./mirror";
 
 /** Revisions asked for beyond a known one before giving up; CPANSec's highest today is r2. */
 const MAX_PROBES = 8;
@@ -67,7 +68,7 @@ export class HttpPatchSource implements PatchSource {
       try {
         bytes = await this.mirror(maxBytes).fetch(path);
       } catch (e) {
-        if (e instanceof MirrorError && /limit/.test(e.message)) throw new PatchError("limit", `${path}: ${e.message}`, { cause: e });
+        if (e instanceof MirrorLimitError) throw new PatchError("limit", `${path}: ${e.message}`, { cause: e });
         throw e;
       }
       this.cache.set(path, bytes);
