@@ -1,19 +1,33 @@
 /** RFC 6962 Merkle tree hashing with SHA-256 (leaf = H(0x00 ‖ entry), node = H(0x01 ‖ l ‖ r)). */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 export type Hash = Uint8Array;
 export const HASH_SIZE = 32;
 
-export function leafHash(entry: Uint8Array): Hash {
-  return createHash("sha256").update(LEAF_PREFIX).update(entry).digest();
-}
+// One-shot hashing of one buffer (crypto.hash) instead of a Hash object fed three times: a log
+// append hashes every entry and every interior node, and the objects were a fifth of its time.
+const SCRATCH = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH);
 
-export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+export function leafHash(entry: Uint8Array): Hash {
+  if (entry.byteLength >= SCRATCH) return hash("sha256", Buffer.concat([LEAF_PREFIX, entry]), "buffer");
+  scratch[0] = 0;
+  scratch.set(entry, 1);
+  return hash("sha256", scratch.subarray(0, 1 + entry.byteLength), "buffer");
 }
 
 const LEAF_PREFIX = new Uint8Array([0]);
 const NODE_PREFIX = new Uint8Array([1]);
+const NODE = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
+NODE[0] = 1;
+
+export function nodeHash(left: Hash, right: Hash): Hash {
+  // Children of another length (from a hostile proof) are hashed as they are, as before: the proof then fails to verify.
+  if (left.byteLength !== HASH_SIZE || right.byteLength !== HASH_SIZE) return hash("sha256", Buffer.concat([NODE_PREFIX, left, right]), "buffer");
+  NODE.set(left, 1);
+  NODE.set(right, 1 + HASH_SIZE);
+  return hash("sha256", NODE, "buffer");
+}
 
 /** Root of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
