@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "../shared/adapters/embedded/notify";
+import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./embedded/notify";
 import { EmbeddedDb } from "../shared/adapters/embedded/sqlite-db";
 import type { NotifyDeps } from "../shared/ports/deps";
 import { UserError } from "./errors";
@@ -40,7 +40,7 @@ async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
   const missing = need.filter((v) => !process.env[v]);
   if (missing.length) throw new BackendUnavailableError(`--aws needs ${missing.join(", ")} in the environment (the stack's ${missing.map((v) => v.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()).replace(/Table$/, "TableName")).join(", ")} outputs; see docs/aws.md)`);
   const { awsClients } = await import("../shared/adapters/aws/clients");
-  const { awsNotifyStores, fromAddress } = await import("../shared/adapters/aws/notify");
+  const { awsNotifyStores, fromAddress } = await import("../shared/runtime/aws-notify");
   const { SesMailer, noMailer } = await import("../shared/adapters/aws/ses-mailer");
   const { HttpWebhookSender } = await import("../shared/adapters/http/webhook");
   const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});

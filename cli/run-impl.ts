@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PublicKey } from "openpgp";
 import { DirMirror } from "../shared/adapters/embedded/dir-mirror";
-import { type EmbeddedPipeline, openEmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
+import { type EmbeddedPipeline, openEmbeddedPipeline } from "./embedded/pipeline";
 import { HttpMirror } from "../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../shared/domain/cpan/checksums-signature";
 import { TransientError } from "../shared/ports/errors";

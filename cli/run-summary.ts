@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { OutboxMailer } from "../shared/adapters/embedded/outbox-mailer";
 import { isReleaseFinding } from "../shared/domain/advisories/findings";
 import { FEED_KEY } from "../shared/domain/notify/atom";
-import type { EmbeddedPipeline } from "../shared/adapters/embedded/pipeline";
+import type { EmbeddedPipeline } from "./embedded/pipeline";
 import { terminalState } from "../shared/domain/pipeline/record";
 import { parseCheckpoint } from "../shared/domain/tlog/checkpoint";
 import { formatVerifierKey } from "../shared/domain/tlog/note";

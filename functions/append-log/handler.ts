@@ -3,7 +3,7 @@
  * log's only writer. The sequencer's compare-and-swap on the log head still guards against a
  * second writer, should one ever run.
  */
-import { coldStart, sqsBatchWorker } from "../../shared/adapters/aws/lambda";
+import { coldStart, sqsBatchWorker } from "../../shared/runtime/lambda";
 import { logSigner } from "../../shared/adapters/aws/secrets";
 import { StepJobSchema } from "../../shared/messages/jobs";
 import { initLog } from "./append-log";

@@ -6,9 +6,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsClients } from "../../shared/adapters/aws/clients";
-import { sqsWorker } from "../../shared/adapters/aws/lambda";
-import { awsNotifyDeps } from "../../shared/adapters/aws/notify";
-import { readAwsEnv } from "../../shared/adapters/aws/pipeline";
+import { sqsWorker } from "../../shared/runtime/lambda";
+import { awsNotifyDeps } from "../../shared/runtime/aws-notify";
+import { readAwsEnv } from "../../shared/adapters/aws/env";
 import { retryLater } from "../../shared/adapters/aws/sqs-queue";
 import { retryDelay } from "../../shared/domain/notify/retry";
 import { unsubscribeLink } from "../../shared/domain/notify/unsubscribe";

@@ -1,5 +1,5 @@
 /** Lambda: SQS ingest-release → download, verify against PAUSE-signed CHECKSUMS, parse, fan out. */
-import { coldStart, sqsWorker } from "../../shared/adapters/aws/lambda";
+import { coldStart, sqsWorker } from "../../shared/runtime/lambda";
 import { pauseKeys } from "../../shared/adapters/aws/pause-keys";
 import { IngestJobSchema } from "../../shared/messages/jobs";
 import { ingestRelease } from "./ingest-release";

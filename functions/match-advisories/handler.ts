@@ -1,5 +1,5 @@
 /** Lambda: SQS match-advisories → findings for a stored release against the current feed. */
-import { coldStart, sqsWorker } from "../../shared/adapters/aws/lambda";
+import { coldStart, sqsWorker } from "../../shared/runtime/lambda";
 import { StepJobSchema } from "../../shared/messages/jobs";
 import { matchAdvisories } from "./match-advisories";
 

@@ -2,9 +2,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsClients } from "../../shared/adapters/aws/clients";
-import { sqsWorker } from "../../shared/adapters/aws/lambda";
-import { awsNotifyDeps } from "../../shared/adapters/aws/notify";
-import { readAwsEnv } from "../../shared/adapters/aws/pipeline";
+import { sqsWorker } from "../../shared/runtime/lambda";
+import { awsNotifyDeps } from "../../shared/runtime/aws-notify";
+import { readAwsEnv } from "../../shared/adapters/aws/env";
 import { NotifyJobSchema } from "../../shared/messages/jobs";
 import { notifySubscribers } from "./notify-subscribers";
 

@@ -4,8 +4,8 @@
  * re-match of every stored release either change can affect.
  */
 import { feedKeys } from "../../shared/adapters/aws/feed-keys";
-import { awsBlobs } from "../../shared/adapters/aws/pipeline";
-import { coldStart, scheduled } from "../../shared/adapters/aws/lambda";
+import { awsBlobs } from "../../shared/runtime/aws-pipeline";
+import { coldStart, scheduled } from "../../shared/runtime/lambda";
 import { HTTP_MIRROR_DEFAULTS, HttpMirror } from "../../shared/adapters/http/mirror";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { publishPackages } from "../../shared/pipeline/match-inputs";

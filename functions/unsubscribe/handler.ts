@@ -3,7 +3,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { awsClients } from "../../shared/adapters/aws/clients";
 import { DynamoUnsubscribeStore } from "../../shared/adapters/aws/dynamo-unsubscribe";
-import { ConfigError, readAwsEnv } from "../../shared/adapters/aws/pipeline";
+import { ConfigError, readAwsEnv } from "../../shared/adapters/aws/env";
 import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
 import { unsubscribe } from "./unsubscribe";
 

@@ -1,5 +1,5 @@
 /** Lambda (EventBridge, every minute): read RECENT, record new uploads, queue them for ingest. */
-import { coldStart, scheduled } from "../../shared/adapters/aws/lambda";
+import { coldStart, scheduled } from "../../shared/runtime/lambda";
 import { watchUploads } from "./watch-uploads";
 
 const ready = coldStart("watch-uploads");

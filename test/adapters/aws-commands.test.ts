@@ -8,7 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoLogHead } from "../../shared/adapters/aws/dynamo-log";
 import { DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
-import { ConfigError, readAwsEnv, signerFromSecret } from "../../shared/adapters/aws/pipeline";
+import { ConfigError, readAwsEnv, signerFromSecret } from "../../shared/adapters/aws/env";
 import { ENV, QUEUE_WORKERS, TABLES } from "../../shared/adapters/aws/resources";
 import { S3ObjectStore, logCacheControl } from "../../shared/adapters/aws/s3-object-store";
 import { SqsJobQueue } from "../../shared/adapters/aws/sqs-queue";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as openpgp from "openpgp";
 import { cksumDump } from "../../cli/demo/mirror";
 import { makeTarGz } from "../../cli/demo/archive";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { authorPath } from "../../shared/domain/cpan/distname";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { verifyLog } from "../../shared/domain/tlog/verify";

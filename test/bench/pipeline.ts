@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { corpusMirror } from "../helpers/corpus-mirror";
 import { realFeeds } from "../helpers/fixtures";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { verifyLog } from "../../shared/domain/tlog/verify";

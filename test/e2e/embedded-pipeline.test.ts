@@ -10,7 +10,7 @@ import { DEMO_DISTS } from "../../cli/demo/demo";
 import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
 import { HttpMirror } from "../../shared/adapters/http/mirror";
-import { type EmbeddedOptions, openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { type EmbeddedOptions, openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { parseEntry } from "../../shared/domain/tlog/entry";

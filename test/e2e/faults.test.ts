@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoDist, buildMirror } from "../../cli/demo/mirror";
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { parseEntry } from "../../shared/domain/tlog/entry";

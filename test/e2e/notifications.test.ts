@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_DISTS } from "../../cli/demo/demo";
 import { type BuiltMirror, buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { HttpMirror } from "../../shared/adapters/http/mirror";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { runCli, runCliAsync } from "../helpers/cli";

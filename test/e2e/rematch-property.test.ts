@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildMirror } from "../../cli/demo/mirror";
 import { DirMirror } from "../../shared/adapters/embedded/dir-mirror";
-import { openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
 import { type Answers, type Scenario, scenarioArb } from "../helpers/rematch-scenarios";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryDeliveryError, deliverNotification } from "../../functions/deliver-notification/deliver-notification";
 import { notifySubscribers } from "../../functions/notify-subscribers/notify-subscribers";
-import { embeddedNotifyDeps } from "../../shared/adapters/embedded/notify";
+import { embeddedNotifyDeps } from "../../cli/embedded/notify";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 import { FEED_KEY } from "../../shared/domain/notify/atom";
 import type { DeliverJob } from "../../shared/messages/jobs";

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EmbeddedOptions, openEmbeddedPipeline } from "../../shared/adapters/embedded/pipeline";
+import { type EmbeddedOptions, openEmbeddedPipeline } from "../../cli/embedded/pipeline";
 import { HttpMirror } from "../../shared/adapters/http/mirror";
 import { parseEntry } from "../../shared/domain/tlog/entry";
 import { verifyLog } from "../../shared/domain/tlog/verify";

@@ -7,7 +7,7 @@
 import type { PublicKey } from "openpgp";
 import { readTrustedKeys } from "../../domain/cpan/checksums-signature";
 import type { ClientOptions } from "./clients";
-import { type AwsEnv, ConfigError } from "./pipeline";
+import { type AwsEnv, ConfigError } from "./env";
 import { readSecret } from "./secrets";
 
 export const NO_FEED_KEY = "none";

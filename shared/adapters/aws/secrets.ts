@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Signer } from "../../domain/tlog/note";
 import { type ClientOptions, clientConfig } from "./clients";
-import { type AwsEnv, ConfigError, signerFromSecret } from "./pipeline";
+import { type AwsEnv, ConfigError, signerFromSecret } from "./env";
 
 export async function readSecret(o: ClientOptions, id: string): Promise<string> {
   const out = await new SecretsManagerClient(clientConfig(o)).send(new GetSecretValueCommand({ SecretId: id }));

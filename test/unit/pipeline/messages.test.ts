@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { parseBody } from "../../../shared/adapters/aws/lambda";
+import { parseBody } from "../../../shared/runtime/lambda";
 import { perBatch, perMessage, runUntilIdle } from "../../../shared/adapters/embedded/runner";
 import { EmbeddedDb } from "../../../shared/adapters/embedded/sqlite-db";
 import { DeliverJobSchema, IngestJobSchema, StepJobSchema } from "../../../shared/messages/jobs";

@@ -6,19 +6,19 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { deliverNotification, RetryDeliveryError } from "../../../functions/deliver-notification/deliver-notification";
-import { notifySubscribers } from "../../../functions/notify-subscribers/notify-subscribers";
-import { FEED_KEY } from "../../domain/notify/atom";
-import { DELIVERY_ATTEMPTS, retryDelay } from "../../domain/notify/retry";
-import { type DeliverJob, DeliverJobSchema, type NotifyJob, NotifyJobSchema } from "../../messages/jobs";
-import type { NotifyDeps } from "../../ports/deps";
-import type { Mailer } from "../../ports";
-import { SmtpMailer } from "../mail/smtp";
-import { HttpWebhookSender, type WebhookSenderOptions } from "../http/webhook";
-import { FsObjectStore } from "./fs-object-store";
-import { OutboxMailer } from "./outbox-mailer";
-import { type Worker, perMessage } from "./runner";
-import type { EmbeddedDb } from "./sqlite-db";
+import { deliverNotification, RetryDeliveryError } from "../../functions/deliver-notification/deliver-notification";
+import { notifySubscribers } from "../../functions/notify-subscribers/notify-subscribers";
+import { FEED_KEY } from "../../shared/domain/notify/atom";
+import { DELIVERY_ATTEMPTS, retryDelay } from "../../shared/domain/notify/retry";
+import { type DeliverJob, DeliverJobSchema, type NotifyJob, NotifyJobSchema } from "../../shared/messages/jobs";
+import type { NotifyDeps } from "../../shared/ports/deps";
+import type { Mailer } from "../../shared/ports";
+import { SmtpMailer } from "../../shared/adapters/mail/smtp";
+import { HttpWebhookSender, type WebhookSenderOptions } from "../../shared/adapters/http/webhook";
+import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
+import { OutboxMailer } from "../../shared/adapters/embedded/outbox-mailer";
+import { type Worker, perMessage } from "../../shared/adapters/embedded/runner";
+import type { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 
 export interface EmbeddedNotifyOptions {
   /** Send email over SMTP (smtp://host:port); otherwise RFC 5322 files in `<data>/outbox/`. */

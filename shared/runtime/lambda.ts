@@ -9,12 +9,13 @@ import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartial
 import { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import pkg from "../../../package.json" with { type: "json" };
+import pkg from "../../package.json" with { type: "json" };
 import type * as z from "zod/mini";
-import type { PipelineDeps } from "../../ports/deps";
-import { parseMessageText } from "../../ports/errors";
-import { type AwsClients, awsClients } from "./clients";
-import { type AwsEnv, type AwsPipelineOptions, awsPipelineDeps, readAwsEnv } from "./pipeline";
+import type { PipelineDeps } from "../ports/deps";
+import { parseMessageText } from "../ports/errors";
+import { type AwsClients, awsClients } from "../adapters/aws/clients";
+import { type AwsEnv, readAwsEnv } from "../adapters/aws/env";
+import { type AwsPipelineOptions, awsPipelineDeps } from "./aws-pipeline";
 
 export interface HandlerContext {
   readonly name: string;

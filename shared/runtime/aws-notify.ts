@@ -4,17 +4,17 @@
  * public log bucket. Results live in the private artifacts bucket, so notifications link them as
  * s3:// URIs (readable with the deployment's credentials); the log proof links are public.
  */
-import { FEED_KEY } from "../../domain/notify/atom";
-import type { DeliverJob } from "../../messages/jobs";
-import type { NotifyDeps } from "../../ports/deps";
-import { HttpWebhookSender } from "../http/webhook";
-import type { AwsClients } from "./clients";
-import { DynamoDeliveryStore, DynamoSubscriptionStore } from "./dynamo-notify";
-import { DynamoEventStore } from "./dynamo-tables";
-import type { AwsEnv } from "./pipeline";
-import { S3ObjectStore, logCacheControl } from "./s3-object-store";
-import { SesMailer, noMailer } from "./ses-mailer";
-import { SqsJobQueue } from "./sqs-queue";
+import { FEED_KEY } from "../domain/notify/atom";
+import type { DeliverJob } from "../messages/jobs";
+import type { NotifyDeps } from "../ports/deps";
+import { HttpWebhookSender } from "../adapters/http/webhook";
+import type { AwsClients } from "../adapters/aws/clients";
+import { DynamoDeliveryStore, DynamoSubscriptionStore } from "../adapters/aws/dynamo-notify";
+import { DynamoEventStore } from "../adapters/aws/dynamo-tables";
+import type { AwsEnv } from "../adapters/aws/env";
+import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
+import { SesMailer, noMailer } from "../adapters/aws/ses-mailer";
+import { SqsJobQueue } from "../adapters/aws/sqs-queue";
 
 /** The From address: the identity itself, or cpansec@ a verified domain. */
 export const fromAddress = (identity: string) => (identity.includes("@") ? identity : `cpansec@${identity}`);

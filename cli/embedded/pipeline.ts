@@ -12,26 +12,26 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PublicKey } from "openpgp";
-import { appendLogBatch } from "../../../functions/append-log/append-log-step";
-import { initLog } from "../../../functions/append-log/append-log";
-import { generateSbom } from "../../../functions/generate-sbom/generate-sbom";
-import { ingestRelease } from "../../../functions/ingest-release/ingest-release";
-import { matchAdvisories } from "../../../functions/match-advisories/match-advisories";
-import { type RefreshResult, refreshAdvisories } from "../../../functions/refresh-advisories/refresh-advisories";
-import { type RematchResult, queueRematches } from "../../../functions/refresh-advisories/rematch";
-import { type WatchResult, watchUploads } from "../../../functions/watch-uploads/watch-uploads";
-import { LAG_DEADLINE_MS } from "../../domain/pipeline/lag";
-import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
-import { IngestJobSchema, type StepJob, StepJobSchema } from "../../messages/jobs";
-import type { PipelineDeps } from "../../ports/deps";
-import { matchInputsLoader, publishPackages } from "../../pipeline/match-inputs";
-import type { NotifyDeps } from "../../ports/deps";
-import type { Mirror } from "../../ports";
-import { FsObjectStore } from "./fs-object-store";
-import { embeddedLog } from "./log";
-import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "./runner";
+import { appendLogBatch } from "../../functions/append-log/append-log-step";
+import { initLog } from "../../functions/append-log/append-log";
+import { generateSbom } from "../../functions/generate-sbom/generate-sbom";
+import { ingestRelease } from "../../functions/ingest-release/ingest-release";
+import { matchAdvisories } from "../../functions/match-advisories/match-advisories";
+import { type RefreshResult, refreshAdvisories } from "../../functions/refresh-advisories/refresh-advisories";
+import { type RematchResult, queueRematches } from "../../functions/refresh-advisories/rematch";
+import { type WatchResult, watchUploads } from "../../functions/watch-uploads/watch-uploads";
+import { LAG_DEADLINE_MS } from "../../shared/domain/pipeline/lag";
+import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../shared/domain/tlog/note";
+import { IngestJobSchema, type StepJob, StepJobSchema } from "../../shared/messages/jobs";
+import type { PipelineDeps } from "../../shared/ports/deps";
+import { matchInputsLoader, publishPackages } from "../../shared/pipeline/match-inputs";
+import type { NotifyDeps } from "../../shared/ports/deps";
+import type { Mirror } from "../../shared/ports";
+import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
+import { embeddedLog } from "../../shared/adapters/embedded/log";
+import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "../../shared/adapters/embedded/runner";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps, notifyWorkers } from "./notify";
-import { EmbeddedDb } from "./sqlite-db";
+import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 
 export interface EmbeddedOptions {
   readonly data: string;
@@ -57,7 +57,7 @@ export interface EmbeddedOptions {
   /** Wraps each step (fault injection in tests). */
   readonly wrap?: <T>(queue: string, step: (body: T, receives: number) => Promise<void>) => (body: T, receives: number) => Promise<void>;
   readonly onBatch?: (queue: string, ok: number, failed: number) => void;
-  /** Notifications: mailer, webhook policy, retry schedule (shared/adapters/embedded/notify.ts). */
+  /** Notifications: mailer, webhook policy, retry schedule (cli/embedded/notify.ts). */
   readonly notify?: EmbeddedNotifyOptions;
   /** A pass stops waiting for retries due later than this (default 60 s); they wait for the next pass. */
   readonly horizonMs?: number;

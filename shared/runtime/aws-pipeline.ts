@@ -1,0 +1,87 @@
+/**
+ * The AWS composition root: validated configuration → PipelineDeps over S3, DynamoDB and SQS.
+ * Each handler builds this once per cold start (shared/runtime/lambda.ts). Secrets are fetched
+ * only by the functions that need them (the log key by append-log, the PAUSE key by
+ * ingest-release), which is also all their IAM policies allow.
+ */
+import type { PublicKey } from "openpgp";
+import { currentFeed } from "../../functions/refresh-advisories/refresh-advisories";
+import type { AwsClients } from "../adapters/aws/clients";
+import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
+import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
+import { type AwsEnv, ConfigError } from "../adapters/aws/env";
+import type { QueueKey } from "../adapters/aws/resources";
+import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
+import { SqsJobQueue } from "../adapters/aws/sqs-queue";
+import { HttpMirror } from "../adapters/http/mirror";
+import type { PackagesIndex } from "../domain/cpan/packages";
+import { PACKAGES_KEY } from "../domain/pipeline/keys";
+import { LAG_DEADLINE_MS } from "../domain/pipeline/lag";
+import type { Signer } from "../domain/tlog/note";
+import { matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
+import type { LogDeps, PipelineDeps } from "../ports/deps";
+
+/** A value reloaded at most every `ttlMs` (the feed moves hourly; a warm function must follow). */
+function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  let value: { at: number; v: Promise<T> } | undefined;
+  return () => {
+    if (!value || Date.now() - value.at > ttlMs) {
+      const v = load();
+      value = { at: Date.now(), v };
+      v.catch(() => (value = undefined));
+    }
+    return value.v;
+  };
+}
+
+export interface AwsPipelineOptions {
+  readonly tool: { name: string; version: string };
+  /** append-log: the log signer (from the log key secret). */
+  readonly signer?: Signer;
+  /** ingest-release: keys trusted to sign CHECKSUMS (from the PAUSE key secret). */
+  readonly trustedKeys?: readonly PublicKey[];
+  readonly clock?: () => Date;
+  /** How long a warm function keeps the feed it loaded (default 5 minutes). */
+  readonly feedTtlMs?: number;
+}
+
+export function awsBlobs(env: AwsEnv, clients: AwsClients) {
+  return {
+    artifacts: new S3ObjectStore(clients.s3, env.artifactsBucket),
+    log: new S3ObjectStore(clients.s3, env.logBucket, { cacheControl: logCacheControl }),
+  };
+}
+
+export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipelineOptions): PipelineDeps {
+  const { artifacts, log } = awsBlobs(env, clients);
+  const t = env.tables;
+  const q = <T>(k: QueueKey) => new SqsJobQueue<T>(clients.sqs, env.queues[k]);
+  const logDeps: LogDeps | undefined = o.signer
+    ? { tiles: log, head: new DynamoLogHead(clients.dynamo, t.logHead), index: new DynamoLogIndex(clients.dynamo, t.logIndex), signer: o.signer, origin: env.logOrigin }
+    : undefined;
+  return {
+    mirror: new HttpMirror(env.mirrorUrl),
+    blobs: artifacts,
+    releases: new DynamoReleaseStore(clients.dynamo, t.releases),
+    cursors: new DynamoCursorStore(clients.dynamo, t.cursors),
+    findings: new DynamoFindingStore(clients.dynamo, t.findings),
+    events: new DynamoEventStore(clients.dynamo, t.events),
+    matchIndex: new DynamoMatchIndex(clients.dynamo, t.matchIndex),
+    queues: { ingest: q("ingest"), sbom: q("sbom"), advisories: q("advisories"), log: q("log"), notify: q("notify") },
+    get log(): LogDeps {
+      if (!logDeps) throw new ConfigError("only append-log holds the log signing key");
+      return logDeps;
+    },
+    trustedKeys: o.trustedKeys ?? [],
+    feed: cached(o.feedTtlMs ?? 5 * 60_000, () => currentFeed(artifacts)),
+    packages: cached(60 * 60_000, async (): Promise<PackagesIndex | undefined> => {
+      const gz = await artifacts.read(PACKAGES_KEY);
+      return gz ? parsePackagesGz(gz) : undefined;
+    }),
+    matchInputs: matchInputsLoader(artifacts),
+    clock: o.clock ?? (() => new Date()),
+    tool: o.tool,
+    checksumRetries: 3,
+    lagDeadlineMs: LAG_DEADLINE_MS,
+  };
+}
