@@ -30,15 +30,22 @@ export interface CompiledFeed {
 export function compileFeed(feed: Feed, mode: MatchMode = "strict"): CompiledFeed {
   const warnings: DataWarning[] = [];
   const rows = new Map<string, CompiledRow[]>();
+  // Many rows share their range texts ("<1.5"): each text is read once per kind.
+  const seen = new Map<string, { match: Matcher; problem?: string }>();
+  const element = (text: string, kind: "affected" | "fixed") => {
+    const key = `${kind}\0${text}`;
+    let r = seen.get(key);
+    if (!r) seen.set(key, (r = mode === "cpan-audit" ? { match: cpanAuditElement(text) } : strictElement(text, kind)));
+    return r;
+  };
   for (const [dist, entry] of Object.entries(feed.dists)) {
     rows.set(
       dist,
       entry.advisories.map((row) => {
         const compile = (elements: readonly string[], kind: "affected" | "fixed") =>
-          elements.map((element) => {
-            if (mode === "cpan-audit") return cpanAuditElement(element);
-            const { match, problem } = strictElement(element, kind);
-            if (problem) warnings.push({ id: row.id, field: `${kind}_versions`, element, problem });
+          elements.map((text) => {
+            const { match, problem } = element(text, kind);
+            if (problem) warnings.push({ id: row.id, field: `${kind}_versions`, element: text, problem });
             return match;
           });
         return { row, affected: compile(row.affected, "affected"), fixed: compile(row.fixed, "fixed") };
@@ -56,9 +63,11 @@ export const rowAffects = (r: CompiledRow, v: PerlVersion) => r.affected.some((m
  * not). An unparseable version matches nothing; callers report it.
  */
 export function affectingRows(c: CompiledFeed, dist: string, version: string | PerlVersion): CompiledRow[] {
+  const rows = c.rows.get(dist);
+  if (!rows?.length) return [];
   const v = typeof version === "string" ? parseLaxVersion(version) : version;
   if (!v) return [];
-  return (c.rows.get(dist) ?? []).filter((r) => rowAffects(r, v));
+  return rows.filter((r) => rowAffects(r, v));
 }
 
 export interface ReleasedVersion {
@@ -93,5 +102,8 @@ export function releasedVersions(c: CompiledFeed, dist: string): readonly Releas
 
 /** Sorted unique advisory ids affecting a version. */
 export function advisoryIds(c: CompiledFeed, dist: string, version: string): string[] {
-  return [...new Set(affectingRows(c, dist, version).map((r) => r.row.id))].sort();
+  const rows = affectingRows(c, dist, version);
+  // Most answers are none or one id: no Set to build for them (this runs once per input line).
+  if (rows.length < 2) return rows.map((r) => r.row.id);
+  return [...new Set(rows.map((r) => r.row.id))].sort();
 }
