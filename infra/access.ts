@@ -7,7 +7,8 @@
  * meets an existing object reads it back to compare, so every write pattern is readable too.
  */
 import { UNSUBSCRIBE_ATTRIBUTES } from "../shared/adapters/aws/dynamo-unsubscribe";
-import type { HTTP_FUNCTIONS, QueueKey, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
+import type { HTTP_FUNCTIONS, SCHEDULED, TableKey } from "../shared/adapters/aws/resources";
+import type { QueueKey } from "../shared/steps";
 
 export type StepKey = QueueKey | keyof typeof SCHEDULED | keyof typeof HTTP_FUNCTIONS;
 export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey";

@@ -11,7 +11,8 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { type QueueKey, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { type QueueKey } from "../shared/steps";
 import type { SecretKey, StepAccess, TableAccess } from "./access";
 import type { Mail } from "./constructs/mail";
 

@@ -6,7 +6,8 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { ENV, HTTP_FUNCTIONS, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { ENV, HTTP_FUNCTIONS, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
+import { QUEUE_WORKERS, type QueueKey } from "../shared/steps";
 import { ACCESS, type StepKey } from "./access";
 import { AlarmTopic } from "./constructs/alarm-topic";
 import { PipelineBuckets } from "./constructs/buckets";
@@ -25,11 +26,6 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /** Seconds the oldest message of a queue may wait before its alarm fires (default 15 minutes). */
-const MAX_MESSAGE_AGE: Partial<Record<QueueKey, number>> = {
-  // Webhook retries back off for minutes on purpose; an hour of waiting is still normal there.
-  deliver: 3600,
-};
-
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _d, c: string) => c.toUpperCase());
 
 export class PipelineStack extends Stack {
@@ -70,7 +66,7 @@ export class PipelineStack extends Stack {
     const workers = Object.fromEntries(
       (Object.keys(QUEUE_WORKERS) as QueueKey[]).map((k) => {
         const spec = QUEUE_WORKERS[k];
-        return [k, new QueueWorker(this, pascal(spec.name), { spec, environment, alarms, maxMessageAge: MAX_MESSAGE_AGE[k] ?? 900 })];
+        return [k, new QueueWorker(this, pascal(spec.name), { spec, environment, alarms, maxMessageAge: spec.maxMessageAge })];
       }),
     ) as Record<QueueKey, QueueWorker>;
     const scheduled = Object.fromEntries(

@@ -10,7 +10,8 @@ import { deliverNotification, RetryDeliveryError } from "../../functions/deliver
 import { notifySubscribers } from "../../functions/notify-subscribers/notify-subscribers";
 import { FEED_KEY } from "../../shared/domain/notify/atom";
 import { DELIVERY_ATTEMPTS, retryDelay } from "../../shared/domain/notify/retry";
-import { type DeliverJob, DeliverJobSchema, type NotifyJob, NotifyJobSchema } from "../../shared/messages/jobs";
+import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
+import { QUEUE_WORKERS } from "../../shared/steps";
 import type { NotifyDeps } from "../../shared/ports/deps";
 import type { Mailer } from "../../shared/ports";
 import { SmtpMailer } from "../../shared/adapters/mail/smtp";
@@ -65,9 +66,9 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
 /** The notify and deliver queue workers; deliver retries on the delivery schedule, then dead-letters. */
 export function notifyWorkers(deps: NotifyDeps, o: EmbeddedNotifyOptions = {}, wrap = <T>(_q: string, s: (b: T, n: number) => Promise<void>) => s): Worker[] {
   const delay = o.retryDelayMs ?? ((attempt: number, after?: number) => retryDelay(attempt, deps.random(), after));
-  const deliver = perMessage("deliver", DeliverJobSchema, wrap("deliver", async (job: DeliverJob) => void (await deliverNotification(deps, job))));
+  const deliver = perMessage(QUEUE_WORKERS.deliver.name, QUEUE_WORKERS.deliver.schema, wrap(QUEUE_WORKERS.deliver.name, async (job: DeliverJob) => void (await deliverNotification(deps, job))));
   return [
-    perMessage("notify", NotifyJobSchema, wrap("notify", async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
+    perMessage(QUEUE_WORKERS.notify.name, QUEUE_WORKERS.notify.schema, wrap(QUEUE_WORKERS.notify.name, async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
     {
       ...deliver,
       maxReceives: DELIVERY_ATTEMPTS,

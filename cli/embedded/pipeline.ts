@@ -22,7 +22,8 @@ import { type RematchResult, queueRematches } from "../../functions/refresh-advi
 import { type WatchResult, watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { LAG_DEADLINE_MS } from "../../shared/domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../shared/domain/tlog/note";
-import { IngestJobSchema, type StepJob, StepJobSchema } from "../../shared/messages/jobs";
+import type { StepJob } from "../../shared/messages/jobs";
+import { QUEUE_WORKERS } from "../../shared/steps";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { matchInputsLoader, publishPackages } from "../../shared/pipeline/match-inputs";
 import type { NotifyDeps } from "../../shared/ports/deps";
@@ -117,10 +118,10 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   const workers: Worker[] = [
-    perMessage("ingest-release", IngestJobSchema, wrap("ingest-release", (job, n) => ingestRelease(deps, job, n))),
-    perMessage("generate-sbom", StepJobSchema, wrap("generate-sbom", (job) => generateSbom(deps, job))),
-    perMessage("match-advisories", StepJobSchema, wrap("match-advisories", (job) => matchAdvisories(deps, job))),
-    perBatch("append-log", StepJobSchema, async (jobs) => {
+    perMessage(QUEUE_WORKERS.ingest.name, QUEUE_WORKERS.ingest.schema, wrap(QUEUE_WORKERS.ingest.name, (job, n) => ingestRelease(deps, job, n))),
+    perMessage(QUEUE_WORKERS.sbom.name, QUEUE_WORKERS.sbom.schema, wrap(QUEUE_WORKERS.sbom.name, (job) => generateSbom(deps, job))),
+    perMessage(QUEUE_WORKERS.advisories.name, QUEUE_WORKERS.advisories.schema, wrap(QUEUE_WORKERS.advisories.name, (job) => matchAdvisories(deps, job))),
+    perBatch(QUEUE_WORKERS.log.name, QUEUE_WORKERS.log.schema, async (jobs) => {
       let failed = new Map<number, unknown>();
       await wrap<StepJob[]>("append-log", async (js) => void (failed = await appendLogBatch(deps, js)))(jobs, 1);
       return failed;

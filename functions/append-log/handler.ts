@@ -5,7 +5,7 @@
  */
 import { coldStart, sqsBatchWorker } from "../../shared/runtime/lambda";
 import { logSigner } from "../../shared/adapters/aws/secrets";
-import { StepJobSchema } from "../../shared/messages/jobs";
+import { QUEUE_WORKERS } from "../../shared/steps";
 import { initLog } from "./append-log";
 import { appendLogBatch } from "./append-log-step";
 
@@ -13,4 +13,4 @@ const ready = coldStart("append-log", async (env, clients) => ({ signer: await l
   await initLog(ctx.deps.log); // the empty log and `vkey`, on the first start ever; a no-op after
   return ctx;
 });
-export const handler = sqsBatchWorker(ready, StepJobSchema, (ctx, jobs) => appendLogBatch(ctx.deps, jobs));
+export const handler = sqsBatchWorker(ready, QUEUE_WORKERS.log.schema, (ctx, jobs) => appendLogBatch(ctx.deps, jobs));

@@ -13,7 +13,7 @@ import { retryLater } from "../../shared/adapters/aws/sqs-queue";
 import { retryDelay } from "../../shared/domain/notify/retry";
 import { unsubscribeLink } from "../../shared/domain/notify/unsubscribe";
 import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
-import { DeliverJobSchema } from "../../shared/messages/jobs";
+import { QUEUE_WORKERS } from "../../shared/steps";
 import { RetryDeliveryError, deliverNotification } from "./deliver-notification";
 
 const env = readAwsEnv(process.env);
@@ -26,7 +26,7 @@ const ready = (async () => {
   return { deps, logger: new Logger({ serviceName: "deliver" }), metrics: new Metrics({ namespace: "cpansec", serviceName: "deliver" }) };
 })();
 
-export const handler = sqsWorker<typeof DeliverJobSchema, Awaited<typeof ready>>(ready, DeliverJobSchema, async (c, job, receives, record) => {
+export const handler = sqsWorker<typeof QUEUE_WORKERS.deliver.schema, Awaited<typeof ready>>(ready, QUEUE_WORKERS.deliver.schema, async (c, job, receives, record) => {
   try {
     const result = await deliverNotification(c.deps, job);
     c.logger.info("delivery", { eventId: job.eventId, subscriptionId: job.subscriptionId, result });

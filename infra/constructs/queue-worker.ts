@@ -10,7 +10,7 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { QueueSpec } from "../../shared/adapters/aws/resources";
+import type { QueueSpec } from "../../shared/steps";
 import type { AlarmTopic } from "./alarm-topic";
 import { PipelineFunction } from "./pipeline-function";
 

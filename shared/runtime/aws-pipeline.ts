@@ -10,7 +10,7 @@ import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
 import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
 import { type AwsEnv, ConfigError } from "../adapters/aws/env";
-import type { QueueKey } from "../adapters/aws/resources";
+import type { QueueKey } from "../steps";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
 import { SqsJobQueue } from "../adapters/aws/sqs-queue";
 import { HttpMirror } from "../adapters/http/mirror";

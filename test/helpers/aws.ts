@@ -11,7 +11,8 @@ import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secre
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { inject } from "vitest";
 import { type AwsClients, awsClients } from "../../shared/adapters/aws/clients";
-import { ENV, PUBLIC_LOG_PATHS, QUEUE_WORKERS, type QueueKey, TABLES, type TableSpec } from "../../shared/adapters/aws/resources";
+import { ENV, PUBLIC_LOG_PATHS, TABLES, type TableSpec } from "../../shared/adapters/aws/resources";
+import { QUEUE_WORKERS, type QueueKey } from "../../shared/steps";
 
 export const REGION = "us-east-1";
 export const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };

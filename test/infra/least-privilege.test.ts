@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCESS, type StepKey } from "../../infra/access";
 import { UNSUBSCRIBE_ATTRIBUTES } from "../../shared/adapters/aws/dynamo-unsubscribe";
-import { HTTP_FUNCTIONS, type QueueKey, type TableKey } from "../../shared/adapters/aws/resources";
+import { HTTP_FUNCTIONS, type TableKey } from "../../shared/adapters/aws/resources";
+import { type QueueKey } from "../../shared/steps";
 import { patternMatches, type Statement, statementsOf, type Synthesized, synthesize } from "./template";
 
 let s: Synthesized;

@@ -4,7 +4,8 @@
 import { readKeys } from "openpgp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_LOG_PATHS } from "../../infra/constructs/buckets";
-import { ENV, HTTP_FUNCTIONS, QUEUE_WORKERS, type QueueKey, SCHEDULED, TABLES, type TableKey } from "../../shared/adapters/aws/resources";
+import { ENV, HTTP_FUNCTIONS, SCHEDULED, TABLES, type TableKey } from "../../shared/adapters/aws/resources";
+import { QUEUE_WORKERS, type QueueKey } from "../../shared/steps";
 import { ofType, patternMatches, refOf, type Resource, resourceRef, type Synthesized, synthesize } from "./template";
 
 let s: Synthesized;

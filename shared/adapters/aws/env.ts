@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
 import { type Signer, parsePrivateKey, signerFromSeed } from "../../domain/tlog/note";
-import { ENV, QUEUE_WORKERS, type QueueKey, TABLES, type TableKey } from "./resources";
+import { ENV, TABLES, type TableKey } from "./resources";
+import { QUEUE_WORKERS, type QueueKey } from "../../steps";
 
 const name = z.string().check(z.minLength(1));
 const url = z.url({ protocol: /^https?$/ });

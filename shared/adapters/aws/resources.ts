@@ -41,39 +41,6 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
-export interface QueueSpec {
-  readonly name: string;
-  readonly env: string;
-  /** FIFO keeps one writer's order (append-log): one message group, processed a batch at a time. */
-  readonly fifo: boolean;
-  /** Receives before the message moves to the dead-letter queue (the redrive policy). */
-  readonly maxReceiveCount: number;
-  /** Lambda event source batch size. */
-  readonly batchSize: number;
-  /** Seconds a received message stays hidden; SQS wants at least six times the function timeout. */
-  readonly visibilityTimeout: number;
-  /** The function's timeout, seconds. */
-  readonly timeout: number;
-  /** The handler, relative to the repository root. */
-  readonly entry: string;
-  readonly memorySize: number;
-}
-
-/** One queue-worker per step (docs/architecture.md, the flow). */
-export const QUEUE_WORKERS = {
-  ingest: { name: "ingest-release", env: "INGEST_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 5, timeout: 120, visibilityTimeout: 720, entry: "functions/ingest-release/handler.ts", memorySize: 1024 },
-  sbom: { name: "generate-sbom", env: "SBOM_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/generate-sbom/handler.ts", memorySize: 1024 },
-  advisories: { name: "match-advisories", env: "ADVISORIES_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/match-advisories/handler.ts", memorySize: 1024 },
-  log: { name: "append-log", env: "LOG_QUEUE_URL", fifo: true, maxReceiveCount: 10, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/append-log/handler.ts", memorySize: 512 },
-  notify: { name: "notify", env: "NOTIFY_QUEUE_URL", fifo: false, maxReceiveCount: 5, batchSize: 10, timeout: 60, visibilityTimeout: 360, entry: "functions/notify-subscribers/handler.ts", memorySize: 512 },
-  deliver: { name: "deliver", env: "DELIVER_QUEUE_URL", fifo: false, maxReceiveCount: 10, batchSize: 10, timeout: 30, visibilityTimeout: 180, entry: "functions/deliver-notification/handler.ts", memorySize: 512 },
-} as const satisfies Record<string, QueueSpec>;
-
-export type QueueKey = keyof typeof QUEUE_WORKERS;
-
-/** The one message group of a FIFO queue: a single group means one batch in flight at a time. */
-export const FIFO_GROUP = "log";
-
 /** Functions run on a schedule (EventBridge), not from a queue. */
 export const SCHEDULED = {
   watch: { name: "watch-uploads", entry: "functions/watch-uploads/handler.ts", rate: "1 minute", timeout: 50, memorySize: 512 },

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JobQueue } from "../../ports";
-import { FIFO_GROUP } from "./resources";
+import { FIFO_GROUP } from "../../steps";
 
 export class SqsQueueError extends Error {
   override readonly name = "SqsQueueError";

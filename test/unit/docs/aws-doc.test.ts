@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { QUEUE_WORKERS, SCHEDULED, TABLES } from "../../../shared/adapters/aws/resources";
+import { SCHEDULED, TABLES } from "../../../shared/adapters/aws/resources";
+import { QUEUE_WORKERS } from "../../../shared/steps";
 import { repoRoot } from "../../helpers/shared-data";
 
 const doc = readFileSync(join(repoRoot, "docs/aws.md"), "utf8");
