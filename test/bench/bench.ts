@@ -1,4 +1,4 @@
-// `npm run bench [-- --only scan,advisories,pipeline,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,process,pipeline,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles, fullCorpus } from "../helpers/corpus";
 import { realFeeds } from "../helpers/fixtures";
@@ -7,14 +7,18 @@ import { benchLambda } from "./lambda";
 import { benchLoad } from "./load";
 import { benchLog } from "./log";
 import { benchPipeline } from "./pipeline";
+import { calibration } from "./run";
 import { benchScan } from "./scan";
+import { benchWholeProcess } from "./whole-process";
+import { join } from "node:path";
+import { repoRoot } from "../helpers/shared-data";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" }, load: { type: "string" } } });
 // `--load N` alone runs only the load benchmark.
 const only = values.only?.split(",") ?? (values.load ? ["load"] : undefined);
 const want = (s: string) => !only || only.includes(s);
 
-console.log(`bench on ${process.version}, ${new Date().toISOString()}`);
+console.log(`bench on ${process.version}, ${new Date().toISOString()}; calibration (a fixed CPU loop): ${calibration().toFixed(0)} ms`);
 // The corpus is test/fixtures' dozen archives unless the 300 of a shared folder are there.
 const corpusNote = fullCorpus ? `the corpus of ${fullCorpus}` : "test/fixtures/corpus only (for all 300 archives: CPANSEC_SHARED=<dir holding corpus/ and data/>, or that folder as ../shared beside the clone)";
 if (want("scan") || want("pipeline")) console.log(`corpus: ${corpusFiles().length} archives, ${corpusNote}`);
@@ -25,6 +29,10 @@ if (want("advisories")) {
   const feed = realFeeds()[0] as { name: string; path: string };
   console.log(`advisories: the ${feed.name} feed`);
   for (const line of benchAdvisories(feed.path)) console.log(line);
+}
+if (want("process")) {
+  const feed = realFeeds()[0] as { name: string; path: string };
+  for (const line of benchWholeProcess(join(repoRoot, "dist/cpansec.mjs"), feed.path)) console.log(line);
 }
 if (want("pipeline")) {
   for (const line of await benchPipeline()) console.log(line);

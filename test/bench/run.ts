@@ -10,7 +10,8 @@ export interface ProcessRun {
 
 const GNU_TIME = "/usr/bin/time";
 
-export function timeProcess(cmd: string, args: string[], input?: string): ProcessRun {
+/** `ok`: the exit statuses that mean success (`advisories match` exits 1 when something matched). */
+export function timeProcess(cmd: string, args: string[], input?: string, ok: readonly number[] = [0]): ProcessRun {
   const useTime = existsSync(GNU_TIME);
   const started = process.hrtime.bigint();
   const r = useTime
@@ -18,7 +19,7 @@ export function timeProcess(cmd: string, args: string[], input?: string): Proces
     : spawnSync(cmd, args, { encoding: "utf8", input, maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")}… exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (!ok.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")}… exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const rss = /__RSS_KB=(\d+)/.exec(r.stderr)?.[1];
   return { seconds, stdout: r.stdout, ...(rss ? { peakRssMiB: Number(rss) / 1024 } : {}) };
 }
@@ -30,3 +31,22 @@ export function median(n: number, run: () => ProcessRun): ProcessRun {
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** `a` and `b` in turn, `n` times each: the medians and the median of the pairwise ratios a/b (robust to drift on a shared machine). */
+export function sideBySide(n: number, a: () => ProcessRun, b: () => ProcessRun): { a: number; b: number; ratio: number } {
+  a();
+  b();
+  const pairs = Array.from({ length: n }, () => [a().seconds, b().seconds] as const);
+  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+  return { a: mid(pairs.map((p) => p[0])), b: mid(pairs.map((p) => p[1])), ratio: mid(pairs.map(([x, y]) => x / y)) };
+}
+
+/** A fixed CPU loop (the same work every run): how fast this machine is right now, to read the other figures against. */
+export function calibration(): number {
+  const t = performance.now();
+  let x = 0;
+  // (x + i) | 0 ran in 0.3 s or 1.2 s from one run to the next (V8's on-stack replacement); this one is steady.
+  for (let i = 0; i < 3e8; i++) x += i & 7;
+  if (x < 0) console.log(x);
+  return performance.now() - t;
+}
