@@ -1,6 +1,6 @@
 /** Single-item conditional writes on DynamoDB (docs/architecture.md, storage layout): the only kind this project uses. */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import type { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, type UpdateCommand } from "@aws-sdk/lib-dynamodb";
 
 /** The condition did not hold (by class, or by name where an emulator's error lost its class). */
 export const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === "ConditionalCheckFailedException";
@@ -13,5 +13,21 @@ export async function conditional(doc: DynamoDBDocumentClient, command: PutComma
   } catch (e) {
     if (isConditionFailure(e)) return false;
     throw e;
+  }
+}
+
+/** A table of items keyed by `id`, each created once (a second create of the same id is false). */
+export class ItemsById<T extends { readonly id: string }> {
+  constructor(
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly table: string,
+  ) {}
+
+  create(item: T): Promise<boolean> {
+    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: { ...item }, ConditionExpression: "attribute_not_exists(id)" }));
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    return (await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }))).Item as T | undefined;
   }
 }

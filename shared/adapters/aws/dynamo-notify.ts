@@ -8,23 +8,10 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Upd
 import type { Subscription } from "../../domain/notify/subscription";
 import { DELIVERY_TTL_S } from "../../domain/notify/retry";
 import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
-import { conditional, isConditionFailure } from "./dynamo-conditional";
+import { ItemsById, conditional, isConditionFailure } from "./dynamo-conditional";
 import { pages } from "./dynamo-tables";
 
-export class DynamoSubscriptionStore implements SubscriptionStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  create(s: Subscription): Promise<boolean> {
-    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: { ...s }, ConditionExpression: "attribute_not_exists(id)" }));
-  }
-
-  async get(id: string): Promise<Subscription | undefined> {
-    return (await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }))).Item as Subscription | undefined;
-  }
-
+export class DynamoSubscriptionStore extends ItemsById<Subscription> implements SubscriptionStore {
   async list(): Promise<Subscription[]> {
     const items: Subscription[] = [];
     for await (const i of pages(this.doc, { TableName: this.table, ConsistentRead: true }, false)) items.push(i as unknown as Subscription);

@@ -10,7 +10,7 @@ import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../ports";
-import { conditional, isConditionFailure } from "./dynamo-conditional";
+import { ItemsById, conditional, isConditionFailure } from "./dynamo-conditional";
 
 type Item = Record<string, unknown>;
 
@@ -204,21 +204,7 @@ export class DynamoMatchIndex implements MatchIndex {
   }
 }
 
-export class DynamoEventStore implements EventStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  create(event: PipelineEvent): Promise<boolean> {
-    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: { ...event }, ConditionExpression: "attribute_not_exists(id)" }));
-  }
-
-  async get(id: string): Promise<PipelineEvent | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }));
-    return out.Item as PipelineEvent | undefined;
-  }
-
+export class DynamoEventStore extends ItemsById<PipelineEvent> implements EventStore {
   /** Every event, oldest first (a scan: for reports and tests, not for the hot path). */
   async list(): Promise<PipelineEvent[]> {
     const items = (await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false))) as unknown as PipelineEvent[];
