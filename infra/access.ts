@@ -40,6 +40,18 @@ const none = { read: [], write: [] } as const;
 // Steps that finish a release record write its `release.processed` event (shared/pipeline/complete.ts).
 const stepWrites = ["releases/*", "events/*"];
 
+/**
+ * sbom and advisories: the archive to describe, the module index and the feed's
+ * module→distribution map to resolve prerequisites; they write results and tell notify.
+ */
+const describesRelease = {
+  sends: ["notify"],
+  artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
+  log: none,
+  secrets: [],
+  email: false,
+} as const satisfies Omit<StepAccess, "tables">;
+
 export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
   watch: { tables: { releases: "readWrite", cursors: "readWrite" }, sends: ["ingest"], artifacts: none, log: none, secrets: [], email: false },
   // Refreshes the feed (verified with the feed key) and 02packages, then queues the re-matches
@@ -60,23 +72,8 @@ export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
     secrets: ["pauseKey"],
     email: false,
   },
-  sbom: {
-    tables: { releases: "readWrite", events: "readWrite" },
-    sends: ["notify"],
-    // The archive to describe, the module index and the feed's module→distribution map to resolve prerequisites.
-    artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
-    log: none,
-    secrets: [],
-    email: false,
-  },
-  advisories: {
-    tables: { releases: "readWrite", findings: "readWrite", events: "readWrite", matchIndex: "readWrite" },
-    sends: ["notify"],
-    artifacts: { read: ["archives/*", "index/*", "advisories/*"], write: stepWrites },
-    log: none,
-    secrets: [],
-    email: false,
-  },
+  sbom: { ...describesRelease, tables: { releases: "readWrite", events: "readWrite" } },
+  advisories: { ...describesRelease, tables: { releases: "readWrite", findings: "readWrite", events: "readWrite", matchIndex: "readWrite" } },
   log: {
     tables: { logHead: "readWrite", logIndex: "readWrite", releases: "readWrite", events: "readWrite" },
     sends: ["notify"],
