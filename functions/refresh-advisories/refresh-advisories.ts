@@ -33,12 +33,6 @@ export interface RefreshDeps {
   readonly now: () => Date;
 }
 
-/** The feed currently in use, or undefined before the first refresh. */
-export async function currentFeed(blobs: BlobStore): Promise<Feed | undefined> {
-  const ptr = await readFeedPointer(blobs);
-  return ptr ? loadFeedSnapshot(blobs, ptr.sha256) : undefined;
-}
-
 async function verify(deps: RefreshDeps, bytes: Uint8Array): Promise<FeedTrust> {
   if (!deps.feedKeys?.length) return false;
   const signature = await deps.fetchSignature?.();

@@ -83,3 +83,9 @@ export async function publishPackages(blobs: BlobStore, gz: Uint8Array): Promise
   await blobs.publish(PACKAGES_POINTER_KEY, new TextEncoder().encode(`${JSON.stringify({ sha256: sha })}\n`));
   return sha;
 }
+
+/** The feed currently in use, or undefined before the first refresh. */
+export async function currentFeed(blobs: BlobStore): Promise<Feed | undefined> {
+  const ptr = await readFeedPointer(blobs);
+  return ptr ? loadFeedSnapshot(blobs, ptr.sha256) : undefined;
+}

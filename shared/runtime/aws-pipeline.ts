@@ -5,7 +5,6 @@
  * ingest-release), which is also all their IAM policies allow.
  */
 import type { PublicKey } from "openpgp";
-import { currentFeed } from "../../functions/refresh-advisories/refresh-advisories";
 import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
 import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
@@ -18,7 +17,7 @@ import type { PackagesIndex } from "../domain/cpan/packages";
 import { PACKAGES_KEY } from "../domain/pipeline/keys";
 import { LAG_DEADLINE_MS } from "../domain/pipeline/lag";
 import type { Signer } from "../domain/tlog/note";
-import { matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
+import { currentFeed, matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
 import type { LogDeps, PipelineDeps } from "../ports/deps";
 
 /** A value reloaded at most every `ttlMs` (the feed moves hourly; a warm function must follow). */

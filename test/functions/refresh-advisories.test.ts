@@ -1,6 +1,7 @@
 import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
-import { CURRENT, currentFeed, refreshAdvisories } from "../../functions/refresh-advisories/refresh-advisories";
+import { CURRENT, refreshAdvisories } from "../../functions/refresh-advisories/refresh-advisories";
+import { currentFeed } from "../../shared/pipeline/match-inputs";
 import { MemoryTileStore } from "../fakes/memory-log";
 import { testKey } from "../helpers/pgp";
 
