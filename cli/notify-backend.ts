@@ -39,11 +39,11 @@ async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
   const need = [TABLES.subscriptions.env, TABLES.deliveries.env, TABLES.events.env];
   const missing = need.filter((v) => !process.env[v]);
   if (missing.length) throw new BackendUnavailableError(`--aws needs ${missing.join(", ")} in the environment (the stack's ${missing.map((v) => v.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()).replace(/Table$/, "TableName")).join(", ")} outputs; see docs/aws.md)`);
-  const { awsClients } = await import("../shared/adapters/aws/clients");
+  const { awsClientsFromEnv } = await import("../shared/adapters/aws/clients");
   const { awsNotifyStores, fromAddress } = await import("../shared/runtime/aws-notify");
   const { SesMailer, noMailer } = await import("../shared/adapters/aws/ses-mailer");
   const { HttpWebhookSender } = await import("../shared/adapters/http/webhook");
-  const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
+  const clients = awsClientsFromEnv(process.env);
   const tables = Object.fromEntries(Object.entries(TABLES).map(([k, t]) => [k, process.env[t.env] ?? ""])) as Record<keyof typeof TABLES, string>;
   const ses = process.env[ENV.sesIdentity];
   const deps: NotifyDeps = {

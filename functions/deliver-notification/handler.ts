@@ -3,12 +3,8 @@
  * visibility to the next delay of the retry schedule (5 s … 7 h, about a day in all; SQS allows at
  * most 12 h) and reports the item failed; after the queue's maxReceiveCount it is dead-lettered.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
-import { awsClients } from "../../shared/adapters/aws/clients";
-import { sqsWorker } from "../../shared/runtime/lambda";
 import { awsNotifyDeps } from "../../shared/runtime/aws-notify";
-import { readAwsEnv } from "../../shared/adapters/aws/env";
+import { runtimeBase, sqsWorker } from "../../shared/runtime/lambda";
 import { retryLater } from "../../shared/adapters/aws/sqs-queue";
 import { retryDelay } from "../../shared/domain/notify/retry";
 import { unsubscribeLink } from "../../shared/domain/notify/unsubscribe";
@@ -16,14 +12,14 @@ import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
 import { QUEUE_WORKERS } from "../../shared/steps";
 import { RetryDeliveryError, deliverNotification } from "./deliver-notification";
 
-const env = readAwsEnv(process.env);
-const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
+const base = runtimeBase("deliver");
+const { env, clients } = base;
 const ready = (async () => {
   // Email carries a one-click unsubscribe link when the stack has the unsubscribe function.
   const key = env.unsubscribeUrl ? await unsubscribeKey(env, clients.options) : undefined;
   const url = env.unsubscribeUrl;
   const deps = awsNotifyDeps(env, clients, { allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true", ...(key && url ? { unsubscribeUrl: (id: string) => unsubscribeLink(url, key, id) } : {}) });
-  return { deps, logger: new Logger({ serviceName: "deliver" }), metrics: new Metrics({ namespace: "cpansec", serviceName: "deliver" }) };
+  return { ...base, deps };
 })();
 
 export const handler = sqsWorker<typeof QUEUE_WORKERS.deliver.schema, Awaited<typeof ready>>(ready, QUEUE_WORKERS.deliver.schema, async (c, job, receives, record) => {

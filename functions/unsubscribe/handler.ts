@@ -1,15 +1,12 @@
 /** Lambda (function URL): the one-click unsubscribe page for email subscriptions. */
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
-import { awsClients } from "../../shared/adapters/aws/clients";
 import { DynamoUnsubscribeStore } from "../../shared/adapters/aws/dynamo-unsubscribe";
-import { ConfigError, readAwsEnv } from "../../shared/adapters/aws/env";
+import { ConfigError } from "../../shared/adapters/aws/env";
 import { unsubscribeKey } from "../../shared/adapters/aws/secrets";
+import { runtimeBase } from "../../shared/runtime/lambda";
 import { unsubscribe } from "./unsubscribe";
 
-const env = readAwsEnv(process.env);
-const clients = awsClients(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
-const logger = new Logger({ serviceName: "unsubscribe" });
+const { env, clients, logger } = runtimeBase("unsubscribe");
 const subscriptions = new DynamoUnsubscribeStore(clients.dynamo, env.tables.subscriptions);
 const key = unsubscribeKey(env, clients.options).then((k) => {
   if (!k) throw new ConfigError("UNSUBSCRIBE_KEY_SECRET_ARN is not set");

@@ -13,7 +13,7 @@ import pkg from "../../package.json" with { type: "json" };
 import type * as z from "zod/mini";
 import type { PipelineDeps } from "../ports/deps";
 import { parseMessageText } from "../ports/errors";
-import { type AwsClients, awsClients } from "../adapters/aws/clients";
+import { type AwsClients, awsClientsFromEnv } from "../adapters/aws/clients";
 import { type AwsEnv, readAwsEnv } from "../adapters/aws/env";
 import { type AwsPipelineOptions, awsPipelineDeps } from "./aws-pipeline";
 
@@ -26,6 +26,14 @@ export interface HandlerContext {
   readonly metrics: Metrics;
 }
 
+export type RuntimeBase = Pick<HandlerContext, "name" | "env" | "clients" | "logger" | "metrics">;
+
+/** What every handler starts with (the notify, deliver and unsubscribe ones wire no PipelineDeps). */
+export function runtimeBase(name: string, env: Record<string, string | undefined> = process.env): RuntimeBase {
+  const config = readAwsEnv(env);
+  return { name, env: config, clients: awsClientsFromEnv(env), logger: new Logger({ serviceName: name }), metrics: new Metrics({ namespace: "cpansec", serviceName: name }) };
+}
+
 /** What a handler adds to the shared wiring at cold start (its secrets, its feed policy). */
 export type Extras = (env: AwsEnv, clients: AwsClients) => Promise<Partial<AwsPipelineOptions>>;
 
@@ -34,10 +42,7 @@ export type Extras = (env: AwsEnv, clients: AwsClients) => Promise<Partial<AwsPi
  * problem named. `AWS_ENDPOINT_URL` (an emulator, in the tests) is the SDK's own variable.
  */
 export function coldStart(name: string, extras?: Extras, env: Record<string, string | undefined> = process.env): Promise<HandlerContext> {
-  const config = readAwsEnv(env);
-  const logger = new Logger({ serviceName: name });
-  const metrics = new Metrics({ namespace: "cpansec", serviceName: name });
-  const clients = awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
+  const { env: config, clients, logger, metrics } = runtimeBase(name, env);
   const ready = (async () => {
     const more = extras ? await extras(config, clients) : {};
     const deps = awsPipelineDeps(config, clients, { tool: { name: "cpansec-pipeline", version: pkg.version }, ...more });

@@ -43,3 +43,6 @@ export function awsClients(o: ClientOptions = {}): AwsClients {
     options: o,
   };
 }
+
+/** The clients a process uses: `AWS_ENDPOINT_URL` (an emulator, in the tests) is the SDK's own variable. */
+export const awsClientsFromEnv = (env: Record<string, string | undefined>): AwsClients => awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
