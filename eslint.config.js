@@ -44,20 +44,48 @@ export default tseslint.config(
     files: ["functions/**/*.ts"],
     ignores: ["functions/**/handler.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [noAws, { group: ["**/adapters/**", "**/runtime/**", "**/cli/**"], message: "A use case takes ports; adapters are wired in handler.ts or cli/embedded (docs/architecture.md)." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            noAws,
+            {
+              group: ["**/adapters/**", "**/runtime/**", "**/cli/**"],
+              message: "A use case takes ports; adapters are wired in handler.ts or cli/embedded (docs/architecture.md).",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["infra/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/cli/**", "../cli/*"], message: "infra/ reads names and settings from shared/, never from the CLI." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/cli/**", "../cli/*"], message: "infra/ reads names and settings from shared/, never from the CLI." }] },
+      ],
     },
   },
   {
     files: ["shared/domain/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [noAws, { group: ["../../adapters/*", "../../../adapters/*", "**/adapters/**", ...wiredAbove], message: "The domain may not import adapters, use cases, the runtime or the CLI." }] }],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "The domain takes configuration as arguments, never from process.env." }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            noAws,
+            {
+              group: ["../../adapters/*", "../../../adapters/*", "**/adapters/**", ...wiredAbove],
+              message: "The domain may not import adapters, use cases, the runtime or the CLI.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "The domain takes configuration as arguments, never from process.env." },
+      ],
       "no-restricted-globals": ["error", { name: "console", message: "The domain returns data; it does not print." }],
     },
   },

@@ -61,7 +61,11 @@ export async function loadPackages(o: { packages?: string; mirror?: string }, wa
 /** The @INC of the perl on PATH, in its order. */
 export function perlInc(): string[] {
   const r = spawnSync("perl", ["-e", 'print join "\\n", @INC'], { encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new UserError(`--installed without a directory reads the @INC of perl, but perl could not be run: ${r.error?.message ?? r.stderr.trim()}`, EXIT.unreadableArchive);
+  if (r.error || r.status !== 0)
+    throw new UserError(
+      `--installed without a directory reads the @INC of perl, but perl could not be run: ${r.error?.message ?? r.stderr.trim()}`,
+      EXIT.unreadableArchive,
+    );
   return r.stdout.split("\n").filter((d) => d && d !== ".");
 }
 
@@ -81,7 +85,10 @@ export function readTree(dir: string, notes: string[]): Tree {
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else if (e.isFile() && (e.name.endsWith(".pm") || e.name === ".packlist" || (/(?:^|\/)\.meta\/[^/]+$/.test(rel) && (e.name === "install.json" || e.name === "MYMETA.json")))) {
+      else if (
+        e.isFile() &&
+        (e.name.endsWith(".pm") || e.name === ".packlist" || (/(?:^|\/)\.meta\/[^/]+$/.test(rel) && (e.name === "install.json" || e.name === "MYMETA.json")))
+      ) {
         if (files.length >= TREE_FILES_LIMIT) throw new Error(`${dir}: more than ${TREE_FILES_LIMIT} module files`);
         const path = join(root, r);
         try {

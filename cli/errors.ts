@@ -24,7 +24,25 @@ export class CommandFailure extends Error {}
 /** Node's codes for a path given on the command line that cannot be used as asked. */
 const PATH_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "ELOOP", "ENAMETOOLONG", "EROFS"]);
 /** Codes of a network source that did not answer (undici puts them on the cause). */
-const NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID"]);
+const NET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 
 type Coded = Error & { code?: unknown; cause?: unknown };
 const chain = (e: unknown): Coded[] => {
@@ -35,7 +53,14 @@ const chain = (e: unknown): Coded[] => {
 
 /** A network failure (connection refused, DNS, TLS, timeout): worth retrying later, not a bug. */
 export function isNetworkError(e: unknown): boolean {
-  return chain(e).some((c) => (typeof c.code === "string" && NET_CODES.has(c.code)) || c.name === "TimeoutError" || c.name === "AbortError" || (c.name === "TypeError" && c.message === "fetch failed") || c.name === "MirrorError");
+  return chain(e).some(
+    (c) =>
+      (typeof c.code === "string" && NET_CODES.has(c.code)) ||
+      c.name === "TimeoutError" ||
+      c.name === "AbortError" ||
+      (c.name === "TypeError" && c.message === "fetch failed") ||
+      c.name === "MirrorError",
+  );
 }
 
 /** One line for a network failure: `connect ECONNREFUSED 127.0.0.1:8768` rather than `fetch failed`. */
@@ -55,6 +80,7 @@ export function classify(e: unknown): { exitCode: number; message: string; bug: 
   // Any other system refusal (EEXIST: keygen never overwrites; ENOSPC) is a failure to do the job, not a bug.
   if (typeof err.code === "string" && /^E[A-Z]+$/.test(err.code)) return { exitCode: EXIT.found, message: err.message, bug: false };
   // Errors of a named class (FeedError, ChecksumsError, LogError, ...) are the domain saying no.
-  if (/Error$/.test(err.name) && !["Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError"].includes(err.name)) return { exitCode: EXIT.found, message: err.message, bug: false };
+  if (/Error$/.test(err.name) && !["Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError"].includes(err.name))
+    return { exitCode: EXIT.found, message: err.message, bug: false };
   return { exitCode: EXIT.bug, message: err.message, bug: true };
 }

@@ -36,7 +36,10 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     // One line of hint, not the whole help text: the error itself is what the user needs to see.
     .showHelpAfterError("(cpansec <command> --help for usage)")
     .exitOverride()
-    .addHelpText("after", "\n--debug (anywhere on the line, or CPANSEC_DEBUG=1) prints the stack of an error.\nExit status: docs/cli.md; 2 is always a usage error, 70 a bug in cpansec.");
+    .addHelpText(
+      "after",
+      "\n--debug (anywhere on the line, or CPANSEC_DEBUG=1) prints the stack of an error.\nExit status: docs/cli.md; 2 is always a usage error, 70 a bug in cpansec.",
+    );
   for (const register of await registrationsFor(argv)) register(program);
   return program;
 }

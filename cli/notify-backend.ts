@@ -38,7 +38,17 @@ async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
   const { TABLES, ENV } = await import("../shared/adapters/aws/resources");
   const need = [TABLES.subscriptions.env, TABLES.deliveries.env, TABLES.events.env];
   const missing = need.filter((v) => !process.env[v]);
-  if (missing.length) throw new BackendUnavailableError(`--aws needs ${missing.join(", ")} in the environment (the stack's ${missing.map((v) => v.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()).replace(/Table$/, "TableName")).join(", ")} outputs; see docs/aws.md)`);
+  if (missing.length)
+    throw new BackendUnavailableError(
+      `--aws needs ${missing.join(", ")} in the environment (the stack's ${missing
+        .map((v) =>
+          v
+            .toLowerCase()
+            .replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())
+            .replace(/Table$/, "TableName"),
+        )
+        .join(", ")} outputs; see docs/aws.md)`,
+    );
   const { awsClientsFromEnv } = await import("../shared/adapters/aws/clients");
   const { awsNotifyStores, fromAddress } = await import("../shared/runtime/aws-notify");
   const { SesMailer, noMailer } = await import("../shared/adapters/aws/ses-mailer");
@@ -48,7 +58,13 @@ async function openAwsBackend(a: BackendArgs): Promise<NotifyBackend> {
   const ses = process.env[ENV.sesIdentity];
   const deps: NotifyDeps = {
     ...awsNotifyStores({ tables }, clients),
-    queues: { deliver: { send: async () => { throw new BackendUnavailableError("subscribe does not queue deliveries"); } } },
+    queues: {
+      deliver: {
+        send: async () => {
+          throw new BackendUnavailableError("subscribe does not queue deliveries");
+        },
+      },
+    },
     mailer: ses ? new SesMailer(clients.options, fromAddress(ses), process.env[ENV.sesConfigurationSet]) : noMailer,
     webhooks: new HttpWebhookSender({ allowLoopback: a.allowLoopbackWebhooks ?? false }),
     feeds: { read: async () => undefined, create: async () => {}, publish: async () => {} },

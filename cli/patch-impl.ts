@@ -28,7 +28,8 @@ export function patchSource(where: string, feed?: Feed): PatchSource {
  */
 export function patchFromFile(file: string, dist: string, version: string): PatchRecord {
   const st = statSync(file);
-  if (st.size > DEFAULT_PATCH_LIMITS.maxPatchBytes) throw new PatchError("limit", `${file}: ${st.size} bytes is over the ${DEFAULT_PATCH_LIMITS.maxPatchBytes}-byte limit for a patch`);
+  if (st.size > DEFAULT_PATCH_LIMITS.maxPatchBytes)
+    throw new PatchError("limit", `${file}: ${st.size} bytes is over the ${DEFAULT_PATCH_LIMITS.maxPatchBytes}-byte limit for a patch`);
   const bytes = readFileSync(file);
   const tail = file.split(/[\\/]/).slice(-4).join("/");
   let path: string;
@@ -74,7 +75,13 @@ export async function applyPatches(archive: string, files: readonly string[], o:
   const author = o.author ?? original.path.author;
   const patched = await describeRelease(result.fileName, result.bytes, { sha1: true, keep: bundledKeep });
   const sboms = patchedSboms(
-    { release: patched, uploaded: mtime, tool: { name: pkg.name, version: pkg.version }, resolve: moduleResolver(undefined, undefined), bundled: detectBundled(patched.files) },
+    {
+      release: patched,
+      uploaded: mtime,
+      tool: { name: pkg.name, version: pkg.version },
+      resolve: moduleResolver(undefined, undefined),
+      bundled: detectBundled(patched.files),
+    },
     { release: original, ...(author ? { author, cpanPath: authorPath(author, original.path.filename) } : {}) },
     result.patches,
   );

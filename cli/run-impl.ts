@@ -65,7 +65,10 @@ function feedSource(source: string): () => Promise<Uint8Array | undefined> {
     } catch (e) {
       if (!isUrl(source)) throw e;
       const why = isNetworkError(e) ? networkReason(e) : (e as Error).message;
-      if (why !== said) note(`advisory feed ${source} unreachable (${why}); going on with the last feed fetched (none on a first run: no advisory findings until it can be fetched)`);
+      if (why !== said)
+        note(
+          `advisory feed ${source} unreachable (${why}); going on with the last feed fetched (none on a first run: no advisory findings until it can be fetched)`,
+        );
       said = why;
       return undefined;
     }
@@ -75,7 +78,8 @@ function feedSource(source: string): () => Promise<Uint8Array | undefined> {
 /** What the user named must exist before anything is created under --data. */
 function checkArgs(a: RunArgs): void {
   if (isUrl(a.mirror)) return;
-  if (!existsSync(a.mirror) || !statSync(a.mirror).isDirectory()) throw new UserError(`--mirror ${a.mirror}: no such directory (a CPAN mirror directory or an http(s):// URL)`);
+  if (!existsSync(a.mirror) || !statSync(a.mirror).isDirectory())
+    throw new UserError(`--mirror ${a.mirror}: no such directory (a CPAN mirror directory or an http(s):// URL)`);
   if (a.advisories && !isUrl(a.advisories) && !existsSync(a.advisories)) throw new UserError(`--advisories ${a.advisories}: no such file`);
   for (const k of a.trustKey ?? []) if (!existsSync(k)) throw new UserError(`--trust-key ${k}: no such file`);
   for (const k of a.feedKey ?? []) if (!existsSync(k)) throw new UserError(`--feed-key ${k}: no such file`);
@@ -86,7 +90,9 @@ function progress(): ((queue: string, ok: number, failed: number) => void) | und
   const done: Record<string, number> = {};
   return (queue, ok, failed) => {
     done[queue] = (done[queue] ?? 0) + ok;
-    const line = Object.entries(done).map(([q, n]) => `${q} ${n}`).join("  ");
+    const line = Object.entries(done)
+      .map(([q, n]) => `${q} ${n}`)
+      .join("  ");
     process.stderr.write(`\r${line}${failed ? `  (${failed} to retry)` : ""}\x1b[K`);
   };
 }
@@ -104,7 +110,11 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopS
     ...(a.origin ? { origin: a.origin } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
-    notify: { ...(a.smtp ? { smtp: a.smtp } : {}), ...(a.emailFrom ? { emailFrom: a.emailFrom } : {}), ...(a.allowLoopbackWebhooks ? { allowLoopbackWebhooks: true } : {}) },
+    notify: {
+      ...(a.smtp ? { smtp: a.smtp } : {}),
+      ...(a.emailFrom ? { emailFrom: a.emailFrom } : {}),
+      ...(a.allowLoopbackWebhooks ? { allowLoopbackWebhooks: true } : {}),
+    },
   });
 }
 
@@ -125,11 +135,19 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
     return { summary: s, idle };
   }
   if (feed) out(feedLine(feed));
-  if (rematch?.queued) out(`advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`);
-  out(`watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.retried ? `, ${watch.retried} retried (mirror lag)` : ""}${watch.gap ? `; WARNING ${watch.gap}` : ""}`);
+  if (rematch?.queued)
+    out(
+      `advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`,
+    );
+  out(
+    `watch: ${watch.file}: ${watch.queued} new upload(s), ${watch.removed} removed${watch.retried ? `, ${watch.retried} retried (mirror lag)` : ""}${watch.gap ? `; WARNING ${watch.gap}` : ""}`,
+  );
   for (const i of watch.ignored ?? []) out(`  WARNING ignored ${JSON.stringify(i.path)} (${i.epoch}): ${i.reason}`);
   if (packagesProblem) out(`WARNING 02packages: ${packagesProblem} (the last good index, if any, stays in use)`);
-  if (!(await p.deps.packages())) out("WARNING: the mirror has no modules/02packages.details.txt.gz: prerequisites are not resolved to distributions (SBOM dependencies, advisories on dependencies)");
+  if (!(await p.deps.packages()))
+    out(
+      "WARNING: the mirror has no modules/02packages.details.txt.gz: prerequisites are not resolved to distributions (SBOM dependencies, advisories on dependencies)",
+    );
   printSummary(s, data, out);
   return { summary: s, idle };
 }

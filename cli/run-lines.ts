@@ -11,7 +11,8 @@ export function feedVersion(v: FeedVersion): string {
 }
 
 export function feedLine(f: RefreshResult): string {
-  if (f.status === "rejected") return `advisory feed: rejected (${f.reason}); NOT USED, ${f.feed ? `the previous feed stays in use (${feedVersion(f.feed)})` : "no feed in use: no advisory findings"}`;
+  if (f.status === "rejected")
+    return `advisory feed: rejected (${f.reason}); NOT USED, ${f.feed ? `the previous feed stays in use (${feedVersion(f.feed)})` : "no feed in use: no advisory findings"}`;
   const trust = f.verified ? `signature verified by ${f.verified.key}` : "signature not checked (no --feed-key)";
   return `advisory feed: ${f.status} (${feedVersion(f.feed)}), ${trust}`;
 }
@@ -20,7 +21,15 @@ const counts = (s: RunSummary) => JSON.stringify([s.releases, s.failures.length,
 
 /** Whether a pass did or found anything the previous one had not (the first pass always has). */
 export function passChanged(previous: RunSummary | undefined, s: RunSummary, w: WatchResult, feed?: RefreshResult, rematched?: number): boolean {
-  return !previous || w.queued > 0 || w.removed > 0 || !!w.gap || !!rematched || (feed !== undefined && feed.status !== "unchanged") || counts(previous) !== counts(s);
+  return (
+    !previous ||
+    w.queued > 0 ||
+    w.removed > 0 ||
+    !!w.gap ||
+    !!rematched ||
+    (feed !== undefined && feed.status !== "unchanged") ||
+    counts(previous) !== counts(s)
+  );
 }
 
 export function idleLine(at: Date, file: string, s: RunSummary, interval?: number): string {

@@ -28,7 +28,8 @@ export function lockDataDir(data: string): () => void {
     }).exclusive();
   } catch (e) {
     db.close();
-    if ((e as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw new UserError(`another cpansec run is using ${data} (it holds ${file}); one run per data directory`, 2);
+    if ((e as { code?: string }).code?.startsWith("SQLITE_BUSY"))
+      throw new UserError(`another cpansec run is using ${data} (it holds ${file}); one run per data directory`, 2);
     throw e;
   }
   return () => db.close();

@@ -46,7 +46,7 @@ export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
 }
 
 async function notificationSummary(p: EmbeddedPipeline): Promise<RunSummary["notifications"]> {
-  const count = (sql: string) => (p.db.db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
+  const count = (sql: string) => p.db.db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
   const feed = fileURLToPath(p.notify.links.result(FEED_KEY));
   const outbox = p.notify.mailer instanceof OutboxMailer ? p.notify.mailer.dir : undefined;
   return {
@@ -62,12 +62,16 @@ async function notificationSummary(p: EmbeddedPipeline): Promise<RunSummary["not
 export function printSummary(s: RunSummary, data: string, out: (line: string) => void): void {
   out(`releases: ${s.releases.processed} processed, ${s.releases.failed} failed, ${s.releases.pending} pending`);
   for (const f of s.failures) out(`  ${f.integrity ? "INTEGRITY ALERT" : "failed"}: ${f.id}: ${f.reason}`);
-  const sev = Object.entries(s.findings).map(([k, n]) => `${n} ${k}`).join(", ");
+  const sev = Object.entries(s.findings)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   out(`findings on the releases themselves or their bundled code: ${sev || "none"}${s.vulnerable.length ? ` (${s.vulnerable.join(", ")})` : ""}`);
   out(`log: ${s.log.size} entries; verifier key ${s.log.vkey}`);
   out(`events: ${s.events} stored in ${join(data, "events")}`);
   const n = s.notifications;
-  out(`notifications: ${n.subscriptions} subscription(s), ${n.delivered} delivered, ${n.waiting} waiting to retry, ${n.dead} dead-lettered${n.outbox ? `; email in ${n.outbox}` : ""}${n.feed ? `; Atom feed ${n.feed}` : ""}`);
+  out(
+    `notifications: ${n.subscriptions} subscription(s), ${n.delivered} delivered, ${n.waiting} waiting to retry, ${n.dead} dead-lettered${n.outbox ? `; email in ${n.outbox}` : ""}${n.feed ? `; Atom feed ${n.feed}` : ""}`,
+  );
   if (s.deadLetters.length) {
     out(`DEAD LETTERS: ${s.deadLetters.length}`);
     for (const d of s.deadLetters) out(`  ${d.queue} ${JSON.stringify(d.body)}: ${d.reason}`);

@@ -120,10 +120,12 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
     return { record: { file, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
   }
   const r = await describeRelease(file, bytes, options.out ? { sha1: true, keep: bundledKeep } : {});
-  const uploaded = options.uploaded ?? (() => {
-    const ms = statSync(file).mtimeMs;
-    return { date: new Date(Math.floor(ms / 1000) * 1000), epoch: String(Math.floor(ms / 1000)) };
-  })();
+  const uploaded =
+    options.uploaded ??
+    (() => {
+      const ms = statSync(file).mtimeMs;
+      return { date: new Date(Math.floor(ms / 1000) * 1000), epoch: String(Math.floor(ms / 1000)) };
+    })();
   const author = options.author ?? r.path.author;
   const record = scanRecord(file, r, uploaded.epoch, author);
   const dir = options.out ? join(options.out, releaseDir(r, file, author)) : undefined;
@@ -151,11 +153,29 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
   if (options.advisories && r.distribution && r.version) {
     const { chosen, other } = options.advisories;
     const resolve = moduleResolver(options.packages, chosen.feed.module2dist);
-    matched = matchRelease(chosen, other, { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) }, { resolve, ...(options.scope ? { scope: options.scope } : {}) });
+    matched = matchRelease(
+      chosen,
+      other,
+      { distribution: r.distribution, version: r.version, ...(r.meta ? { prereqs: r.meta.prereqs } : {}) },
+      { resolve, ...(options.scope ? { scope: options.scope } : {}) },
+    );
     const { findings, scope, prerequisites } = matched;
     Object.assign(record, { findings, scope, resolution: prerequisites });
     if (dir) {
-      const doc = { release: { distribution: r.distribution, version: r.version, ...(author ? { author } : {}), purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined), sha256: r.archive.sha256 }, feed: chosen.feed.version, mode: chosen.mode, scope, prerequisites, findings };
+      const doc = {
+        release: {
+          distribution: r.distribution,
+          version: r.version,
+          ...(author ? { author } : {}),
+          purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
+          sha256: r.archive.sha256,
+        },
+        feed: chosen.feed.version,
+        mode: chosen.mode,
+        scope,
+        prerequisites,
+        findings,
+      };
       writeFileSync(join(dir, "advisories.json"), `${JSON.stringify(doc, null, 2)}\n`);
       record.advisories = join(dir, "advisories.json");
     }

@@ -61,7 +61,7 @@ export async function add(a: AddArgs): Promise<number> {
   const generated = a.webhook !== undefined && given === undefined ? newSecret() : undefined;
   const parsed = parseSubscription({
     ...(a.webhook !== undefined ? { webhook: a.webhook } : {}),
-    ...(given ?? generated ? { secret: (given ?? generated) as string } : {}),
+    ...((given ?? generated) ? { secret: (given ?? generated) as string } : {}),
     ...(a.email !== undefined ? { email: a.email } : {}),
     ...(a.dist ? { dists: a.dist } : {}),
     ...(a.author ? { authors: a.author } : {}),
@@ -125,7 +125,13 @@ export async function remove(id: string, a: BackendArgs): Promise<number> {
  * out at once, outside the queues and the deliveries table (a test may be repeated).
  */
 export function testEvent(sub: Subscription, at: Date): NotificationEvent {
-  return { v: 1, id: `evt_test_${randomBytes(12).toString("hex")}`, type: "subscription.test", time: at.toISOString(), detail: { subscription: sub.id, message: "This is a test notification from cpansec: the subscription works." } };
+  return {
+    v: 1,
+    id: `evt_test_${randomBytes(12).toString("hex")}`,
+    type: "subscription.test",
+    time: at.toISOString(),
+    detail: { subscription: sub.id, message: "This is a test notification from cpansec: the subscription works." },
+  };
 }
 
 export async function test(id: string, a: BackendArgs & { json?: boolean }): Promise<number> {
@@ -139,7 +145,10 @@ export async function test(id: string, a: BackendArgs & { json?: boolean }): Pro
     if (sub.disabled) err(`note: ${id} is disabled (${sub.disabled.reason}); testing it anyway`);
     const outcome = await sendNotification(b.deps, testEvent(sub, b.deps.clock()), sub);
     if (a.json) out(JSON.stringify({ id, target: describeTarget(sub.target), ...outcome }));
-    else out(`${id}: ${describeTarget(sub.target)}: ${outcome.kind === "delivered" ? `delivered${sub.target.kind === "webhook" ? ` (HTTP ${outcome.status})` : ""}` : `${outcome.kind}: ${"reason" in outcome ? outcome.reason : `HTTP ${outcome.status}`}`}`);
+    else
+      out(
+        `${id}: ${describeTarget(sub.target)}: ${outcome.kind === "delivered" ? `delivered${sub.target.kind === "webhook" ? ` (HTTP ${outcome.status})` : ""}` : `${outcome.kind}: ${"reason" in outcome ? outcome.reason : `HTTP ${outcome.status}`}`}`,
+      );
     return outcome.kind === "delivered" ? 0 : 1;
   } finally {
     b.close();

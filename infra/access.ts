@@ -91,7 +91,21 @@ export const ACCESS: Readonly<Record<StepKey, StepAccess>> = {
     email: false,
   },
   // The unsubscribe key signs the one-click links deliver puts in emails and unsubscribe checks.
-  deliver: { tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: true },
+  deliver: {
+    tables: { events: "read", subscriptions: "readWrite", deliveries: "readWrite" },
+    sends: [],
+    artifacts: none,
+    log: none,
+    secrets: ["unsubscribeKey"],
+    email: true,
+  },
   // Public (a function URL, no AWS auth): one subscription's `disabled` flag, never a secret or the list.
-  unsubscribe: { tables: { subscriptions: { items: UNSUBSCRIBE_ATTRIBUTES } }, sends: [], artifacts: none, log: none, secrets: ["unsubscribeKey"], email: false },
+  unsubscribe: {
+    tables: { subscriptions: { items: UNSUBSCRIBE_ATTRIBUTES } },
+    sends: [],
+    artifacts: none,
+    log: none,
+    secrets: ["unsubscribeKey"],
+    email: false,
+  },
 };

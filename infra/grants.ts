@@ -53,12 +53,18 @@ function acknowledgeWildcards(role: iam.Role, access: StepAccess, t: GrantTarget
   ].filter((b) => b.patterns.length > 0);
   for (const { bucket, name, patterns } of buckets) {
     for (const p of new Set(patterns)) {
-      ack(`Resource::<${logicalId(bucket)}.Arn>/${p}`, `Object actions on the ${name} bucket's keys matching ${p}: the keys under it are per release or per tile (docs/architecture.md, storage layout) and cannot be listed in a policy.`);
+      ack(
+        `Resource::<${logicalId(bucket)}.Arn>/${p}`,
+        `Object actions on the ${name} bucket's keys matching ${p}: the keys under it are per release or per tile (docs/architecture.md, storage layout) and cannot be listed in a policy.`,
+      );
     }
   }
   if (buckets.length > 0) {
     for (const action of ["s3:GetObject*", "s3:GetBucket*", "s3:List*"]) {
-      ack(`Action::${action}`, `${action} is the CDK read grant's action group (GetObject with its version/ACL variants, bucket location, ListBucket so a missing key reads as 404), on the key patterns acknowledged on this role only.`);
+      ack(
+        `Action::${action}`,
+        `${action} is the CDK read grant's action group (GetObject with its version/ACL variants, bucket location, ListBucket so a missing key reads as 404), on the key patterns acknowledged on this role only.`,
+      );
     }
   }
   if ([...access.artifacts.write, ...access.log.write].length > 0) {
@@ -66,7 +72,10 @@ function acknowledgeWildcards(role: iam.Role, access: StepAccess, t: GrantTarget
   }
   for (const key of Object.keys(access.tables) as TableKey[]) {
     if (TABLES[key].indexes.length === 0 || typeof access.tables[key] === "object") continue; // item access never reaches an index
-    ack(`Resource::<${logicalId(t.tables[key])}.Arn>/index/*`, `Queries use the ${TABLES[key].name} table's global secondary indexes (${TABLES[key].indexes.map((i) => i.name).join(", ")}); <table ARN>/index/* covers that table's indexes only.`);
+    ack(
+      `Resource::<${logicalId(t.tables[key])}.Arn>/index/*`,
+      `Queries use the ${TABLES[key].name} table's global secondary indexes (${TABLES[key].indexes.map((i) => i.name).join(", ")}); <table ARN>/index/* covers that table's indexes only.`,
+    );
   }
 }
 
@@ -94,4 +103,3 @@ function grantObjects(role: iam.Role, bucket: s3.IBucket, a: StepAccess["artifac
     bucket.grantPut(role, pattern);
   }
 }
-

@@ -70,10 +70,16 @@ export class PipelineStack extends Stack {
       }),
     ) as Record<QueueKey, QueueWorker>;
     const scheduled = Object.fromEntries(
-      (Object.keys(SCHEDULED) as (keyof typeof SCHEDULED)[]).map((k) => [k, new ScheduledFunction(this, pascal(SCHEDULED[k].name), { spec: SCHEDULED[k], environment, alarms })]),
+      (Object.keys(SCHEDULED) as (keyof typeof SCHEDULED)[]).map((k) => [
+        k,
+        new ScheduledFunction(this, pascal(SCHEDULED[k].name), { spec: SCHEDULED[k], environment, alarms }),
+      ]),
     ) as Record<keyof typeof SCHEDULED, ScheduledFunction>;
     const http = Object.fromEntries(
-      (Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => [k, new HttpFunction(this, pascal(HTTP_FUNCTIONS[k].name), { spec: HTTP_FUNCTIONS[k], environment, alarms })]),
+      (Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => [
+        k,
+        new HttpFunction(this, pascal(HTTP_FUNCTIONS[k].name), { spec: HTTP_FUNCTIONS[k], environment, alarms }),
+      ]),
     ) as Record<keyof typeof HTTP_FUNCTIONS, HttpFunction>;
 
     this.functions = {
@@ -81,7 +87,10 @@ export class PipelineStack extends Stack {
       ...(Object.fromEntries(Object.entries(scheduled).map(([k, s]) => [k, s.function])) as Record<keyof typeof SCHEDULED, PipelineFunction>),
       ...(Object.fromEntries(Object.entries(http).map(([k, h]) => [k, h.function])) as Record<keyof typeof HTTP_FUNCTIONS, PipelineFunction>),
     };
-    this.deadLetterQueues = Object.fromEntries([...Object.entries(workers), ...Object.entries(scheduled)].map(([k, w]) => [k, w.deadLetterQueue])) as Record<QueueKey | keyof typeof SCHEDULED, sqs.Queue>;
+    this.deadLetterQueues = Object.fromEntries([...Object.entries(workers), ...Object.entries(scheduled)].map(([k, w]) => [k, w.deadLetterQueue])) as Record<
+      QueueKey | keyof typeof SCHEDULED,
+      sqs.Queue
+    >;
     // Queue URLs exist only once every worker does; each function learns all of them.
     const queues = (this.queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>);
     for (const f of Object.values(this.functions)) {
@@ -92,7 +101,14 @@ export class PipelineStack extends Stack {
     // unsubscribe function depend on its own URL).
     workers.deliver.function.fn.addEnvironment(ENV.unsubscribeUrl, http.unsubscribe.url.url);
 
-    const targets = { tables: tables.byKey, queues, artifacts: buckets.artifacts, log: buckets.log, secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, feedKey: secrets.feedKey, unsubscribeKey: secrets.unsubscribeKey }, mail };
+    const targets = {
+      tables: tables.byKey,
+      queues,
+      artifacts: buckets.artifacts,
+      log: buckets.log,
+      secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, feedKey: secrets.feedKey, unsubscribeKey: secrets.unsubscribeKey },
+      mail,
+    };
     for (const [k, f] of Object.entries(this.functions) as [StepKey, PipelineFunction][]) grantAccess(f.role, ACCESS[k], targets);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -107,12 +123,17 @@ export class PipelineStack extends Stack {
     output("UnsubscribeKeySecretArn", secrets.unsubscribeKey.secretArn, "Secrets Manager secret: key of the email unsubscribe links");
     output("UnsubscribeUrl", http.unsubscribe.url.url, "One-click unsubscribe endpoint (Lambda function URL) linked from emails");
     output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");
-    for (const k of Object.keys(TABLES) as TableKey[]) output(`${pascal(TABLES[k].name)}TableName`, tables.byKey[k].tableName, `DynamoDB table ${TABLES[k].name}`);
+    for (const k of Object.keys(TABLES) as TableKey[])
+      output(`${pascal(TABLES[k].name)}TableName`, tables.byKey[k].tableName, `DynamoDB table ${TABLES[k].name}`);
     for (const [k, w] of Object.entries(workers) as [QueueKey, QueueWorker][]) {
       const name = pascal(QUEUE_WORKERS[k].name);
       output(`${name}QueueUrl`, w.queue.queueUrl, `${QUEUE_WORKERS[k].name} queue`);
       output(`${name}DeadLetterQueueUrl`, w.deadLetterQueue.queueUrl, `${QUEUE_WORKERS[k].name} dead-letter queue`);
-      output(`${name}DeadLetterQueueArn`, w.deadLetterQueue.queueArn, `${QUEUE_WORKERS[k].name} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`);
+      output(
+        `${name}DeadLetterQueueArn`,
+        w.deadLetterQueue.queueArn,
+        `${QUEUE_WORKERS[k].name} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`,
+      );
     }
     for (const [k, s] of Object.entries(scheduled) as [keyof typeof SCHEDULED, ScheduledFunction][]) {
       output(`${pascal(SCHEDULED[k].name)}DeadLetterQueueUrl`, s.deadLetterQueue.queueUrl, `${SCHEDULED[k].name}: failed scheduled runs`);

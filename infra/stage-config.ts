@@ -55,10 +55,20 @@ export function readStageConfig(lookup: Lookup): StageConfig {
     return value;
   };
 
-  const stageName = check("stageName", text("stageName") ?? DEFAULTS.stageName, (v) => /^[a-z][a-z0-9-]{0,23}$/.test(v), "lower-case letters, digits and dashes (at most 24, starting with a letter)");
+  const stageName = check(
+    "stageName",
+    text("stageName") ?? DEFAULTS.stageName,
+    (v) => /^[a-z][a-z0-9-]{0,23}$/.test(v),
+    "lower-case letters, digits and dashes (at most 24, starting with a letter)",
+  );
   const mirror = check("mirrorUrl", text("mirrorUrl") ?? DEFAULTS.mirrorUrl, (v) => isUrl(v, ["https:", "http:"]), "an http(s) URL");
   const feedUrl = check("feedUrl", text("feedUrl") ?? DEFAULTS.feedUrl, (v) => isUrl(v, ["https:"]), "an https URL");
-  const logOrigin = check("logOrigin", text("logOrigin"), (v) => /^[^\s+]+$/.test(v) && !v.includes("://") && v.length <= 255, "a schema-less URL without spaces or '+' (e.g. cpansec.example.org/log)");
+  const logOrigin = check(
+    "logOrigin",
+    text("logOrigin"),
+    (v) => /^[^\s+]+$/.test(v) && !v.includes("://") && v.length <= 255,
+    "a schema-less URL without spaces or '+' (e.g. cpansec.example.org/log)",
+  );
   const alarmEmail = check("alarmEmail", text("alarmEmail"), isEmail, "an email address");
   const sesIdentity = check("sesIdentity", text("sesIdentity"), (v) => isEmail(v) || isDomain(v), "an email address or a domain name");
 

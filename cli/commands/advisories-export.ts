@@ -55,7 +55,9 @@ async function writeChanged(out: string, files: readonly PublishedFile[]): Promi
 
 async function run(o: ExportOptions): Promise<void> {
   if (o.format === "csaf" && !(o.baseUrl && /^https:\/\/[^/]/.test(o.baseUrl))) {
-    process.stderr.write("cpansec: --format csaf needs --base-url https://... (where the directory will be served; the documents and provider-metadata.json name it)\n");
+    process.stderr.write(
+      "cpansec: --format csaf needs --base-url https://... (where the directory will be served; the documents and provider-metadata.json name it)\n",
+    );
     process.exitCode = 2;
     return;
   }
@@ -78,7 +80,11 @@ async function run(o: ExportOptions): Promise<void> {
   const ms = Math.round(performance.now() - started);
   for (const p of result.problems) process.stderr.write(`cpansec: ${p}\n`);
   const summary = { format: o.format, out: o.out, documents: result.count, files: result.files.length, written, problems: result.problems.length, ms };
-  process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `${o.format}: ${result.count} documents, ${result.files.length} files in ${o.out} (${written} written, the rest unchanged) in ${ms} ms\n`);
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify(summary)}\n`
+      : `${o.format}: ${result.count} documents, ${result.files.length} files in ${o.out} (${written} written, the rest unchanged) in ${ms} ms\n`,
+  );
   process.exitCode = result.problems.length ? 1 : 0;
 }
 

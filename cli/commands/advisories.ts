@@ -8,7 +8,10 @@ import { loadFeedOrExit } from "../feed-source";
 import { registerAdvisoriesExport } from "./advisories-export";
 import { loadPackagesOrExit } from "../packages-source";
 
-export const modeOption = () => new Option("--mode <mode>", "range semantics: strict (docs/decisions/0005-advisory-ranges.md) or cpan-audit (CPAN::Audit's answers)").choices(["strict", "cpan-audit"]).default("strict");
+export const modeOption = () =>
+  new Option("--mode <mode>", "range semantics: strict (docs/decisions/0005-advisory-ranges.md) or cpan-audit (CPAN::Audit's answers)")
+    .choices(["strict", "cpan-audit"])
+    .default("strict");
 
 export function registerAdvisories(program: Command): void {
   const adv = program.command("advisories").description("the CPAN security advisory feed");
@@ -51,7 +54,10 @@ export function registerAdvisories(program: Command): void {
           continue;
         }
         // The version as written: it is echoed and compared, never reformatted.
-        const ids = r.distributions.length === 1 ? advisoryIds(feed, r.distributions[0] as string, version) : [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
+        const ids =
+          r.distributions.length === 1
+            ? advisoryIds(feed, r.distributions[0] as string, version)
+            : [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, version)))].sort();
         if (ids.length) matched = true;
         if (r.as === "distribution") {
           // The common line, spelled out: the same bytes as JSON.stringify of the object, without building it.

@@ -46,38 +46,74 @@ export function registerAudit(program: Command): void {
     .addOption(modeOption())
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve modules to distributions (then the feed's module2dist)")
     .option("--mirror <dir|url>", "a CPAN mirror whose modules/02packages.details.txt.gz resolves modules")
-    .addOption(new Option("--scope <scope>", "cpanfile prerequisites considered: requires (runtime, configure, build, test) or all").choices(["requires", "all"]).default("requires"))
+    .addOption(
+      new Option("--scope <scope>", "cpanfile prerequisites considered: requires (runtime, configure, build, test) or all")
+        .choices(["requires", "all"])
+        .default("requires"),
+    )
     .addOption(new Option("--format <format>", "output").choices(["text", "json", "sarif"]).default("text"))
     .option("--json", "same as --format json")
     .option("--sbom-out <file>", "write the application's CycloneDX 1.6 SBOM there, and its VEX beside it (<file>.vex.json)")
     .option("--name <name>", "the application's name in the SBOM (default: the input's directory name)")
     .option("--exclude <file>", "accepted risks: a YAML list of {id: advisory id or CVE, reason, expires: YYYY-MM-DD}")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when an advisory that counts is at or above this severity (unrated ones always count)").choices(["low", "medium", "high", "critical"]).default("low"))
-    .addHelpText("after", "\nExit status: 0 clean; 1 an advisory at or above --fail-on (accepted risks in force do not count); 2 usage; 3 an input that cannot be read; 4 an unreachable feed or mirror.\nSee docs/audit.md.")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when an advisory that counts is at or above this severity (unrated ones always count)")
+        .choices(["low", "medium", "high", "critical"])
+        .default("low"),
+    )
+    .addHelpText(
+      "after",
+      "\nExit status: 0 clean; 1 an advisory at or above --fail-on (accepted risks in force do not count); 2 usage; 3 an input that cannot be read; 4 an unreachable feed or mirror.\nSee docs/audit.md.",
+    )
     .action(async (o: AuditOpts) => {
       const given = (["snapshot", "cpanfile", "installed", "sbom"] as const).filter((k) => o[k] !== undefined);
-      if (given.length !== 1) throw new UserError(given.length ? `give one input, not ${given.map((g) => `--${g}`).join(" and ")}` : "give an input: --snapshot, --cpanfile, --installed or --sbom");
+      if (given.length !== 1)
+        throw new UserError(
+          given.length ? `give one input, not ${given.map((g) => `--${g}`).join(" and ")}` : "give an input: --snapshot, --cpanfile, --installed or --sbom",
+        );
       const warn = (s: string) => process.stderr.write(`cpansec: ${s}\n`);
       const feed = await loadAuditFeed(o.db);
       const packages = await loadPackages(o, warn);
       const resolve = moduleResolver(packages, feed.module2dist);
       const today = new Date().toISOString().slice(0, 10);
-      const exclusions: Exclusion[] = o.exclude ? await unreadable(o.exclude, async () => parseExclusions(await readText(o.exclude as string), o.exclude as string)) : [];
+      const exclusions: Exclusion[] = o.exclude
+        ? await unreadable(o.exclude, async () => parseExclusions(await readText(o.exclude as string), o.exclude as string))
+        : [];
       const inventory = await readInventory(o, feed, resolve);
       const other: MatchMode = o.mode === "strict" ? "cpan-audit" : "strict";
       const tool = { name: "cpansec", version: pkg.version };
-      const report = auditInventory(inventory, { chosen: compileFeed(feed, o.mode), other: compileFeed(feed, other), resolve, scope: o.scope, exclusions, today, tool });
+      const report = auditInventory(inventory, {
+        chosen: compileFeed(feed, o.mode),
+        other: compileFeed(feed, other),
+        resolve,
+        scope: o.scope,
+        exclusions,
+        today,
+        tool,
+      });
       if (o.sbomOut) {
         const first = inventory.files[0] ?? ".";
         const name = o.name ?? basename(o.snapshot || o.cpanfile || o.sbom ? dirname(resolvePath(first)) : resolvePath(first));
         const epoch = Number(process.env.SOURCE_DATE_EPOCH);
-        const { sbom, vex } = buildAppSboms(inventory, report, { name, timestamp: Number.isFinite(epoch) && process.env.SOURCE_DATE_EPOCH ? new Date(epoch * 1000) : new Date(), tool, ...(/^https?:/.test(o.db) ? { feedUrl: o.db } : {}) });
+        const { sbom, vex } = buildAppSboms(inventory, report, {
+          name,
+          timestamp: Number.isFinite(epoch) && process.env.SOURCE_DATE_EPOCH ? new Date(epoch * 1000) : new Date(),
+          tool,
+          ...(/^https?:/.test(o.db) ? { feedUrl: o.db } : {}),
+        });
         writeFileSync(o.sbomOut, sbom);
         writeFileSync(vexPath(o.sbomOut), vex);
       }
       const format = o.json ? "json" : o.format;
       if (format === "json") process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else if (format === "sarif") process.stdout.write(`${JSON.stringify(buildSarif(report, (f) => relative(process.cwd(), resolvePath(f)).split("\\").join("/")), null, 2)}\n`);
+      else if (format === "sarif")
+        process.stdout.write(
+          `${JSON.stringify(
+            buildSarif(report, (f) => relative(process.cwd(), resolvePath(f)).split("\\").join("/")),
+            null,
+            2,
+          )}\n`,
+        );
       else process.stdout.write(reportText(report));
       process.exitCode = failsAt(report, o.failOn) ? EXIT.found : EXIT.ok;
     });

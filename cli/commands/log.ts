@@ -25,7 +25,6 @@ const wholeNumber = (name: string) => (v: string) => {
 
 const ORIGIN_HELP = "the log's origin line, when it is not the key's name";
 
-
 async function verifierFrom(arg: string) {
   return parseVerifierKey(await readKeyArg(arg));
 }
@@ -61,7 +60,8 @@ export function registerLog(program: Command): void {
         return [new TextEncoder().encode(v)];
       });
       const r = await appendEntries({ ...embeddedLog(o.log), signer, origin: signer.name }, entries);
-      for (const i of r.mismatched) process.stderr.write(`warning: entry ${i + 1} has the id of an entry already logged with different bytes (kept the first)\n`);
+      for (const i of r.mismatched)
+        process.stderr.write(`warning: entry ${i + 1} has the id of an entry already logged with different bytes (kept the first)\n`);
       process.stdout.write(r.checkpoint);
     });
 
@@ -73,7 +73,9 @@ export function registerLog(program: Command): void {
     .option("--origin <origin>", ORIGIN_HELP)
     .action(async (o: { log: string; vkey: string; origin?: string }) => {
       const v = await verifyLog(logSource(o.log), [await verifierFrom(o.vkey)], o.origin ? { origin: o.origin } : {});
-      out(`OK: ${v.checkpoint.origin} size ${v.checkpoint.size} root ${b64(v.checkpoint.root)}: signature, every entry bundle, every tile and the root verified`);
+      out(
+        `OK: ${v.checkpoint.origin} size ${v.checkpoint.size} root ${b64(v.checkpoint.root)}: signature, every entry bundle, every tile and the root verified`,
+      );
     });
 
   log
@@ -94,13 +96,42 @@ export function registerLog(program: Command): void {
       if (o.index !== undefined) {
         if (o.index >= cp.size) throw new CommandFailure(`index ${o.index} is not below the tree size ${cp.size}`);
         const proof = await inclusionProof(o.index, cp.size, reader.node);
-        out(JSON.stringify({ type: "inclusion", index: o.index, treeSize: cp.size, leafHash: b64(await reader.node(0, o.index)), root: b64(cp.root), proof: proof.map(b64), checkpoint: note, tileReads: reader.reads }, null, 1));
+        out(
+          JSON.stringify(
+            {
+              type: "inclusion",
+              index: o.index,
+              treeSize: cp.size,
+              leafHash: b64(await reader.node(0, o.index)),
+              root: b64(cp.root),
+              proof: proof.map(b64),
+              checkpoint: note,
+              tileReads: reader.reads,
+            },
+            null,
+            1,
+          ),
+        );
       } else {
         const m = o.fromSize as number;
         if (m > cp.size) throw new CommandFailure(`--from-size ${m} is beyond the tree size ${cp.size}`);
         const old = new TileReader(read, m, cp.size);
         const proof = m === 0 ? [] : await consistencyProof(m, cp.size, reader.node);
-        out(JSON.stringify({ type: "consistency", size1: m, size2: cp.size, root1: b64(await treeRoot(m, old.node)), root2: b64(cp.root), proof: proof.map(b64), checkpoint: note }, null, 1));
+        out(
+          JSON.stringify(
+            {
+              type: "consistency",
+              size1: m,
+              size2: cp.size,
+              root1: b64(await treeRoot(m, old.node)),
+              root2: b64(cp.root),
+              proof: proof.map(b64),
+              checkpoint: note,
+            },
+            null,
+            1,
+          ),
+        );
       }
     });
 
@@ -130,7 +161,10 @@ export function registerLog(program: Command): void {
         if (problems.length) throw new CommandFailure(`the archive is not the logged upload: ${problems.join("; ")}`);
       }
       out(`OK: leaf ${r.index} is in ${r.origin} at size ${r.size}`);
-      if (r.upload) out(`logged upload: ${r.upload.path} sha256 ${r.upload.sha256} size ${r.upload.size} uploaded ${r.upload.uploaded}${o.archive ? " (the archive matches)" : ""}`);
+      if (r.upload)
+        out(
+          `logged upload: ${r.upload.path} sha256 ${r.upload.sha256} size ${r.upload.size} uploaded ${r.upload.uploaded}${o.archive ? " (the archive matches)" : ""}`,
+        );
     });
 
   log
@@ -140,7 +174,10 @@ export function registerLog(program: Command): void {
     .requiredOption("--vkey <vkey>", "verifier key, or a file holding it")
     .requiredOption("--state <file>", "where the monitor keeps what it verified (created on first run)")
     .option("--origin <origin>", ORIGIN_HELP)
-    .addHelpText("after", "\nExit status: 0 when the log is consistent, 1 on an alert (a fork: a checkpoint of any size that is not the verified history; a rollback to an older checkpoint; a path logged with two hashes) or a failed check.")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 when the log is consistent, 1 on an alert (a fork: a checkpoint of any size that is not the verified history; a rollback to an older checkpoint; a path logged with two hashes) or a failed check.",
+    )
     .action(async (o: { log: string; vkey: string; state: string; origin?: string }) => {
       let previous: MonitorState | undefined;
       try {
@@ -157,4 +194,3 @@ export function registerLog(program: Command): void {
       }
     });
 }
-

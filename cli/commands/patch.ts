@@ -29,10 +29,25 @@ export function registerPatch(program: Command): void {
       const feed = opts.advisories ? await loadFeedOrExit(opts.advisories) : undefined;
       if (opts.advisories && !feed) return;
       const reg = await loadRegistry(patchSource(source, feed));
-      const show = (p: (typeof reg.current)[number]) => ({ path: p.path, dist: p.dist, version: p.version, cve: p.cve, revision: p.revision, sha256: p.sha256, size: p.size, ...p.header, files: p.files, ...(p.url ? { url: p.url } : {}) });
-      if (opts.json) process.stdout.write(`${JSON.stringify({ current: reg.current.map(show), superseded: reg.superseded.map((p) => p.path), problems: reg.problems })}\n`);
+      const show = (p: (typeof reg.current)[number]) => ({
+        path: p.path,
+        dist: p.dist,
+        version: p.version,
+        cve: p.cve,
+        revision: p.revision,
+        sha256: p.sha256,
+        size: p.size,
+        ...p.header,
+        files: p.files,
+        ...(p.url ? { url: p.url } : {}),
+      });
+      if (opts.json)
+        process.stdout.write(`${JSON.stringify({ current: reg.current.map(show), superseded: reg.superseded.map((p) => p.path), problems: reg.problems })}\n`);
       else {
-        for (const p of reg.current) process.stdout.write(`${p.dist} ${p.version} ${p.cve} r${p.revision} sha256 ${p.sha256}\n  ${p.header.subject ?? "(no subject)"}${p.header.author ? ` -- ${p.header.author}` : ""}\n  files: ${p.files.join(", ")}\n`);
+        for (const p of reg.current)
+          process.stdout.write(
+            `${p.dist} ${p.version} ${p.cve} r${p.revision} sha256 ${p.sha256}\n  ${p.header.subject ?? "(no subject)"}${p.header.author ? ` -- ${p.header.author}` : ""}\n  files: ${p.files.join(", ")}\n`,
+          );
         for (const p of reg.superseded) process.stdout.write(`superseded: ${p.path}\n`);
         for (const p of reg.problems) process.stdout.write(`REFUSED ${p.path}: ${p.message}\n`);
         process.stdout.write(`${reg.current.length} current, ${reg.superseded.length} superseded, ${reg.problems.length} refused\n`);
@@ -50,13 +65,28 @@ export function registerPatch(program: Command): void {
     .option("--author <PAUSEID>", "the original's uploader, for its purl (default: from an authors/id/ path)", pauseId)
     .option("--mtime <time>", "time of every entry and of the SBOMs (default: SOURCE_DATE_EPOCH, else the newest patch's Date, else 1970-01-01)", time)
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nNothing is written unless every hunk of every patch applies exactly.\nExit status: 0 written; 1 a patch was refused or does not apply (the message names the hunk); 2 usage.")
-    .action(async (archive: string, files: string[], opts: { out: string; source?: string; advisories?: string; author?: string; mtime?: Date; json?: boolean }) => {
-      if (!files.length && !opts.source) throw new InvalidArgumentError("give patch files, or --source");
-      const feed = opts.advisories ? await loadFeedOrExit(opts.advisories) : undefined;
-      if (opts.advisories && !feed) return;
-      const r = await applyPatches(archive, files, { out: opts.out, ...(opts.source ? { source: opts.source } : {}), ...(feed ? { feed } : {}), ...(opts.author ? { author: opts.author } : {}), ...(opts.mtime ? { mtime: opts.mtime } : {}) });
-      const patches = r.patches as { path: string }[];
-      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `${r.archive}\n  sha256 ${r.sha256 as string}\n  from ${archive} with ${patches.map((p) => p.path).join(", ")}\n  SBOMs ${r.cyclonedx as string}, ${r.spdx as string}\n`);
-    });
+    .addHelpText(
+      "after",
+      "\nNothing is written unless every hunk of every patch applies exactly.\nExit status: 0 written; 1 a patch was refused or does not apply (the message names the hunk); 2 usage.",
+    )
+    .action(
+      async (archive: string, files: string[], opts: { out: string; source?: string; advisories?: string; author?: string; mtime?: Date; json?: boolean }) => {
+        if (!files.length && !opts.source) throw new InvalidArgumentError("give patch files, or --source");
+        const feed = opts.advisories ? await loadFeedOrExit(opts.advisories) : undefined;
+        if (opts.advisories && !feed) return;
+        const r = await applyPatches(archive, files, {
+          out: opts.out,
+          ...(opts.source ? { source: opts.source } : {}),
+          ...(feed ? { feed } : {}),
+          ...(opts.author ? { author: opts.author } : {}),
+          ...(opts.mtime ? { mtime: opts.mtime } : {}),
+        });
+        const patches = r.patches as { path: string }[];
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(r)}\n`
+            : `${r.archive}\n  sha256 ${r.sha256 as string}\n  from ${archive} with ${patches.map((p) => p.path).join(", ")}\n  SBOMs ${r.cyclonedx as string}, ${r.spdx as string}\n`,
+        );
+      },
+    );
 }

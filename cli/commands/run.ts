@@ -20,7 +20,11 @@ export function registerRun(program: Command): void {
     .option("--data <dir>", "where results, the log and the tables go", "cpansec-data")
     .option("--advisories <file|url>", "CPAN security advisory feed, refreshed each pass (offline: the pass goes on with the feed in use)", DEFAULT_FEED_URL)
     .option("--no-advisories", "no advisory matching")
-    .option("--feed-key <file>", "OpenPGP key trusted to sign the advisory feed (repeatable): the feed's detached signature <feed>.gpg must verify, or the feed is not used", collect)
+    .option(
+      "--feed-key <file>",
+      "OpenPGP key trusted to sign the advisory feed (repeatable): the feed's detached signature <feed>.gpg must verify, or the feed is not used",
+      collect,
+    )
     .option("--trust-key <file>", "OpenPGP key trusted to sign CHECKSUMS (repeatable; default: PAUSE's batch signing key)", collect)
     .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
     .option("--once", "one pass, then a summary and exit")
@@ -28,11 +32,28 @@ export function registerRun(program: Command): void {
     .option("--smtp <url>", "send notification email over SMTP, smtp://host:port (default: files in <data>/outbox/)", smtpUrl)
     .option("--email-from <addr>", "the From address of notification email")
     .option("--allow-loopback-webhooks", "allow plain http webhooks to 127.0.0.1/::1 (receivers on this machine; private addresses stay refused)")
-    .addHelpText("after", "\nWithout --once it runs until SIGTERM or Ctrl-C, riding out mirror and network outages.\nExit status (--once): 0 when every upload reached a terminal state; 1 when an upload raised an integrity alert or anything is in a dead-letter store; 2 on usage errors (a missing --mirror directory, another run on --data); 4 when the mirror cannot be reached.")
-    .action(async (o: { mirror: string; data: string; advisories?: string | false; trustKey?: string[]; feedKey?: string[]; origin?: string; once?: boolean; interval: number; smtp?: string; emailFrom?: string; allowLoopbackWebhooks?: boolean }) => {
-      const { run } = await import("../run-impl");
-      process.exitCode = await run(o);
-    });
+    .addHelpText(
+      "after",
+      "\nWithout --once it runs until SIGTERM or Ctrl-C, riding out mirror and network outages.\nExit status (--once): 0 when every upload reached a terminal state; 1 when an upload raised an integrity alert or anything is in a dead-letter store; 2 on usage errors (a missing --mirror directory, another run on --data); 4 when the mirror cannot be reached.",
+    )
+    .action(
+      async (o: {
+        mirror: string;
+        data: string;
+        advisories?: string | false;
+        trustKey?: string[];
+        feedKey?: string[];
+        origin?: string;
+        once?: boolean;
+        interval: number;
+        smtp?: string;
+        emailFrom?: string;
+        allowLoopbackWebhooks?: boolean;
+      }) => {
+        const { run } = await import("../run-impl");
+        process.exitCode = await run(o);
+      },
+    );
 
   program
     .command("demo")

@@ -27,43 +27,67 @@ export function registerScan(program: Command): void {
     .option("--json", "one JSON object per archive per line")
     .option("--advisories <file|url>", "match against this CPAN security advisory feed (adds findings)")
     .addOption(modeOption())
-    .option("--out <dir>", "write per-release results under DIR/<AUTHOR>/<file name>/ (DIR/<file name>/ without a PAUSE id): sbom.cdx.json, sbom.spdx.json, advisories.json")
+    .option(
+      "--out <dir>",
+      "write per-release results under DIR/<AUTHOR>/<file name>/ (DIR/<file name>/ without a PAUSE id): sbom.cdx.json, sbom.spdx.json, advisories.json",
+    )
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
-    .addOption(new Option("--scope <scope>", "prerequisites dependency findings consider: requires (of runtime, configure, build, test) or all (recommends, suggests, develop too)").choices(["requires", "all"]).default("requires"))
+    .addOption(
+      new Option(
+        "--scope <scope>",
+        "prerequisites dependency findings consider: requires (of runtime, configure, build, test) or all (recommends, suggests, develop too)",
+      )
+        .choices(["requires", "all"])
+        .default("requires"),
+    )
     .addHelpText(
       "after",
       "\nOutput keeps the order of the arguments.\nExit status: 0 when every archive was read and nothing was found; 1 when an advisory affects a scanned release or code bundled in it; 3 when an archive could not be read; 2 on usage errors or a bad feed.",
     )
-    .action(async (archives: string[], opts: { json?: boolean; advisories?: string; mode: MatchMode; out?: string; author?: string; uploadTime?: { date: Date; epoch: string }; packages?: string; scope: DependencyScope }) => {
-      const options: ScanOptions = {
-        scope: opts.scope,
-        ...(opts.out ? { out: opts.out, claimed: new Map<string, string>() } : {}),
-        ...(opts.author ? { author: opts.author } : {}),
-        ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
-      };
-      if (opts.packages) {
-        const packages = await loadPackagesOrExit(opts.packages);
-        if (!packages) return;
-        Object.assign(options, { packages });
-      }
-      if (opts.advisories) {
-        const feed = await loadFeedOrExit(opts.advisories);
-        if (!feed) return;
-        const other: MatchMode = opts.mode === "strict" ? "cpan-audit" : "strict";
-        Object.assign(options, { advisories: { chosen: compileFeed(feed, opts.mode), other: compileFeed(feed, other) } });
-      }
-      let failed = 0;
-      let vulnerable = 0;
-      // One archive at a time: reading is synchronous CPU work (inflate, hash), and worker threads
-      // measured no faster on this 2-core machine (docs/benchmarks.md).
-      for (const file of archives) {
-        const o = await scanOne(file, options);
-        if (o.failed) failed++;
-        if (o.vulnerable) vulnerable++;
-        process.stdout.write(`${opts.json ? JSON.stringify(o.record) : o.text}\n`);
-      }
-      process.exitCode = failed ? 3 : vulnerable ? 1 : 0;
-    });
+    .action(
+      async (
+        archives: string[],
+        opts: {
+          json?: boolean;
+          advisories?: string;
+          mode: MatchMode;
+          out?: string;
+          author?: string;
+          uploadTime?: { date: Date; epoch: string };
+          packages?: string;
+          scope: DependencyScope;
+        },
+      ) => {
+        const options: ScanOptions = {
+          scope: opts.scope,
+          ...(opts.out ? { out: opts.out, claimed: new Map<string, string>() } : {}),
+          ...(opts.author ? { author: opts.author } : {}),
+          ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
+        };
+        if (opts.packages) {
+          const packages = await loadPackagesOrExit(opts.packages);
+          if (!packages) return;
+          Object.assign(options, { packages });
+        }
+        if (opts.advisories) {
+          const feed = await loadFeedOrExit(opts.advisories);
+          if (!feed) return;
+          const other: MatchMode = opts.mode === "strict" ? "cpan-audit" : "strict";
+          Object.assign(options, { advisories: { chosen: compileFeed(feed, opts.mode), other: compileFeed(feed, other) } });
+        }
+        let failed = 0;
+        let vulnerable = 0;
+        // One archive at a time: reading is synchronous CPU work (inflate, hash), and worker threads
+        // measured no faster on this 2-core machine (docs/benchmarks.md).
+        for (const file of archives) {
+          const o = await scanOne(file, options);
+          if (o.failed) failed++;
+          if (o.vulnerable) vulnerable++;
+          process.stdout.write(`${opts.json ? JSON.stringify(o.record) : o.text}\n`);
+        }
+        process.exitCode = failed ? 3 : vulnerable ? 1 : 0;
+      },
+    );
 }

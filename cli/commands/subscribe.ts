@@ -10,7 +10,9 @@ const smtpUrl = (v: string) => {
 export function registerSubscribe(program: Command): void {
   const sub = program.command("subscribe").description("notification subscriptions: webhooks (Standard Webhooks) and email");
   const backend = (c: Command) =>
-    c.option("--data <dir>", "the embedded store (as for cpansec run)", "cpansec-data").option("--aws", "the AWS deployment's tables (credentials from the usual AWS chain)");
+    c
+      .option("--data <dir>", "the embedded store (as for cpansec run)", "cpansec-data")
+      .option("--aws", "the AWS deployment's tables (credentials from the usual AWS chain)");
 
   backend(sub.command("add"))
     .description("add a subscription; no filter means every event")

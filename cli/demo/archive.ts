@@ -9,7 +9,9 @@ export async function makeTarGz(files: Readonly<Record<string, string | Uint8Arr
   const done = new Promise<void>((resolve) => p.on("end", () => resolve()));
   for (const [name, content] of Object.entries(files)) {
     const body = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
-    await new Promise<void>((resolve, reject) => p.entry({ name, mtime: new Date("2026-01-01T00:00:00Z"), mode: 0o644 }, body, (e?: Error | null) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ name, mtime: new Date("2026-01-01T00:00:00Z"), mode: 0o644 }, body, (e?: Error | null) => (e ? reject(e) : resolve())),
+    );
   }
   p.finalize();
   await done;

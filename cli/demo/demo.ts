@@ -13,7 +13,13 @@ export const DEMO_DISTS: readonly DemoDist[] = [
   { author: "ALICE", name: "Demo-Core", version: "1.0", meta: "json", license: "mit" },
   { author: "BOB", name: "Demo-Util", version: "0.5", meta: "yml", requires: { "Demo::Core": "1.0" } },
   { author: "ALICE", name: "Demo-App", version: "2.0", requires: { "Demo::Util": "0.5", "Demo::Core": "0" } },
-  { author: "CAROL", name: "Demo-SQLite", version: "1.2", requires: { DBI: "1.57" }, files: { "sqlite3.h": '#define SQLITE_VERSION        "3.39.4"\n', "inc/Module/Install.pm": "package Module::Install;\n$VERSION = '1.19';\n1;\n" } },
+  {
+    author: "CAROL",
+    name: "Demo-SQLite",
+    version: "1.2",
+    requires: { DBI: "1.57" },
+    files: { "sqlite3.h": '#define SQLITE_VERSION        "3.39.4"\n', "inc/Module/Install.pm": "package Module::Install;\n$VERSION = '1.19';\n1;\n" },
+  },
   { author: "DAVE", name: "CGI", version: "3.62", requires: { "File::Spec": "0" } },
   { author: "DAVE", name: "Demo-Web", version: "0.3", requires: { CGI: "3.50", "Demo::Core": "1.0" } },
   { author: "ERIN", name: "Demo-Config", version: "1.1", meta: "yml", license: "apache" },
@@ -32,7 +38,20 @@ const GENERATED_FEED = {
     CGI: {
       main_module: "CGI",
       versions: ["3.50", "3.62", "3.63", "4.0"].map((version) => ({ version })),
-      advisories: [{ id: "CPANSA-CGI-2012-5526", distribution: "CGI", affected_versions: ["<3.63"], fixed_versions: [">=3.63"], cves: ["CVE-2012-5526"], severity: null, reported: "2012-11-21", description: "CGI.pm module before 3.63 for Perl does not properly escape newlines in (1) Set-Cookie or (2) P3P headers, which might allow remote attackers to inject arbitrary headers into responses from applications that use CGI.pm.", references: ["https://github.com/markstos/CGI.pm/pull/23"] }],
+      advisories: [
+        {
+          id: "CPANSA-CGI-2012-5526",
+          distribution: "CGI",
+          affected_versions: ["<3.63"],
+          fixed_versions: [">=3.63"],
+          cves: ["CVE-2012-5526"],
+          severity: null,
+          reported: "2012-11-21",
+          description:
+            "CGI.pm module before 3.63 for Perl does not properly escape newlines in (1) Set-Cookie or (2) P3P headers, which might allow remote attackers to inject arbitrary headers into responses from applications that use CGI.pm.",
+          references: ["https://github.com/markstos/CGI.pm/pull/23"],
+        },
+      ],
     },
   },
 };
@@ -67,12 +86,23 @@ export async function demo(o: { dir?: string; data?: string }): Promise<number> 
   try {
     if (!(await p.notify.subscriptions.list()).length) {
       // One subscriber, so the run shows a notification: email into <data>/outbox/ (no SMTP offline).
-      await p.notify.subscriptions.create({ id: "sub_demo", createdAt: new Date(0).toISOString(), target: { kind: "email", address: "security@example.org" }, filter: { distributions: [], authors: [], events: ["release.vulnerable", "advisory.published", "integrity.alert"] } });
-      out("subscription: security@example.org gets release.vulnerable, advisory.published and integrity.alert by email (outbox files; cpansec subscribe add --help for webhooks)\n");
+      await p.notify.subscriptions.create({
+        id: "sub_demo",
+        createdAt: new Date(0).toISOString(),
+        target: { kind: "email", address: "security@example.org" },
+        filter: { distributions: [], authors: [], events: ["release.vulnerable", "advisory.published", "integrity.alert"] },
+      });
+      out(
+        "subscription: security@example.org gets release.vulnerable, advisory.published and integrity.alert by email (outbox files; cpansec subscribe add --help for webhooks)\n",
+      );
     }
     const { summary } = await runPass(p, data);
-    out("\nexpected: Demo-Tampered raises an integrity alert, Demo-Broken fails (not an archive) but is logged, CGI 3.62 is vulnerable, Demo-Web's CGI >= 3.50 admits vulnerable versions");
-    out(`\nthe mirror and its key stay; run the pipeline over them yourself (docs/cli.md, "Run on your own mirror"):\n  cpansec run --mirror ${mirrorDir} --trust-key ${keyFile} --advisories ${feed} --data ${join(root, "data2")} --once`);
+    out(
+      "\nexpected: Demo-Tampered raises an integrity alert, Demo-Broken fails (not an archive) but is logged, CGI 3.62 is vulnerable, Demo-Web's CGI >= 3.50 admits vulnerable versions",
+    );
+    out(
+      `\nthe mirror and its key stay; run the pipeline over them yourself (docs/cli.md, "Run on your own mirror"):\n  cpansec run --mirror ${mirrorDir} --trust-key ${keyFile} --advisories ${feed} --data ${join(root, "data2")} --once`,
+    );
     // The demo's own alerts are expected (the tampered upload): only dead letters fail it.
     return summary.deadLetters.length ? 1 : 0;
   } finally {

@@ -41,12 +41,31 @@ const moduleOf = (dist: string) => dist.replace(/-/g, "::");
 
 function metaFiles(d: DemoDist): Record<string, string> {
   const top = `${d.name}-${d.version}`;
-  const prereqs = { runtime: { requires: { perl: "5.008", ...d.requires } }, test: { requires: { "Test::More": "0.88", ...d.testRequires } }, configure: { requires: { "ExtUtils::MakeMaker": "0" } } };
+  const prereqs = {
+    runtime: { requires: { perl: "5.008", ...d.requires } },
+    test: { requires: { "Test::More": "0.88", ...d.testRequires } },
+    configure: { requires: { "ExtUtils::MakeMaker": "0" } },
+  };
   if (d.meta === "yml") {
-    const req = Object.entries({ perl: "5.008", ...d.requires }).map(([m, v]) => `  ${m}: '${v}'`).join("\n");
-    return { [`${top}/META.yml`]: `---\nname: ${d.name}\nversion: '${d.version}'\nabstract: 'A demo distribution'\nauthor:\n  - 'Demo Author <demo@example.invalid>'\nlicense: ${d.license ?? "perl"}\nrequires:\n${req}\nbuild_requires:\n  Test::More: '0.88'\nmeta-spec:\n  version: 1.4\n` };
+    const req = Object.entries({ perl: "5.008", ...d.requires })
+      .map(([m, v]) => `  ${m}: '${v}'`)
+      .join("\n");
+    return {
+      [`${top}/META.yml`]: `---\nname: ${d.name}\nversion: '${d.version}'\nabstract: 'A demo distribution'\nauthor:\n  - 'Demo Author <demo@example.invalid>'\nlicense: ${d.license ?? "perl"}\nrequires:\n${req}\nbuild_requires:\n  Test::More: '0.88'\nmeta-spec:\n  version: 1.4\n`,
+    };
   }
-  const meta = { name: d.name, version: d.version, abstract: "A demo distribution", author: ["Demo Author <demo@example.invalid>"], license: [d.license ?? "perl_5"], release_status: "stable", dynamic_config: 0, "meta-spec": { version: 2 }, prereqs, resources: { repository: { url: `https://example.invalid/${d.name}.git`, type: "git" } } };
+  const meta = {
+    name: d.name,
+    version: d.version,
+    abstract: "A demo distribution",
+    author: ["Demo Author <demo@example.invalid>"],
+    license: [d.license ?? "perl_5"],
+    release_status: "stable",
+    dynamic_config: 0,
+    "meta-spec": { version: 2 },
+    prereqs,
+    resources: { repository: { url: `https://example.invalid/${d.name}.git`, type: "git" } },
+  };
   return { [`${top}/META.json`]: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
@@ -75,7 +94,11 @@ interface Upload {
 
 /** Writes uploads, signed CHECKSUMS, RECENT-1h.json and 02packages: a mirror of exactly these uploads. */
 async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: number): Promise<BuiltMirror> {
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: "curve25519", userIDs: [{ name: "cpansec demo PAUSE stand-in", email: "demo@example.invalid" }], format: "armored" });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: "curve25519",
+    userIDs: [{ name: "cpansec demo PAUSE stand-in", email: "demo@example.invalid" }],
+    format: "armored",
+  });
   const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
   const byAuthor = new Map<string, Record<string, { sha256: string; size: number; md5: string; mtime: string }>>();
   const recent: { epoch: string; path: string; type: string }[] = [];
@@ -86,7 +109,13 @@ async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: 
     const entries = byAuthor.get(u.author) ?? {};
     const epoch = startEpoch + i;
     // The file's date as PAUSE's CHECKSUMS gives it: the day of the upload (ingest checks it agrees).
-    if (!u.unlisted) entries[u.filename] = { sha256: digest("sha256"), size: u.uploaded.byteLength, md5: digest("md5"), mtime: new Date(epoch * 1000).toISOString().slice(0, 10) };
+    if (!u.unlisted)
+      entries[u.filename] = {
+        sha256: digest("sha256"),
+        size: u.uploaded.byteLength,
+        md5: digest("md5"),
+        mtime: new Date(epoch * 1000).toISOString().slice(0, 10),
+      };
     byAuthor.set(u.author, entries);
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), u.served ?? u.uploaded);
@@ -100,7 +129,10 @@ async function writeMirror(dir: string, uploads: readonly Upload[], startEpoch: 
   }
   recent.reverse(); // newest first, as PAUSE writes it
   const min = recent[recent.length - 1]?.epoch ?? String(startEpoch);
-  writeFileSync(join(dir, "RECENT-1h.json"), `${JSON.stringify({ meta: { protocol: 1, interval: "1h", minmax: { min, max: recent[0]?.epoch ?? min }, dirtymark: "1" }, recent }, null, 1)}\n`);
+  writeFileSync(
+    join(dir, "RECENT-1h.json"),
+    `${JSON.stringify({ meta: { protocol: 1, interval: "1h", minmax: { min, max: recent[0]?.epoch ?? min }, dirtymark: "1" }, recent }, null, 1)}\n`,
+  );
   const header = `File:         02packages.details.txt\nDescription:  Package names found in directory $CPAN/authors/id/\nColumns:      package name, version, path\nLine-Count:   ${packages.length}\nLast-Updated: ${new Date().toUTCString()}\n\n`;
   mkdirSync(join(dir, "modules"), { recursive: true });
   writeFileSync(join(dir, "modules/02packages.details.txt.gz"), gzipSync(`${header}${[...packages].sort().join("\n")}\n`));
@@ -113,7 +145,12 @@ export async function buildMirror(dir: string, dists: readonly DemoDist[], start
     const top = `${d.name}-${d.version}`;
     const uploaded = d.broken
       ? Buffer.from("<html><body>This is not an archive.</body></html>\n")
-      : await makeTarGz({ ...metaFiles(d), [`${top}/lib/${moduleOf(d.name).replace(/::/g, "/")}.pm`]: `package ${moduleOf(d.name)};\nour $VERSION = '${d.version}';\n1;\n`, [`${top}/Makefile.PL`]: "use ExtUtils::MakeMaker;\nWriteMakefile(NAME => 'X');\n", ...Object.fromEntries(Object.entries(d.files ?? {}).map(([k, v]) => [`${top}/${k}`, v])) });
+      : await makeTarGz({
+          ...metaFiles(d),
+          [`${top}/lib/${moduleOf(d.name).replace(/::/g, "/")}.pm`]: `package ${moduleOf(d.name)};\nour $VERSION = '${d.version}';\n1;\n`,
+          [`${top}/Makefile.PL`]: "use ExtUtils::MakeMaker;\nWriteMakefile(NAME => 'X');\n",
+          ...Object.fromEntries(Object.entries(d.files ?? {}).map(([k, v]) => [`${top}/${k}`, v])),
+        });
     uploads.push({
       author: d.author,
       filename: `${top}.tar.gz`,
@@ -127,6 +164,15 @@ export async function buildMirror(dir: string, dists: readonly DemoDist[], start
 }
 
 /** A mirror of existing archives, all uploaded by one author (the corpus test and benchmark). */
-export async function buildMirrorOfArchives(dir: string, author: string, archives: readonly { filename: string; bytes: Uint8Array }[], startEpoch = Math.floor(Date.now() / 1000) - 600): Promise<BuiltMirror> {
-  return writeMirror(dir, archives.map((a) => ({ author, filename: a.filename, uploaded: a.bytes })), startEpoch);
+export async function buildMirrorOfArchives(
+  dir: string,
+  author: string,
+  archives: readonly { filename: string; bytes: Uint8Array }[],
+  startEpoch = Math.floor(Date.now() / 1000) - 600,
+): Promise<BuiltMirror> {
+  return writeMirror(
+    dir,
+    archives.map((a) => ({ author, filename: a.filename, uploaded: a.bytes })),
+    startEpoch,
+  );
 }

@@ -66,9 +66,17 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
 /** The notify and deliver queue workers; deliver retries on the delivery schedule, then dead-letters. */
 export function notifyWorkers(deps: NotifyDeps, o: EmbeddedNotifyOptions = {}, wrap = <T>(_q: string, s: (b: T, n: number) => Promise<void>) => s): Worker[] {
   const delay = o.retryDelayMs ?? ((attempt: number, after?: number) => retryDelay(attempt, deps.random(), after));
-  const deliver = perMessage(QUEUE_WORKERS.deliver.name, QUEUE_WORKERS.deliver.schema, wrap(QUEUE_WORKERS.deliver.name, async (job: DeliverJob) => void (await deliverNotification(deps, job))));
+  const deliver = perMessage(
+    QUEUE_WORKERS.deliver.name,
+    QUEUE_WORKERS.deliver.schema,
+    wrap(QUEUE_WORKERS.deliver.name, async (job: DeliverJob) => void (await deliverNotification(deps, job))),
+  );
   return [
-    perMessage(QUEUE_WORKERS.notify.name, QUEUE_WORKERS.notify.schema, wrap(QUEUE_WORKERS.notify.name, async (job: NotifyJob) => void (await notifySubscribers(deps, job)))),
+    perMessage(
+      QUEUE_WORKERS.notify.name,
+      QUEUE_WORKERS.notify.schema,
+      wrap(QUEUE_WORKERS.notify.name, async (job: NotifyJob) => void (await notifySubscribers(deps, job))),
+    ),
     {
       ...deliver,
       maxReceives: DELIVERY_ATTEMPTS,

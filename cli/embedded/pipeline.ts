@@ -101,7 +101,13 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     findings: db.findings(),
     events: db.events(),
     matchIndex: db.matchIndex(),
-    queues: { ingest: db.queue("ingest-release"), sbom: db.queue("generate-sbom"), advisories: db.queue("match-advisories"), log: db.queue("append-log"), notify: db.queue("notify") },
+    queues: {
+      ingest: db.queue("ingest-release"),
+      sbom: db.queue("generate-sbom"),
+      advisories: db.queue("match-advisories"),
+      log: db.queue("append-log"),
+      notify: db.queue("notify"),
+    },
     log: { ...embeddedLog(join(o.data, "log")), signer, origin: signer.name },
     trustedKeys: o.trustedKeys,
     feed: async () => (await inputs()).feed,
@@ -118,9 +124,21 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   const workers: Worker[] = [
-    perMessage(QUEUE_WORKERS.ingest.name, QUEUE_WORKERS.ingest.schema, wrap(QUEUE_WORKERS.ingest.name, (job, n) => ingestRelease(deps, job, n))),
-    perMessage(QUEUE_WORKERS.sbom.name, QUEUE_WORKERS.sbom.schema, wrap(QUEUE_WORKERS.sbom.name, (job) => generateSbom(deps, job))),
-    perMessage(QUEUE_WORKERS.advisories.name, QUEUE_WORKERS.advisories.schema, wrap(QUEUE_WORKERS.advisories.name, (job) => matchAdvisories(deps, job))),
+    perMessage(
+      QUEUE_WORKERS.ingest.name,
+      QUEUE_WORKERS.ingest.schema,
+      wrap(QUEUE_WORKERS.ingest.name, (job, n) => ingestRelease(deps, job, n)),
+    ),
+    perMessage(
+      QUEUE_WORKERS.sbom.name,
+      QUEUE_WORKERS.sbom.schema,
+      wrap(QUEUE_WORKERS.sbom.name, (job) => generateSbom(deps, job)),
+    ),
+    perMessage(
+      QUEUE_WORKERS.advisories.name,
+      QUEUE_WORKERS.advisories.schema,
+      wrap(QUEUE_WORKERS.advisories.name, (job) => matchAdvisories(deps, job)),
+    ),
     perBatch(QUEUE_WORKERS.log.name, QUEUE_WORKERS.log.schema, async (jobs) => {
       let failed = new Map<number, unknown>();
       await wrap<StepJob[]>("append-log", async (js) => void (failed = await appendLogBatch(deps, js)))(jobs, 1);
@@ -138,12 +156,23 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
       // new uploads: every queued match runs with what the pointers name now.
       const feedBytes = o.feedSource ? await o.feedSource() : undefined;
       const refreshed = feedBytes
-        ? await refreshAdvisories({ blobs, fetchFeed: async () => feedBytes, ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}), ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}), now: clock })
+        ? await refreshAdvisories({
+            blobs,
+            fetchFeed: async () => feedBytes,
+            ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
+            ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}),
+            now: clock,
+          })
         : undefined;
       const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
       // An index that cannot be read is not published (the last good one stays) and must not stop
       // the pass before RECENT: it is reported instead.
-      const packagesProblem = index ? await publishPackages(blobs, index).then(() => undefined, (e: Error) => `02packages not used: ${e.message}`) : undefined;
+      const packagesProblem = index
+        ? await publishPackages(blobs, index).then(
+            () => undefined,
+            (e: Error) => `02packages not used: ${e.message}`,
+          )
+        : undefined;
       const rematch = await queueRematches(deps);
       const watch = await watchUploads(deps);
       await runUntilIdle(db, workers, {

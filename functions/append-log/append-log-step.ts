@@ -31,7 +31,8 @@ export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[
       const r = await deps.releases.get(j.id);
       if (!r) throw new TransientError(`release ${j.id} is not in the releases table`);
       if (!r.sha256 || r.size === undefined) throw new TransientError(`release ${j.id} has no verified sha256 yet`);
-      if (r.steps.log) await announceIfComplete(deps, r); // a redelivery: finish what the first run may not have
+      if (r.steps.log)
+        await announceIfComplete(deps, r); // a redelivery: finish what the first run may not have
       else if (!records.some((x) => x.r.id === r.id)) records.push({ at, r });
     } catch (e) {
       failed.set(at, e);
@@ -39,7 +40,10 @@ export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[
   }
   if (!records.length) return failed;
   const entries = records.map(({ r }) => buildEntry({ path: r.path, sha256: r.sha256 as string, size: r.size as number, uploaded: r.uploaded }));
-  const result = await appendEntries(deps.log, entries.map((e) => enc.encode(e)));
+  const result = await appendEntries(
+    deps.log,
+    entries.map((e) => enc.encode(e)),
+  );
   const size = parseCheckpoint(result.checkpoint.slice(0, result.checkpoint.indexOf("\n\n") + 1)).size;
   const reader = new TileReader((p) => deps.log.tiles.read(p), size);
   for (const [i, { at, r }] of records.entries()) {
@@ -52,7 +56,8 @@ export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[
       // The entry rides as the proof's extra data: its upload time cannot be rebuilt from the archive,
       // and a checker needs the exact bytes to hash (they are proven by the proof, not trusted).
       await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint, enc.encode(entries[i] as string))));
-      if (result.mismatched.includes(i)) await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
+      if (result.mismatched.includes(i))
+        await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
       await completeStep(deps, r.id, "log", { status: "done" });
     } catch (e) {
       failed.set(at, e);

@@ -22,7 +22,6 @@ import { decodeBundle, encodeBundle, entriesPath } from "../../shared/domain/tlo
 import { ConflictError } from "../../shared/ports";
 import type { LogDeps } from "../../shared/ports/deps";
 
-
 export interface AppendResult {
   /** Log index of each input entry, in input order (an already-logged entry keeps its index). */
   readonly indexes: number[];

@@ -18,19 +18,26 @@ const ready = (async () => {
   // Email carries a one-click unsubscribe link when the stack has the unsubscribe function.
   const key = env.unsubscribeUrl ? await unsubscribeKey(env, clients.options) : undefined;
   const url = env.unsubscribeUrl;
-  const deps = awsNotifyDeps(env, clients, { allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true", ...(key && url ? { unsubscribeUrl: (id: string) => unsubscribeLink(url, key, id) } : {}) });
+  const deps = awsNotifyDeps(env, clients, {
+    allowLoopbackWebhooks: process.env.CPANSEC_ALLOW_LOOPBACK_WEBHOOKS === "true",
+    ...(key && url ? { unsubscribeUrl: (id: string) => unsubscribeLink(url, key, id) } : {}),
+  });
   return { ...base, deps };
 })();
 
-export const handler = sqsWorker<typeof QUEUE_WORKERS.deliver.schema, Awaited<typeof ready>>(ready, QUEUE_WORKERS.deliver.schema, async (c, job, receives, record) => {
-  try {
-    const result = await deliverNotification(c.deps, job);
-    c.logger.info("delivery", { eventId: job.eventId, subscriptionId: job.subscriptionId, result });
-  } catch (e) {
-    if (e instanceof RetryDeliveryError) {
-      const ms = retryDelay(receives, Math.random(), e.retryAfterMs);
-      if (ms !== undefined) await retryLater(clients.sqs, env.queues.deliver, record.receiptHandle, ms);
+export const handler = sqsWorker<typeof QUEUE_WORKERS.deliver.schema, Awaited<typeof ready>>(
+  ready,
+  QUEUE_WORKERS.deliver.schema,
+  async (c, job, receives, record) => {
+    try {
+      const result = await deliverNotification(c.deps, job);
+      c.logger.info("delivery", { eventId: job.eventId, subscriptionId: job.subscriptionId, result });
+    } catch (e) {
+      if (e instanceof RetryDeliveryError) {
+        const ms = retryDelay(receives, Math.random(), e.retryAfterMs);
+        if (ms !== undefined) await retryLater(clients.sqs, env.queues.deliver, record.receiptHandle, ms);
+      }
+      throw e;
     }
-    throw e;
-  }
-});
+  },
+);

@@ -23,7 +23,11 @@ export function signedHeaders(secret: string, msgId: string, at: Date, body: str
 
 const describeError = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export async function sendNotification(deps: Pick<NotifyDeps, "webhooks" | "mailer" | "clock" | "email" | "links">, event: NotificationEvent, sub: Subscription): Promise<SendOutcome> {
+export async function sendNotification(
+  deps: Pick<NotifyDeps, "webhooks" | "mailer" | "clock" | "email" | "links">,
+  event: NotificationEvent,
+  sub: Subscription,
+): Promise<SendOutcome> {
   const id = deliveryId(event.id, sub.id);
   const t = sub.target;
   if (t.kind === "webhook") {

@@ -71,7 +71,16 @@ export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { sig
     metaIdentity: rel.metaIdentity ?? null,
     archive: { ...rel.archive },
     checksums,
-    meta: rel.meta ? { name: rel.meta.name, version: rel.meta.version, abstract: rel.meta.abstract, license: rel.meta.license, prereqs: rel.meta.prereqs, resources: rel.meta.resources } : null,
+    meta: rel.meta
+      ? {
+          name: rel.meta.name,
+          version: rel.meta.version,
+          abstract: rel.meta.abstract,
+          license: rel.meta.license,
+          prereqs: rel.meta.prereqs,
+          resources: rel.meta.resources,
+        }
+      : null,
     files: rel.entries,
     problems: rel.problems,
     ...(rel.error ? { error: rel.error } : {}),
@@ -119,10 +128,12 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   }
   const stale = provenanceProblem({ signedAt: verified.signedAt, ...(entry.mtime !== undefined ? { mtime: entry.mtime } : {}), uploaded: r.uploaded });
   if (stale) return integrityFailure(deps, r, `${file}: ${stale}`, { checksums: `${dir}/CHECKSUMS` });
-  if (r.sha256 && r.sha256 !== sha256) return integrityFailure(deps, r, `a second sha256 for ${r.id}: ${sha256}, first seen ${r.sha256}`, { first: r.sha256, second: sha256 });
+  if (r.sha256 && r.sha256 !== sha256)
+    return integrityFailure(deps, r, `a second sha256 for ${r.id}: ${sha256}, first seen ${r.sha256}`, { first: r.sha256, second: sha256 });
   // The same bytes verified under two authors: one CHECKSUMS and archive copied into another's directory.
   const owner = await claimSha256(deps, sha256, r.author);
-  if (owner !== r.author) return integrityFailure(deps, r, `${file}: the same archive (sha256 ${sha256}) was verified earlier as ${owner}'s upload`, { sha256, firstAuthor: owner });
+  if (owner !== r.author)
+    return integrityFailure(deps, r, `${file}: the same archive (sha256 ${sha256}) was verified earlier as ${owner}'s upload`, { sha256, firstAuthor: owner });
   try {
     await deps.blobs.create(archiveKey(r), bytes);
   } catch (e) {
@@ -131,9 +142,11 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
   }
 
   const rel = await describeRelease(r.path, bytes, { sha1: true, keep: bundledKeep });
-  await deps.blobs.create(releaseJsonKey(r), json(releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() }))).catch((e: unknown) => {
-    if (!(e instanceof ConflictError)) throw e; // written by an earlier attempt
-  });
+  await deps.blobs
+    .create(releaseJsonKey(r), json(releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() })))
+    .catch((e: unknown) => {
+      if (!(e instanceof ConflictError)) throw e; // written by an earlier attempt
+    });
   await deps.releases.update(r.id, ({ lag: _lag, ...x }) => ({
     ...x,
     sha256,

@@ -29,7 +29,12 @@ export async function integrityFailure(
 ): Promise<void> {
   await deps.releases.update(r.id, (x) => {
     const { lag: _l, ...y } = x;
-    return { ...y, ...(o.signed && !x.sha256 ? o.signed : {}), ...(o.unverified ? { unverified: o.unverified } : {}), failure: { step: "ingest", reason, integrity: true } };
+    return {
+      ...y,
+      ...(o.signed && !x.sha256 ? o.signed : {}),
+      ...(o.unverified ? { unverified: o.unverified } : {}),
+      failure: { step: "ingest", reason, integrity: true },
+    };
   });
   await emit(deps, "integrity.alert", r, `${r.id}\n${reason}`, { reason, ...detail });
   const done = await completeStep(deps, r.id, "ingest", { status: "failed", reason });

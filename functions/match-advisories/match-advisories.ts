@@ -55,7 +55,12 @@ async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Rel
     return;
   }
   const { strict, audit } = compile(feed);
-  const { findings, scope, prerequisites } = matchRelease(strict, audit, { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, { resolve });
+  const { findings, scope, prerequisites } = matchRelease(
+    strict,
+    audit,
+    { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) },
+    { resolve },
+  );
   const doc = { release: releaseDoc, feed: { ...feed.version, verified: inputs.trust }, mode: "strict", scope, prerequisites, findings };
   // Events before the findings are replaced: a crash in between is redone with the same event ids.
   await announceFindings(deps, record, findings, feed.version.sha256);

@@ -31,7 +31,13 @@ export const handler = scheduled(ready, async (ctx) => {
     if (!bytes) throw new Error(`GET ${ctx.env.feedUrl}: not found`);
     return bytes;
   };
-  const feed = await refreshAdvisories({ blobs: artifacts, fetchFeed, feedKeys: await trusted, fetchSignature: () => download(`${ctx.env.feedUrl}.gpg`, FETCH_LIMITS.feedSignature), now: ctx.deps.clock });
+  const feed = await refreshAdvisories({
+    blobs: artifacts,
+    fetchFeed,
+    feedKeys: await trusted,
+    fetchSignature: () => download(`${ctx.env.feedUrl}.gpg`, FETCH_LIMITS.feedSignature),
+    now: ctx.deps.clock,
+  });
   if (feed.status === "rejected") ctx.logger.error("advisory feed rejected; the previous one stays in use", { reason: feed.reason });
   const index = await ctx.deps.mirror.fetch("modules/02packages.details.txt.gz");
   // An unreadable index is not published (the last good one stays); the re-matching goes on.

@@ -30,7 +30,10 @@ interface State {
   readonly packages: PackagesIndex | undefined;
 }
 
-const resolution = (s: State) => ({ modules: [...(s.packages?.modules.keys() ?? []), ...Object.keys(s.feed?.module2dist ?? {})], resolve: moduleResolver(s.packages, s.feed?.module2dist) });
+const resolution = (s: State) => ({
+  modules: [...(s.packages?.modules.keys() ?? []), ...Object.keys(s.feed?.module2dist ?? {})],
+  resolve: moduleResolver(s.packages, s.feed?.module2dist),
+});
 
 /** The keys whose answers differ between two states. */
 export function changedKeys(before: State, after: State): string[] {

@@ -15,7 +15,19 @@ const key = unsubscribeKey(env, clients.options).then((k) => {
 
 export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   const q = event.queryStringParameters ?? {};
-  const page = await unsubscribe({ subscriptions, clock: () => new Date(), key: await key }, { method: event.requestContext.http.method, subscriptionId: q.s, token: q.t });
+  const page = await unsubscribe(
+    { subscriptions, clock: () => new Date(), key: await key },
+    { method: event.requestContext.http.method, subscriptionId: q.s, token: q.t },
+  );
   logger.info("unsubscribe", { method: event.requestContext.http.method, status: page.status, subscriptionId: page.status === 403 ? undefined : q.s });
-  return { statusCode: page.status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; form-action 'self'" }, body: page.html };
+  return {
+    statusCode: page.status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; form-action 'self'",
+    },
+    body: page.html,
+  };
 }

@@ -7,7 +7,6 @@
 import { checkUnsubscribe } from "../../shared/domain/notify/unsubscribe";
 import type { UnsubscribeStore } from "../../shared/ports";
 
-
 export interface UnsubscribeRequest {
   readonly method: string;
   readonly subscriptionId?: string;
@@ -26,13 +25,22 @@ const page = (status: number, title: string, body: string): Page => ({
 
 export async function unsubscribe(deps: { subscriptions: UnsubscribeStore; clock: () => Date; key: Uint8Array }, req: UnsubscribeRequest): Promise<Page> {
   const id = checkUnsubscribe(deps.key, req.subscriptionId, req.token);
-  if (!id) return page(403, "This unsubscribe link is not valid", "<p>It may have been altered. Use the link from the latest message, or ask the operator of this cpansec deployment.</p>");
+  if (!id)
+    return page(
+      403,
+      "This unsubscribe link is not valid",
+      "<p>It may have been altered. Use the link from the latest message, or ask the operator of this cpansec deployment.</p>",
+    );
   const state = await deps.subscriptions.state(id);
   if (!state) return page(200, "Unsubscribed", "<p>This subscription no longer exists: you will get no more messages from it.</p>");
   if (req.method === "GET") {
     if (state === "disabled") return page(200, "Unsubscribed", "<p>This subscription is already off.</p>");
     // The form posts back to this same URL (its query carries the id and token).
-    return page(200, "Unsubscribe from cpansec notifications?", '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>');
+    return page(
+      200,
+      "Unsubscribe from cpansec notifications?",
+      '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>',
+    );
   }
   if (req.method !== "POST") return page(405, "Method not allowed", "<p>Use the link in the message.</p>");
   await deps.subscriptions.disable(id, deps.clock().toISOString(), "unsubscribed by the recipient (one-click link)");

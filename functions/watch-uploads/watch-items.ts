@@ -52,7 +52,9 @@ export async function retryDueLagging(deps: PipelineDeps, queuedNow: ReadonlySet
   for (const r of await deps.releases.lagging()) {
     if (queuedNow.has(r.id) || !isWaitingForLag(r) || Date.parse(r.lag?.nextAt ?? "") > now.getTime()) continue;
     const nextAt = new Date(now.getTime() + LAG_MAX_DELAY_MS).toISOString();
-    const claimed = await deps.releases.update(r.id, (x) => (isWaitingForLag(x) && x.lag?.nextAt === r.lag?.nextAt && x.lag ? { ...x, lag: { ...x.lag, nextAt } } : undefined));
+    const claimed = await deps.releases.update(r.id, (x) =>
+      isWaitingForLag(x) && x.lag?.nextAt === r.lag?.nextAt && x.lag ? { ...x, lag: { ...x.lag, nextAt } } : undefined,
+    );
     if (claimed) jobs.push(job(claimed));
   }
   if (jobs.length) await deps.queues.ingest.send(jobs);

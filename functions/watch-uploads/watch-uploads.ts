@@ -6,7 +6,18 @@
  * again when RECENT names them again, when their author's CHECKSUMS changes, and when their retry
  * is due (docs/decisions/0010-mirror-lag.md).
  */
-import { RECENT_FILES, type RecentFile, addSeconds, compareEpochs, covers, epochOf, FUTURE_SKEW_S, type Ignored, newUploads, parseRecent } from "../../shared/domain/cpan/recent";
+import {
+  RECENT_FILES,
+  type RecentFile,
+  addSeconds,
+  compareEpochs,
+  covers,
+  epochOf,
+  FUTURE_SKEW_S,
+  type Ignored,
+  newUploads,
+  parseRecent,
+} from "../../shared/domain/cpan/recent";
 import type { IngestJob } from "../../shared/messages/jobs";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";

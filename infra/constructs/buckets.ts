@@ -31,9 +31,14 @@ export class PipelineBuckets extends Construct {
     this.accessLogs = new s3.Bucket(this, "AccessLogs", {
       ...common,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
-    Validations.of(this.accessLogs).acknowledge({ id: "AwsSolutions-S1", reason: "This is the server access log target of the other buckets; logging it to itself would log its own log deliveries." });
+    Validations.of(this.accessLogs).acknowledge({
+      id: "AwsSolutions-S1",
+      reason: "This is the server access log target of the other buckets; logging it to itself would log its own log deliveries.",
+    });
 
     this.artifacts = new s3.Bucket(this, "Artifacts", {
       ...common,
@@ -56,7 +61,8 @@ export class PipelineBuckets extends Construct {
     });
     Validations.of(this.log).acknowledge({
       id: "AwsSolutions-S2",
-      reason: "The transparency log must be publicly readable (anyone verifies it): public ACLs stay blocked, the bucket policy grants s3:GetObject on the log's published paths only.",
+      reason:
+        "The transparency log must be publicly readable (anyone verifies it): public ACLs stay blocked, the bucket policy grants s3:GetObject on the log's published paths only.",
     });
     // Only the log's published paths: `.staging/` (the sequencer's private batches) stays private.
     this.log.addToResourcePolicy(

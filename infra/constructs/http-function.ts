@@ -22,10 +22,20 @@ export class HttpFunction extends Construct {
   readonly function: PipelineFunction;
   readonly url: lambda.FunctionUrl;
 
-  constructor(scope: Construct, id: string, props: { readonly spec: HttpFunctionSpec; readonly environment: Readonly<Record<string, string>>; readonly alarms: AlarmTopic }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly spec: HttpFunctionSpec; readonly environment: Readonly<Record<string, string>>; readonly alarms: AlarmTopic },
+  ) {
     super(scope, id);
     const { spec } = props;
-    this.function = new PipelineFunction(this, "Worker", { entry: spec.entry, timeout: spec.timeout, memorySize: spec.memorySize, environment: props.environment, reservedConcurrentExecutions: spec.reservedConcurrency });
+    this.function = new PipelineFunction(this, "Worker", {
+      entry: spec.entry,
+      timeout: spec.timeout,
+      memorySize: spec.memorySize,
+      environment: props.environment,
+      reservedConcurrentExecutions: spec.reservedConcurrency,
+    });
     this.url = this.function.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     props.alarms.watch(
       new cloudwatch.Alarm(this, "ErrorsAlarm", {

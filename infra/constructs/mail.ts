@@ -29,7 +29,13 @@ export class Mail extends Construct {
   /** ses:SendEmail from the identity through the configuration set (SES v2 authorises both); none when email is off. */
   grantSend(grantee: iam.IGrantable): void {
     if (!this.identity) return;
-    const configurationSetArn = Stack.of(this).formatArn({ service: "ses", resource: "configuration-set", resourceName: this.configurationSet.configurationSetName });
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["ses:SendEmail"], resources: [this.identity.emailIdentityArn, configurationSetArn] }));
+    const configurationSetArn = Stack.of(this).formatArn({
+      service: "ses",
+      resource: "configuration-set",
+      resourceName: this.configurationSet.configurationSetName,
+    });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["ses:SendEmail"], resources: [this.identity.emailIdentityArn, configurationSetArn] }),
+    );
   }
 }

@@ -21,7 +21,9 @@ import { repoRoot } from "../repo-root";
 
 /** PAUSE's public key(s) shipped in cli/keys/, ASCII-armored (the files are binary OpenPGP). */
 export function pauseKeyArmored(dir = join(repoRoot, "cli", "keys")): string {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".gpg")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".gpg"))
+    .sort();
   if (files.length === 0) throw new Error(`no PAUSE public key (*.gpg) in ${dir}`);
   const bytes = Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
   return armor(enums.armor.publicKey, bytes);
@@ -43,7 +45,8 @@ export class PipelineSecrets extends Construct {
     });
     Validations.of(this.logKey).acknowledge({
       id: "AwsSolutions-SMG4",
-      reason: "The log's Ed25519 key cannot be rotated without starting a new log: monitors and verifiers pin its verifier key. A replacement is a deliberate, documented operation (docs/aws.md).",
+      reason:
+        "The log's Ed25519 key cannot be rotated without starting a new log: monitors and verifiers pin its verifier key. A replacement is a deliberate, documented operation (docs/aws.md).",
     });
 
     this.pauseKey = new secretsmanager.Secret(this, "PauseKey", {
@@ -64,7 +67,8 @@ export class PipelineSecrets extends Construct {
     });
     Validations.of(this.feedKey).acknowledge({
       id: "AwsSolutions-SMG4",
-      reason: "Holds the public key that signs the advisory feed: public material with nothing to rotate; it changes only when the feed's maintainers change their key.",
+      reason:
+        "Holds the public key that signs the advisory feed: public material with nothing to rotate; it changes only when the feed's maintainers change their key.",
     });
 
     this.unsubscribeKey = new secretsmanager.Secret(this, "UnsubscribeKey", {

@@ -46,12 +46,22 @@ export class ScheduledFunction extends Construct {
     super(scope, id);
     const { spec } = props;
     const rate = parseRate(spec.rate);
-    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: "AwsSolutions-SQS3",
-      reason: "This queue is itself a dead-letter queue: of the schedule's EventBridge target and of the function's failed asynchronous runs (neither is an SQS redrive policy, which is all the rule recognises).",
+      reason:
+        "This queue is itself a dead-letter queue: of the schedule's EventBridge target and of the function's failed asynchronous runs (neither is an SQS redrive policy, which is all the rule recognises).",
     });
-    this.function = new PipelineFunction(this, "Worker", { entry: spec.entry, timeout: spec.timeout, memorySize: spec.memorySize, environment: props.environment });
+    this.function = new PipelineFunction(this, "Worker", {
+      entry: spec.entry,
+      timeout: spec.timeout,
+      memorySize: spec.memorySize,
+      environment: props.environment,
+    });
     this.function.fn.configureAsyncInvoke({
       retryAttempts: 0,
       maxEventAge: rate.toSeconds() < 120 ? Duration.minutes(2) : rate,

@@ -9,13 +9,26 @@ import { type ReleaseRecord, type StepName, type StepState, isComplete, terminal
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
 import type { PipelineDeps } from "../ports/deps";
 
-export async function emit(deps: PipelineDeps, type: EventType, r: ReleaseRecord, about: string, detail?: Record<string, unknown>, links?: Record<string, string>): Promise<PipelineEvent> {
+export async function emit(
+  deps: PipelineDeps,
+  type: EventType,
+  r: ReleaseRecord,
+  about: string,
+  detail?: Record<string, unknown>,
+  links?: Record<string, string>,
+): Promise<PipelineEvent> {
   const event: PipelineEvent = {
     v: 1,
     id: eventId(type, about),
     type,
     time: deps.clock().toISOString(),
-    release: { id: r.id, path: r.path, author: r.author, ...(r.distribution ? { distribution: r.distribution } : {}), ...(r.version ? { version: r.version } : {}) },
+    release: {
+      id: r.id,
+      path: r.path,
+      author: r.author,
+      ...(r.distribution ? { distribution: r.distribution } : {}),
+      ...(r.version ? { version: r.version } : {}),
+    },
     ...(links ? { links } : {}),
     ...(detail ? { detail } : {}),
   };
@@ -44,5 +57,13 @@ export async function completeStep(deps: PipelineDeps, id: string, step: StepNam
  */
 export async function announceIfComplete(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
   // A release reopened after failing for lag is announced anew for each run (a new event id).
-  if (isComplete(r)) await emit(deps, "release.processed", r, r.reopened ? `${r.id}\nreopened ${r.reopened}` : r.id, { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) }, resultLinks(r));
+  if (isComplete(r))
+    await emit(
+      deps,
+      "release.processed",
+      r,
+      r.reopened ? `${r.id}\nreopened ${r.reopened}` : r.id,
+      { state: terminalState(r), ...(r.failure ? { failure: r.failure } : {}) },
+      resultLinks(r),
+    );
 }

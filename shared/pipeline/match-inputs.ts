@@ -14,7 +14,6 @@ import type { MatchIdentity } from "../domain/pipeline/record";
 import type { BlobStore } from "../ports";
 import type { FeedTrust, MatchInputs } from "../ports/deps";
 
-
 /** advisories/current.json. */
 export interface FeedPointer extends FeedVersion {
   readonly takenAt: string;
@@ -24,7 +23,6 @@ export interface FeedPointer extends FeedVersion {
 
 /** What advisories.json says about the feed it used. */
 export type FeedRecord = FeedVersion & { readonly verified: FeedTrust };
-
 
 const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T;
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");

@@ -36,7 +36,15 @@ function cited(f: Finding): Map<string, Cited> {
   }
   return new Map(
     f.advisories.map((a) => {
-      const detail = { advisory: a.id, kind: f.kind, severity: a.severity, cves: a.cves, distribution: f.distribution, range: f.dependency.range, advice: f.dependency.advice };
+      const detail = {
+        advisory: a.id,
+        kind: f.kind,
+        severity: a.severity,
+        cves: a.cves,
+        distribution: f.distribution,
+        range: f.dependency.range,
+        advice: f.dependency.advice,
+      };
       return [`${findingKey(f)}\0${a.id}`, { id: a.id, says: JSON.stringify(a), detail }];
     }),
   );
@@ -53,8 +61,23 @@ export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, fin
     const direct = findings.filter(isReleaseFinding);
     if (!direct.length) return;
     // The prerequisites' findings ride along as the advice the text report gives (advisories.json has the rest).
-    const dependencies = findings.filter((f) => !isReleaseFinding(f)).map((f) => ({ kind: f.kind, distribution: f.distribution, severity: f.severity, advisories: f.advisories.map((a) => a.id), advice: f.dependency.advice }));
-    await emit(deps, "release.vulnerable", r, `${r.id}\n${feedSha}`, { advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })), dependencies }, links);
+    const dependencies = findings
+      .filter((f) => !isReleaseFinding(f))
+      .map((f) => ({
+        kind: f.kind,
+        distribution: f.distribution,
+        severity: f.severity,
+        advisories: f.advisories.map((a) => a.id),
+        advice: f.dependency.advice,
+      }));
+    await emit(
+      deps,
+      "release.vulnerable",
+      r,
+      `${r.id}\n${feedSha}`,
+      { advisories: direct.map((f) => ({ id: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves })), dependencies },
+      links,
+    );
     return;
   }
   const before = new Map((await deps.findings.byRelease(r.id)).flatMap((f) => [...cited(f)].map(([k, c]) => [k, c.says] as const)));
@@ -69,10 +92,20 @@ export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, fin
  * them and stale ones removed after, so a crash leaves extra keys (an extra re-match), never a
  * missing one.
  */
-export async function recordMatch(deps: PipelineDeps, r: ReleaseRecord, release: Release, findings: readonly Finding[], doc: unknown, inputs: MatchInputs, resolve: (m: string) => Resolution): Promise<void> {
+export async function recordMatch(
+  deps: PipelineDeps,
+  r: ReleaseRecord,
+  release: Release,
+  findings: readonly Finding[],
+  doc: unknown,
+  inputs: MatchInputs,
+  resolve: (m: string) => Resolution,
+): Promise<void> {
   await deps.blobs.publish(advisoriesKey(r), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
   await deps.findings.replace(r.id, findings);
-  const keys = release.distribution ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve, inputs.identity.feed !== null) : [];
+  const keys = release.distribution
+    ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve, inputs.identity.feed !== null)
+    : [];
   await deps.matchIndex.put(r.id, keys);
   let old: readonly string[] = [];
   await deps.releases.update(r.id, (x) => {

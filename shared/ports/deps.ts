@@ -10,7 +10,24 @@ import type { MatchIdentity } from "../domain/pipeline/record";
 import type { Signer } from "../domain/tlog/note";
 import type { PipelineEvent } from "../messages/events";
 import type { DeliverJob, IngestJob, NotifyJob, StepJob } from "../messages/jobs";
-import type { BlobStore, CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, LogHead, LogIndex, Mailer, MatchIndex, Mirror, ObjectStore, ReleaseStore, SubscriptionStore, TileStore, WebhookSender } from ".";
+import type {
+  BlobStore,
+  CursorStore,
+  DeliveryStore,
+  EventStore,
+  FindingStore,
+  JobQueue,
+  LogHead,
+  LogIndex,
+  Mailer,
+  MatchIndex,
+  Mirror,
+  ObjectStore,
+  ReleaseStore,
+  SubscriptionStore,
+  TileStore,
+  WebhookSender,
+} from ".";
 
 /** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
 export type FeedTrust = { readonly key: string } | false;

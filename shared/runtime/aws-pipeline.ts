@@ -56,7 +56,13 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
   const t = env.tables;
   const q = <T>(k: QueueKey) => new SqsJobQueue<T>(clients.sqs, env.queues[k]);
   const logDeps: LogDeps | undefined = o.signer
-    ? { tiles: log, head: new DynamoLogHead(clients.dynamo, t.logHead), index: new DynamoLogIndex(clients.dynamo, t.logIndex), signer: o.signer, origin: env.logOrigin }
+    ? {
+        tiles: log,
+        head: new DynamoLogHead(clients.dynamo, t.logHead),
+        index: new DynamoLogIndex(clients.dynamo, t.logIndex),
+        signer: o.signer,
+        origin: env.logOrigin,
+      }
     : undefined;
   return {
     mirror: new HttpMirror(env.mirrorUrl),

@@ -31,7 +31,13 @@ export type RuntimeBase = Pick<HandlerContext, "name" | "env" | "clients" | "log
 /** What every handler starts with (the notify, deliver and unsubscribe ones wire no PipelineDeps). */
 export function runtimeBase(name: string, env: Record<string, string | undefined> = process.env): RuntimeBase {
   const config = readAwsEnv(env);
-  return { name, env: config, clients: awsClientsFromEnv(env), logger: new Logger({ serviceName: name }), metrics: new Metrics({ namespace: "cpansec", serviceName: name }) };
+  return {
+    name,
+    env: config,
+    clients: awsClientsFromEnv(env),
+    logger: new Logger({ serviceName: name }),
+    metrics: new Metrics({ namespace: "cpansec", serviceName: name }),
+  };
 }
 
 /** What a handler adds to the shared wiring at cold start (its secrets, its feed policy). */
@@ -56,12 +62,17 @@ export function coldStart(name: string, extras?: Extras, env: Record<string, str
  * A queue body: JSON that its step's schema accepts. Anything else is a BadMessageError naming the
  * problems; it is thrown like any failure, so SQS redelivers it into the DLQ, where it is kept.
  */
-export const parseBody = <S extends z.ZodMiniType>(schema: S, record: SQSRecord): z.infer<S> => parseMessageText(schema, record.body, `message ${record.messageId}`);
+export const parseBody = <S extends z.ZodMiniType>(schema: S, record: SQSRecord): z.infer<S> =>
+  parseMessageText(schema, record.body, `message ${record.messageId}`);
 
 const receives = (r: SQSRecord) => Number(r.attributes.ApproximateReceiveCount) || 1;
 
 /** A per-message SQS worker (ingest, sbom, advisories, notify, deliver). */
-export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(ready: Promise<C>, schema: S, step: (ctx: C, body: z.infer<S>, receives: number, record: SQSRecord) => Promise<void>) {
+export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(
+  ready: Promise<C>,
+  schema: S,
+  step: (ctx: C, body: z.infer<S>, receives: number, record: SQSRecord) => Promise<void>,
+) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
@@ -97,7 +108,11 @@ export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; m
  * fails. The FIFO processor then also fails the records after a failed one, keeping the group's
  * order; they are redone idempotently.
  */
-export function sqsBatchWorker<S extends z.ZodMiniType>(ready: Promise<HandlerContext>, schema: S, step: (ctx: HandlerContext, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>) {
+export function sqsBatchWorker<S extends z.ZodMiniType>(
+  ready: Promise<HandlerContext>,
+  schema: S,
+  step: (ctx: HandlerContext, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>,
+) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
     ctx.logger.addContext(context);
@@ -107,7 +122,10 @@ export function sqsBatchWorker<S extends z.ZodMiniType>(ready: Promise<HandlerCo
       return await processPartialResponse(
         event,
         async (record: SQSRecord) => {
-          batch ??= step(ctx, event.Records.map((r) => parseBody(schema, r))).catch((e: unknown) => {
+          batch ??= step(
+            ctx,
+            event.Records.map((r) => parseBody(schema, r)),
+          ).catch((e: unknown) => {
             ctx.logger.warn("batch failed; SQS will redeliver it", { messages: event.Records.length, error: e as Error });
             throw e;
           });

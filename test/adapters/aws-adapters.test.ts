@@ -36,15 +36,30 @@ const table = async (spec: (typeof TABLES)[keyof typeof TABLES]) => {
 tileStoreContract("S3ObjectStore (moto)", bucket, MOTO);
 logHeadContract("DynamoLogHead (moto)", async () => new DynamoLogHead(clients.dynamo, await table(TABLES.logHead)), MOTO);
 logIndexContract("DynamoLogIndex (moto)", async () => new DynamoLogIndex(clients.dynamo, await table(TABLES.logIndex)));
-pipelinePortsContract("DynamoDB tables (moto)", () => ({
-  releases: new DynamoReleaseStore(clients.dynamo, stack.env[TABLES.releases.env] as string),
-  cursors: new DynamoCursorStore(clients.dynamo, stack.env[TABLES.cursors.env] as string),
-  findings: new DynamoFindingStore(clients.dynamo, stack.env[TABLES.findings.env] as string),
-  events: new DynamoEventStore(clients.dynamo, stack.env[TABLES.events.env] as string),
-  matchIndex: new DynamoMatchIndex(clients.dynamo, stack.env[TABLES.matchIndex.env] as string),
-}), MOTO);
+pipelinePortsContract(
+  "DynamoDB tables (moto)",
+  () => ({
+    releases: new DynamoReleaseStore(clients.dynamo, stack.env[TABLES.releases.env] as string),
+    cursors: new DynamoCursorStore(clients.dynamo, stack.env[TABLES.cursors.env] as string),
+    findings: new DynamoFindingStore(clients.dynamo, stack.env[TABLES.findings.env] as string),
+    events: new DynamoEventStore(clients.dynamo, stack.env[TABLES.events.env] as string),
+    matchIndex: new DynamoMatchIndex(clients.dynamo, stack.env[TABLES.matchIndex.env] as string),
+  }),
+  MOTO,
+);
 
-const rec = (n: number, version: string, distribution = "Big"): ReleaseRecord => ({ id: `ABC/${distribution}-${n}.tar.gz`, path: `authors/id/A/AB/ABC/${distribution}-${n}.tar.gz`, author: "ABC", filename: `${distribution}-${n}.tar.gz`, uploaded: String(1_700_000_000 + n), seenAt: "t", steps: {}, revision: 0, distribution, version });
+const rec = (n: number, version: string, distribution = "Big"): ReleaseRecord => ({
+  id: `ABC/${distribution}-${n}.tar.gz`,
+  path: `authors/id/A/AB/ABC/${distribution}-${n}.tar.gz`,
+  author: "ABC",
+  filename: `${distribution}-${n}.tar.gz`,
+  uploaded: String(1_700_000_000 + n),
+  seenAt: "t",
+  steps: {},
+  revision: 0,
+  distribution,
+  version,
+});
 
 describe("AWS adapters beyond the contracts (moto)", () => {
   it("pages through more releases than one DynamoDB page holds, by distribution in version order", async () => {
@@ -52,7 +67,9 @@ describe("AWS adapters beyond the contracts (moto)", () => {
     const versions = ["1.10", "1.9", "v1.10.0", "0.001", "2", "1.002003", "1.23_01", "junk"];
     // ~40 KB items: a 1 MB query page holds ~25, so 60 items need several pages.
     const pad = "x".repeat(40_000);
-    await Promise.all(Array.from({ length: 60 }, (_, i) => releases.create({ ...rec(i, versions[i % versions.length] as string), failure: { step: "ingest", reason: pad } })));
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => releases.create({ ...rec(i, versions[i % versions.length] as string), failure: { step: "ingest", reason: pad } })),
+    );
     await releases.create(rec(99, "1.0", "Other"));
     const big = await releases.byDistribution("Big");
     expect(big).toHaveLength(60);
@@ -70,7 +87,9 @@ describe("AWS adapters beyond the contracts (moto)", () => {
     await q.send(jobs.slice(0, 5)); // a resend within the dedup window: dropped by SQS
     const got: string[] = [];
     for (let i = 0; i < 10 && got.length < 23; i++) {
-      const out = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queueUrls.log, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["MessageGroupId"] }));
+      const out = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: stack.queueUrls.log, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["MessageGroupId"] }),
+      );
       for (const m of out.Messages ?? []) {
         expect(m.Attributes?.MessageGroupId).toBe("log");
         got.push((JSON.parse(m.Body as string) as { id: string }).id);

@@ -80,7 +80,18 @@ describe("DynamoDB adapters", () => {
   });
 
   it("release updates are conditional on the revision read, and carry the GSI keys", async () => {
-    const r = { id: "A/B-1.tar.gz", path: "p", author: "A", filename: "B-1.tar.gz", uploaded: "1700000000", seenAt: "t", steps: {}, revision: 3, distribution: "B", version: "1.02" };
+    const r = {
+      id: "A/B-1.tar.gz",
+      path: "p",
+      author: "A",
+      filename: "B-1.tar.gz",
+      uploaded: "1700000000",
+      seenAt: "t",
+      steps: {},
+      revision: 3,
+      distribution: "B",
+      version: "1.02",
+    };
     ddb.on(GetCommand).resolves({ Item: { ...r, uploadDay: "2023-11-14", versionKey: "x" } });
     ddb.on(PutCommand).resolves({});
     const written = await new DynamoReleaseStore(doc(), "rel").update(r.id, (x) => ({ ...x, sha256: "ab" }));
@@ -96,8 +107,14 @@ describe("DynamoDB adapters", () => {
 describe("DynamoReleaseStore under contention", () => {
   it("re-reads and re-applies the change when another writer moved the revision", async () => {
     const base = { id: "A/B-1.tar.gz", path: "p", author: "A", filename: "B-1.tar.gz", uploaded: "1700000000", seenAt: "t", steps: {} };
-    ddb.on(GetCommand).resolvesOnce({ Item: { ...base, revision: 3 } }).resolves({ Item: { ...base, revision: 4, sha256: "theirs" } });
-    ddb.on(PutCommand).rejectsOnce(Object.assign(new Error("cond"), { name: "ConditionalCheckFailedException" })).resolves({});
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { ...base, revision: 3 } })
+      .resolves({ Item: { ...base, revision: 4, sha256: "theirs" } });
+    ddb
+      .on(PutCommand)
+      .rejectsOnce(Object.assign(new Error("cond"), { name: "ConditionalCheckFailedException" }))
+      .resolves({});
     const written = await new DynamoReleaseStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), "rel").update(base.id, (x) => ({ ...x, size: 7 }));
     expect(written).toMatchObject({ revision: 5, sha256: "theirs", size: 7 }); // nothing of the other write lost
     expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([{ ":r": 3 }, { ":r": 4 }]);
@@ -106,8 +123,14 @@ describe("DynamoReleaseStore under contention", () => {
 
 describe("SqsJobQueue", () => {
   it("resends only the entries a batch reports failed, and gives FIFO entries the group and a dedup id", async () => {
-    sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }] }).resolves({ Failed: [] });
-    await new SqsJobQueue(new SQSClient({}), "https://sqs/q.fifo", async () => {}).send([{ v: 1, id: "a" }, { v: 1, id: "b" }]);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Successful: [], Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }] })
+      .resolves({ Failed: [] });
+    await new SqsJobQueue(new SQSClient({}), "https://sqs/q.fifo", async () => {}).send([
+      { v: 1, id: "a" },
+      { v: 1, id: "b" },
+    ]);
     const [first, retry] = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries ?? []);
     expect(first).toHaveLength(2);
     expect(first?.[0]).toMatchObject({ MessageGroupId: "log", MessageDeduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/) });

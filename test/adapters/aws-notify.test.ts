@@ -26,11 +26,15 @@ const table = async (spec: (typeof TABLES)[keyof typeof TABLES]) => {
   return name;
 };
 
-notifyPortsContract("DynamoDB notification tables (moto)", async () => ({
-  subscriptions: new DynamoSubscriptionStore(clients.dynamo, await table(TABLES.subscriptions)),
-  deliveries: new DynamoDeliveryStore(clients.dynamo, await table(TABLES.deliveries)),
-  events: new DynamoEventStore(clients.dynamo, await table(TABLES.events)),
-}), MOTO);
+notifyPortsContract(
+  "DynamoDB notification tables (moto)",
+  async () => ({
+    subscriptions: new DynamoSubscriptionStore(clients.dynamo, await table(TABLES.subscriptions)),
+    deliveries: new DynamoDeliveryStore(clients.dynamo, await table(TABLES.deliveries)),
+    events: new DynamoEventStore(clients.dynamo, await table(TABLES.events)),
+  }),
+  MOTO,
+);
 
 /** Raw messages moto's SES recorded (its model dump). */
 async function sentRaw(): Promise<string[]> {
@@ -43,7 +47,13 @@ describe("SesMailer (moto SES v2)", () => {
     const from = `alerts@${uniquePrefix()}.example.org`;
     await new SESv2Client({ endpoint: motoEndpoint(), region: REGION, credentials: CREDENTIALS }).send(new CreateEmailIdentityCommand({ EmailIdentity: from }));
     const event = vulnerable("high", { dist: "CGI<b>\r\nBcc: victim@example.org" });
-    const message = renderEmail(event, { id: "msg_ses_1", from, to: "sec@example.org", link: (k) => `s3://bucket/${k}`, unsubscribeUrl: "https://u.example.org/unsubscribe?s=sub_1&t=abc" });
+    const message = renderEmail(event, {
+      id: "msg_ses_1",
+      from,
+      to: "sec@example.org",
+      link: (k) => `s3://bucket/${k}`,
+      unsubscribeUrl: "https://u.example.org/unsubscribe?s=sub_1&t=abc",
+    });
     await new SesMailer(clients.options, from, "cpansec-config").send(message);
     const raw = (await sentRaw()).find((r) => r.includes("msg_ses_1"));
     expect(raw, "moto recorded the raw message").toBeDefined();

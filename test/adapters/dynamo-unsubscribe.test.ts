@@ -9,21 +9,37 @@ const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 const store = () => new DynamoUnsubscribeStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), "subs");
 /** Every attribute name a command's expressions use (all go through ExpressionAttributeNames), and its key. */
-const named = (input: { Key?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> }) => [...Object.keys(input.Key ?? {}), ...Object.values(input.ExpressionAttributeNames ?? {})];
+const named = (input: { Key?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> }) => [
+  ...Object.keys(input.Key ?? {}),
+  ...Object.values(input.ExpressionAttributeNames ?? {}),
+];
 
 describe("DynamoUnsubscribeStore", () => {
   it("reads a subscription's state with a projection of id and disabled only, strongly consistent", async () => {
-    ddb.on(GetCommand).resolvesOnce({ Item: { id: "sub_1" } }).resolvesOnce({ Item: { id: "sub_1", disabled: { at: "t", reason: "r" } } }).resolvesOnce({});
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { id: "sub_1" } })
+      .resolvesOnce({ Item: { id: "sub_1", disabled: { at: "t", reason: "r" } } })
+      .resolvesOnce({});
     expect([await store().state("sub_1"), await store().state("sub_1"), await store().state("sub_2")]).toEqual(["active", "disabled", undefined]);
     for (const call of ddb.commandCalls(GetCommand)) {
-      expect(call.args[0].input).toEqual({ TableName: "subs", Key: { id: expect.any(String) }, ConsistentRead: true, ProjectionExpression: "#id, #d", ExpressionAttributeNames: { "#id": "id", "#d": "disabled" } });
+      expect(call.args[0].input).toEqual({
+        TableName: "subs",
+        Key: { id: expect.any(String) },
+        ConsistentRead: true,
+        ProjectionExpression: "#id, #d",
+        ExpressionAttributeNames: { "#id": "id", "#d": "disabled" },
+      });
       expect(named(call.args[0].input).every((a) => (UNSUBSCRIBE_ATTRIBUTES as readonly string[]).includes(a))).toBe(true);
     }
   });
 
   it("disables with one conditional update that returns nothing, and tells absent from already disabled by a projected read", async () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: "no", $metadata: {} }));
-    ddb.on(GetCommand).resolvesOnce({ Item: { id: "sub_1", disabled: {} } }).resolvesOnce({});
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { id: "sub_1", disabled: {} } })
+      .resolvesOnce({});
     expect(await store().disable("sub_1", "2026-01-01T00:00:00Z", "unsubscribed")).toBe(true);
     expect(await store().disable("sub_2", "2026-01-01T00:00:00Z", "unsubscribed")).toBe(false);
     const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;

@@ -14,7 +14,12 @@ describe("EmbeddedDb file modes", () => {
   it("creates cpansec.db and its WAL files 0600 under a umask of 022", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "cpansec-mode-")), "cpansec.db");
     const db = new EmbeddedDb(file);
-    await db.subscriptions().create({ id: "sub_1", createdAt: "2026-01-01T00:00:00Z", target: { kind: "webhook", url: "https://h.example/x", secret: `whsec_${"A".repeat(43)}=` }, filter: { events: [], distributions: [], authors: [] } });
+    await db.subscriptions().create({
+      id: "sub_1",
+      createdAt: "2026-01-01T00:00:00Z",
+      target: { kind: "webhook", url: "https://h.example/x", secret: `whsec_${"A".repeat(43)}=` },
+      filter: { events: [], distributions: [], authors: [] },
+    });
     expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
     db.close();
   });

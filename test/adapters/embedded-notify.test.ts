@@ -21,7 +21,14 @@ notifyPortsContract("embedded (SQLite)", () => {
   return { subscriptions: db.subscriptions(), deliveries: db.deliveries(), events: db.events() };
 });
 
-const message = (id: string, dist = "CGI") => renderEmail(vulnerable("high", { dist: `${dist}<b>` }), { id, from: "cpansec <cpansec@example.org>", to: "sec@example.org", link: (k) => `https://r.example.org/${k}`, unsubscribeUrl: "https://u.example.org/x" });
+const message = (id: string, dist = "CGI") =>
+  renderEmail(vulnerable("high", { dist: `${dist}<b>` }), {
+    id,
+    from: "cpansec <cpansec@example.org>",
+    to: "sec@example.org",
+    link: (k) => `https://r.example.org/${k}`,
+    unsubscribeUrl: "https://u.example.org/x",
+  });
 
 describe("OutboxMailer", () => {
   it("writes one RFC 5322 file per message id, once", async () => {
@@ -53,7 +60,11 @@ describe("SmtpMailer", () => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", () => {
-          got.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+          got.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+          });
           cb();
         });
       },

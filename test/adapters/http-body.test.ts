@@ -49,7 +49,6 @@ describe("a body larger than its limit", () => {
   it.each([
     ["loadFeed (scan, advisories --feed URL)", loadFeed],
     ["readFeedBytes (run --advisories URL)", readFeedBytes],
-
   ])("the advisory feed through %s: a 512 MiB feed stops at the feed limit", async (_, read) => {
     server = await endlessServer(512 * MiB);
     await expect(read(`${server.url}cpan-security-advisory.json`)).rejects.toThrow(new RegExp(`more than the ${FETCH_LIMITS.advisoryFeed}-byte limit`));

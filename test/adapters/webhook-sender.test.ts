@@ -40,7 +40,11 @@ describe("HttpWebhookSender", () => {
 
   it("reports 410 as gone, does not follow redirects, and honours Retry-After", async () => {
     expect(await local.send(request(`${rx.url}/gone`))).toEqual({ kind: "gone", status: 410 });
-    expect(await local.send(request(`${rx.url}/redirect`))).toMatchObject({ kind: "retry", status: 302, reason: expect.stringMatching(/redirects are not followed \(to \/ok\)/) });
+    expect(await local.send(request(`${rx.url}/redirect`))).toMatchObject({
+      kind: "retry",
+      status: 302,
+      reason: expect.stringMatching(/redirects are not followed \(to \/ok\)/),
+    });
     expect(rx.received.filter((r) => r.path === "/ok")).toHaveLength(1); // the redirect target was never asked
     expect(await local.send(request(`${rx.url}/throttle`))).toMatchObject({ kind: "retry", status: 503, retryAfterMs: 120_000 });
   });
@@ -64,7 +68,10 @@ describe("HttpWebhookSender", () => {
     // The system resolves localhost to where the receiver listens; the vetted answer says
     // 127.0.0.3, where nothing listens: a refused connection there proves the socket used it.
     const s = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.3", family: 4 }] });
-    expect(await s.send(request(`http://localhost:${port}/ok`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.3:${port}`)) });
+    expect(await s.send(request(`http://localhost:${port}/ok`))).toMatchObject({
+      kind: "retry",
+      reason: expect.stringMatching(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.3:${port}`)),
+    });
     const right = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] });
     expect(await right.send(request(`http://localhost:${port}/ok`))).toMatchObject({ kind: "delivered" });
   });
@@ -73,7 +80,29 @@ describe("HttpWebhookSender", () => {
 describe("HttpWebhookSender over https", () => {
   it("connects to the vetted address and still verifies the certificate for the host name", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cpansec-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=hooks.test", "-addext", "subjectAltName=DNS:hooks.test"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=hooks.test",
+        "-addext",
+        "subjectAltName=DNS:hooks.test",
+      ],
+      { stdio: "ignore" },
+    );
     const cert = readFileSync(join(dir, "cert.pem"));
     const server = createServer({ key: readFileSync(join(dir, "key.pem")), cert }, (req, res) => {
       req.resume();
@@ -87,7 +116,10 @@ describe("HttpWebhookSender over https", () => {
       expect(await s.send(request(`https://hooks.test:${port}/h`))).toEqual({ kind: "delivered", status: 200 });
       expect(await s.send(request(`https://other.test:${port}/h`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(/altnames|does not match/) });
       const untrusted = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] });
-      expect(await untrusted.send(request(`https://hooks.test:${port}/h`))).toMatchObject({ kind: "retry", reason: expect.stringMatching(/self.signed|certificate/) });
+      expect(await untrusted.send(request(`https://hooks.test:${port}/h`))).toMatchObject({
+        kind: "retry",
+        reason: expect.stringMatching(/self.signed|certificate/),
+      });
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -96,7 +128,8 @@ describe("HttpWebhookSender over https", () => {
 });
 
 describe("SSRF policy", () => {
-  const strict = (answers: string[]) => new HttpWebhookSender({ timeoutMs: 500, resolve: async () => answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })) });
+  const strict = (answers: string[]) =>
+    new HttpWebhookSender({ timeoutMs: 500, resolve: async () => answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })) });
 
   it.each([
     ["http://127.0.0.1:1/h", /plain http is refused/],
@@ -133,6 +166,9 @@ describe("SSRF policy", () => {
 
   it("retries when the name does not resolve", async () => {
     const s = new HttpWebhookSender({ resolve: async () => Promise.reject(new Error("ENOTFOUND")) });
-    expect(await s.send(request("https://nowhere.invalid/h"))).toMatchObject({ kind: "retry", reason: expect.stringMatching(/cannot resolve nowhere\.invalid: ENOTFOUND/) });
+    expect(await s.send(request("https://nowhere.invalid/h"))).toMatchObject({
+      kind: "retry",
+      reason: expect.stringMatching(/cannot resolve nowhere\.invalid: ENOTFOUND/),
+    });
   });
 });

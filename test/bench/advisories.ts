@@ -48,11 +48,18 @@ export function benchAdvisories(path: string): string[] {
     for (let r = 0; r < rounds; r++) for (const [d, v] of pairs) hits += advisoryIds(compiled, d, v).length;
     const sec = (performance.now() - s) / 1000;
     results[mode] = (pairs.length * rounds) / sec;
-    lines.push(`  cpansec ${mode.padEnd(10)}: ${fmt(results[mode] as number, 0)} pairs/s (compile ${fmt(tCompile, 0)} ms; ${hits / rounds} advisory hits per round)`);
+    lines.push(
+      `  cpansec ${mode.padEnd(10)}: ${fmt(results[mode] as number, 0)} pairs/s (compile ${fmt(tCompile, 0)} ms; ${hits / rounds} advisory hits per round)`,
+    );
   }
-  const [p, h, load, match] = runPerl(PERL, "", [path, String(rounds)]).trim().split(" ").map(Number) as [number, number, number, number];
+  const [p, h, load, match] = runPerl(PERL, "", [path, String(rounds)])
+    .trim()
+    .split(" ")
+    .map(Number) as [number, number, number, number];
   const perlRate = p / match;
   lines.push(`  CPAN::Audit (Perl)  : ${fmt(perlRate, 0)} pairs/s (JSON load ${fmt(load * 1000, 0)} ms; ${h / rounds} hits per round)`);
-  lines.push(`  ratio: cpan-audit mode ${fmt((results["cpan-audit"] as number) / perlRate, 1)}x, strict mode ${fmt((results.strict as number) / perlRate, 1)}x faster than Perl (target ≥ 10x)`);
+  lines.push(
+    `  ratio: cpan-audit mode ${fmt((results["cpan-audit"] as number) / perlRate, 1)}x, strict mode ${fmt((results.strict as number) / perlRate, 1)}x faster than Perl (target ≥ 10x)`,
+  );
   return lines;
 }

@@ -20,7 +20,9 @@ const want = (s: string) => !only || only.includes(s);
 
 console.log(`bench on ${process.version}, ${new Date().toISOString()}; calibration (a fixed CPU loop): ${calibration().toFixed(0)} ms`);
 // The corpus is test/fixtures' dozen archives unless the 300 of a shared folder are there.
-const corpusNote = fullCorpus ? `the corpus of ${fullCorpus}` : "test/fixtures/corpus only (for all 300 archives: CPANSEC_SHARED=<dir holding corpus/ and data/>, or that folder as ../shared beside the clone)";
+const corpusNote = fullCorpus
+  ? `the corpus of ${fullCorpus}`
+  : "test/fixtures/corpus only (for all 300 archives: CPANSEC_SHARED=<dir holding corpus/ and data/>, or that folder as ../shared beside the clone)";
 if (want("scan") || want("pipeline")) console.log(`corpus: ${corpusFiles().length} archives, ${corpusNote}`);
 if (want("scan")) {
   for (const line of await benchScan(corpusFiles())) console.log(line);

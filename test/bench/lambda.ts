@@ -40,7 +40,9 @@ const ENV_FOR_LOAD: Record<string, string> = {
 async function bundles(): Promise<string[]> {
   const out = mkdtempSync(join(tmpdir(), "cpansec-bench-lambda-"));
   const lines: string[] = [];
-  const entries = [...Object.values(QUEUE_WORKERS), ...Object.values(SCHEDULED), ...Object.values(HTTP_FUNCTIONS)].filter((e) => existsSync(join(repoRoot, e.entry)));
+  const entries = [...Object.values(QUEUE_WORKERS), ...Object.values(SCHEDULED), ...Object.values(HTTP_FUNCTIONS)].filter((e) =>
+    existsSync(join(repoRoot, e.entry)),
+  );
   for (const e of entries) {
     const file = await bundleHandler(e.name, e.entry, out);
     const size = statSync(file).size;
@@ -51,13 +53,18 @@ async function bundles(): Promise<string[]> {
     for (let i = 0; i < 7; i++) {
       const t = performance.now();
       // NODE_PATH plays the runtime's own node_modules, where the AWS SDK comes from.
-      const r = spawnSync(process.execPath, ["-e", code], { env: { ...process.env, ...ENV_FOR_LOAD, NODE_PATH: join(repoRoot, "node_modules") }, encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["-e", code], {
+        env: { ...process.env, ...ENV_FOR_LOAD, NODE_PATH: join(repoRoot, "node_modules") },
+        encoding: "utf8",
+      });
       walls.push(performance.now() - t);
       if (r.status !== 0) throw new Error(`${e.name}: ${r.stderr}`);
       times.push(Number(r.stdout));
     }
     const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-    lines.push(`lambda ${e.name}: bundle ${fmt(size / 1024, 0)} KiB (AWS SDK from the runtime), cold load ${fmt(med(times), 0)} ms (whole process ${fmt(med(walls), 0)} ms), median of 7`);
+    lines.push(
+      `lambda ${e.name}: bundle ${fmt(size / 1024, 0)} KiB (AWS SDK from the runtime), cold load ${fmt(med(times), 0)} ms (whole process ${fmt(med(walls), 0)} ms), median of 7`,
+    );
   }
   rmSync(out, { recursive: true, force: true });
   return lines;

@@ -29,18 +29,41 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
   const authors = o.authors ?? Math.max(10, Math.min(500, Math.round(n / 50)));
   const ticks = o.ticks ?? Math.max(5, Math.min(50, Math.round(n / 500)));
   const root = mkdtempSync(join(tmpdir(), "cpansec-bench-load-"));
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: "curve25519", userIDs: [{ name: "load PAUSE stand-in", email: "load@example.invalid" }], format: "armored" });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: "curve25519",
+    userIDs: [{ name: "load PAUSE stand-in", email: "load@example.invalid" }],
+    format: "armored",
+  });
   const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
   const mirror = new MemoryMirror();
-  const p = await openEmbeddedPipeline({ data: join(root, "data"), mirror, trustedKeys: await openpgp.readKeys({ armoredKeys: publicKey }), tool: { name: "cpansec-pipeline", version: "bench" }, backoffMs: 5 });
+  const p = await openEmbeddedPipeline({
+    data: join(root, "data"),
+    mirror,
+    trustedKeys: await openpgp.readKeys({ armoredKeys: publicKey }),
+    tool: { name: "cpansec-pipeline", version: "bench" },
+    backoffMs: 5,
+  });
 
   // The uploads, made before the clock starts: small real distributions with META and prerequisites.
   const uploads: { author: string; filename: string; bytes: Uint8Array }[] = [];
   for (let i = 0; i < n; i++) {
     const name = `Load-Dist${i}`;
     const version = `1.${String(i % 1000).padStart(3, "0")}`;
-    const meta = { name, version, abstract: "load", author: ["x"], license: ["perl_5"], release_status: "stable", dynamic_config: 0, "meta-spec": { version: 2 }, prereqs: { runtime: { requires: { perl: "5.010", [`Load::Dist${(i * 7) % n}`]: "1.0" } } } };
-    const bytes = await makeTarGz({ [`${name}-${version}/META.json`]: JSON.stringify(meta), [`${name}-${version}/lib/Load/Dist${i}.pm`]: `package Load::Dist${i};\nour $VERSION = '${version}';\n1;\n` });
+    const meta = {
+      name,
+      version,
+      abstract: "load",
+      author: ["x"],
+      license: ["perl_5"],
+      release_status: "stable",
+      dynamic_config: 0,
+      "meta-spec": { version: 2 },
+      prereqs: { runtime: { requires: { perl: "5.010", [`Load::Dist${(i * 7) % n}`]: "1.0" } } },
+    };
+    const bytes = await makeTarGz({
+      [`${name}-${version}/META.json`]: JSON.stringify(meta),
+      [`${name}-${version}/lib/Load/Dist${i}.pm`]: `package Load::Dist${i};\nour $VERSION = '${version}';\n1;\n`,
+    });
     uploads.push({ author: `LOAD${i % authors}`, filename: `${name}-${version}.tar.gz`, bytes });
   }
   const checksums = new Map<string, Record<string, { sha256: string; size: number; md5: string; mtime?: string }>>();
@@ -67,7 +90,10 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
       mirror.files.set(authorPath(u.author, u.filename), u.bytes);
     }
     for (const a of changed) {
-      const signed = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: cksumDump(checksums.get(a) ?? {}) }), signingKeys: signingKey });
+      const signed = await openpgp.sign({
+        message: await openpgp.createCleartextMessage({ text: cksumDump(checksums.get(a) ?? {}) }),
+        signingKeys: signingKey,
+      });
       mirror.files.set(authorPath(a, "CHECKSUMS"), new TextEncoder().encode(signed));
     }
     signMs += performance.now() - s;
@@ -79,7 +105,10 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
       appeared.set(`${u.author}/${u.filename}`, now);
     }
     const oldest = recent[recent.length - 1]?.epoch as string;
-    mirror.files.set("RECENT-1h.json", new TextEncoder().encode(JSON.stringify({ meta: { protocol: 1, interval: "1h", minmax: { min: oldest, max: recent[0]?.epoch } }, recent })));
+    mirror.files.set(
+      "RECENT-1h.json",
+      new TextEncoder().encode(JSON.stringify({ meta: { protocol: 1, interval: "1h", minmax: { min: oldest, max: recent[0]?.epoch } }, recent })),
+    );
     const r = performance.now();
     await p.runOnce();
     pipelineMs += performance.now() - r;
@@ -88,7 +117,10 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
   clearInterval(sample);
 
   const releases = await p.deps.releases.list();
-  const latencies = releases.filter((r) => r.steps.log).map((r) => Date.parse(r.steps.log?.at as string) - (appeared.get(r.id) as number)).sort((a, b) => a - b);
+  const latencies = releases
+    .filter((r) => r.steps.log)
+    .map((r) => Date.parse(r.steps.log?.at as string) - (appeared.get(r.id) as number))
+    .sort((a, b) => a - b);
   const pending = releases.filter((r) => terminalState(r) !== "processed").length;
   const dead = p.db.deadLetters().length;
   const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer]);

@@ -13,7 +13,9 @@ import { fmt } from "./run";
 
 const signer = signerFromSeed("bench.example/log", new Uint8Array(32).fill(7));
 const entry = (i: number) =>
-  new TextEncoder().encode(buildEntry({ path: `authors/id/B/BE/BENCH/Dist-${i}-1.0.tar.gz`, sha256: i.toString(16).padStart(64, "0"), size: 1000 + i, uploaded: `${1700000000 + i}` }));
+  new TextEncoder().encode(
+    buildEntry({ path: `authors/id/B/BE/BENCH/Dist-${i}-1.0.tar.gz`, sha256: i.toString(16).padStart(64, "0"), size: 1000 + i, uploaded: `${1700000000 + i}` }),
+  );
 
 function bytesUnder(dir: string, filter: (rel: string) => boolean, rel = ""): number {
   return readdirSync(join(dir, rel)).reduce((sum, f) => {
@@ -26,18 +28,28 @@ function bytesUnder(dir: string, filter: (rel: string) => boolean, rel = ""): nu
 async function fill(dir: string, total: number, batch: number): Promise<number> {
   const deps = { ...embeddedLog(dir), signer, origin: signer.name };
   const started = performance.now();
-  for (let i = 0; i < total; i += batch) await appendEntries(deps, Array.from({ length: Math.min(batch, total - i) }, (_, j) => entry(i + j)));
+  for (let i = 0; i < total; i += batch)
+    await appendEntries(
+      deps,
+      Array.from({ length: Math.min(batch, total - i) }, (_, j) => entry(i + j)),
+    );
   return (performance.now() - started) / 1000;
 }
 
 export async function benchLog(opts: { entries: number; single: number; proofSize: number }): Promise<string[]> {
   const lines = ["transparency log (embedded filesystem adapters):"];
-  for (const [batch, total] of [[1, opts.single], [16, opts.entries], [256, opts.entries]] as const) {
+  for (const [batch, total] of [
+    [1, opts.single],
+    [16, opts.entries],
+    [256, opts.entries],
+  ] as const) {
     const dir = mkdtempSync(join(tmpdir(), "cpansec-bench-log-"));
     const s = await fill(dir, total, batch);
     const publicBytes = bytesUnder(dir, (r) => r.startsWith("tile/") || r === "checkpoint");
     const allBytes = bytesUnder(dir, () => true);
-    lines.push(`  batches of ${String(batch).padStart(3)}: ${total} entries in ${fmt(s, 2)} s = ${fmt(total / s, 0)} entries/s; ${fmt(publicBytes / total)} bytes/entry published (${fmt(allBytes / total)} with sequencer state)`);
+    lines.push(
+      `  batches of ${String(batch).padStart(3)}: ${total} entries in ${fmt(s, 2)} s = ${fmt(total / s, 0)} entries/s; ${fmt(publicBytes / total)} bytes/entry published (${fmt(allBytes / total)} with sequencer state)`,
+    );
     rmSync(dir, { recursive: true, force: true });
   }
   const dir = mkdtempSync(join(tmpdir(), "cpansec-bench-proof-"));
@@ -59,7 +71,9 @@ export async function benchLog(opts: { entries: number; single: number; proofSiz
     totalReads += reader.reads;
   }
   const ms = (performance.now() - t) / samples;
-  lines.push(`  inclusion proof in a ${n}-entry tree: ${fmt(ms, 2)} ms to build from tiles and verify; tile reads per proof ${fmt(totalReads / samples, 1)} on average, ${maxReads} at most (target ≤ 5)`);
+  lines.push(
+    `  inclusion proof in a ${n}-entry tree: ${fmt(ms, 2)} ms to build from tiles and verify; tile reads per proof ${fmt(totalReads / samples, 1)} on average, ${maxReads} at most (target ≤ 5)`,
+  );
   rmSync(dir, { recursive: true, force: true });
   return lines;
 }

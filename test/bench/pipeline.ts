@@ -20,15 +20,17 @@ export async function benchPipeline(): Promise<string[]> {
     trustedKeys: await readTrustedKeys(new TextEncoder().encode(mirror.publicKey)),
     ...(feed ? { feedSource: async () => readFileSync(feed) } : {}),
     tool: { name: "cpansec-pipeline", version: "bench" },
-    wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (b: T, n: number) => {
-      const t = performance.now();
-      try {
-        return await step(b, n);
-      } finally {
-        const s = spent.get(queue) ?? { ms: 0, n: 0 };
-        spent.set(queue, { ms: s.ms + performance.now() - t, n: s.n + (Array.isArray(b) ? b.length : 1) });
-      }
-    },
+    wrap:
+      <T>(queue: string, step: (b: T, n: number) => Promise<void>) =>
+      async (b: T, n: number) => {
+        const t = performance.now();
+        try {
+          return await step(b, n);
+        } finally {
+          const s = spent.get(queue) ?? { ms: 0, n: 0 };
+          spent.set(queue, { ms: s.ms + performance.now() - t, n: s.n + (Array.isArray(b) ? b.length : 1) });
+        }
+      },
   });
   const t = performance.now();
   await p.runOnce();

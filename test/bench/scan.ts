@@ -26,7 +26,8 @@ async function sbomOnly(files: string[]): Promise<{ ms: number; docs: number }> 
   for (const f of files) releases.push(await describeRelease(f, readFileSync(f), { sha1: true, keep: bundledKeep }));
   const resolve = moduleResolver();
   const t = performance.now();
-  for (const r of releases) generateSboms({ release: r, uploaded: new Date(0), tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve, bundled: detectBundled(r.files) });
+  for (const r of releases)
+    generateSboms({ release: r, uploaded: new Date(0), tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve, bundled: detectBundled(r.files) });
   return { ms: performance.now() - t, docs: releases.length * 2 };
 }
 

@@ -37,11 +37,22 @@ export function benchWholeProcess(cli: string, feedPath: string): string[] {
     writeFileSync(join(dir, "m.pl"), PERL_MATCH);
     const input = pairs.join("");
     const ok = [0, 1];
-    const m = sideBySide(5, () => timeProcess(process.execPath, [cli, "advisories", "match", "--db", feedPath, "--mode", "cpan-audit"], input, ok), () => timeProcess("perl", [join(dir, "m.pl"), feedPath], input, ok));
-    const v = sideBySide(7, () => timeProcess(process.execPath, [cli, "--version"]), () => timeProcess(process.execPath, ["-e", "0"]));
+    const m = sideBySide(
+      5,
+      () => timeProcess(process.execPath, [cli, "advisories", "match", "--db", feedPath, "--mode", "cpan-audit"], input, ok),
+      () => timeProcess("perl", [join(dir, "m.pl"), feedPath], input, ok),
+    );
+    const v = sideBySide(
+      7,
+      () => timeProcess(process.execPath, [cli, "--version"]),
+      () => timeProcess(process.execPath, ["-e", "0"]),
+    );
     timeProcess(process.execPath, [cli, "log", "keygen", "--origin", "bench.example/log", "--out", join(dir, "key")]);
     const entries = Array.from({ length: 20_000 }, (_, i) => `${JSON.stringify(`entry ${i}`)}\n`).join("");
-    const appends = Array.from({ length: 5 }, (_, i) => timeProcess(process.execPath, [cli, "log", "append", "--log", join(dir, `log${i}`), "--key", join(dir, "key")], entries).seconds).sort((a, b) => a - b);
+    const appends = Array.from(
+      { length: 5 },
+      (_, i) => timeProcess(process.execPath, [cli, "log", "append", "--log", join(dir, `log${i}`), "--key", join(dir, "key")], entries).seconds,
+    ).sort((a, b) => a - b);
     const append = appends[2] as number;
     return [
       `whole process (median of 5 runs each, in turn):`,

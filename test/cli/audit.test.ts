@@ -18,7 +18,9 @@ describe("cpansec audit", () => {
   it("a snapshot: one line per vulnerable distribution with the upgrade, exit 1; --fail-on above every finding: exit 0", () => {
     const r = runCli(["audit", "--snapshot", snapshot, "--db", feed]);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^Archive-Zip 1\.60 \[medium\]: advisory CPANSA-Archive-Zip-2018-01 medium CVE-2018-10860; upgrade Archive-Zip to 1\.61 or later \(.*cpanfile\.snapshot:54\)$/m);
+    expect(r.stdout).toMatch(
+      /^Archive-Zip 1\.60 \[medium\]: advisory CPANSA-Archive-Zip-2018-01 medium CVE-2018-10860; upgrade Archive-Zip to 1\.61 or later \(.*cpanfile\.snapshot:54\)$/m,
+    );
     expect(r.stdout).toMatch(/^summary: 305 distributions; 8 vulnerable; /m);
     // unrated advisories count at every threshold: only a feed with rated ones can pass --fail-on
     expect(runCli(["audit", "--snapshot", snapshot, "--db", feed, "--fail-on", "critical"]).status).toBe(1);
@@ -26,13 +28,22 @@ describe("cpansec audit", () => {
 
   it("--format sarif validates against the SARIF 2.1.0 schema; accepted risks are suppressed, expired ones count again", () => {
     const ex = join(dir, "exclude.yml");
-    writeFileSync(ex, "- id: CVE-2018-10860\n  reason: we never extract untrusted zips\n  expires: 2999-12-31\n- id: CPANSA-YAML-2017-01\n  reason: old decision\n  expires: 2001-01-01\n- id: CPANSA-Nothing-2020-1\n  reason: stale\n  expires: 2999-01-01\n");
+    writeFileSync(
+      ex,
+      "- id: CVE-2018-10860\n  reason: we never extract untrusted zips\n  expires: 2999-12-31\n- id: CPANSA-YAML-2017-01\n  reason: old decision\n  expires: 2001-01-01\n- id: CPANSA-Nothing-2020-1\n  reason: stale\n  expires: 2999-01-01\n",
+    );
     const r = runCli(["audit", "--snapshot", snapshot, "--db", feed, "--format", "sarif", "--exclude", ex]);
     expect(r.status, r.stderr).toBe(1);
     const sarif = JSON.parse(r.stdout);
     expect(sarifSchemaErrors(sarif)).toBeNull();
-    const results = sarif.runs[0].results as { ruleId: string; suppressions?: unknown[]; locations: { physicalLocation: { region?: { startLine: number } } }[] }[];
-    expect(results.find((x) => x.ruleId === "CPANSA-Archive-Zip-2018-01")?.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "we never extract untrusted zips (until 2999-12-31)" }]);
+    const results = sarif.runs[0].results as {
+      ruleId: string;
+      suppressions?: unknown[];
+      locations: { physicalLocation: { region?: { startLine: number } } }[];
+    }[];
+    expect(results.find((x) => x.ruleId === "CPANSA-Archive-Zip-2018-01")?.suppressions).toEqual([
+      { kind: "external", status: "accepted", justification: "we never extract untrusted zips (until 2999-12-31)" },
+    ]);
     expect(results.find((x) => x.ruleId === "CPANSA-YAML-2017-01")?.suppressions).toBeUndefined();
     expect(results.every((x) => (x.locations[0]?.physicalLocation.region?.startLine ?? 0) > 1)).toBe(true);
     const text = runCli(["audit", "--snapshot", snapshot, "--db", feed, "--exclude", ex]).stdout;
@@ -76,7 +87,10 @@ describe("cpansec audit", () => {
     runCli(["audit", "--snapshot", snapshot, "--db", feed, "--sbom-out", out]);
     const viaSbom = runCli(["audit", "--sbom", out, "--db", feed, "--json"]);
     const viaSnap = runCli(["audit", "--snapshot", snapshot, "--db", feed, "--json"]);
-    const key = (s: string) => (JSON.parse(s).items as { distribution: string; version: string; advisories: { id: string }[] }[]).map((i) => `${i.distribution} ${i.version} ${i.advisories.map((a) => a.id).join(",")}`).sort();
+    const key = (s: string) =>
+      (JSON.parse(s).items as { distribution: string; version: string; advisories: { id: string }[] }[])
+        .map((i) => `${i.distribution} ${i.version} ${i.advisories.map((a) => a.id).join(",")}`)
+        .sort();
     expect(key(viaSbom.stdout)).toEqual(key(viaSnap.stdout));
   });
 

@@ -21,7 +21,9 @@ describe("cpansec log check-proof on the demo's release proofs", () => {
     const r = check(join(release, "upload.tlog-proof"), "--archive", join(root, "mirror/authors/id/A/AL/ALICE/Demo-Core-1.0.tar.gz"));
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^OK: leaf \d+ is in cpansec.localhost\/log at size \d+\nlogged upload: authors\/id\/A\/AL\/ALICE\/Demo-Core-1.0.tar.gz sha256 [0-9a-f]{64} size \d+ uploaded [0-9.]+ \(the archive matches\)\n$/);
+    expect(r.stdout).toMatch(
+      /^OK: leaf \d+ is in cpansec.localhost\/log at size \d+\nlogged upload: authors\/id\/A\/AL\/ALICE\/Demo-Core-1.0.tar.gz sha256 [0-9a-f]{64} size \d+ uploaded [0-9.]+ \(the archive matches\)\n$/,
+    );
   });
 
   it("verifies log.json", () => {
@@ -40,7 +42,9 @@ describe("cpansec log check-proof on the demo's release proofs", () => {
     expect([t.status, t.stderr]).toEqual([1, "cpansec: inclusion proof does not lead to the root\n"]);
     const other = check(join(release, "upload.tlog-proof"), "--archive", join(root, "mirror/authors/id/A/AL/ALICE/Demo-App-2.0.tar.gz"));
     expect(other.status).toBe(1);
-    expect(other.stderr).toMatch(/^cpansec: the archive is not the logged upload: the archive is named Demo-App-2.0.tar.gz, the entry is for Demo-Core-1.0.tar.gz; .*sha256/);
+    expect(other.stderr).toMatch(
+      /^cpansec: the archive is not the logged upload: the archive is named Demo-App-2.0.tar.gz, the entry is for Demo-Core-1.0.tar.gz; .*sha256/,
+    );
     writeFileSync(join(root, "empty.json"), "{}");
     const empty = check(join(root, "empty.json"));
     expect(empty.status).toBe(1);

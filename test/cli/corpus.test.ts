@@ -9,7 +9,10 @@ describe("cpansec scan over the corpus", () => {
   it(`scans all ${files.length} archives in one process without a crash`, () => {
     const r = runCli(["scan", "--json", ...files]);
     expect(r.stderr).toBe("");
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(files.length);
     const unidentified = lines.filter((l) => !(l.distribution && l.version) && !l.error);
     expect(unidentified).toEqual([]);
@@ -20,6 +23,8 @@ describe("cpansec scan over the corpus", () => {
     // Identity is the CPAN path's; META's name and version are the author's claim, compared with it.
     expect(lines.filter((l) => l.source !== "filename")).toEqual([]);
     const disagree = lines.filter((l) => l.metaIdentity);
-    console.log(`corpus: ${lines.length} archives; metadata from ${[...bySource].map(([k, n]) => `${k} ${n}`).join(", ")}; META name or version differs from the path in ${disagree.length}: ${disagree.map((l) => String(l.file).split("/").pop()).join(" ")}`);
+    console.log(
+      `corpus: ${lines.length} archives; metadata from ${[...bySource].map(([k, n]) => `${k} ${n}`).join(", ")}; META name or version differs from the path in ${disagree.length}: ${disagree.map((l) => String(l.file).split("/").pop()).join(" ")}`,
+    );
   });
 });

@@ -25,7 +25,20 @@ describe("cpansec run --feed-key", () => {
       writeFileSync(feedFile, bytes);
       writeFileSync(`${feedFile}.gpg`, await openpgp.sign({ message: await openpgp.createMessage({ binary: bytes }), signingKeys: signer, detached: true }));
     };
-    const run = (data: string, ...extra: string[]) => runCli(["run", "--once", "--mirror", join(root, "mirror"), "--data", join(root, data), "--advisories", feedFile, "--trust-key", join(root, "pause.asc"), ...extra]);
+    const run = (data: string, ...extra: string[]) =>
+      runCli([
+        "run",
+        "--once",
+        "--mirror",
+        join(root, "mirror"),
+        "--data",
+        join(root, data),
+        "--advisories",
+        feedFile,
+        "--trust-key",
+        join(root, "pause.asc"),
+        ...extra,
+      ]);
     const advisories = (data: string) => JSON.parse(readFileSync(join(root, data, "releases/ALICE/Demo-Core-1.0.tar.gz/advisories.json"), "utf8"));
 
     await publish(cgiFeed());
@@ -38,7 +51,9 @@ describe("cpansec run --feed-key", () => {
     // A later feed signed by someone else: refused, said plainly; the stored answers keep the old feed.
     await publish(cgiFeedWithDemoCoreAdvisory(), (await testKey("not the maintainer")).privateKey);
     const refused = run("data", "--feed-key", join(root, "feed.asc"));
-    expect(refused.stdout).toMatch(/advisory feed: rejected \(the feed is signed by key [0-9A-F]+, which is not a trusted feed key\); NOT USED, the previous feed stays in use/);
+    expect(refused.stdout).toMatch(
+      /advisory feed: rejected \(the feed is signed by key [0-9A-F]+, which is not a trusted feed key\); NOT USED, the previous feed stays in use/,
+    );
     expect(advisories("data").feed).toEqual(used);
     expect(advisories("data").findings).toEqual([]);
     // The same feed, tampered after signing: refused too.

@@ -7,7 +7,8 @@ import { serveDir } from "../../cli/demo/serve";
 import { parsePrivateKey, signNote } from "../../shared/domain/tlog/note";
 import { runCli, runCliAsync } from "../helpers/cli";
 
-const entry = (name: string) => JSON.stringify(`cpansec-upload/v1\npath authors/id/E/ET/ETHER/${name}.tar.gz\nsha256 ${"c".repeat(64)}\nsize 1\nuploaded 1700000000\n`);
+const entry = (name: string) =>
+  JSON.stringify(`cpansec-upload/v1\npath authors/id/E/ET/ETHER/${name}.tar.gz\nsha256 ${"c".repeat(64)}\nsize 1\nuploaded 1700000000\n`);
 const lines = (names: string[]) => `${names.map(entry).join("\n")}\n`;
 const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
 
@@ -49,7 +50,9 @@ describe("cpansec log monitor, state at size 310, shown a size-305 checkpoint", 
     const r = await monitorWith(readFileSync(join(dir, "fork", "checkpoint"), "utf8"), "forked");
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^ALERT: INCONSISTENT CHECKPOINT: the log now publishes a signed checkpoint of size 305 .* the first 305 entries of the verified tree have root /m);
+    expect(r.stderr).toMatch(
+      /^ALERT: INCONSISTENT CHECKPOINT: the log now publishes a signed checkpoint of size 305 .* the first 305 entries of the verified tree have root /m,
+    );
   });
 
   it("a plain rollback exits 1 too, saying the checkpoint is the verified prefix", async () => {
@@ -69,6 +72,8 @@ describe("cpansec log monitor, state at size 310, shown a size-305 checkpoint", 
     const m = runCli(["log", "monitor", "--log", served, "--vkey", vkey, "--state", join(dir, "elsewhere.json")]);
     expect(m.status).toBe(1);
     expect(m.stderr).toMatch(/checkpoint origin is example.org\/elsewhere, expected example.org\/monitored/);
-    expect(runCli(["log", "verify", "--log", served, "--vkey", vkey, "--origin", "example.org/elsewhere"]).stdout).toMatch(/^OK: example.org\/elsewhere size 310 /);
+    expect(runCli(["log", "verify", "--log", served, "--vkey", vkey, "--origin", "example.org/elsewhere"]).stdout).toMatch(
+      /^OK: example.org\/elsewhere size 310 /,
+    );
   });
 });

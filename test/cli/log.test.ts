@@ -24,7 +24,8 @@ describe("cpansec log", () => {
   });
 
   it("appends JSON lines, verifies, proves and checks proofs", () => {
-    const entry = (n: number) => JSON.stringify(`cpansec-upload/v1\npath authors/id/E/ET/ETHER/Foo-${n}.tar.gz\nsha256 ${"c".repeat(64)}\nsize ${n}\nuploaded 1700000000\n`);
+    const entry = (n: number) =>
+      JSON.stringify(`cpansec-upload/v1\npath authors/id/E/ET/ETHER/Foo-${n}.tar.gz\nsha256 ${"c".repeat(64)}\nsize ${n}\nuploaded 1700000000\n`);
     expect(runCli(["log", "append", "--log", log, "--key", key], [1, 2, 3].map(entry).join("\n")).stdout).toMatch(/\n3\n/);
     writeFileSync(join(dir, "more.jsonl"), `${entry(4)}\n`);
     expect(runCli(["log", "append", "--log", log, "--key", key, join(dir, "more.jsonl")]).stdout).toMatch(/\n4\n/);

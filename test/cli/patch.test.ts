@@ -22,8 +22,15 @@ describe("cpansec patch", () => {
     expect(a.stderr).toBe("");
     expect(a.status).toBe(0);
     const r = JSON.parse(a.stdout);
-    expect(r).toMatchObject({ archive: join(dir, "a", "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.tar.gz"), patches: [{ path: SASL_PATCH, cve: "CVE-2025-40918", revision: 1 }] });
-    expect(readdirSync(join(dir, "a")).sort()).toEqual(["Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.cdx.json", "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.spdx.json", "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.tar.gz"]);
+    expect(r).toMatchObject({
+      archive: join(dir, "a", "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.tar.gz"),
+      patches: [{ path: SASL_PATCH, cve: "CVE-2025-40918", revision: 1 }],
+    });
+    expect(readdirSync(join(dir, "a")).sort()).toEqual([
+      "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.cdx.json",
+      "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.spdx.json",
+      "Authen-SASL-2.1800-PATCHED-CVE-2025-40918-r1.tar.gz",
+    ]);
     const b = runCli(["patch", "apply", original, patch, "--out", join(dir, "b")]);
     expect(b.status).toBe(0);
     for (const f of readdirSync(join(dir, "a"))) expect(readFileSync(join(dir, "b", f)).equals(readFileSync(join(dir, "a", f))), f).toBe(true);
@@ -55,7 +62,13 @@ describe("cpansec patch", () => {
     mkdirSync(join(dir, "broken"));
     const hunk = join(dir, "broken", "Authen-SASL-2.1800.tar.gz");
     const { tarGz, metaJson } = await import("../helpers/archives");
-    writeFileSync(hunk, await tarGz([{ name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) }, { name: "Authen-SASL-2.1800/lib/Authen/SASL/Perl/DIGEST_MD5.pm", content: "package Authen::SASL::Perl::DIGEST_MD5;\n1;\n" }]));
+    writeFileSync(
+      hunk,
+      await tarGz([
+        { name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) },
+        { name: "Authen-SASL-2.1800/lib/Authen/SASL/Perl/DIGEST_MD5.pm", content: "package Authen::SASL::Perl::DIGEST_MD5;\n1;\n" },
+      ]),
+    );
     const h = runCli(["patch", "apply", hunk, patch, "--out", join(dir, "e")]);
     expect(h.status).toBe(1);
     expect(h.stderr).toContain("hunk #1 (@@ -10,6 +10,7 @@) of lib/Authen/SASL/Perl/DIGEST_MD5.pm does not apply");
@@ -66,6 +79,11 @@ describe("cpansec patch", () => {
     expect(r.status).toBe(1);
     const j = JSON.parse(r.stdout);
     expect([j.current.length, j.superseded.length, j.problems.length]).toEqual([37, 2, 1]);
-    expect(j.current[0]).toMatchObject({ path: SASL_PATCH, cve: "CVE-2025-40918", author: "Robert Rothenberg <rrwo@cpan.org>", files: ["lib/Authen/SASL/Perl/DIGEST_MD5.pm"] });
+    expect(j.current[0]).toMatchObject({
+      path: SASL_PATCH,
+      cve: "CVE-2025-40918",
+      author: "Robert Rothenberg <rrwo@cpan.org>",
+      files: ["lib/Authen/SASL/Perl/DIGEST_MD5.pm"],
+    });
   });
 });

@@ -52,7 +52,18 @@ describe("cpansec run --once", () => {
   });
 
   it("with a feed it cannot fetch: says so and goes on without findings", async () => {
-    const r = await runCliAsync(["run", "--mirror", mirror.dir, "--trust-key", trust, "--data", fresh("nofeed"), "--once", "--advisories", `${closedUrl}feed.json`]);
+    const r = await runCliAsync([
+      "run",
+      "--mirror",
+      mirror.dir,
+      "--trust-key",
+      trust,
+      "--data",
+      fresh("nofeed"),
+      "--once",
+      "--advisories",
+      `${closedUrl}feed.json`,
+    ]);
     expect(r.stderr).toMatch(/advisory feed .*feed\.json unreachable \(connect ECONNREFUSED .*\); going on/);
     expect(r.stdout).toMatch(/releases: 1 processed, 1 failed/);
     expect(r.status).toBe(1); // the tampered upload
@@ -77,7 +88,9 @@ describe("cpansec run --once", () => {
 
   it("fetches the published feed when no --advisories is given", async () => {
     const r = await runCliAsync(["run", "--help"]);
-    expect(r.stdout).toMatch(/--advisories <file\|url>[\s\S]*default:\s+"https:\/\/github\.com\/briandfoy\/cpan-security-advisory\/releases\/latest\/download\/cpan-security-advisory\.json"/);
+    expect(r.stdout).toMatch(
+      /--advisories <file\|url>[\s\S]*default:\s+"https:\/\/github\.com\/briandfoy\/cpan-security-advisory\/releases\/latest\/download\/cpan-security-advisory\.json"/,
+    );
   });
 });
 
@@ -89,7 +102,10 @@ describe("cpansec run, long-running", () => {
     const r = await run.done;
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).not.toMatch(/TypeError/);
-    for (const line of r.stderr.trim().split("\n").slice(0, 2)) expect(line).toMatch(new RegExp(`^cpansec: \\S+ mirror ${closedUrl.replace(/[./]/g, "\\$&")} unavailable \\(connect ECONNREFUSED [^)]*\\); next try in \\d+ s$`));
+    for (const line of r.stderr.trim().split("\n").slice(0, 2))
+      expect(line).toMatch(
+        new RegExp(`^cpansec: \\S+ mirror ${closedUrl.replace(/[./]/g, "\\$&")} unavailable \\(connect ECONNREFUSED [^)]*\\); next try in \\d+ s$`),
+      );
     expect(r.stderr).toMatch(/SIGTERM: stopping after the current step\ncpansec: stopped\n$/);
     expect(r).toMatchObject({ status: 0, signal: null });
   });
@@ -100,8 +116,12 @@ describe("cpansec run, long-running", () => {
     run.child.kill("SIGTERM");
     const r = await run.done;
     expect(r.stdout.match(/^releases: /gm)).toHaveLength(1);
-    const idle = r.stdout.trim().split("\n").filter((l) => l.includes("no new uploads"));
-    for (const l of idle) expect(l).toMatch(/^\S+ no new uploads in RECENT-1h\.json: 1 processed, 1 failed, 1 integrity alert\(s\), 0 dead letter\(s\), log 2; next pass in 1 s$/);
+    const idle = r.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("no new uploads"));
+    for (const l of idle)
+      expect(l).toMatch(/^\S+ no new uploads in RECENT-1h\.json: 1 processed, 1 failed, 1 integrity alert\(s\), 0 dead letter\(s\), log 2; next pass in 1 s$/);
     expect(r.status).toBe(0);
   });
 
@@ -110,12 +130,24 @@ describe("cpansec run, long-running", () => {
     const [a, b] = [startCli(args(data, "--interval", "60")), startCli(args(data, "--interval", "60"))];
     const refused = await Promise.race([a.done.then(() => a), b.done.then(() => b)]);
     const other = refused === a ? b : a;
-    expect(await refused.done).toMatchObject({ status: 2, stderr: expect.stringMatching(/^cpansec: another cpansec run is using .*; one run per data directory\n$/) });
+    expect(await refused.done).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^cpansec: another cpansec run is using .*; one run per data directory\n$/),
+    });
     await other.waitFor("stdout", /^dead letters: none$/m);
     other.child.kill("SIGTERM");
     expect((await other.done).status).toBe(0);
     // A holder killed outright (SIGKILL: no cleanup) releases the lock with its process.
-    const holder = spawn(process.execPath, ["--import", "tsx", "-e", `import("./cli/run-lock.ts").then((m) => { m.lockDataDir(${JSON.stringify(data)}); console.log("locked"); setInterval(() => {}, 1000); })`], { cwd: repoRoot });
+    const holder = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `import("./cli/run-lock.ts").then((m) => { m.lockDataDir(${JSON.stringify(data)}); console.log("locked"); setInterval(() => {}, 1000); })`,
+      ],
+      { cwd: repoRoot },
+    );
     await new Promise<void>((r) => holder.stdout.once("data", () => r()));
     expect(() => lockDataDir(data)).toThrow(/another cpansec run/);
     holder.kill("SIGKILL");

@@ -14,23 +14,55 @@ describe("cpansec scan", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(mirror, { recursive: true });
     const good = join(mirror, "Foo-Bar-1.23.tar.gz");
-    writeFileSync(good, await tarGz([{ name: "Foo-Bar-1.23/META.json", content: metaJson({ name: "Foo-Bar", version: "1.23", prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } } }) }, { name: "Foo-Bar-1.23/lib/Foo/Bar.pm", content: "1;" }]));
+    writeFileSync(
+      good,
+      await tarGz([
+        { name: "Foo-Bar-1.23/META.json", content: metaJson({ name: "Foo-Bar", version: "1.23", prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } } }) },
+        { name: "Foo-Bar-1.23/lib/Foo/Bar.pm", content: "1;" },
+      ]),
+    );
     const broken = join(dir, "Broken-0.01.tar.gz");
     writeFileSync(broken, "this is not gzip");
     const r = runCli(["scan", "--json", good, broken]);
     expect(r.status).toBe(3);
-    const [a, b] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const [a, b] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(a).toEqual({
-      file: good, distribution: "Foo-Bar", version: "1.23", author: "ETHER", purl: "pkg:cpan/Foo-Bar@1.23?author=ETHER", developer: false, source: "filename", metaSource: "META.json",
-      license: ["perl_5"], prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } }, files: 2,
-      sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number),
-      logEntry: expect.stringMatching(/^cpansec-upload\/v1\npath authors\/id\/E\/ET\/ETHER\/Foo-Bar-1.23.tar.gz\nsha256 [0-9a-f]{64}\nsize \d+\nuploaded \d+\n$/),
+      file: good,
+      distribution: "Foo-Bar",
+      version: "1.23",
+      author: "ETHER",
+      purl: "pkg:cpan/Foo-Bar@1.23?author=ETHER",
+      developer: false,
+      source: "filename",
+      metaSource: "META.json",
+      license: ["perl_5"],
+      prereqs: { runtime: { requires: { Moo: ">= 2.0, < 3" } } },
+      files: 2,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      size: expect.any(Number),
+      logEntry: expect.stringMatching(
+        /^cpansec-upload\/v1\npath authors\/id\/E\/ET\/ETHER\/Foo-Bar-1.23.tar.gz\nsha256 [0-9a-f]{64}\nsize \d+\nuploaded \d+\n$/,
+      ),
       leafHash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
     });
     expect(a.logEntry).toContain(`sha256 ${a.sha256}\nsize ${a.size}\n`);
-    expect(a.leafHash).toBe(createHash("sha256").update(Buffer.concat([Buffer.from([0]), Buffer.from(a.logEntry)])).digest("base64"));
+    expect(a.leafHash).toBe(
+      createHash("sha256")
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from(a.logEntry)]))
+        .digest("base64"),
+    );
     expect(b.logEntry).toBeUndefined(); // no PAUSE id in its path: no log entry
-    expect(b).toMatchObject({ file: broken, distribution: "Broken", version: "0.01", source: "filename", files: 0, error: expect.stringMatching(/not a gzip, bzip2, xz, tar or zip archive/) });
+    expect(b).toMatchObject({
+      file: broken,
+      distribution: "Broken",
+      version: "0.01",
+      source: "filename",
+      files: 0,
+      error: expect.stringMatching(/not a gzip, bzip2, xz, tar or zip archive/),
+    });
   });
 
   it("exits 0 when every archive was read, and prints a readable summary without --json", async () => {
@@ -53,12 +85,18 @@ describe("cpansec scan", () => {
 
   it("writes both SBOMs under --out, with --author and --upload-time for a bare archive", async () => {
     const f = join(dir, "Qux-0.5.tar.gz");
-    writeFileSync(f, await tarGz([{ name: "Qux-0.5/META.json", content: metaJson({ name: "Qux", version: "0.5", prereqs: { runtime: { requires: { Moo: "2" } } } }) }]));
+    writeFileSync(
+      f,
+      await tarGz([{ name: "Qux-0.5/META.json", content: metaJson({ name: "Qux", version: "0.5", prereqs: { runtime: { requires: { Moo: "2" } } } }) }]),
+    );
     const out = join(dir, "out");
     const r = runCli(["scan", "--json", "--out", out, "--author", "QUXER", "--upload-time", "2026-08-16T14:31:00Z", f]);
     expect(r.status).toBe(0);
     const line = JSON.parse(r.stdout);
-    expect(line.sbom).toEqual({ cyclonedx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.cdx.json"), spdx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.spdx.json") });
+    expect(line.sbom).toEqual({
+      cyclonedx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.cdx.json"),
+      spdx: join(out, "QUXER", "Qux-0.5.tar.gz", "sbom.spdx.json"),
+    });
     expect(line.author).toBe("QUXER");
     expect(line.logEntry).toContain("path authors/id/Q/QU/QUXER/Qux-0.5.tar.gz\n");
     expect(line.logEntry).toContain("uploaded 1786890660\n");
@@ -76,12 +114,19 @@ describe("cpansec scan", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(author, { recursive: true });
     const files = ["Foo-1.23.tar.gz", "Foo-1.23-TRIAL.tar.gz"].map((name) => join(author, name));
-    for (const [i, f] of files.entries()) writeFileSync(f, await tarGz([{ name: "Foo-1.23/META.json", content: metaJson({ name: "Foo", version: "1.23", abstract: `copy ${i}` }) }]));
+    for (const [i, f] of files.entries())
+      writeFileSync(f, await tarGz([{ name: "Foo-1.23/META.json", content: metaJson({ name: "Foo", version: "1.23", abstract: `copy ${i}` }) }]));
     const out = join(dir, "out-by-file");
     const r = runCli(["scan", "--json", "--out", out, ...files]);
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.sbom.cyclonedx)).toEqual([join(out, "SOMEID", "Foo-1.23.tar.gz", "sbom.cdx.json"), join(out, "SOMEID", "Foo-1.23-TRIAL.tar.gz", "sbom.cdx.json")]);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.sbom.cyclonedx)).toEqual([
+      join(out, "SOMEID", "Foo-1.23.tar.gz", "sbom.cdx.json"),
+      join(out, "SOMEID", "Foo-1.23-TRIAL.tar.gz", "sbom.cdx.json"),
+    ]);
     const purls = lines.map((l) => JSON.parse(readFileSync(l.sbom.cyclonedx, "utf8")).metadata.component.purl);
     expect(purls).toEqual(["pkg:cpan/Foo@1.23?author=SOMEID", "pkg:cpan/Foo@1.23-TRIAL?author=SOMEID"]);
   });
@@ -95,7 +140,10 @@ describe("cpansec scan", () => {
     }
     const r = runCli(["scan", "--json", "--out", join(dir, "out-same"), join(a, "Same-1.0.tar.gz"), join(b, "Same-1.0.tar.gz")]);
     expect(r.status).toBe(3);
-    const [first, second] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const [first, second] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(first.sbom.cyclonedx).toBe(join(dir, "out-same", "Same-1.0.tar.gz", "sbom.cdx.json"));
     expect(second.error).toMatch(/already holds the results of a different archive/);
   });

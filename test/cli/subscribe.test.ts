@@ -17,7 +17,20 @@ afterAll(() => rx.close());
 describe("cpansec subscribe", () => {
   it("rejects bad input with every problem and exit 2, storing nothing", () => {
     const data = mkdtempSync(join(tmpdir(), "cpansec-sub-"));
-    const r = runCli(["subscribe", "add", "--data", data, "--webhook", "http://example.com/h", "--secret", "whsec_c2hvcnQ=", "--event", "release.nope", "--dist", "bad name"]);
+    const r = runCli([
+      "subscribe",
+      "add",
+      "--data",
+      data,
+      "--webhook",
+      "http://example.com/h",
+      "--secret",
+      "whsec_c2hvcnQ=",
+      "--event",
+      "release.nope",
+      "--dist",
+      "bad name",
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toEqual([
       "cpansec: warning: a secret on the command line is visible to other users (ps) and stays in shell history; use --secret-file",
@@ -34,12 +47,20 @@ describe("cpansec subscribe", () => {
     expect(runCli(["subscribe", "add", "--data", data, "--email", "a@example.org"]).status).toBe(0);
     expect(runCli(["subscribe", "remove", "--data", data, "sub_nope"])).toMatchObject({ status: 1, stderr: "cpansec: no subscription sub_nope\n" });
     // --aws without the stack's table names in the environment: told which and where to find them.
-    expect(runCli(["subscribe", "list", "--aws"])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^cpansec: --aws needs SUBSCRIPTIONS_TABLE, DELIVERIES_TABLE, EVENTS_TABLE in the environment \(the stack's SubscriptionsTableName/) });
+    expect(runCli(["subscribe", "list", "--aws"])).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(
+        /^cpansec: --aws needs SUBSCRIPTIONS_TABLE, DELIVERIES_TABLE, EVENTS_TABLE in the environment \(the stack's SubscriptionsTableName/,
+      ),
+    });
   });
 
   it("tests a webhook subscription now, and reports a 410 as a failure", async () => {
     const data = mkdtempSync(join(tmpdir(), "cpansec-sub-"));
-    const ok = JSON.parse(runCli(["subscribe", "add", "--data", data, "--json", "--webhook", `${rx.url}/ok`, "--secret", SECRET]).stdout) as { id: string; target: { secret: string } };
+    const ok = JSON.parse(runCli(["subscribe", "add", "--data", data, "--json", "--webhook", `${rx.url}/ok`, "--secret", SECRET]).stdout) as {
+      id: string;
+      target: { secret: string };
+    };
     expect(ok.target.secret).toBe("whsec_…");
     const gone = JSON.parse(runCli(["subscribe", "add", "--data", data, "--json", "--webhook", `${rx.url}/gone`, "--secret", SECRET]).stdout) as { id: string };
     const t = await runCliAsync(["subscribe", "test", "--data", data, "--allow-loopback-webhooks", ok.id]);
@@ -81,9 +102,17 @@ describe("cpansec subscribe", () => {
     for (const r of [fromFile, fromStdin]) {
       const id = (JSON.parse(r.stdout) as { id: string }).id;
       // The receiver verifies with SECRET: a delivery counts only if the stored secret is that one.
-      expect(await runCliAsync(["subscribe", "test", "--data", data, "--allow-loopback-webhooks", id])).toMatchObject({ status: 0, stdout: `${id}: webhook ${rx.url}/ok: delivered (HTTP 204)\n` });
+      expect(await runCliAsync(["subscribe", "test", "--data", data, "--allow-loopback-webhooks", id])).toMatchObject({
+        status: 0,
+        stdout: `${id}: webhook ${rx.url}/ok: delivered (HTTP 204)\n`,
+      });
     }
-    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET]).stderr).toMatch(/^cpansec: warning: a secret on the command line is visible to other users \(ps\)/);
-    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET, "--secret-file", file])).toMatchObject({ status: 2, stderr: "cpansec: give --secret-file or --secret, not both\n" });
+    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET]).stderr).toMatch(
+      /^cpansec: warning: a secret on the command line is visible to other users \(ps\)/,
+    );
+    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/ok`, "--secret", SECRET, "--secret-file", file])).toMatchObject({
+      status: 2,
+      stderr: "cpansec: give --secret-file or --secret, not both\n",
+    });
   });
 });

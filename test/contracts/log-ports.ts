@@ -20,7 +20,10 @@ export function tileStoreContract(name: string, make: () => Promise<TileStore> |
     });
     it("lets exactly one of concurrent different creates win", async () => {
       const s = await make();
-      const results = await race(o, ["x", "y", "z"].map((v) => () => s.create("tile/entries/000", bytes(v))));
+      const results = await race(
+        o,
+        ["x", "y", "z"].map((v) => () => s.create("tile/entries/000", bytes(v))),
+      );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       expect(results.filter((r) => r.status === "rejected" && r.reason instanceof ConflictError)).toHaveLength(2);
     });
@@ -48,7 +51,12 @@ export function logHeadContract(name: string, make: () => Promise<LogHead> | Log
     it("lets exactly one of concurrent swaps from the same value win", async () => {
       const h = await make();
       await h.compareAndSwap(undefined, "base");
-      const wins = values(await race(o, ["1", "2", "3", "4"].map((v) => () => h.compareAndSwap("base", v))));
+      const wins = values(
+        await race(
+          o,
+          ["1", "2", "3", "4"].map((v) => () => h.compareAndSwap("base", v)),
+        ),
+      );
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(["1", "2", "3", "4"]).toContain(await h.read());
     });
@@ -69,9 +77,17 @@ export function logIndexContract(name: string, make: () => Promise<LogIndex> | L
     it("records ids and finds them; repeating a record is harmless", async () => {
       const x = await make();
       expect(await x.getMany(["a"])).toEqual(new Map());
-      await x.putMany([["a", 0], ["b", 1]]);
+      await x.putMany([
+        ["a", 0],
+        ["b", 1],
+      ]);
       await x.putMany([["a", 0]]);
-      expect(await x.getMany(["a", "b", "c"])).toEqual(new Map([["a", 0], ["b", 1]]));
+      expect(await x.getMany(["a", "b", "c"])).toEqual(
+        new Map([
+          ["a", 0],
+          ["b", 1],
+        ]),
+      );
     });
   });
 }

@@ -12,7 +12,12 @@ export interface NotifyPorts {
   events: EventStore & { get(id: string): Promise<PipelineEvent | undefined> };
 }
 
-const sub = (id: string, createdAt: string): Subscription => ({ id, createdAt, target: { kind: "webhook", url: "https://example.com/h", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }, filter: { distributions: ["CGI*"], authors: ["DAVE"], events: ["release.vulnerable"], minSeverity: "high" } });
+const sub = (id: string, createdAt: string): Subscription => ({
+  id,
+  createdAt,
+  target: { kind: "webhook", url: "https://example.com/h", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+  filter: { distributions: ["CGI*"], authors: ["DAVE"], events: ["release.vulnerable"], minSeverity: "high" },
+});
 const T0 = "2026-11-01T00:00:00.000Z";
 const T1 = "2026-11-01T00:01:00.000Z";
 
@@ -40,7 +45,12 @@ export function notifyPortsContract(name: string, make: () => NotifyPorts | Prom
 
     it("claims a delivery once, even under concurrent claims", async () => {
       const { deliveries } = await make();
-      const claims = values(await race(o, Array.from({ length: 8 }, () => () => deliveries.claim("evt_1", "sub_1", T0))));
+      const claims = values(
+        await race(
+          o,
+          Array.from({ length: 8 }, () => () => deliveries.claim("evt_1", "sub_1", T0)),
+        ),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await deliveries.claim("evt_1", "sub_2", T0)).toBe(true);
       const d = await deliveries.get("evt_1", "sub_1");
@@ -77,7 +87,14 @@ export function notifyPortsContract(name: string, make: () => NotifyPorts | Prom
 
     it("reads an event back by id", async () => {
       const { events } = await make();
-      const e: PipelineEvent = { v: 1, id: "evt_get", type: "integrity.alert", time: T0, release: { id: "A/B-1.tar.gz", path: "authors/id/A/AB/ABC/B-1.tar.gz", author: "ABC" }, detail: { reason: "x" } };
+      const e: PipelineEvent = {
+        v: 1,
+        id: "evt_get",
+        type: "integrity.alert",
+        time: T0,
+        release: { id: "A/B-1.tar.gz", path: "authors/id/A/AB/ABC/B-1.tar.gz", author: "ABC" },
+        detail: { reason: "x" },
+      };
       await events.create(e);
       expect(await events.get("evt_get")).toEqual(e);
       expect(await events.get("evt_nope")).toBeUndefined();

@@ -5,9 +5,23 @@ import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../shared/ports";
 import { type ContractOptions, announceSequential, race, values } from "./race";
 
-const rec = (id: string, distribution?: string): ReleaseRecord => ({ id, path: `authors/id/A/AB/ABC/${id.split("/")[1]}`, author: "ABC", filename: id.split("/")[1] as string, uploaded: "1", seenAt: "t", steps: {}, revision: 0, ...(distribution ? { distribution } : {}) });
+const rec = (id: string, distribution?: string): ReleaseRecord => ({
+  id,
+  path: `authors/id/A/AB/ABC/${id.split("/")[1]}`,
+  author: "ABC",
+  filename: id.split("/")[1] as string,
+  uploaded: "1",
+  seenAt: "t",
+  steps: {},
+  revision: 0,
+  ...(distribution ? { distribution } : {}),
+});
 
-export function pipelinePortsContract(name: string, make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore; matchIndex: MatchIndex }, o: ContractOptions = {}): void {
+export function pipelinePortsContract(
+  name: string,
+  make: () => { releases: ReleaseStore; cursors: CursorStore; findings: FindingStore; events: EventStore; matchIndex: MatchIndex },
+  o: ContractOptions = {},
+): void {
   announceSequential(name, o);
   describe(`${name}: pipeline ports contract`, () => {
     it("creates a release once and updates it with optimistic concurrency", async () => {

@@ -11,7 +11,13 @@ export interface ContractOptions {
 export async function race<T>(o: ContractOptions, calls: readonly (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
   if (o.atomic ?? true) return Promise.allSettled(calls.map((c) => c()));
   const out: PromiseSettledResult<T>[] = [];
-  for (const c of calls) out.push(await c().then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+  for (const c of calls)
+    out.push(
+      await c().then(
+        (value) => ({ status: "fulfilled" as const, value }),
+        (reason: unknown) => ({ status: "rejected" as const, reason }),
+      ),
+    );
   return out;
 }
 
@@ -29,5 +35,7 @@ export function values<T>(results: PromiseSettledResult<T>[]): T[] {
 /** Says once per suite that its race cases ran one call after another, and why. */
 export function announceSequential(name: string, o: ContractOptions): void {
   if (o.atomic ?? true) return;
-  console.log(`NOTE ${name}: race cases run their calls one after another (moto does not serialise concurrent conditional writes); the conditions are checked, the service's atomicity is not`);
+  console.log(
+    `NOTE ${name}: race cases run their calls one after another (moto does not serialise concurrent conditional writes); the conditions are checked, the service's atomicity is not`,
+  );
 }

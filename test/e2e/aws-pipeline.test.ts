@@ -41,7 +41,16 @@ let mirror: BuiltMirror;
 let server: Server;
 let stack: TestStack;
 type Scheduled = (event: unknown, context: Context) => Promise<unknown>;
-let handlers: { watch: Scheduled; refresh: Scheduled; ingest: SqsHandler; sbom: SqsHandler; advisories: SqsHandler; log: SqsHandler; notify: SqsHandler; deliver: SqsHandler };
+let handlers: {
+  watch: Scheduled;
+  refresh: Scheduled;
+  ingest: SqsHandler;
+  sbom: SqsHandler;
+  advisories: SqsHandler;
+  log: SqsHandler;
+  notify: SqsHandler;
+  deliver: SqsHandler;
+};
 let rx: Receiver;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 let sources: Source[];
@@ -53,7 +62,9 @@ beforeAll(async () => {
   let url: string;
   ({ server, url } = await serveDir(mirror.dir));
   stack = await createTestStack({ mirrorUrl: url, feedUrl: `${url}feed.json`, pauseKey: mirror.publicKey, visibilityTimeout: 1 });
-  await new SESv2Client({ endpoint: stack.endpoint, region: REGION, credentials: CREDENTIALS }).send(new CreateEmailIdentityCommand({ EmailIdentity: "alerts@cpansec.test" }));
+  await new SESv2Client({ endpoint: stack.endpoint, region: REGION, credentials: CREDENTIALS }).send(
+    new CreateEmailIdentityCommand({ EmailIdentity: "alerts@cpansec.test" }),
+  );
   // The receiver is on loopback: allowed over plain http only by this testing switch (the stack never sets it).
   Object.assign(process.env, stack.env, { SES_IDENTITY: "alerts@cpansec.test", CPANSEC_ALLOW_LOOPBACK_WEBHOOKS: "true" });
   rx = await startReceiver({ "/all": SECRET, "/cgi": SECRET });
@@ -61,14 +72,19 @@ beforeAll(async () => {
   // The secret from a file: on the command line it would be visible to other users (the CLI warns).
   const secretFile = join(root, "webhook.secret");
   writeFileSync(secretFile, SECRET, { mode: 0o600 });
-  for (const args of [["--webhook", `${rx.url}/all`, "--secret-file", secretFile], ["--webhook", `${rx.url}/cgi`, "--secret-file", secretFile, "--dist", "CGI*", "--event", "release.vulnerable"], ["--email", "mallory-watch@example.org", "--author", "mallory"]]) {
+  for (const args of [
+    ["--webhook", `${rx.url}/all`, "--secret-file", secretFile],
+    ["--webhook", `${rx.url}/cgi`, "--secret-file", secretFile, "--dist", "CGI*", "--event", "release.vulnerable"],
+    ["--email", "mallory-watch@example.org", "--author", "mallory"],
+  ]) {
     const r = runCli(["subscribe", "add", "--aws", ...args]);
     expect(r.stderr).not.toMatch(/cpansec:/); // (on Node 20 the AWS SDK warns about Node 22 here)
     expect(r.status).toBe(0);
   }
   expect(runCli(["subscribe", "list", "--aws"]).stdout.trim().split("\n")).toHaveLength(3);
   // Loaded only now: each handler reads and checks its environment at load (its cold start).
-  const load = async (spec: { name: string; entry: string }) => (createRequire(import.meta.url)(await bundleHandler(spec.name, spec.entry)) as { handler: never }).handler;
+  const load = async (spec: { name: string; entry: string }) =>
+    (createRequire(import.meta.url)(await bundleHandler(spec.name, spec.entry)) as { handler: never }).handler;
   handlers = {
     watch: await load(SCHEDULED.watch),
     refresh: await load(SCHEDULED.refresh),
@@ -79,7 +95,12 @@ beforeAll(async () => {
     notify: await load(QUEUE_WORKERS.notify),
     deliver: await load(QUEUE_WORKERS.deliver),
   };
-  sources = (["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const).map((k) => ({ name: QUEUE_WORKERS[k].name, url: stack.queueUrls[k], batchSize: QUEUE_WORKERS[k].batchSize, handler: handlers[k] }));
+  sources = (["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const).map((k) => ({
+    name: QUEUE_WORKERS[k].name,
+    url: stack.queueUrls[k],
+    batchSize: QUEUE_WORKERS[k].batchSize,
+    handler: handlers[k],
+  }));
 }, 60_000);
 afterAll(async () => {
   server?.close();
@@ -96,7 +117,9 @@ const text = async (key: string) => new TextDecoder().decode(await artifacts().r
 async function deadLetters(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const [k, url] of Object.entries(stack.dlqUrls)) {
-    const r = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ["All"] }));
+    const r = await stack.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ["All"] }),
+    );
     out[k] = (r.Messages ?? []).map((m) => `${m.Body} (received ${m.Attributes?.ApproximateReceiveCount})`);
   }
   return out;
@@ -118,12 +141,17 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     expect(releases.map((r) => r.path).sort()).toEqual([...mirror.paths].sort());
     const pending = releases.filter((r) => terminalState(r) === "pending");
     // On failure, say where each pending release's messages went (receives, outcomes, dead letters).
-    const why = pending.length ? JSON.stringify({ receives: Object.fromEntries(pending.map((r) => [r.id, traceOf(stats, r.id)])), deadLetters: await deadLetters() }) : "";
+    const why = pending.length
+      ? JSON.stringify({ receives: Object.fromEntries(pending.map((r) => [r.id, traceOf(stats, r.id)])), deadLetters: await deadLetters() })
+      : "";
     expect(pending, why).toEqual([]);
     const byName = new Map(releases.map((r) => [r.filename, r]));
     expect(terminalState(byName.get("Demo-Core-1.0.tar.gz") as never)).toBe("processed");
     expect(byName.get("Demo-Broken-0.1.tar.gz")?.failure?.reason).toMatch(/not a gzip, bzip2, xz, tar or zip archive/);
-    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/does not match the signed CHECKSUMS/) });
+    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({
+      integrity: true,
+      reason: expect.stringMatching(/does not match the signed CHECKSUMS/),
+    });
 
     const events = await new DynamoEventStore(stack.clients.dynamo, table("events")).list();
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
@@ -136,7 +164,9 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     expect(await cycloneDxSchemaErrors(cdx)).toBeNull();
     expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
     expect(checkSpdx(JSON.parse(await text(`${dir}/sbom.spdx.json`)))).toEqual([]);
-    expect(JSON.parse(await text("releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json")).findings).toEqual([expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] })]);
+    expect(JSON.parse(await text("releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json")).findings).toEqual([
+      expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] }),
+    ]);
     expect(await text(`${dir}/upload.tlog-proof`)).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
 
     // The public log verifies with its published key and holds each upload exactly once.
@@ -152,14 +182,21 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     expect(rx.received.every((r) => r.verified)).toBe(true);
     expect(rx.verified("/all")).toHaveLength(events.length);
     expect(new Set(rx.verified("/all").map((r) => r.payload?.id)).size).toBe(events.length);
-    expect(rx.verified("/cgi").map((r) => `${r.payload?.type} ${(r.payload?.release as { id: string }).id}`)).toEqual(["release.vulnerable DAVE/CGI-3.62.tar.gz"]);
+    expect(rx.verified("/cgi").map((r) => `${r.payload?.type} ${(r.payload?.release as { id: string }).id}`)).toEqual([
+      "release.vulnerable DAVE/CGI-3.62.tar.gz",
+    ]);
     const data = (await (await fetch(`${stack.endpoint}/moto-api/data.json`)).json()) as { ses?: { RawMessage?: { raw_data: string }[] } };
     const mails = (data.ses?.RawMessage ?? []).map((m) => parseMime(m.raw_data)).filter((m) => header(m, "To")[0] === "mallory-watch@example.org");
     expect(mails.map((m) => header(m, "X-Cpansec-Event-Type")[0]).sort()).toEqual(["integrity.alert", "release.processed", "release.processed"]);
     // The mail's one-click unsubscribe link works against the unsubscribe function (RFC 8058 POST).
     const link = new URL((header(mails[0] as never, "List-Unsubscribe")[0] as string).trim().replace(/^<|>$/g, ""));
-    const unsubscribe = (createRequire(import.meta.url)(await bundleHandler(HTTP_FUNCTIONS.unsubscribe.name, HTTP_FUNCTIONS.unsubscribe.entry)) as { handler: (e: unknown) => Promise<{ statusCode: number; body: string }> }).handler;
-    const call = (method: string, query: Record<string, string>) => unsubscribe({ requestContext: { http: { method } }, queryStringParameters: query, rawPath: "/", headers: {}, isBase64Encoded: false });
+    const unsubscribe = (
+      createRequire(import.meta.url)(await bundleHandler(HTTP_FUNCTIONS.unsubscribe.name, HTTP_FUNCTIONS.unsubscribe.entry)) as {
+        handler: (e: unknown) => Promise<{ statusCode: number; body: string }>;
+      }
+    ).handler;
+    const call = (method: string, query: Record<string, string>) =>
+      unsubscribe({ requestContext: { http: { method } }, queryStringParameters: query, rawPath: "/", headers: {}, isBase64Encoded: false });
     expect((await call("POST", { s: link.searchParams.get("s") as string, t: "forged" })).statusCode).toBe(403);
     expect(await call("POST", Object.fromEntries(link.searchParams))).toMatchObject({ statusCode: 200, body: expect.stringContaining("no more messages") });
     expect(runCli(["subscribe", "list", "--aws"]).stdout).toMatch(/DISABLED .*: unsubscribed by the recipient/);
@@ -171,7 +208,14 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     expect(await log.read(".staging/0")).toBeDefined();
     expect([await anonymous("checkpoint"), await anonymous("vkey"), await anonymous(".staging/0")]).toEqual([200, 200, 403]);
     // A third party verifies the published log over HTTP with the CLI, from the bucket alone.
-    const verify = runCli(["log", "verify", "--log", `${stack.endpoint}/${stack.env.LOG_BUCKET}`, "--vkey", new TextDecoder().decode(await log.read("vkey")).trim()]);
+    const verify = runCli([
+      "log",
+      "verify",
+      "--log",
+      `${stack.endpoint}/${stack.env.LOG_BUCKET}`,
+      "--vkey",
+      new TextDecoder().decode(await log.read("vkey")).trim(),
+    ]);
     expect(verify.stderr + verify.stdout).toMatch(new RegExp(`^OK: test\\.cpansec/log size ${mirror.paths.length} `));
 
     // A new advisory in the feed: the hourly refresh re-matches the stored releases it touches and
@@ -179,11 +223,18 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const feed = cgiFeedWithDemoCoreAdvisory();
     writeFileSync(join(mirror.dir, "feed.json"), JSON.stringify(feed));
     // Demo-Core itself and the three releases whose prerequisites resolve to it.
-    expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({ feed: "updated", verified: false, rematch: { queued: 4, selectedBy: "index", keys: 1 } });
+    expect(await handlers.refresh({}, lambdaContext("refresh-advisories"))).toMatchObject({
+      feed: "updated",
+      verified: false,
+      rematch: { queued: 4, selectedBy: "index", keys: 1 },
+    });
     await drain(stack.clients.sqs, sources);
     const published = rx.verified("/all").filter((r) => r.payload?.type === "advisory.published");
     expect(published.map((r) => [(r.payload?.release as { id: string }).id, (r.payload?.detail as { advisory: string }).advisory]).sort()).toEqual(
-      ["ALICE/Demo-App-2.0.tar.gz", "ALICE/Demo-Core-1.0.tar.gz", "BOB/Demo-Util-0.5.tar.gz", "DAVE/Demo-Web-0.3.tar.gz"].map((id) => [id, "CPANSA-Demo-Core-2026-1"]),
+      ["ALICE/Demo-App-2.0.tar.gz", "ALICE/Demo-Core-1.0.tar.gz", "BOB/Demo-Util-0.5.tar.gz", "DAVE/Demo-Web-0.3.tar.gz"].map((id) => [
+        id,
+        "CPANSA-Demo-Core-2026-1",
+      ]),
     );
     expect(JSON.parse(await text(`${dir}/advisories.json`)).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
     expect(rx.verified("/cgi")).toHaveLength(1);

@@ -35,7 +35,9 @@ describe("the corpus through the embedded pipeline", () => {
       expect(states.filter((s) => s === "pending")).toEqual([]);
       const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer]);
       expect(log.checkpoint.size).toBe(files.length);
-      console.log(`corpus pipeline: ${states.filter((s) => s === "processed").length} processed, ${states.filter((s) => s === "failed").length} failed, log size ${log.checkpoint.size}`);
+      console.log(
+        `corpus pipeline: ${states.filter((s) => s === "processed").length} processed, ${states.filter((s) => s === "failed").length} failed, log size ${log.checkpoint.size}`,
+      );
     } finally {
       p.close();
     }

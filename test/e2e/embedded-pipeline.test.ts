@@ -75,7 +75,10 @@ describe("cpansec run over an HTTP mirror", () => {
     const byName = new Map((await p.deps.releases.list()).map((r) => [r.filename, r]));
     expect(terminalState(byName.get("Demo-Core-1.0.tar.gz") as never)).toBe("processed");
     expect(byName.get("Demo-Broken-0.1.tar.gz")?.failure?.reason).toMatch(/not a gzip, bzip2, xz, tar or zip archive/);
-    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/does not match the signed CHECKSUMS/) });
+    expect(byName.get("Demo-Tampered-1.0.tar.gz")?.failure).toMatchObject({
+      integrity: true,
+      reason: expect.stringMatching(/does not match the signed CHECKSUMS/),
+    });
     const events = await p.deps.events.list();
     expect(events.filter((e) => e.type === "integrity.alert").map((e) => e.release?.id)).toEqual(["MALLORY/Demo-Tampered-1.0.tar.gz"]);
     expect(events.filter((e) => e.type === "release.vulnerable").map((e) => e.release?.id)).toEqual(["DAVE/CGI-3.62.tar.gz"]);
@@ -86,11 +89,27 @@ describe("cpansec run over an HTTP mirror", () => {
     expect(checkCycloneDx(JSON.parse(cdx))).toEqual([]);
     expect(checkSpdx(JSON.parse(readFileSync(join(dir, "sbom.spdx.json"), "utf8")))).toEqual([]);
     const web = JSON.parse(readFileSync(join(data, "releases/DAVE/Demo-Web-0.3.tar.gz/advisories.json"), "utf8"));
-    expect(web.findings).toEqual([expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] })]);
+    expect(web.findings).toEqual([
+      expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] }),
+    ]);
     const proof = readFileSync(join(dir, "upload.tlog-proof"), "utf8");
     expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
     p.close();
-    const verify = execFileSync(process.execPath, ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), "log", "verify", "--log", join(data, "log"), "--vkey", readFileSync(join(data, "log/vkey"), "utf8").trim()], { cwd: repoRoot, encoding: "utf8" });
+    const verify = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(repoRoot, "cli/cpansec.ts"),
+        "log",
+        "verify",
+        "--log",
+        join(data, "log"),
+        "--vkey",
+        readFileSync(join(data, "log/vkey"), "utf8").trim(),
+      ],
+      { cwd: repoRoot, encoding: "utf8" },
+    );
     expect(verify).toMatch(/^OK: cpansec.localhost\/log size 12 /);
     await invariants(data);
 
@@ -117,7 +136,9 @@ describe("cpansec run over an HTTP mirror", () => {
         ["BOB/Demo-Util-0.5.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
         ["DAVE/Demo-Web-0.3.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
       ]);
-      expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
+      expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual([
+        "CPANSA-Demo-Core-2026-1",
+      ]);
       third.close();
     } finally {
       writeFileSync(feedFile, feedBefore);
@@ -129,18 +150,26 @@ describe("cpansec run over an HTTP mirror", () => {
     const seen = new Map<string, number>();
     const p = await pipeline(data, {
       maxReceives: 3,
-      wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (body: T, n: number) => {
-        const id = (body as { id?: string }).id ?? queue;
-        const k = `${queue}:${id}`;
-        seen.set(k, (seen.get(k) ?? 0) + 1);
-        if (queue === "generate-sbom" && seen.get(k) === 1) throw new Error("transient: disk hiccup");
-        if (queue === "match-advisories" && id === "ERIN/Demo-Config-1.1.tar.gz") throw new Error("always: poisoned message");
-        return step(body, n);
-      },
+      wrap:
+        <T>(queue: string, step: (b: T, n: number) => Promise<void>) =>
+        async (body: T, n: number) => {
+          const id = (body as { id?: string }).id ?? queue;
+          const k = `${queue}:${id}`;
+          seen.set(k, (seen.get(k) ?? 0) + 1);
+          if (queue === "generate-sbom" && seen.get(k) === 1) throw new Error("transient: disk hiccup");
+          if (queue === "match-advisories" && id === "ERIN/Demo-Config-1.1.tar.gz") throw new Error("always: poisoned message");
+          return step(body, n);
+        },
     });
     await p.runOnce();
     const dead = p.db.deadLetters();
-    expect(dead).toEqual([expect.objectContaining({ queue: "match-advisories", body: { v: 1, id: "ERIN/Demo-Config-1.1.tar.gz" }, reason: expect.stringMatching(/poisoned message \(after 3 receives\)/) })]);
+    expect(dead).toEqual([
+      expect.objectContaining({
+        queue: "match-advisories",
+        body: { v: 1, id: "ERIN/Demo-Config-1.1.tar.gz" },
+        reason: expect.stringMatching(/poisoned message \(after 3 receives\)/),
+      }),
+    ]);
     const releases = await p.deps.releases.list();
     const pending = releases.filter((r) => terminalState(r) === "pending").map((r) => r.id);
     expect(pending).toEqual(["ERIN/Demo-Config-1.1.tar.gz"]); // in the DLQ, reported: not lost, not done
@@ -167,15 +196,19 @@ describe("cpansec run over an HTTP mirror", () => {
         tool: { name: "cpansec-pipeline", version: "0.0.0-test" },
         backoffMs: 5,
         checksumRetries: 3,
-        wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (body: T, n: number) => {
-          if (queue === "ingest-release" && (body as { id?: string }).id === "ALICE/Demo-Unlisted-1.1.tar.gz") attempts.push(n);
-          return step(body, n);
-        },
+        wrap:
+          <T>(queue: string, step: (b: T, n: number) => Promise<void>) =>
+          async (body: T, n: number) => {
+            if (queue === "ingest-release" && (body as { id?: string }).id === "ALICE/Demo-Unlisted-1.1.tar.gz") attempts.push(n);
+            return step(body, n);
+          },
       });
       await p.runOnce();
       expect(attempts).toEqual([1]); // waiting for the mirror, acknowledged: no queue retries, no DLQ
       expect(p.db.deadLetters()).toEqual([]);
-      expect((await p.deps.releases.get("ALICE/Demo-Unlisted-1.1.tar.gz"))?.lag?.reason).toBe("authors/id/A/AL/ALICE/CHECKSUMS does not list Demo-Unlisted-1.1.tar.gz yet");
+      expect((await p.deps.releases.get("ALICE/Demo-Unlisted-1.1.tar.gz"))?.lag?.reason).toBe(
+        "authors/id/A/AL/ALICE/CHECKSUMS does not list Demo-Unlisted-1.1.tar.gz yet",
+      );
       now = new Date(now.getTime() + 7 * 3600_000); // past the deadline: the sweep retries it, ingest fails it
       await p.runOnce();
       expect(attempts).toEqual([1, 1]);
@@ -196,7 +229,21 @@ describe("cpansec run over an HTTP mirror", () => {
     const data = mkdtempSync(join(tmpdir(), "cpansec-e2e-kill-"));
     const key = join(data, "..", `trust-${process.pid}.asc`);
     writeFileSync(key, mirror.publicKey);
-    const args = ["--import", "tsx", join(repoRoot, "cli/cpansec.ts"), "run", "--once", "--mirror", url, "--data", data, "--advisories", feedFile, "--trust-key", key];
+    const args = [
+      "--import",
+      "tsx",
+      join(repoRoot, "cli/cpansec.ts"),
+      "run",
+      "--once",
+      "--mirror",
+      url,
+      "--data",
+      data,
+      "--advisories",
+      feedFile,
+      "--trust-key",
+      key,
+    ];
     const count = (dir: string, name: RegExp): number => {
       try {
         return readdirSync(dir, { recursive: true }).filter((f) => name.test(String(f))).length;
@@ -205,7 +252,10 @@ describe("cpansec run over an HTTP mirror", () => {
       }
     };
     // Kill once after a few archives are stored, once after some SBOMs are written: mid-ingest and mid-steps.
-    for (const [dir, name, n] of [[join(data, "archives"), /\.tar\.gz$/, 2], [join(data, "releases"), /sbom\.cdx\.json$/, 4]] as const) {
+    for (const [dir, name, n] of [
+      [join(data, "archives"), /\.tar\.gz$/, 2],
+      [join(data, "releases"), /sbom\.cdx\.json$/, 4],
+    ] as const) {
       const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: "ignore" });
       const closed = new Promise((r) => child.on("close", r));
       const deadline = Date.now() + 15_000;

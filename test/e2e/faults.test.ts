@@ -64,7 +64,23 @@ function faultyNotify(f: FaultInjector, d: NotifyDeps): NotifyDeps {
   let skew = 0;
   const deliveries = f.wrap("deliveries", d.deliveries);
   const mailer = { send: async (m: Parameters<NotifyDeps["mailer"]["send"]>[0]) => (mailed.push(m.id), d.mailer.send(m)) };
-  return { ...d, mailer, events: f.wrap("notify.events", d.events), subscriptions: f.wrap("subscriptions", d.subscriptions), deliveries: { ...deliveries, get: (e, s) => deliveries.get(e, s), claim: (e, s, at) => deliveries.claim(e, s, at), markQueued: (e, s, at) => deliveries.markQueued(e, s, at), settle: (e, s, st, at, err) => deliveries.settle(e, s, st, at, err), release: (e, s, at, err) => deliveries.release(e, s, at, err), begin: (e, s, now, lease) => deliveries.begin(e, s, now + (skew += 61_000), lease) }, queues: { deliver: f.wrap("queue.deliver", d.queues.deliver) }, feeds: f.wrap("feeds", d.feeds) };
+  return {
+    ...d,
+    mailer,
+    events: f.wrap("notify.events", d.events),
+    subscriptions: f.wrap("subscriptions", d.subscriptions),
+    deliveries: {
+      ...deliveries,
+      get: (e, s) => deliveries.get(e, s),
+      claim: (e, s, at) => deliveries.claim(e, s, at),
+      markQueued: (e, s, at) => deliveries.markQueued(e, s, at),
+      settle: (e, s, st, at, err) => deliveries.settle(e, s, st, at, err),
+      release: (e, s, at, err) => deliveries.release(e, s, at, err),
+      begin: (e, s, now, lease) => deliveries.begin(e, s, now + (skew += 61_000), lease),
+    },
+    queues: { deliver: f.wrap("queue.deliver", d.queues.deliver) },
+    feeds: f.wrap("feeds", d.feeds),
+  };
 }
 
 describe("the embedded pipeline under injected faults", () => {
@@ -84,9 +100,16 @@ describe("the embedded pipeline under injected faults", () => {
         ports: { pipeline: (d) => faulty(faults, d), notify: (d) => faultyNotify(faults, d) },
       });
     const trusted = await readTrustedKeys(new TextEncoder().encode(mirror.publicKey));
-    let p = await openEmbeddedPipeline({ data: join(root, "data"), mirror: new DirMirror(mirror.dir), trustedKeys: trusted, tool: { name: "x", version: "0" } });
+    let p = await openEmbeddedPipeline({
+      data: join(root, "data"),
+      mirror: new DirMirror(mirror.dir),
+      trustedKeys: trusted,
+      tool: { name: "x", version: "0" },
+    });
     await p.notify.subscriptions.create(makeSubscription({ kind: "webhook", url: `${rx.url}/all`, secret: SECRET }, {}, { id: "sub_00000000000000a1" }));
-    await p.notify.subscriptions.create(makeSubscription({ kind: "email", address: "watch@example.org" }, { authors: ["DAVE"] }, { id: "sub_00000000000000a2" }));
+    await p.notify.subscriptions.create(
+      makeSubscription({ kind: "email", address: "watch@example.org" }, { authors: ["DAVE"] }, { id: "sub_00000000000000a2" }),
+    );
     p.close();
 
     // Passes with faults: a pass that dies (RECENT unreadable, a cursor write lost) is simply
@@ -113,7 +136,9 @@ describe("the embedded pipeline under injected faults", () => {
     const dead = p.db.deadLetters();
     const deadIds = new Set(dead.map((d) => (d.body as { id?: string }).id).filter(Boolean));
     const summary = [...faults.counts].sort().map(([k, v]) => `${k} ${v}`);
-    console.log(`faults (seed ${SEED}): ${faults.total()} injected (${faults.total("fail")} fail, ${faults.total("lie")} lie, ${faults.total("delay")} delay, ${faults.total("duplicate")} duplicate), ${died} passes died (${completed} completed under faults), ${dead.length} dead letters\n  ${summary.join("\n  ")}`);
+    console.log(
+      `faults (seed ${SEED}): ${faults.total()} injected (${faults.total("fail")} fail, ${faults.total("lie")} lie, ${faults.total("delay")} delay, ${faults.total("duplicate")} duplicate), ${died} passes died (${completed} completed under faults), ${dead.length} dead letters\n  ${summary.join("\n  ")}`,
+    );
     expect(faults.total("lie")).toBeGreaterThan(20);
     expect(faults.total("duplicate")).toBeGreaterThan(20);
 

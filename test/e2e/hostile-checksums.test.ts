@@ -20,15 +20,20 @@ describe("a mirror that lags behind RECENT", () => {
     m.files.set(`${alice}/Demo-A-1.0.tar.gz`, a);
     m.files.set(`${alice}/Demo-B-1.0.tar.gz`, b);
     await m.checksums(alice, {}); // the mirror's CHECKSUMS predates both uploads
-    m.recent([{ epoch: `${NOW - 50}`, path: `${alice}/Demo-B-1.0.tar.gz` }, { epoch: `${NOW - 60}`, path: `${alice}/Demo-A-1.0.tar.gz` }]);
+    m.recent([
+      { epoch: `${NOW - 50}`, path: `${alice}/Demo-B-1.0.tar.gz` },
+      { epoch: `${NOW - 60}`, path: `${alice}/Demo-A-1.0.tar.gz` },
+    ]);
     let now = new Date(NOW * 1000);
     const receives: string[] = [];
     const p = await open(m, await served(m), {
       clock: () => now,
-      wrap: <T>(queue: string, step: (b: T, n: number) => Promise<void>) => async (body: T, n: number) => {
-        if (queue === "ingest-release") receives.push((body as { id: string }).id);
-        return step(body, n);
-      },
+      wrap:
+        <T>(queue: string, step: (b: T, n: number) => Promise<void>) =>
+        async (body: T, n: number) => {
+          if (queue === "ingest-release") receives.push((body as { id: string }).id);
+          return step(body, n);
+        },
     });
     await p.runOnce();
     const waiting = await p.deps.releases.get("ALICE/Demo-A-1.0.tar.gz");
@@ -45,7 +50,11 @@ describe("a mirror that lags behind RECENT", () => {
 
     // CHECKSUMS catches up for A (and RECENT says so): A is processed and logged.
     await m.checksums(alice, { "Demo-A-1.0.tar.gz": { bytes: a, epoch: NOW - 60 } });
-    m.recent([{ epoch: `${NOW - 10}`, path: `${alice}/CHECKSUMS` }, { epoch: `${NOW - 50}`, path: `${alice}/Demo-B-1.0.tar.gz` }, { epoch: `${NOW - 60}`, path: `${alice}/Demo-A-1.0.tar.gz` }]);
+    m.recent([
+      { epoch: `${NOW - 10}`, path: `${alice}/CHECKSUMS` },
+      { epoch: `${NOW - 50}`, path: `${alice}/Demo-B-1.0.tar.gz` },
+      { epoch: `${NOW - 60}`, path: `${alice}/Demo-A-1.0.tar.gz` },
+    ]);
     await p.runOnce();
     const done = await p.deps.releases.get("ALICE/Demo-A-1.0.tar.gz");
     expect([terminalState(done as never), done?.lag]).toEqual(["processed", undefined]);
@@ -62,7 +71,10 @@ describe("a mirror that lags behind RECENT", () => {
 
     // PAUSE's CHECKSUMS finally lists B: the change reopens it; it is processed, logged, announced anew.
     await m.checksums(alice, { "Demo-A-1.0.tar.gz": { bytes: a, epoch: NOW - 60 }, "Demo-B-1.0.tar.gz": { bytes: b, epoch: NOW - 50 } });
-    m.recent([{ epoch: `${NOW + 7 * 3600}`, path: `${alice}/CHECKSUMS` }, { epoch: `${NOW - 10}`, path: `${alice}/CHECKSUMS` }]);
+    m.recent([
+      { epoch: `${NOW + 7 * 3600}`, path: `${alice}/CHECKSUMS` },
+      { epoch: `${NOW - 10}`, path: `${alice}/CHECKSUMS` },
+    ]);
     await p.runOnce();
     const reopened = await p.deps.releases.get("ALICE/Demo-B-1.0.tar.gz");
     expect([terminalState(reopened as never), reopened?.reopened]).toEqual(["processed", 1]);
@@ -78,11 +90,17 @@ describe("a CHECKSUMS that is not this upload's", () => {
     const { m, entries } = await mirrorOf("ALICE", { "Demo-1.0": NOW - 60 });
     m.files.set(`${dirOf("OTHER")}/Demo-1.0.tar.gz`, entries["Demo-1.0.tar.gz"]?.bytes as Uint8Array);
     m.files.set(`${dirOf("OTHER")}/CHECKSUMS`, m.files.get(`${dirOf("ALICE")}/CHECKSUMS`) as Uint8Array);
-    m.recent([{ epoch: `${NOW - 30}`, path: `${dirOf("OTHER")}/Demo-1.0.tar.gz` }, { epoch: `${NOW - 60}`, path: `${dirOf("ALICE")}/Demo-1.0.tar.gz` }]);
+    m.recent([
+      { epoch: `${NOW - 30}`, path: `${dirOf("OTHER")}/Demo-1.0.tar.gz` },
+      { epoch: `${NOW - 60}`, path: `${dirOf("ALICE")}/Demo-1.0.tar.gz` },
+    ]);
     const p = await open(m, await served(m));
     await p.runOnce();
     expect(terminalState((await p.deps.releases.get("ALICE/Demo-1.0.tar.gz")) as never)).toBe("processed");
-    expect((await p.deps.releases.get("OTHER/Demo-1.0.tar.gz"))?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/verified earlier as ALICE's upload/) });
+    expect((await p.deps.releases.get("OTHER/Demo-1.0.tar.gz"))?.failure).toMatchObject({
+      integrity: true,
+      reason: expect.stringMatching(/verified earlier as ALICE's upload/),
+    });
     expect((await p.deps.events.list()).filter((e) => e.type === "integrity.alert").map((e) => e.release?.id)).toEqual(["OTHER/Demo-1.0.tar.gz"]);
     expect(await loggedPaths(p)).toEqual([`${dirOf("ALICE")}/Demo-1.0.tar.gz`]);
   });
@@ -96,7 +114,10 @@ describe("a CHECKSUMS that is not this upload's", () => {
     m.recent([{ epoch: `${NOW - 60}`, path: `${dirOf("ALICE")}/Old-1.0.tar.gz` }]);
     const p = await open(m, await served(m));
     await p.runOnce();
-    expect((await p.deps.releases.get("ALICE/Old-1.0.tar.gz"))?.failure).toMatchObject({ integrity: true, reason: expect.stringMatching(/signed CHECKSUMS is from 2021-06-01T00:00:00.000Z, before the upload/) });
+    expect((await p.deps.releases.get("ALICE/Old-1.0.tar.gz"))?.failure).toMatchObject({
+      integrity: true,
+      reason: expect.stringMatching(/signed CHECKSUMS is from 2021-06-01T00:00:00.000Z, before the upload/),
+    });
     expect(await loggedPaths(p)).toEqual([]);
   });
 
@@ -113,7 +134,10 @@ describe("a CHECKSUMS that is not this upload's", () => {
 });
 
 describe("RECENT files too large to hold", () => {
-  const big = (n: number) => new TextEncoder().encode(`{"recent":[${`{"epoch":"1","path":"authors/id/A/AB/ABC/${"x".repeat(200)}.tar.gz","type":"new"},`.repeat(n)}{"epoch":"1","path":"x","type":"new"}]}`);
+  const big = (n: number) =>
+    new TextEncoder().encode(
+      `{"recent":[${`{"epoch":"1","path":"authors/id/A/AB/ABC/${"x".repeat(200)}.tar.gz","type":"new"},`.repeat(n)}{"epoch":"1","path":"x","type":"new"}]}`,
+    );
 
   it("stops reading RECENT-1h at its own limit, far below the archive limit", async () => {
     const m = await HostileMirror.create();
@@ -125,7 +149,15 @@ describe("RECENT files too large to hold", () => {
 
   it("reports a gap, rather than failing every run, when only a longer RECENT is too large", async () => {
     const { m } = await mirrorOf("ALICE", { "Demo-1.0": NOW - 60 });
-    m.files.set("RECENT-1h.json", new TextEncoder().encode(JSON.stringify({ meta: { minmax: { min: `${NOW - 100}` } }, recent: [{ epoch: `${NOW - 60}`, path: `${dirOf("ALICE")}/Demo-1.0.tar.gz`, type: "new" }] })));
+    m.files.set(
+      "RECENT-1h.json",
+      new TextEncoder().encode(
+        JSON.stringify({
+          meta: { minmax: { min: `${NOW - 100}` } },
+          recent: [{ epoch: `${NOW - 60}`, path: `${dirOf("ALICE")}/Demo-1.0.tar.gz`, type: "new" }],
+        }),
+      ),
+    );
     m.files.set("RECENT-6h.json", big(Math.ceil(RECENT_MAX_BYTES / 250) + 10));
     const p = await open(m, await served(m));
     await p.deps.cursors.put(CURSOR, `${NOW - 5000}`);

@@ -63,14 +63,31 @@ describe("notifications through cpansec run", () => {
     expect(listed.stdout.trim().split("\n")).toHaveLength(5);
     runCli(["subscribe", "remove", "--data", data, generated.id]);
 
-    const run = () => runCliAsync(["run", "--once", "--mirror", url, "--data", data, "--advisories", join(root, "feed.json"), "--trust-key", join(root, "trust.asc"), "--allow-loopback-webhooks"]);
+    const run = () =>
+      runCliAsync([
+        "run",
+        "--once",
+        "--mirror",
+        url,
+        "--data",
+        data,
+        "--advisories",
+        join(root, "feed.json"),
+        "--trust-key",
+        join(root, "trust.asc"),
+        "--allow-loopback-webhooks",
+      ]);
     const first = await run();
     expect(first.stderr).toBe("");
     expect(first.status).toBe(1); // Demo-Tampered's integrity alert
     expect(first.stdout).toMatch(/notifications: 4 subscription\(s\), 19 delivered, 0 waiting to retry, 0 dead-lettered/);
 
     expect(rx.received.every((r) => r.verified)).toBe(true);
-    const types = (path: string) => rx.verified(path).map((r) => `${r.payload?.type} ${(r.payload?.release as { id: string } | undefined)?.id}`).sort();
+    const types = (path: string) =>
+      rx
+        .verified(path)
+        .map((r) => `${r.payload?.type} ${(r.payload?.release as { id: string } | undefined)?.id}`)
+        .sort();
     // Every event once: 12 uploads processed, one vulnerable, one integrity alert.
     expect(rx.verified("/all")).toHaveLength(14);
     expect(new Set(rx.verified("/all").map((r) => r.headers["webhook-id"])).size).toBe(14);
@@ -82,11 +99,24 @@ describe("notifications through cpansec run", () => {
     const mails = readdirSync(outbox).map((f) => parseMime(readFileSync(join(outbox, f), "utf8")));
     expect(mails.map((m) => header(m, "X-Cpansec-Event-Type")[0]).sort()).toEqual(["integrity.alert", "release.processed", "release.processed"]);
     expect(mails.every((m) => header(m, "To")[0] === "mallory-watch@example.org")).toBe(true);
-    const webhook = rx.verified("/all").find((r) => r.payload?.type === "release.processed" && (r.payload.release as { id: string }).id === "ALICE/Demo-Core-1.0.tar.gz");
-    expect(webhook?.payload).toMatchObject({ v: 1, links: { release: "releases/ALICE/Demo-Core-1.0.tar.gz/release.json", sbomCycloneDx: expect.any(String), logProof: "releases/ALICE/Demo-Core-1.0.tar.gz/upload.tlog-proof" } });
+    const webhook = rx
+      .verified("/all")
+      .find((r) => r.payload?.type === "release.processed" && (r.payload.release as { id: string }).id === "ALICE/Demo-Core-1.0.tar.gz");
+    expect(webhook?.payload).toMatchObject({
+      v: 1,
+      links: {
+        release: "releases/ALICE/Demo-Core-1.0.tar.gz/release.json",
+        sbomCycloneDx: expect.any(String),
+        logProof: "releases/ALICE/Demo-Core-1.0.tar.gz/upload.tlog-proof",
+      },
+    });
 
     const feed = parseXml(readFileSync(join(data, "feeds/atom.xml"), "utf8"));
-    expect(childrenNamed(feed, "entry").map((e) => child(e, "category")?.attrs.term).sort()).toEqual(["integrity.alert", "release.vulnerable"]);
+    expect(
+      childrenNamed(feed, "entry")
+        .map((e) => child(e, "category")?.attrs.term)
+        .sort(),
+    ).toEqual(["integrity.alert", "release.vulnerable"]);
 
     // Again: nothing new is delivered.
     const before = rx.received.length;
@@ -109,7 +139,9 @@ describe("notifications through cpansec run", () => {
         notify: { allowLoopbackWebhooks: true, retryDelayMs },
       });
       await p.notify.subscriptions.create(makeSubscription({ kind: "webhook", url: `${rx.url}/flaky`, secret: SECRET }, { events: ["integrity.alert"] }));
-      await p.notify.subscriptions.create(makeSubscription({ kind: "webhook", url: "http://127.0.0.1:1/refused", secret: SECRET }, { events: ["integrity.alert"] }));
+      await p.notify.subscriptions.create(
+        makeSubscription({ kind: "webhook", url: "http://127.0.0.1:1/refused", secret: SECRET }, { events: ["integrity.alert"] }),
+      );
       return p;
     };
     // Quick retries: the flaky receiver gets it on the second attempt; the refused one dead-letters after 10.
@@ -118,7 +150,9 @@ describe("notifications through cpansec run", () => {
     const flaky = rx.verified("/flaky");
     expect(flaky.map((r) => r.payload?.type)).toEqual(["integrity.alert", "integrity.alert"]); // 500, then 200
     expect(flaky[0]?.headers["webhook-id"]).toBe(flaky[1]?.headers["webhook-id"]);
-    expect(quick.db.deadLetters()).toEqual([expect.objectContaining({ queue: "deliver", reason: expect.stringMatching(/ECONNREFUSED.*\(after 10 receives\)/) })]);
+    expect(quick.db.deadLetters()).toEqual([
+      expect.objectContaining({ queue: "deliver", reason: expect.stringMatching(/ECONNREFUSED.*\(after 10 receives\)/) }),
+    ]);
     quick.close();
 
     // The real schedule's later retries are beyond the horizon: the pass ends, they stay queued.

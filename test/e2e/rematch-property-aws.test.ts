@@ -45,7 +45,14 @@ async function drain(stack: TestStack, deps: PipelineDeps): Promise<void> {
   for (let idle = 0; idle < 2; ) {
     idle++;
     for (const [queue, step] of steps) {
-      const r = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      const r = await stack.clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queue,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+      );
       for (const m of r.Messages ?? []) {
         idle = 0;
         await step(JSON.parse(m.Body as string) as never, Number(m.Attributes?.ApproximateReceiveCount ?? 1));
@@ -56,12 +63,21 @@ async function drain(stack: TestStack, deps: PipelineDeps): Promise<void> {
 }
 
 async function pass(stack: TestStack, s: Scenario, uploaded: readonly number[], feed: number | undefined): Promise<void> {
-  const mirror = await buildMirror(join(root, "mirror"), uploaded.map((i) => s.dists[i] as never), START);
+  const mirror = await buildMirror(
+    join(root, "mirror"),
+    uploaded.map((i) => s.dists[i] as never),
+    START,
+  );
   if (feed !== undefined) writeFileSync(join(root, "feed.json"), JSON.stringify(s.feeds[feed]));
   const env: AwsEnv = readAwsEnv({ ...stack.env, MIRROR_URL: `${url}mirror/` });
-  const deps = awsPipelineDeps(env, stack.clients, { tool: { name: "cpansec-pipeline", version: "0.0.0-test" }, trustedKeys: await readTrustedKeys(new TextEncoder().encode(mirror.publicKey)), feedTtlMs: 60_000 });
+  const deps = awsPipelineDeps(env, stack.clients, {
+    tool: { name: "cpansec-pipeline", version: "0.0.0-test" },
+    trustedKeys: await readTrustedKeys(new TextEncoder().encode(mirror.publicKey)),
+    feedTtlMs: 60_000,
+  });
   // refresh-advisories, as its handler runs it (with no feed configured yet, the feed step is skipped)
-  if (feed !== undefined) await refreshAdvisories({ blobs: deps.blobs, fetchFeed: async () => new TextEncoder().encode(JSON.stringify(s.feeds[feed])), now: () => new Date() });
+  if (feed !== undefined)
+    await refreshAdvisories({ blobs: deps.blobs, fetchFeed: async () => new TextEncoder().encode(JSON.stringify(s.feeds[feed])), now: () => new Date() });
   const index = await deps.mirror.fetch("modules/02packages.details.txt.gz");
   if (index) await publishPackages(deps.blobs, index);
   await queueRematches(deps);
@@ -75,7 +91,10 @@ async function answers(stack: TestStack): Promise<Answers> {
   const out: Answers = {};
   for (const r of await deps.releases.list()) {
     const doc = JSON.parse(new TextDecoder().decode(await deps.blobs.read(advisoriesKey(r))));
-    out[r.id] = { findings: (await deps.findings.byRelease(r.id)).map((f) => unnamed(f as never)), advisories: { ...unnamed(doc), findings: doc.findings.map(unnamed), verified: doc.feed?.verified } };
+    out[r.id] = {
+      findings: (await deps.findings.byRelease(r.id)).map((f) => unnamed(f as never)),
+      advisories: { ...unnamed(doc), findings: doc.findings.map(unnamed), verified: doc.feed?.verified },
+    };
   }
   return out;
 }

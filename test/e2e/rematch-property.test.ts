@@ -17,7 +17,11 @@ const START = 1_780_000_000;
 
 async function pass(root: string, data: string, s: Scenario, uploaded: readonly number[], feed: number | undefined): Promise<void> {
   mkdirSync(join(root, "mirror"), { recursive: true });
-  const mirror = await buildMirror(join(root, "mirror"), uploaded.map((i) => s.dists[i] as never), START);
+  const mirror = await buildMirror(
+    join(root, "mirror"),
+    uploaded.map((i) => s.dists[i] as never),
+    START,
+  );
   const feedFile = join(root, "feed.json");
   if (feed !== undefined) writeFileSync(feedFile, JSON.stringify(s.feeds[feed]));
   const p = await openEmbeddedPipeline({

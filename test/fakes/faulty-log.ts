@@ -2,7 +2,6 @@
 import type { LogHead, LogIndex, TileStore } from "../../shared/ports";
 import { InjectedFault } from "./faults";
 
-
 export interface FaultPlan {
   /** Fail the Nth write (create, publish, compareAndSwap, putMany), counting from 1. */
   failAt: number;

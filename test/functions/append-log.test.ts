@@ -104,12 +104,18 @@ describe("appendEntries", () => {
     const writers = Array.from({ length: 4 }, (_, w) => ({ w, d: deps(embeddedLog(dir)) }));
     await Promise.all(
       writers.map(async ({ w, d }) => {
-        for (let i = 0; i < 10; i++) await appendEntries(d, Array.from({ length: 1 + ((w + i) % 5) }, (_, j) => enc(`w${w} b${i} e${j}`)));
+        for (let i = 0; i < 10; i++)
+          await appendEntries(
+            d,
+            Array.from({ length: 1 + ((w + i) % 5) }, (_, j) => enc(`w${w} b${i} e${j}`)),
+          );
       }),
     );
     const log = await verified(deps(embeddedLog(dir)));
     const texts = log.entries?.map((e) => new TextDecoder().decode(e)) ?? [];
-    const expected = writers.flatMap(({ w }) => Array.from({ length: 10 }, (_, i) => Array.from({ length: 1 + ((w + i) % 5) }, (_, j) => `w${w} b${i} e${j}`)).flat());
+    const expected = writers.flatMap(({ w }) =>
+      Array.from({ length: 10 }, (_, i) => Array.from({ length: 1 + ((w + i) % 5) }, (_, j) => `w${w} b${i} e${j}`)).flat(),
+    );
     expect(new Set(texts).size).toBe(texts.length);
     expect([...texts].sort()).toEqual([...expected].sort());
   });
@@ -129,8 +135,12 @@ describe("the tessera reference log", () => {
       const r = await appendEntries(d, [enc(w)]);
       expect(r.checkpoint).toBe(readFileSync(join(tessera, `checkpoint.${i + 1}`), "utf8"));
     }
-    const theirs = files(join(tessera, "tile")).map((f) => relative(tessera, f)).sort();
-    const ours = files(join(dir, "tile")).map((f) => relative(dir, f)).sort();
+    const theirs = files(join(tessera, "tile"))
+      .map((f) => relative(tessera, f))
+      .sort();
+    const ours = files(join(dir, "tile"))
+      .map((f) => relative(dir, f))
+      .sort();
     expect(ours).toEqual(theirs);
     for (const f of theirs) expect(readFileSync(join(dir, f)).equals(readFileSync(join(tessera, f))), f).toBe(true);
     expect(readFileSync(join(dir, "checkpoint"), "utf8")).toBe(readFileSync(join(tessera, "checkpoint"), "utf8"));

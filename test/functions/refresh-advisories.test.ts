@@ -6,7 +6,13 @@ import { MemoryTileStore } from "../fakes/memory-log";
 import { testKey } from "../helpers/pgp";
 
 const feed = (ranges: string[]) =>
-  new TextEncoder().encode(JSON.stringify({ meta: { date: "d", commit: ranges.join() }, module2dist: {}, dists: { Foo: { versions: [], advisories: [{ id: "A-1", affected_versions: ranges }] } } }));
+  new TextEncoder().encode(
+    JSON.stringify({
+      meta: { date: "d", commit: ranges.join() },
+      module2dist: {},
+      dists: { Foo: { versions: [], advisories: [{ id: "A-1", affected_versions: ranges }] } },
+    }),
+  );
 
 describe("refreshAdvisories", () => {
   it("stores a snapshot, moves the pointer, reports what changed, and keeps the old feed on a bad one", async () => {
@@ -17,7 +23,11 @@ describe("refreshAdvisories", () => {
     expect(first).toMatchObject({ status: "updated", diff: { added: ["A-1"], distributions: ["Foo"] } });
     expect(await refreshAdvisories(deps)).toMatchObject({ status: "unchanged" });
     next = feed(["<2"]);
-    expect(await refreshAdvisories(deps)).toMatchObject({ status: "updated", diff: { added: [], changed: ["A-1"], distributions: ["Foo"] }, previous: { commit: "<1" } });
+    expect(await refreshAdvisories(deps)).toMatchObject({
+      status: "updated",
+      diff: { added: [], changed: ["A-1"], distributions: ["Foo"] },
+      previous: { commit: "<1" },
+    });
     const pointer = blobs.objects.get(CURRENT);
     next = new TextEncoder().encode('{"dists": 5}');
     const rejected = await refreshAdvisories(deps);
@@ -32,7 +42,9 @@ describe("refreshAdvisories", () => {
 describe("refreshAdvisories with a trusted feed key", () => {
   const sign = async (bytes: Uint8Array, key: openpgp.PrivateKey, armored: boolean) => {
     const message = await openpgp.createMessage({ binary: bytes });
-    const sig = armored ? await openpgp.sign({ message, signingKeys: key, detached: true }) : await openpgp.sign({ message, signingKeys: key, detached: true, format: "binary" });
+    const sig = armored
+      ? await openpgp.sign({ message, signingKeys: key, detached: true })
+      : await openpgp.sign({ message, signingKeys: key, detached: true, format: "binary" });
     return typeof sig === "string" ? new TextEncoder().encode(sig) : (sig as Uint8Array);
   };
 
@@ -43,7 +55,13 @@ describe("refreshAdvisories with a trusted feed key", () => {
     const blobs = new MemoryTileStore();
     let bytes = feed(["<1"]);
     let signature: Uint8Array | undefined = await sign(bytes, maintainer.privateKey, true);
-    const deps = { blobs, fetchFeed: async () => bytes, fetchSignature: async () => signature, feedKeys: [maintainer.publicKey], now: () => new Date("2026-11-25T00:00:00Z") };
+    const deps = {
+      blobs,
+      fetchFeed: async () => bytes,
+      fetchSignature: async () => signature,
+      feedKeys: [maintainer.publicKey],
+      now: () => new Date("2026-11-25T00:00:00Z"),
+    };
     expect(await refreshAdvisories(deps)).toMatchObject({ status: "updated", verified: { key: fingerprint } });
     expect(JSON.parse(new TextDecoder().decode(blobs.objects.get(CURRENT)))).toMatchObject({ commit: "<1", verified: { key: fingerprint } });
     const pointer = blobs.objects.get(CURRENT);
@@ -75,6 +93,10 @@ describe("refreshAdvisories with a trusted feed key", () => {
     expect(JSON.parse(new TextDecoder().decode(blobs.objects.get(CURRENT)))).toMatchObject({ verified: false });
     expect(await refreshAdvisories(base)).toMatchObject({ status: "unchanged", verified: false });
     const signed = { ...base, feedKeys: [maintainer.publicKey], fetchSignature: async () => sign(bytes, maintainer.privateKey, true) };
-    expect(await refreshAdvisories(signed)).toMatchObject({ status: "updated", verified: { key: maintainer.publicKey.getFingerprint().toUpperCase() }, diff: { added: [], changed: [] } });
+    expect(await refreshAdvisories(signed)).toMatchObject({
+      status: "updated",
+      verified: { key: maintainer.publicKey.getFingerprint().toUpperCase() },
+      diff: { added: [], changed: [] },
+    });
   });
 });

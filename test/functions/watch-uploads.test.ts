@@ -16,7 +16,13 @@ function setup(files: Record<string, unknown>, clock = () => CLOCK) {
   for (const [name, v] of Object.entries(files)) writeFileSync(join(dir, "mirror", name), JSON.stringify(v));
   let now = 1_000;
   const db = new EmbeddedDb(join(dir, "db.sqlite"), () => now);
-  const deps = { mirror: new DirMirror(join(dir, "mirror")), releases: db.releases(), cursors: db.cursors(), queues: { ingest: db.queue("ingest-release") }, clock } as unknown as PipelineDeps;
+  const deps = {
+    mirror: new DirMirror(join(dir, "mirror")),
+    releases: db.releases(),
+    cursors: db.cursors(),
+    queues: { ingest: db.queue("ingest-release") },
+    clock,
+  } as unknown as PipelineDeps;
   const write = (name: string, v: unknown) => writeFileSync(join(dir, "mirror", name), JSON.stringify(v));
   const queued = () => db.receive("ingest-release", 100, 60_000).map((m) => (m.body as { id: string }).id);
   return { db, deps, write, queued, mirror: join(dir, "mirror"), tick: (ms: number) => (now += ms) };
@@ -33,7 +39,12 @@ describe("watch-uploads", () => {
     // A crash after creating the release but before the cursor moved: the next run queues it again.
     await deps.cursors.put(CURSOR, "100.5");
     expect((await watchUploads(deps)).queued).toBe(2);
-    expect(db.receive("ingest-release", 10, 1000).map((m) => (m.body as { id: string }).id)).toEqual(["ABC/A-1.tar.gz", "ABC/B-1.tar.gz", "ABC/A-1.tar.gz", "ABC/B-1.tar.gz"]);
+    expect(db.receive("ingest-release", 10, 1000).map((m) => (m.body as { id: string }).id)).toEqual([
+      "ABC/A-1.tar.gz",
+      "ABC/B-1.tar.gz",
+      "ABC/A-1.tar.gz",
+      "ABC/B-1.tar.gz",
+    ]);
   });
 
   it("falls back to a longer RECENT file when the cursor is older than the short one reaches", async () => {
@@ -56,11 +67,23 @@ describe("watch-uploads", () => {
 
 describe("watch-uploads against a hostile RECENT", () => {
   it("never lets a far-future or zero-padded epoch become the cursor: later uploads are still seen", async () => {
-    const { deps, write, queued } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")] } });
+    const { deps, write, queued } = setup({
+      "RECENT-1h.json": {
+        meta: { minmax: { min: "100" } },
+        recent: [ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")],
+      },
+    });
     const first = await watchUploads(deps);
-    expect(first).toMatchObject({ queued: 2, cursor: "1760978000", ignored: [{ epoch: "999999999999", path: "authors/id/A/AB/ABC/Far-1.tar.gz", reason: expect.stringMatching(/after the watcher's clock/) }] });
+    expect(first).toMatchObject({
+      queued: 2,
+      cursor: "1760978000",
+      ignored: [{ epoch: "999999999999", path: "authors/id/A/AB/ABC/Far-1.tar.gz", reason: expect.stringMatching(/after the watcher's clock/) }],
+    });
     expect(queued()).toEqual(["ABC/Zero-1.tar.gz", "ABC/A-1.tar.gz"]);
-    write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("1760978500", "B-1.tar.gz"), ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")] });
+    write("RECENT-1h.json", {
+      meta: { minmax: { min: "100" } },
+      recent: [ev("1760978500", "B-1.tar.gz"), ev("999999999999", "Far-1.tar.gz"), ev("000000000000", "Zero-1.tar.gz"), ev("1760978000", "A-1.tar.gz")],
+    });
     expect(await watchUploads(deps)).toMatchObject({ queued: 1, cursor: "1760978500" });
     expect(queued()).toEqual(["ABC/B-1.tar.gz"]);
   });
@@ -79,7 +102,11 @@ describe("watch-uploads against a hostile RECENT", () => {
     const { deps, queued } = setup({
       "RECENT-1h.json": {
         meta: { minmax: { min: "100" } },
-        recent: [victim("Future-2.0.tar.gz", "300"), { epoch: "250", path: "authors/id/A/AB/ZED/Evil-1.0.tar.gz", type: "new" }, victim("Future-2.0.tar.gz/Any-1.0.tar.gz", "200")],
+        recent: [
+          victim("Future-2.0.tar.gz", "300"),
+          { epoch: "250", path: "authors/id/A/AB/ZED/Evil-1.0.tar.gz", type: "new" },
+          victim("Future-2.0.tar.gz/Any-1.0.tar.gz", "200"),
+        ],
       },
     });
     const r = await watchUploads(deps);
@@ -117,10 +144,18 @@ describe("watch-uploads and a lagging mirror", () => {
   });
 
   it("reopens a release failed for lag when RECENT names it again, and leaves other failures alone", async () => {
-    const { deps, write, queued } = setup({ "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("200", "B-1.tar.gz"), ev("100", "A-1.tar.gz")] } });
+    const { deps, write, queued } = setup({
+      "RECENT-1h.json": { meta: { minmax: { min: "100" } }, recent: [ev("200", "B-1.tar.gz"), ev("100", "A-1.tar.gz")] },
+    });
     await watchUploads(deps);
     queued();
-    const failed = (reason: string, lagged: boolean) => (x: ReleaseRecord) => ({ ...x, ...(lagged ? { lag } : {}), steps: { ingest: { status: "failed" as const, at: "t", reason } }, failure: { step: "ingest" as const, reason, ...(lagged ? { lag: true } : { integrity: true }) }, completedAt: "t" });
+    const failed = (reason: string, lagged: boolean) => (x: ReleaseRecord) => ({
+      ...x,
+      ...(lagged ? { lag } : {}),
+      steps: { ingest: { status: "failed" as const, at: "t", reason } },
+      failure: { step: "ingest" as const, reason, ...(lagged ? { lag: true } : { integrity: true }) },
+      completedAt: "t",
+    });
     await deps.releases.update("ABC/A-1.tar.gz", failed("not listed in CHECKSUMS after 6 hours", true));
     await deps.releases.update("ABC/B-1.tar.gz", failed("bad signature", false));
     write("RECENT-1h.json", { meta: { minmax: { min: "100" } }, recent: [ev("400", "B-1.tar.gz"), ev("300", "A-1.tar.gz")] });

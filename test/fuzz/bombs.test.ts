@@ -32,13 +32,19 @@ describe("decompression bombs", async () => {
     // Heap and buffers both: decoders keep their output in typed arrays, outside the JS heap.
     const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
     const before = used();
-    const e = await readArchive(bytes, { limits }).then(() => undefined, (err: unknown) => err);
+    const e = await readArchive(bytes, { limits }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(ArchiveError);
     expect((e as ArchiveError).code).toBe("limit");
     expect(used() - before).toBeLessThan(SIZE / 2);
   });
   it.each(cases)("a %s bomb stops at the total-size limit", async (_, bytes) => {
-    const e = await readArchive(bytes, { limits: { maxTotalBytes: 4 * 2 ** 20 } }).then(() => undefined, (err: unknown) => err);
+    const e = await readArchive(bytes, { limits: { maxTotalBytes: 4 * 2 ** 20 } }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((e as ArchiveError).code).toBe("limit");
   });
 });

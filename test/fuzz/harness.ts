@@ -39,7 +39,8 @@ function acceptable(t: FuzzTarget, e: unknown): e is Error {
   return t.accepts.some((a) => (typeof a === "function" ? e instanceof a : e instanceof a.type && a.message.test(e.message)));
 }
 
-export const describeError = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 6).join("\n") ?? ""}` : String(e));
+export const describeError = (e: unknown) =>
+  e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 6).join("\n") ?? ""}` : String(e);
 
 function withDeadline<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -46,7 +46,12 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Applies the edits in order; `others` are what splice copies from, `tokens` the dictionary. */
-export function applyMutations(seed: Uint8Array, edits: readonly Mutation[], others: readonly Uint8Array[] = [], tokens: readonly Uint8Array[] = []): Uint8Array {
+export function applyMutations(
+  seed: Uint8Array,
+  edits: readonly Mutation[],
+  others: readonly Uint8Array[] = [],
+  tokens: readonly Uint8Array[] = [],
+): Uint8Array {
   let b = seed;
   for (const m of edits) {
     const at = m.at % (b.byteLength + 1);
@@ -105,4 +110,5 @@ export function mutated(seeds: readonly Uint8Array[] | fc.Arbitrary<Uint8Array>,
 }
 
 /** The same, for parsers that read text: mutated as UTF-8 bytes, decoded leniently. */
-export const mutatedText = (seeds: readonly Uint8Array[] | fc.Arbitrary<Uint8Array>, dictionary: readonly string[] = []) => mutated(seeds, dictionary).map(textOf);
+export const mutatedText = (seeds: readonly Uint8Array[] | fc.Arbitrary<Uint8Array>, dictionary: readonly string[] = []) =>
+  mutated(seeds, dictionary).map(textOf);

@@ -15,7 +15,15 @@ import { DEFAULT_DEADLINE_MS } from "./harness";
 import { buildTargets } from "./targets";
 import type { Batch, BatchResult } from "./worker";
 
-const { values } = parseArgs({ options: { minutes: { type: "string", default: "1" }, target: { type: "string" }, seed: { type: "string" }, batch: { type: "string", default: "100" }, "heap-mb": { type: "string", default: "1024" } } });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "1" },
+    target: { type: "string" },
+    seed: { type: "string" },
+    batch: { type: "string", default: "100" },
+    "heap-mb": { type: "string", default: "1024" },
+  },
+});
 const deadlineEnd = Date.now() + Number(values.minutes) * 60_000;
 const { targets, notes } = await buildTargets();
 const chosen = values.target ? targets.filter((t) => t.name === values.target) : targets;
@@ -55,7 +63,10 @@ async function runBatches(): Promise<void> {
   while (Date.now() < deadlineEnd) {
     const heartbeat = new SharedArrayBuffer(4);
     const beat = new Int32Array(heartbeat);
-    const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), { workerData: { heartbeat }, resourceLimits: { maxOldGenerationSizeMb: Number(values["heap-mb"]) } });
+    const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
+      workerData: { heartbeat },
+      resourceLimits: { maxOldGenerationSizeMb: Number(values["heap-mb"]) },
+    });
     // One batch at a time; a dead or hung worker ends this inner loop and a fresh one is started.
     const ok = await new Promise<boolean>((resolve) => {
       let current: Batch | undefined;
@@ -80,7 +91,13 @@ async function runBatches(): Promise<void> {
         const limit = 3 * Math.max(DEFAULT_DEADLINE_MS, chosen.find((t) => t.name === current?.target)?.deadlineMs ?? 0);
         if (current && Date.now() - lastChange > limit) {
           clearInterval(watchdog);
-          record("hang", current.target, current.seed, `input #${count} did not finish within ${limit} ms (the worker was stopped)`, nthInput(current.target, current.seed, count));
+          record(
+            "hang",
+            current.target,
+            current.seed,
+            `input #${count} did not finish within ${limit} ms (the worker was stopped)`,
+            nthInput(current.target, current.seed, count),
+          );
           void worker.terminate().then(() => resolve(false));
         }
       }, 250);
@@ -97,7 +114,14 @@ async function runBatches(): Promise<void> {
       worker.on("error", (e) => {
         clearInterval(watchdog);
         const count = Atomics.load(beat, 0);
-        if (current) record((e as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "worker-error", current.target, current.seed, `input #${count}: ${(e as Error).message}`, nthInput(current.target, current.seed, count));
+        if (current)
+          record(
+            (e as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "worker-error",
+            current.target,
+            current.seed,
+            `input #${count}: ${(e as Error).message}`,
+            nthInput(current.target, current.seed, count),
+          );
         resolve(false);
       });
       worker.on("exit", () => {
@@ -116,7 +140,9 @@ console.log(`\nfuzzed ${((Date.now() - started) / 60_000).toFixed(1)} min; proce
 for (const [name, t] of totals) {
   const accepted = t.outcomes.get("accepted") ?? 0;
   const rejected = [...t.outcomes].filter(([k]) => k !== "accepted").map(([k, n]) => `${n} ${k}`);
-  console.log(`fuzz ${name}: ${t.inputs} inputs, ${rejected.length ? `rejected ${rejected.join(", ")}` : "0 rejected"}, ${accepted} accepted (slowest ${Math.round(t.maxMs)} ms, worker heap peak ${mib(t.heapPeak)})`);
+  console.log(
+    `fuzz ${name}: ${t.inputs} inputs, ${rejected.length ? `rejected ${rejected.join(", ")}` : "0 rejected"}, ${accepted} accepted (slowest ${Math.round(t.maxMs)} ms, worker heap peak ${mib(t.heapPeak)})`,
+  );
 }
 console.log(failures.length ? `\n${failures.length} failure(s):\n${failures.join("\n")}` : "\nno failures");
 process.exit(failures.length ? 1 : 0);

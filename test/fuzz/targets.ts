@@ -24,6 +24,17 @@ export interface Registry {
 
 export async function buildTargets(): Promise<Registry> {
   const seeds = await buildSeeds();
-  const targets = [...archiveTargets(seeds), ...documentTargets(seeds), ...(await checksumsTargets(seeds)), ...typeflagTargets, ...versionTargets, ...recentTargets, ...tlogTargets, ...notifyTargets, ...httpTargets, ...proofFileTargets];
+  const targets = [
+    ...archiveTargets(seeds),
+    ...documentTargets(seeds),
+    ...(await checksumsTargets(seeds)),
+    ...typeflagTargets,
+    ...versionTargets,
+    ...recentTargets,
+    ...tlogTargets,
+    ...notifyTargets,
+    ...httpTargets,
+    ...proofFileTargets,
+  ];
   return { targets, notes: seeds.notes };
 }

@@ -51,7 +51,13 @@ parentPort?.on("message", async (b: Batch) => {
     maxMs: tally.maxMs,
     heapPeak,
     ...(details.failed
-      ? { failure: { path: details.counterexamplePath ?? undefined, counterexample: fc.stringify(details.counterexample).slice(0, 4000), error: describeError(details.errorInstance) } }
+      ? {
+          failure: {
+            path: details.counterexamplePath ?? undefined,
+            counterexample: fc.stringify(details.counterexample).slice(0, 4000),
+            error: describeError(details.errorInstance),
+          },
+        }
       : {}),
   };
   parentPort?.postMessage(result);

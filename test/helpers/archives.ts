@@ -18,7 +18,11 @@ export async function tar(entries: TarEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const body = typeof e.content === "string" ? Buffer.from(e.content) : e.content ? Buffer.from(e.content) : undefined;
     await new Promise<void>((resolve, reject) =>
-      p.entry({ name: e.name, type: e.type ?? "file", linkname: e.linkname, mtime: new Date(0), ...(body && (e.type ?? "file") === "file" ? {} : { size: 0 }) }, body ?? (undefined as never), (err?: Error | null) => (err ? reject(err) : resolve())),
+      p.entry(
+        { name: e.name, type: e.type ?? "file", linkname: e.linkname, mtime: new Date(0), ...(body && (e.type ?? "file") === "file" ? {} : { size: 0 }) },
+        body ?? (undefined as never),
+        (err?: Error | null) => (err ? reject(err) : resolve()),
+      ),
     );
   }
   p.finalize();
@@ -43,9 +47,11 @@ export function zip(entries: ZipEntry[]): Promise<Buffer> {
   z.end();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
-    z.outputStream.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve(Buffer.concat(chunks))).on("error", reject);
+    z.outputStream
+      .on("data", (c: Buffer) => chunks.push(c))
+      .on("end", () => resolve(Buffer.concat(chunks)))
+      .on("error", reject);
   });
 }
 
-export const metaJson = (fields: Record<string, unknown>) =>
-  JSON.stringify({ "meta-spec": { version: 2 }, license: ["perl_5"], ...fields });
+export const metaJson = (fields: Record<string, unknown>) => JSON.stringify({ "meta-spec": { version: 2 }, license: ["perl_5"], ...fields });

@@ -32,15 +32,30 @@ export const uniquePrefix = () => `t${randomBytes(4).toString("hex")}`;
 
 export async function createTable(endpoint: string, name: string, spec: TableSpec): Promise<void> {
   const ddb = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  const attrs = new Set<string>([spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])]);
-  const keys = (pk: string, sk?: string) => [{ AttributeName: pk, KeyType: "HASH" as const }, ...(sk ? [{ AttributeName: sk, KeyType: "RANGE" as const }] : [])];
+  const attrs = new Set<string>([
+    spec.partitionKey,
+    ...(spec.sortKey ? [spec.sortKey] : []),
+    ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+  ]);
+  const keys = (pk: string, sk?: string) => [
+    { AttributeName: pk, KeyType: "HASH" as const },
+    ...(sk ? [{ AttributeName: sk, KeyType: "RANGE" as const }] : []),
+  ];
   await ddb.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: "PAY_PER_REQUEST",
       AttributeDefinitions: [...attrs].map((a) => ({ AttributeName: a, AttributeType: "S" })),
       KeySchema: keys(spec.partitionKey, spec.sortKey),
-      ...(spec.indexes.length ? { GlobalSecondaryIndexes: spec.indexes.map((i) => ({ IndexName: i.name, KeySchema: keys(i.partitionKey, i.sortKey), Projection: { ProjectionType: "ALL" } })) } : {}),
+      ...(spec.indexes.length
+        ? {
+            GlobalSecondaryIndexes: spec.indexes.map((i) => ({
+              IndexName: i.name,
+              KeySchema: keys(i.partitionKey, i.sortKey),
+              Projection: { ProjectionType: "ALL" },
+            })),
+          }
+        : {}),
     }),
   );
 }
@@ -83,11 +98,16 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     const suffix = q.fifo ? ".fifo" : "";
     const fifo = q.fifo ? { FifoQueue: "true" } : {};
     const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${p}-${q.name}-dlq${suffix}`, Attributes: { ...fifo } }));
-    const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn as string;
+    const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes
+      ?.QueueArn as string;
     const main = await clients.sqs.send(
       new CreateQueueCommand({
         QueueName: `${p}-${q.name}${suffix}`,
-        Attributes: { ...fifo, VisibilityTimeout: String(o.visibilityTimeout ?? q.visibilityTimeout), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.maxReceiveCount }) },
+        Attributes: {
+          ...fifo,
+          VisibilityTimeout: String(o.visibilityTimeout ?? q.visibilityTimeout),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.maxReceiveCount }),
+        },
       }),
     );
     queueUrls[key] = main.QueueUrl as string;
@@ -96,10 +116,14 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
   }
   for (const b of ["artifacts", "log"]) await clients.s3.send(new CreateBucketCommand({ Bucket: `${p}-${b}` }));
   // The stack's public-read policy on the log's published paths (anonymous readers verify the log).
-  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: PUBLIC_LOG_PATHS.map((k) => `arn:aws:s3:::${p}-log/${k}`) }] };
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: PUBLIC_LOG_PATHS.map((k) => `arn:aws:s3:::${p}-log/${k}`) }],
+  };
   await clients.s3.send(new PutBucketPolicyCommand({ Bucket: `${p}-log`, Policy: JSON.stringify(policy) }));
   const secrets = new SecretsManagerClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  const secret = async (name: string, value: string) => (await secrets.send(new CreateSecretCommand({ Name: `${p}-${name}`, SecretString: value }))).ARN as string;
+  const secret = async (name: string, value: string) =>
+    (await secrets.send(new CreateSecretCommand({ Name: `${p}-${name}`, SecretString: value }))).ARN as string;
   Object.assign(env, {
     [ENV.artifactsBucket]: `${p}-artifacts`,
     [ENV.logBucket]: `${p}-log`,

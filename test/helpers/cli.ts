@@ -56,7 +56,9 @@ export function startCli(args: string[], o: CliOptions = {}) {
   child.stdout.on("data", (c: Buffer) => ((seen.stdout += c), check()));
   child.stderr.on("data", (c: Buffer) => ((seen.stderr += c), check()));
   child.stdin.end();
-  const done = new Promise<CliResult>((resolve, reject) => child.on("error", reject).on("close", (status, signal) => resolve({ status: status ?? -1, signal, ...seen })));
+  const done = new Promise<CliResult>((resolve, reject) =>
+    child.on("error", reject).on("close", (status, signal) => resolve({ status: status ?? -1, signal, ...seen })),
+  );
   return {
     child,
     seen,
@@ -66,7 +68,9 @@ export function startCli(args: string[], o: CliOptions = {}) {
       return new Promise((resolve, reject) => {
         waiters.push({ test: () => re.test(seen[stream]), resolve });
         check();
-        void done.then(() => (re.test(seen[stream]) ? resolve() : reject(new Error(`the command ended without printing ${re} on ${stream}:\n${seen.stdout}\n${seen.stderr}`))));
+        void done.then(() =>
+          re.test(seen[stream]) ? resolve() : reject(new Error(`the command ended without printing ${re} on ${stream}:\n${seen.stdout}\n${seen.stderr}`)),
+        );
       });
     },
   };

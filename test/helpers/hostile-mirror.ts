@@ -25,14 +25,25 @@ export class HostileMirror {
   }
 
   static archive(name: string): Promise<Buffer> {
-    return makeTarGz({ [`${name}/META.json`]: JSON.stringify({ name: name.replace(/-[^-]*$/, ""), version: name.replace(/^.*-/, ""), "meta-spec": { version: 2 } }), [`${name}/lib/X.pm`]: "package X; 1;\n" });
+    return makeTarGz({
+      [`${name}/META.json`]: JSON.stringify({ name: name.replace(/-[^-]*$/, ""), version: name.replace(/^.*-/, ""), "meta-spec": { version: 2 } }),
+      [`${name}/lib/X.pm`]: "package X; 1;\n",
+    });
   }
 
   /** CHECKSUMS for `dir` (authors/id/X/XY/AUTHOR) listing `entries` (file → bytes, upload epoch), signed at `signedAt`. */
   async checksums(dir: string, entries: Record<string, { bytes: Uint8Array; epoch: number }>, signedAt = new Date()): Promise<void> {
     const dump = cksumDump(
       Object.fromEntries(
-        Object.entries(entries).map(([f, e]) => [f, { sha256: createHash("sha256").update(e.bytes).digest("hex"), md5: createHash("md5").update(e.bytes).digest("hex"), size: e.bytes.byteLength, mtime: dayOf(e.epoch) }]),
+        Object.entries(entries).map(([f, e]) => [
+          f,
+          {
+            sha256: createHash("sha256").update(e.bytes).digest("hex"),
+            md5: createHash("md5").update(e.bytes).digest("hex"),
+            size: e.bytes.byteLength,
+            mtime: dayOf(e.epoch),
+          },
+        ]),
       ),
     );
     this.files.set(`${dir}/CHECKSUMS`, new TextEncoder().encode(await signedChecksums(dump, this.key.privateKey, signedAt)));

@@ -19,7 +19,17 @@ export const dirOf = (id: string) => `authors/id/${id[0]}/${id.slice(0, 2)}/${id
 
 export async function open(m: HostileMirror, mirror: Mirror, extra: Partial<EmbeddedOptions> = {}) {
   const data = mkdtempSync(join(tmpdir(), "cpansec-hostile-"));
-  const p = Object.assign(await openEmbeddedPipeline({ data, mirror, trustedKeys: [m.key.publicKey], tool: { name: "cpansec-pipeline", version: "0.0.0-test" }, backoffMs: 2, ...extra }), { data });
+  const p = Object.assign(
+    await openEmbeddedPipeline({
+      data,
+      mirror,
+      trustedKeys: [m.key.publicKey],
+      tool: { name: "cpansec-pipeline", version: "0.0.0-test" },
+      backoffMs: 2,
+      ...extra,
+    }),
+    { data },
+  );
   closers.push(() => p.close());
   return p;
 }
@@ -53,4 +63,3 @@ export async function mirrorOf(author: string, uploads: Record<string, number>) 
   await m.checksums(dirOf(author), entries);
   return { m, entries };
 }
-

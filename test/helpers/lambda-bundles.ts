@@ -23,7 +23,11 @@ export const LAMBDA_BUNDLING: BuildOptions = {
 };
 
 /** Bundles `entry` (relative to the repository) and returns the bundle's path. */
-export async function bundleHandler(name: string, entry: string, dir = join(repoRoot, "node_modules/.cache/cpansec-lambda", String(process.pid))): Promise<string> {
+export async function bundleHandler(
+  name: string,
+  entry: string,
+  dir = join(repoRoot, "node_modules/.cache/cpansec-lambda", String(process.pid)),
+): Promise<string> {
   const file = join(dir, name, "index.js");
   mkdirSync(join(dir, name), { recursive: true });
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(repoRoot, entry)], outfile: file });

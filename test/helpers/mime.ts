@@ -9,7 +9,11 @@ export interface MimePart {
 export const header = (p: MimePart, name: string) => p.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
 
 function decodeBody(body: string, encoding: string | undefined): string {
-  if (encoding?.toLowerCase() === "quoted-printable") return Buffer.from(body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  if (encoding?.toLowerCase() === "quoted-printable")
+    return Buffer.from(
+      body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    ).toString("utf8");
   if (encoding?.toLowerCase() === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
   return body;
 }
@@ -33,7 +37,8 @@ export function parseMime(raw: string): MimePart {
   const body = text.slice(split + 2);
   const type = header({ headers, body, parts: [] }, "Content-Type")[0] ?? "text/plain";
   const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
-  if (!/^multipart\//i.test(type) || !boundary) return { headers, body: decodeBody(body, header({ headers, body, parts: [] }, "Content-Transfer-Encoding")[0]), parts: [] };
+  if (!/^multipart\//i.test(type) || !boundary)
+    return { headers, body: decodeBody(body, header({ headers, body, parts: [] }, "Content-Transfer-Encoding")[0]), parts: [] };
   const chunks = body.split(`--${boundary}`);
   if (!chunks[chunks.length - 1]?.startsWith("--")) throw new Error("multipart without a closing boundary");
   const parts = chunks.slice(1, -1).map((c) => parseMime(c.replace(/^\n/, "").replace(/\n$/, "")));

@@ -47,6 +47,18 @@ export function includedInRanges(v: string, ranges: OsvAffectedLike["ranges"], c
 }
 
 /** IsVulnerable(pkg, v, osv) for one record. `versions` compares as strings, as the spec's `v == version`. */
-export function isVulnerable(affected: readonly OsvAffectedLike[], ecosystem: string, name: string, v: string, cmp: Compare, opts: { rangesOnly?: boolean } = {}): boolean {
-  return affected.some((a) => a.package.ecosystem === ecosystem && a.package.name === name && ((!opts.rangesOnly && (a.versions ?? []).includes(v)) || includedInRanges(v, a.ranges, cmp)));
+export function isVulnerable(
+  affected: readonly OsvAffectedLike[],
+  ecosystem: string,
+  name: string,
+  v: string,
+  cmp: Compare,
+  opts: { rangesOnly?: boolean } = {},
+): boolean {
+  return affected.some(
+    (a) =>
+      a.package.ecosystem === ecosystem &&
+      a.package.name === name &&
+      ((!opts.rangesOnly && (a.versions ?? []).includes(v)) || includedInRanges(v, a.ranges, cmp)),
+  );
 }

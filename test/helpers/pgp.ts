@@ -3,7 +3,12 @@ import * as openpgp from "openpgp";
 import { cksumDump as demoDump } from "../../cli/demo/mirror";
 
 export async function testKey(name = "Test PAUSE Batch Signing Key") {
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: "curve25519", userIDs: [{ name, email: "pause@example.invalid" }], format: "object", date: new Date("2020-01-01T00:00:00Z") });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: "curve25519",
+    userIDs: [{ name, email: "pause@example.invalid" }],
+    format: "object",
+    date: new Date("2020-01-01T00:00:00Z"),
+  });
   return { privateKey, publicKey };
 }
 

@@ -57,7 +57,10 @@ function csafValidators() {
       ajv.addSchema(cvss, `https://www.first.org/cvss/cvss-v${v}.json`);
     }
     ajv.addSchema(json("csaf-2.0", "csaf_json_schema.json"));
-    csaf = { doc: ajv.getSchema("https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json") as Validate, provider: ajv.compile(json("csaf-2.0", "provider_json_schema.json")) };
+    csaf = {
+      doc: ajv.getSchema("https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json") as Validate,
+      provider: ajv.compile(json("csaf-2.0", "provider_json_schema.json")),
+    };
   }
   return csaf;
 }

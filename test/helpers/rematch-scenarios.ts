@@ -22,11 +22,13 @@ export interface Scenario {
 export type Action = { readonly upload: number } | { readonly feed: number } | { readonly run: true };
 
 const distArb = (name: string, i: number) =>
-  fc.record({
-    version: fc.constantFrom("1.0", "2.0"),
-    requires: fc.subarray([...NAMES.filter((n) => n !== name).map(moduleOf), moduleOf(GHOST)], { maxLength: 3 }),
-    range: fc.constantFrom("0", "1.0", "1.5"),
-  }).map((d): DemoDist => ({ author: `AUTH${i}`, name, version: d.version, requires: Object.fromEntries(d.requires.map((m) => [m, d.range])) }));
+  fc
+    .record({
+      version: fc.constantFrom("1.0", "2.0"),
+      requires: fc.subarray([...NAMES.filter((n) => n !== name).map(moduleOf), moduleOf(GHOST)], { maxLength: 3 }),
+      range: fc.constantFrom("0", "1.0", "1.5"),
+    })
+    .map((d): DemoDist => ({ author: `AUTH${i}`, name, version: d.version, requires: Object.fromEntries(d.requires.map((m) => [m, d.range])) }));
 
 const feedArb = fc
   .record({
@@ -34,8 +36,14 @@ const feedArb = fc
     advisories: fc.array(fc.nat({ max: 2 }), { minLength: 5, maxLength: 5 }),
     ids: fc.array(fc.nat({ max: 3 }), { minLength: 5, maxLength: 5 }),
     versions: fc.array(fc.subarray(VERSIONS, { minLength: 1 }), { minLength: 5, maxLength: 5 }),
-    module2dist: fc.subarray([[moduleOf(GHOST), GHOST], [moduleOf("Prop-Beta"), GHOST]] as const),
-    seed: fc.array(fc.tuple(fc.constantFrom("<1.5", ">=1.0", "<3", "==2.0", "<=0.5"), fc.constantFrom(true, false), fc.constantFrom("low", "high", null)), { minLength: 15, maxLength: 15 }),
+    module2dist: fc.subarray([
+      [moduleOf(GHOST), GHOST],
+      [moduleOf("Prop-Beta"), GHOST],
+    ] as const),
+    seed: fc.array(fc.tuple(fc.constantFrom("<1.5", ">=1.0", "<3", "==2.0", "<=0.5"), fc.constantFrom(true, false), fc.constantFrom("low", "high", null)), {
+      minLength: 15,
+      maxLength: 15,
+    }),
   })
   .map((f) => {
     const dists: Record<string, object> = {};
@@ -43,7 +51,15 @@ const feedArb = fc
       const count = f.advisories[i] ?? 0;
       const advisories = Array.from({ length: count }, (_, k) => {
         const [affected, fixed, severity] = f.seed[i * 3 + k] ?? ["<3", false, null];
-        return { id: `CPANSA-${dist}-2026-${(f.ids[i] ?? 0) + k}`, distribution: dist, affected_versions: [affected], fixed_versions: fixed ? [">=2.0"] : [], cves: [], severity, description: `on ${dist}` };
+        return {
+          id: `CPANSA-${dist}-2026-${(f.ids[i] ?? 0) + k}`,
+          distribution: dist,
+          affected_versions: [affected],
+          fixed_versions: fixed ? [">=2.0"] : [],
+          cves: [],
+          severity,
+          description: `on ${dist}`,
+        };
       });
       dists[dist] = { versions: (f.versions[i] ?? ["1.0"]).map((version) => ({ version })), advisories };
     });

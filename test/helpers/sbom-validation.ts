@@ -13,8 +13,7 @@ export async function cycloneDxSchemaErrors(text: string): Promise<unknown> {
 }
 
 const spdxSchemaPath = fixturePath("schemas", "spdx-schema.json");
-let spdxValidate: ((doc: unknown) => boolean) & { errors?: unknown } | undefined;
-
+let spdxValidate: (((doc: unknown) => boolean) & { errors?: unknown }) | undefined;
 
 export function spdxSchemaErrors(doc: unknown): unknown {
   if (!spdxValidate) {

@@ -67,7 +67,9 @@ export const traceOf = (stats: PollStats, id: string): string[] => [...stats.tra
 
 /** One receive + invoke + delete round for a source; the number of messages received. */
 export async function pollOnce(sqs: SQSClient, s: Source, stats: PollStats): Promise<number> {
-  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.url, MaxNumberOfMessages: Math.min(10, s.batchSize), MessageSystemAttributeNames: ["All"], WaitTimeSeconds: 0 }));
+  const out = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: s.url, MaxNumberOfMessages: Math.min(10, s.batchSize), MessageSystemAttributeNames: ["All"], WaitTimeSeconds: 0 }),
+  );
   const messages = out.Messages ?? [];
   if (!messages.length) return 0;
   stats.invocations++;
@@ -86,12 +88,23 @@ export async function pollOnce(sqs: SQSClient, s: Source, stats: PollStats): Pro
   const done = messages.filter((m) => !failed.has(m.MessageId as string));
   stats.succeeded += done.length;
   stats.failed += failed.size;
-  if (done.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: s.url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })) }));
+  if (done.length)
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: s.url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })) }),
+    );
   return messages.length;
 }
 
 async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] }))).Attributes ?? {};
+  const a =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+        }),
+      )
+    ).Attributes ?? {};
   return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
 }
 

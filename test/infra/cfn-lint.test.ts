@@ -20,7 +20,9 @@ describe.skipIf(!installed)("cfn-lint", () => {
     try {
       const file = join(dir, "template.json");
       writeFileSync(file, JSON.stringify(synthesize().json, null, 1));
-      const r = spawnSync("cfn-lint", ["--format", "json", "--regions", "us-east-1", "eu-west-1", "--ignore-checks", ...IGNORED, "--", file], { encoding: "utf8" });
+      const r = spawnSync("cfn-lint", ["--format", "json", "--regions", "us-east-1", "eu-west-1", "--ignore-checks", ...IGNORED, "--", file], {
+        encoding: "utf8",
+      });
       expect(r.error).toBeUndefined();
       const findings = (JSON.parse(r.stdout || "[]") as { Level: string; Rule: { Id: string }; Message: string; Location: { Path: unknown[] } }[]).map(
         (f) => `${f.Level} ${f.Rule.Id} ${f.Location.Path.join("/")}: ${f.Message}`,

@@ -19,7 +19,11 @@ beforeAll(() => {
 
 /** The steps whose role names `id` in an Allow statement (optionally: with an action matching `action`). */
 function stepsReaching(id: string, action = "*"): StepKey[] {
-  return steps.filter((k) => policies[k].some((st) => st.Effect === "Allow" && st.resources.some((r) => r.id === id) && st.actions.some((a) => patternMatches(a, action) || patternMatches(action, a))));
+  return steps.filter((k) =>
+    policies[k].some(
+      (st) => st.Effect === "Allow" && st.resources.some((r) => r.id === id) && st.actions.some((a) => patternMatches(a, action) || patternMatches(action, a)),
+    ),
+  );
 }
 
 const tableId = (k: TableKey) => s.id(s.stack.tables.byKey[k]);
@@ -47,7 +51,10 @@ describe("least privilege per function", () => {
     expect(onTable.flatMap((st) => st.actions).sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
     expect(onTable.flatMap((st) => st.resources.map((r) => r.suffix))).toEqual([""]); // the table, not its indexes
     expect(onTable.map((st) => st.condition)).toEqual([
-      { "ForAllValues:StringEquals": { "dynamodb:Attributes": [...UNSUBSCRIBE_ATTRIBUTES] }, StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES", "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] } },
+      {
+        "ForAllValues:StringEquals": { "dynamodb:Attributes": [...UNSUBSCRIBE_ATTRIBUTES] },
+        StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES", "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] },
+      },
     ]);
     expect(UNSUBSCRIBE_ATTRIBUTES).not.toContain("target"); // where the webhook secret is
     const fn = s.json.Resources[s.id(s.stack.functions.unsubscribe.fn)]?.Properties;
@@ -84,7 +91,10 @@ describe("least privilege per function", () => {
           expect(r.id, `${k}: ${r.text}`).toBeDefined();
           if (r.suffix.includes("*")) expect(r.suffix === "/index/*" || r.suffix.startsWith("/"), `${k}: ${r.text}`).toBe(true);
         }
-        expect(st.actions.some((a) => /^(s3:Delete|s3:PutBucket|dynamodb:(Create|Delete)Table|iam:)/.test(a)), `${k}: ${st.actions}`).toBe(false);
+        expect(
+          st.actions.some((a) => /^(s3:Delete|s3:PutBucket|dynamodb:(Create|Delete)Table|iam:)/.test(a)),
+          `${k}: ${st.actions}`,
+        ).toBe(false);
       }
     }
   });
@@ -109,7 +119,10 @@ describe("least privilege per function", () => {
       [s.stack.buckets.artifacts, access.artifacts],
       [s.stack.buckets.log, access.log],
     ] as const) {
-      const objects = (action: string) => st.filter((x) => x.actions.includes(action)).flatMap((x) => x.resources.filter((r) => r.id === s.id(bucket) && r.suffix !== "").map((r) => r.suffix.slice(1)));
+      const objects = (action: string) =>
+        st
+          .filter((x) => x.actions.includes(action))
+          .flatMap((x) => x.resources.filter((r) => r.id === s.id(bucket) && r.suffix !== "").map((r) => r.suffix.slice(1)));
       expect(new Set(objects("s3:GetObject*")), `${k} reads`).toEqual(new Set([...declared.read, ...declared.write]));
       expect(new Set(objects("s3:PutObject")), `${k} writes`).toEqual(new Set(declared.write));
     }

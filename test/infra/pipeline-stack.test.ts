@@ -23,7 +23,8 @@ function deadLetterQueues(): Set<string> {
     const target = refOf(props(q).RedrivePolicy?.deadLetterTargetArn);
     if (target) ids.add(target);
   }
-  for (const [, r] of ofType(s, "AWS::Events::Rule")) for (const t of props(r).Targets ?? []) if (t.DeadLetterConfig) ids.add(refOf(t.DeadLetterConfig.Arn) as string);
+  for (const [, r] of ofType(s, "AWS::Events::Rule"))
+    for (const t of props(r).Targets ?? []) if (t.DeadLetterConfig) ids.add(refOf(t.DeadLetterConfig.Arn) as string);
   for (const [, c] of ofType(s, "AWS::Lambda::EventInvokeConfig")) {
     const dest = props(c).DestinationConfig?.OnFailure?.Destination;
     if (dest) ids.add(refOf(dest) as string);
@@ -35,7 +36,12 @@ function deadLetterQueues(): Set<string> {
 function queueAlarms(queueId: string, metric: string) {
   return ofType(s, "AWS::CloudWatch::Alarm").filter(([, a]) => {
     const p = props(a);
-    return p.Namespace === "AWS/SQS" && p.MetricName === metric && (p.Dimensions ?? []).some((d: { Name: string; Value: unknown }) => d.Name === "QueueName" && refOf(d.Value) === queueId) && (p.AlarmActions ?? []).length > 0;
+    return (
+      p.Namespace === "AWS/SQS" &&
+      p.MetricName === metric &&
+      (p.Dimensions ?? []).some((d: { Name: string; Value: unknown }) => d.Name === "QueueName" && refOf(d.Value) === queueId) &&
+      (p.AlarmActions ?? []).length > 0
+    );
   });
 }
 
@@ -64,7 +70,11 @@ describe("queues", () => {
     for (const [id, q] of ofType(s, "AWS::SQS::Queue")) {
       expect(props(q).SqsManagedSseEnabled, id).toBe(true);
       const denies = policies.filter(([, p]) => props(p).Queues.some((x: unknown) => refOf(x) === id)).flatMap(([, p]) => props(p).PolicyDocument.Statement);
-      expect(denies.some((st: any) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false"), id).toBe(true); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        denies.some((st: any) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false"),
+        id,
+      ).toBe(true);
     }
   });
 
@@ -126,7 +136,9 @@ describe("functions", () => {
       const target = props(rule).Targets[0];
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(refOf(target.DeadLetterConfig.Arn)).toBeDefined();
-      const errors = ofType(s, "AWS::CloudWatch::Alarm").filter(([, a]) => props(a).MetricName === "Errors" && props(a).Dimensions.some((d: { Value: unknown }) => refOf(d.Value) === fnId));
+      const errors = ofType(s, "AWS::CloudWatch::Alarm").filter(
+        ([, a]) => props(a).MetricName === "Errors" && props(a).Dimensions.some((d: { Value: unknown }) => refOf(d.Value) === fnId),
+      );
       expect(errors, k).toHaveLength(1);
     }
   });
@@ -148,25 +160,44 @@ describe("buckets", () => {
       expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, id).toMatch(/^(AES256|aws:kms)$/);
       expect(p.VersioningConfiguration.Status, id).toBe("Enabled");
       const rules = p.LifecycleConfiguration.Rules;
-      expect(rules.some((r: any) => r.NoncurrentVersionExpiration?.NoncurrentDays > 0), id).toBe(true); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(rules.some((r: any) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation > 0), id).toBe(true); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        rules.some((r: any) => r.NoncurrentVersionExpiration?.NoncurrentDays > 0),
+        id,
+      ).toBe(true);
+      expect(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        rules.some((r: any) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation > 0),
+        id,
+      ).toBe(true);
       const tls = policyStatements(id).filter((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false");
       expect(tls.length, id).toBe(1);
       const covered = list(tls[0]?.Resource).map(resourceRef);
       expect(list(tls[0]?.Action), id).toContain("s3:*");
-      expect(covered.some((r) => r.id === id && r.suffix === ""), id).toBe(true);
-      expect(covered.some((r) => r.id === id && r.suffix === "/*"), id).toBe(true);
+      expect(
+        covered.some((r) => r.id === id && r.suffix === ""),
+        id,
+      ).toBe(true);
+      expect(
+        covered.some((r) => r.id === id && r.suffix === "/*"),
+        id,
+      ).toBe(true);
     }
   });
 
   it("logs access of the artifacts and log buckets to the access-log bucket", () => {
     const accessLogs = s.id(s.stack.buckets.accessLogs);
-    for (const b of [s.stack.buckets.artifacts, s.stack.buckets.log]) expect(refOf(props(res(s.id(b))).LoggingConfiguration?.DestinationBucketName)).toBe(accessLogs);
+    for (const b of [s.stack.buckets.artifacts, s.stack.buckets.log])
+      expect(refOf(props(res(s.id(b))).LoggingConfiguration?.DestinationBucketName)).toBe(accessLogs);
   });
 
   it("makes only the log bucket public, for s3:GetObject on the log's published paths (never .staging/)", () => {
     const logId = s.id(s.stack.buckets.log);
-    const publicStatements = ofType(s, "AWS::S3::Bucket").flatMap(([id]) => policyStatements(id).filter((st) => st.Effect === "Allow" && isPublic(st.Principal)).map((st) => ({ id, st })));
+    const publicStatements = ofType(s, "AWS::S3::Bucket").flatMap(([id]) =>
+      policyStatements(id)
+        .filter((st) => st.Effect === "Allow" && isPublic(st.Principal))
+        .map((st) => ({ id, st })),
+    );
     expect(publicStatements.length).toBeGreaterThan(0);
     for (const { id, st } of publicStatements) {
       expect(id).toBe(logId);
@@ -176,10 +207,14 @@ describe("buckets", () => {
       for (const r of paths) {
         expect(r.id, r.text).toBe(logId);
         expect(PUBLIC_LOG_PATHS.map((p) => `/${p}`)).toContain(r.suffix);
-        for (const key of [".staging/0", ".staging/4096", "cpansec/head"]) expect(patternMatches(r.suffix, `/${key}`), `${r.suffix} exposes ${key}`).toBe(false);
+        for (const key of [".staging/0", ".staging/4096", "cpansec/head"])
+          expect(patternMatches(r.suffix, `/${key}`), `${r.suffix} exposes ${key}`).toBe(false);
       }
       for (const key of ["checkpoint", "vkey", "tile/0/000", "tile/entries/x001/234.p/7", "feeds/releases.xml"]) {
-        expect(paths.some((r) => patternMatches(r.suffix, `/${key}`)), `${key} is readable`).toBe(true);
+        expect(
+          paths.some((r) => patternMatches(r.suffix, `/${key}`)),
+          `${key} is readable`,
+        ).toBe(true);
       }
     }
     for (const [id, b] of ofType(s, "AWS::S3::Bucket")) {
@@ -207,11 +242,20 @@ describe("tables", () => {
       expect(p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled, spec.name).toBe(true);
       expect(p.SSESpecification?.SSEEnabled, spec.name).toBe(true);
       expect(t.DeletionPolicy, spec.name).toBe("Retain");
-      expect(p.AttributeDefinitions.every((a: { AttributeType: string }) => a.AttributeType === "S"), spec.name).toBe(true);
+      expect(
+        p.AttributeDefinitions.every((a: { AttributeType: string }) => a.AttributeType === "S"),
+        spec.name,
+      ).toBe(true);
       const keys = (ks: { AttributeName: string; KeyType: string }[]) => Object.fromEntries(ks.map((x) => [x.KeyType, x.AttributeName]));
       expect(keys(p.KeySchema), spec.name).toEqual({ HASH: spec.partitionKey, ...("sortKey" in spec ? { RANGE: spec.sortKey } : {}) });
-      const gsis = (p.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string; KeySchema: []; Projection: { ProjectionType: string } }) => ({ name: g.IndexName, keys: keys(g.KeySchema), projection: g.Projection.ProjectionType }));
-      expect(gsis, spec.name).toEqual(spec.indexes.map((i) => ({ name: i.name, keys: { HASH: i.partitionKey, ...(i.sortKey ? { RANGE: i.sortKey } : {}) }, projection: "ALL" })));
+      const gsis = (p.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string; KeySchema: []; Projection: { ProjectionType: string } }) => ({
+        name: g.IndexName,
+        keys: keys(g.KeySchema),
+        projection: g.Projection.ProjectionType,
+      }));
+      expect(gsis, spec.name).toEqual(
+        spec.indexes.map((i) => ({ name: i.name, keys: { HASH: i.partitionKey, ...(i.sortKey ? { RANGE: i.sortKey } : {}) }, projection: "ALL" })),
+      );
       expect(p.TimeToLiveSpecification, spec.name).toEqual("ttl" in spec ? { AttributeName: spec.ttl, Enabled: true } : undefined);
     }
   });
@@ -222,9 +266,11 @@ describe("environment", () => {
     for (const [id, f] of ofType(s, "AWS::Lambda::Function")) {
       const vars = props(f).Environment.Variables;
       for (const k of Object.keys(TABLES) as TableKey[]) expect(refOf(vars[TABLES[k].env]), `${id} ${TABLES[k].env}`).toBe(s.id(s.stack.tables.byKey[k]));
-      for (const k of Object.keys(QUEUE_WORKERS) as QueueKey[]) expect(res(refOf(vars[QUEUE_WORKERS[k].env]) as string)?.Type, `${id} ${QUEUE_WORKERS[k].env}`).toBe("AWS::SQS::Queue");
+      for (const k of Object.keys(QUEUE_WORKERS) as QueueKey[])
+        expect(res(refOf(vars[QUEUE_WORKERS[k].env]) as string)?.Type, `${id} ${QUEUE_WORKERS[k].env}`).toBe("AWS::SQS::Queue");
       // The unsubscribe URL goes to deliver only (the one step that links to it).
-      for (const name of Object.values(ENV)) expect(vars[name] !== undefined, `${id} ${name}`).toBe(name !== ENV.unsubscribeUrl || id === s.id(s.stack.functions.deliver.fn));
+      for (const name of Object.values(ENV))
+        expect(vars[name] !== undefined, `${id} ${name}`).toBe(name !== ENV.unsubscribeUrl || id === s.id(s.stack.functions.deliver.fn));
       expect(vars[ENV.sesIdentity], id).toBe("alerts@example.org");
     }
   });
@@ -233,7 +279,9 @@ describe("environment", () => {
 describe("function URLs", () => {
   it("exist only for the HTTP functions, without AWS auth, and deliver links to the unsubscribe one", () => {
     const urls = ofType(s, "AWS::Lambda::Url");
-    expect(urls.map(([, u]) => refOf(props(u).TargetFunctionArn)).sort()).toEqual((Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => s.id(s.stack.functions[k].fn)).sort());
+    expect(urls.map(([, u]) => refOf(props(u).TargetFunctionArn)).sort()).toEqual(
+      (Object.keys(HTTP_FUNCTIONS) as (keyof typeof HTTP_FUNCTIONS)[]).map((k) => s.id(s.stack.functions[k].fn)).sort(),
+    );
     for (const [id, u] of urls) expect(props(u).AuthType, id).toBe("NONE");
     const deliver = props(res(s.id(s.stack.functions.deliver.fn))).Environment.Variables;
     expect(refOf(deliver[ENV.unsubscribeUrl])).toBe(urls[0]?.[0]);
@@ -250,11 +298,17 @@ describe("outputs", () => {
     expect(url).toContain(`["${s.id(s.stack.buckets.log)}","RegionalDomainName"]`);
     expect(JSON.stringify(out.VerifierKeyUrl?.Value)).toContain('"/vkey"');
     for (const k of Object.keys(TABLES) as TableKey[]) {
-      expect(Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.tables.byKey[k])), TABLES[k].name).toBe(true);
+      expect(
+        Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.tables.byKey[k])),
+        TABLES[k].name,
+      ).toBe(true);
     }
     for (const key of ["LogKeySecretArn", "PauseKeySecretArn"]) expect(res(refOf(out[key]?.Value) as string)?.Type, key).toBe("AWS::SecretsManager::Secret");
     for (const k of Object.keys(s.stack.deadLetterQueues) as (keyof typeof s.stack.deadLetterQueues)[]) {
-      expect(Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.deadLetterQueues[k])), `${k} DLQ`).toBe(true);
+      expect(
+        Object.values(out).some((o) => refOf(o.Value) === s.id(s.stack.deadLetterQueues[k])),
+        `${k} DLQ`,
+      ).toBe(true);
     }
   });
 });

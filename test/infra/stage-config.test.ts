@@ -12,8 +12,22 @@ describe("readStageConfig", () => {
   });
 
   it("takes every key, trims, and gives the mirror URL one trailing slash", () => {
-    const c = read({ stageName: "prod", mirrorUrl: " https://cpan.metacpan.org// ", feedUrl: "https://example.org/feed.json", logOrigin: "log.cpansec.example.org", alarmEmail: "ops@example.org", sesIdentity: "example.org" });
-    expect(c).toEqual({ stageName: "prod", mirrorUrl: "https://cpan.metacpan.org/", feedUrl: "https://example.org/feed.json", logOrigin: "log.cpansec.example.org", alarmEmail: "ops@example.org", sesIdentity: "example.org" });
+    const c = read({
+      stageName: "prod",
+      mirrorUrl: " https://cpan.metacpan.org// ",
+      feedUrl: "https://example.org/feed.json",
+      logOrigin: "log.cpansec.example.org",
+      alarmEmail: "ops@example.org",
+      sesIdentity: "example.org",
+    });
+    expect(c).toEqual({
+      stageName: "prod",
+      mirrorUrl: "https://cpan.metacpan.org/",
+      feedUrl: "https://example.org/feed.json",
+      logOrigin: "log.cpansec.example.org",
+      alarmEmail: "ops@example.org",
+      sesIdentity: "example.org",
+    });
     expect(read({ mirrorUrl: "http://127.0.0.1:8080/cpan" }).mirrorUrl).toBe("http://127.0.0.1:8080/cpan/");
     expect(read({ alarmEmail: "" })).not.toHaveProperty("alarmEmail");
   });

@@ -89,7 +89,8 @@ export function statementsOf(s: Synthesized, functionId: string): Statement[] {
       .filter(([, p]) => list(p.Properties?.Roles as unknown[]).some((r) => refOf(r) === roleId))
       .map(([, p]) => p.Properties?.PolicyDocument),
   ];
-  if (list(role?.Properties?.ManagedPolicyArns as unknown[]).length > 0) throw new Error(`${roleId} has managed policies: their statements are not in the template`);
+  if (list(role?.Properties?.ManagedPolicyArns as unknown[]).length > 0)
+    throw new Error(`${roleId} has managed policies: their statements are not in the template`);
   return docs.flatMap((d) =>
     list((d as { Statement: Record<string, unknown>[] }).Statement).map((st) => ({
       Effect: st.Effect as string,
@@ -102,6 +103,11 @@ export function statementsOf(s: Synthesized, functionId: string): Statement[] {
 
 /** Whether an IAM/S3 wildcard pattern (`*` any run of characters) matches a key. */
 export function patternMatches(pattern: string, key: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return re.test(key);
 }

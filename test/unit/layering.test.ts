@@ -4,13 +4,18 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/shared-data";
 
 const eslint = new ESLint({ cwd: repoRoot });
-const rulesHit = async (code: string, filePath: string) =>
-  (await eslint.lintText(code, { filePath }))[0]?.messages.map((m) => m.ruleId) ?? [];
+const rulesHit = async (code: string, filePath: string) => (await eslint.lintText(code, { filePath }))[0]?.messages.map((m) => m.ruleId) ?? [];
 
 describe("layering lint rules", () => {
   it("keep AWS SDK, CDK, process.env and console out of shared/domain", async () => {
-    const code = 'import { S3Client } from "@aws-sdk/client-s3";\nimport { App } from "aws-cdk-lib";\nexport const x = [S3Client, App, process.env.HOME];\nconsole.log(x);\n';
-    expect(await rulesHit(code, "shared/domain/cpan/bad.ts")).toEqual(["no-restricted-imports", "no-restricted-imports", "no-restricted-properties", "no-restricted-globals"]);
+    const code =
+      'import { S3Client } from "@aws-sdk/client-s3";\nimport { App } from "aws-cdk-lib";\nexport const x = [S3Client, App, process.env.HOME];\nconsole.log(x);\n';
+    expect(await rulesHit(code, "shared/domain/cpan/bad.ts")).toEqual([
+      "no-restricted-imports",
+      "no-restricted-imports",
+      "no-restricted-properties",
+      "no-restricted-globals",
+    ]);
   });
 
   it("keep the AWS SDK out of functions/ and the CLI, but allow it in shared/adapters/aws", async () => {
@@ -21,7 +26,8 @@ describe("layering lint rules", () => {
   });
 
   it("keep use cases, the runtime and the CLI out of adapters, contracts and shared pipeline code", async () => {
-    const code = 'import { ingestRelease } from "../../../functions/ingest-release/ingest-release";\nimport { coldStart } from "../../runtime/lambda";\nimport { openEmbeddedPipeline } from "../../../cli/embedded/pipeline";\nexport const x = [ingestRelease, coldStart, openEmbeddedPipeline];\n';
+    const code =
+      'import { ingestRelease } from "../../../functions/ingest-release/ingest-release";\nimport { coldStart } from "../../runtime/lambda";\nimport { openEmbeddedPipeline } from "../../../cli/embedded/pipeline";\nexport const x = [ingestRelease, coldStart, openEmbeddedPipeline];\n';
     const three = ["no-restricted-imports", "no-restricted-imports", "no-restricted-imports"];
     expect(await rulesHit(code, "shared/adapters/embedded/bad.ts")).toEqual(three);
     expect(await rulesHit(code, "shared/adapters/aws/bad.ts")).toEqual(three);
@@ -34,7 +40,8 @@ describe("layering lint rules", () => {
   });
 
   it("let a use case take ports only: adapters and the runtime are wired in its handler.ts", async () => {
-    const code = 'import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";\nimport { coldStart } from "../../shared/runtime/lambda";\nexport const x = [EmbeddedDb, coldStart];\n';
+    const code =
+      'import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";\nimport { coldStart } from "../../shared/runtime/lambda";\nexport const x = [EmbeddedDb, coldStart];\n';
     expect(await rulesHit(code, "functions/generate-sbom/generate-sbom.ts")).toEqual(["no-restricted-imports", "no-restricted-imports"]);
     expect(await rulesHit(code, "functions/generate-sbom/handler.ts")).toEqual([]);
   });

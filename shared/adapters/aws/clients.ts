@@ -35,7 +35,9 @@ export function clientConfig(o: ClientOptions) {
 
 export function awsClients(o: ClientOptions = {}): AwsClients {
   const base = clientConfig(o);
-  const emulator = o.endpoint ? { requestChecksumCalculation: "WHEN_REQUIRED" as const, responseChecksumValidation: "WHEN_REQUIRED" as const, forcePathStyle: true } : {};
+  const emulator = o.endpoint
+    ? { requestChecksumCalculation: "WHEN_REQUIRED" as const, responseChecksumValidation: "WHEN_REQUIRED" as const, forcePathStyle: true }
+    : {};
   return {
     s3: new S3Client({ ...base, ...emulator }),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(base), { marshallOptions: { removeUndefinedValues: true } }),
@@ -45,4 +47,5 @@ export function awsClients(o: ClientOptions = {}): AwsClients {
 }
 
 /** The clients a process uses: `AWS_ENDPOINT_URL` (an emulator, in the tests) is the SDK's own variable. */
-export const awsClientsFromEnv = (env: Record<string, string | undefined>): AwsClients => awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
+export const awsClientsFromEnv = (env: Record<string, string | undefined>): AwsClients =>
+  awsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});

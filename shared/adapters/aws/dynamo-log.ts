@@ -28,7 +28,9 @@ export class DynamoLogHead implements LogHead {
       new PutCommand({
         TableName: this.table,
         Item: { id: HEAD, note: next },
-        ...(expected === undefined ? { ConditionExpression: "attribute_not_exists(id)" } : { ConditionExpression: "note = :expected", ExpressionAttributeValues: { ":expected": expected } }),
+        ...(expected === undefined
+          ? { ConditionExpression: "attribute_not_exists(id)" }
+          : { ConditionExpression: "note = :expected", ExpressionAttributeValues: { ":expected": expected } }),
       }),
     );
   }
@@ -60,7 +62,15 @@ export class DynamoLogIndex implements LogIndex {
   async putMany(records: ReadonlyArray<readonly [id: string, index: number]>): Promise<void> {
     const put = async ([id, index]: readonly [string, number]) => {
       try {
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: { id, index }, ConditionExpression: "attribute_not_exists(id) OR #i = :i", ExpressionAttributeNames: { "#i": "index" }, ExpressionAttributeValues: { ":i": index } }));
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { id, index },
+            ConditionExpression: "attribute_not_exists(id) OR #i = :i",
+            ExpressionAttributeNames: { "#i": "index" },
+            ExpressionAttributeValues: { ":i": index },
+          }),
+        );
       } catch (e) {
         if (isConditionFailure(e)) throw new Error(`log index: ${id} is already recorded at another index than ${index}`);
         throw e;

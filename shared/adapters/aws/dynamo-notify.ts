@@ -23,7 +23,19 @@ export class DynamoSubscriptionStore extends ItemsById<Subscription> implements 
   }
 
   async disable(id: string, at: string, reason: string): Promise<boolean> {
-    if (await conditional(this.doc, new UpdateCommand({ TableName: this.table, Key: { id }, UpdateExpression: "SET disabled = :d", ConditionExpression: "attribute_exists(id) AND attribute_not_exists(disabled)", ExpressionAttributeValues: { ":d": { at, reason } } }))) return true;
+    if (
+      await conditional(
+        this.doc,
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: "SET disabled = :d",
+          ConditionExpression: "attribute_exists(id) AND attribute_not_exists(disabled)",
+          ExpressionAttributeValues: { ":d": { at, reason } },
+        }),
+      )
+    )
+      return true;
     return (await this.get(id)) !== undefined; // already disabled (the first reason stays), or absent
   }
 }
@@ -49,8 +61,19 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   claim(eventId: string, subscriptionId: string, at: string): Promise<boolean> {
-    const r: DeliveryRecord = { eventId, subscriptionId, status: "planned", createdAt: at, updatedAt: at, attempts: 0, expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S };
-    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: { ...key(eventId, subscriptionId), ...r }, ConditionExpression: "attribute_not_exists(id)" }));
+    const r: DeliveryRecord = {
+      eventId,
+      subscriptionId,
+      status: "planned",
+      createdAt: at,
+      updatedAt: at,
+      attempts: 0,
+      expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S,
+    };
+    return conditional(
+      this.doc,
+      new PutCommand({ TableName: this.table, Item: { ...key(eventId, subscriptionId), ...r }, ConditionExpression: "attribute_not_exists(id)" }),
+    );
   }
 
   async get(eventId: string, subscriptionId: string): Promise<DeliveryRecord | undefined> {
@@ -58,7 +81,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markQueued(eventId: string, subscriptionId: string, at: string): Promise<void> {
-    await this.update(eventId, subscriptionId, { UpdateExpression: "SET #s = :q, updatedAt = :at", ConditionExpression: "#s = :p", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":q": "queued", ":p": "planned", ":at": at } });
+    await this.update(eventId, subscriptionId, {
+      UpdateExpression: "SET #s = :q, updatedAt = :at",
+      ConditionExpression: "#s = :p",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":q": "queued", ":p": "planned", ":at": at },
+    });
   }
 
   async begin(eventId: string, subscriptionId: string, nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined> {

@@ -4,7 +4,17 @@
  * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
  * read.
  */
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
 import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
@@ -18,7 +28,9 @@ type Item = Record<string, unknown>;
 export async function* pages(doc: DynamoDBDocumentClient, input: QueryCommandInput | ScanCommandInput, query: boolean): AsyncGenerator<Item> {
   let start: Item | undefined;
   do {
-    const out = await doc.send(query ? new QueryCommand({ ...(input as QueryCommandInput), ExclusiveStartKey: start }) : new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    const out = await doc.send(
+      query ? new QueryCommand({ ...(input as QueryCommandInput), ExclusiveStartKey: start }) : new ScanCommand({ ...input, ExclusiveStartKey: start }),
+    );
     yield* (out.Items ?? []) as Item[];
     start = out.LastEvaluatedKey;
   } while (start);
@@ -77,7 +89,14 @@ export class DynamoReleaseStore implements ReleaseStore {
       if (!next) return undefined;
       const written = { ...next, id, revision: current.revision + 1 };
       try {
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: releaseItem(written), ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": current.revision } }));
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: releaseItem(written),
+            ConditionExpression: "revision = :r",
+            ExpressionAttributeValues: { ":r": current.revision },
+          }),
+        );
         return written;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
@@ -89,7 +108,11 @@ export class DynamoReleaseStore implements ReleaseStore {
 
   async byDistribution(distribution: string): Promise<ReleaseRecord[]> {
     const items = await all(
-      pages(this.doc, { TableName: this.table, IndexName: "by-distribution", KeyConditionExpression: "distribution = :d", ExpressionAttributeValues: { ":d": distribution } }, true),
+      pages(
+        this.doc,
+        { TableName: this.table, IndexName: "by-distribution", KeyConditionExpression: "distribution = :d", ExpressionAttributeValues: { ":d": distribution } },
+        true,
+      ),
     );
     return items.map((i) => fromReleaseItem(i) as ReleaseRecord);
   }
@@ -101,7 +124,10 @@ export class DynamoReleaseStore implements ReleaseStore {
 
   /** One author's: a query of the sparse index; everyone's: a scan of it (only lagging items are in it). */
   async lagging(author?: string): Promise<ReleaseRecord[]> {
-    const input = author === undefined ? { TableName: this.table, IndexName: "lagging" } : { TableName: this.table, IndexName: "lagging", KeyConditionExpression: "lagAuthor = :a", ExpressionAttributeValues: { ":a": author } };
+    const input =
+      author === undefined
+        ? { TableName: this.table, IndexName: "lagging" }
+        : { TableName: this.table, IndexName: "lagging", KeyConditionExpression: "lagAuthor = :a", ExpressionAttributeValues: { ":a": author } };
     const items = await all(pages(this.doc, input, author !== undefined));
     return items.map((i) => fromReleaseItem(i) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -136,7 +162,17 @@ export class DynamoFindingStore implements FindingStore {
 
   private async keys(releaseId: string): Promise<string[]> {
     const items = await all(
-      pages(this.doc, { TableName: this.table, KeyConditionExpression: "releaseId = :r", ExpressionAttributeValues: { ":r": releaseId }, ProjectionExpression: "sk", ConsistentRead: true }, true),
+      pages(
+        this.doc,
+        {
+          TableName: this.table,
+          KeyConditionExpression: "releaseId = :r",
+          ExpressionAttributeValues: { ":r": releaseId },
+          ProjectionExpression: "sk",
+          ConsistentRead: true,
+        },
+        true,
+      ),
     );
     return items.map((i) => i.sk as string);
   }
@@ -150,12 +186,24 @@ export class DynamoFindingStore implements FindingStore {
   }
 
   async byRelease(releaseId: string): Promise<Finding[]> {
-    const items = await all(pages(this.doc, { TableName: this.table, KeyConditionExpression: "releaseId = :r", ExpressionAttributeValues: { ":r": releaseId }, ConsistentRead: true }, true));
+    const items = await all(
+      pages(
+        this.doc,
+        { TableName: this.table, KeyConditionExpression: "releaseId = :r", ExpressionAttributeValues: { ":r": releaseId }, ConsistentRead: true },
+        true,
+      ),
+    );
     return items.map((i) => i.finding as Finding);
   }
 
   async byAdvisory(advisoryId: string): Promise<{ releaseId: string; finding: Finding }[]> {
-    const items = await all(pages(this.doc, { TableName: this.table, IndexName: "by-advisory", KeyConditionExpression: "advisory = :a", ExpressionAttributeValues: { ":a": advisoryId } }, true));
+    const items = await all(
+      pages(
+        this.doc,
+        { TableName: this.table, IndexName: "by-advisory", KeyConditionExpression: "advisory = :a", ExpressionAttributeValues: { ":a": advisoryId } },
+        true,
+      ),
+    );
     return items.map((i) => ({ releaseId: i.releaseId as string, finding: i.finding as Finding }));
   }
 }
@@ -193,13 +241,22 @@ export class DynamoMatchIndex implements MatchIndex {
   async releases(keys: readonly string[]): Promise<string[]> {
     const ids = new Set<string>();
     const query = async (key: string) => {
-      const input = { TableName: this.table, KeyConditionExpression: "#k = :k", ExpressionAttributeNames: { "#k": "key" }, ExpressionAttributeValues: { ":k": key }, ProjectionExpression: "releaseId", ConsistentRead: true };
+      const input = {
+        TableName: this.table,
+        KeyConditionExpression: "#k = :k",
+        ExpressionAttributeNames: { "#k": "key" },
+        ExpressionAttributeValues: { ":k": key },
+        ProjectionExpression: "releaseId",
+        ConsistentRead: true,
+      };
       for await (const i of pages(this.doc, input, true)) ids.add(i.releaseId as string);
     };
     const queue = [...new Set(keys)];
-    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, async () => {
-      for (let k = queue.pop(); k !== undefined; k = queue.pop()) await query(k);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(8, queue.length) }, async () => {
+        for (let k = queue.pop(); k !== undefined; k = queue.pop()) await query(k);
+      }),
+    );
     return [...ids].sort();
   }
 }

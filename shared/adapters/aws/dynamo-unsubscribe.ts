@@ -18,7 +18,15 @@ export class DynamoUnsubscribeStore implements UnsubscribeStore {
   ) {}
 
   async state(id: string): Promise<"active" | "disabled" | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true, ProjectionExpression: "#id, #d", ExpressionAttributeNames: { "#id": "id", "#d": "disabled" } }));
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { id },
+        ConsistentRead: true,
+        ProjectionExpression: "#id, #d",
+        ExpressionAttributeNames: { "#id": "id", "#d": "disabled" },
+      }),
+    );
     if (!r.Item) return undefined;
     return r.Item.disabled === undefined ? "active" : "disabled";
   }

@@ -16,7 +16,8 @@ export async function feedKeys(env: AwsEnv, o: ClientOptions): Promise<PublicKey
   if (!env.feedKeySecret) throw new ConfigError("FEED_KEY_SECRET_ARN: refresh-advisories needs the feed key secret (its value may be `none`)");
   const text = (await readSecret(o, env.feedKeySecret)).trim();
   if (text === NO_FEED_KEY) return [];
-  if (!text.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")) throw new ConfigError(`secret ${env.feedKeySecret} holds neither an armored PGP public key nor \`${NO_FEED_KEY}\``);
+  if (!text.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----"))
+    throw new ConfigError(`secret ${env.feedKeySecret} holds neither an armored PGP public key nor \`${NO_FEED_KEY}\``);
   let keys: PublicKey[];
   try {
     keys = await readTrustedKeys(new TextEncoder().encode(text));

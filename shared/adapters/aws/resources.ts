@@ -28,7 +28,13 @@ export const TABLES = {
       { name: "lagging", partitionKey: "lagAuthor", sortKey: "id" },
     ],
   },
-  findings: { name: "findings", env: "FINDINGS_TABLE", partitionKey: "releaseId", sortKey: "sk", indexes: [{ name: "by-advisory", partitionKey: "advisory", sortKey: "releaseId" }] },
+  findings: {
+    name: "findings",
+    env: "FINDINGS_TABLE",
+    partitionKey: "releaseId",
+    sortKey: "sk",
+    indexes: [{ name: "by-advisory", partitionKey: "advisory", sortKey: "releaseId" }],
+  },
   // pk a match-index key (`dist:<D>`, `module:<M>`), sk a release id: which releases a change can affect.
   matchIndex: { name: "match-index", env: "MATCH_INDEX_TABLE", partitionKey: "key", sortKey: "releaseId", indexes: [] },
   events: { name: "events", env: "EVENTS_TABLE", partitionKey: "id", indexes: [] },

@@ -22,5 +22,7 @@ export async function logSigner(env: AwsEnv, o: ClientOptions): Promise<Signer> 
 /** The unsubscribe links' HMAC key: SHA-256 of the secret's string. */
 export async function unsubscribeKey(env: AwsEnv, o: ClientOptions): Promise<Uint8Array | undefined> {
   if (!env.unsubscribeKeySecret) return undefined;
-  return createHash("sha256").update(await readSecret(o, env.unsubscribeKeySecret)).digest();
+  return createHash("sha256")
+    .update(await readSecret(o, env.unsubscribeKeySecret))
+    .digest();
 }

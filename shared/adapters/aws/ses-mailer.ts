@@ -12,7 +12,14 @@ import type { Mailer } from "../../ports";
 import { composeEmail } from "../mail/compose";
 import { type ClientOptions, clientConfig } from "./clients";
 
-const PERMANENT = new Set(["MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException", "NotFoundException", "AccountSuspendedException", "SendingPausedException"]);
+const PERMANENT = new Set([
+  "MessageRejected",
+  "MailFromDomainNotVerifiedException",
+  "BadRequestException",
+  "NotFoundException",
+  "AccountSuspendedException",
+  "SendingPausedException",
+]);
 
 export class SesMailer implements Mailer {
   private readonly ses: SESv2Client;

@@ -29,7 +29,8 @@ export class DirMirror implements Mirror {
       const dir = join(this.root, ...parts.slice(0, i));
       const st = lstatSync(dir, { throwIfNoEntry: false });
       if (!st) return undefined;
-      if (!st.isDirectory()) throw new MirrorRefusedError(`${path}: ${parts.slice(0, i).join("/")} is not a directory (${st.isSymbolicLink() ? "a symlink" : "a special file"})`);
+      if (!st.isDirectory())
+        throw new MirrorRefusedError(`${path}: ${parts.slice(0, i).join("/")} is not a directory (${st.isSymbolicLink() ? "a symlink" : "a special file"})`);
     }
     let fd: number;
     try {

@@ -37,7 +37,12 @@ export const defaultBackoff = (base: number, cap: number) => (n: number) => Math
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 /** One message at a time through `step`; failures are reported per message, never for the batch. */
-export function perMessage<S extends z.ZodMiniType>(queue: string, schema: S, step: (body: z.infer<S>, receives: number) => Promise<void>, batchSize = 10): Worker {
+export function perMessage<S extends z.ZodMiniType>(
+  queue: string,
+  schema: S,
+  step: (body: z.infer<S>, receives: number) => Promise<void>,
+  batchSize = 10,
+): Worker {
   return {
     queue,
     batchSize,
@@ -60,7 +65,12 @@ export function perMessage<S extends z.ZodMiniType>(queue: string, schema: S, st
  * positions that failed on their own; if it throws, the whole batch failed. Malformed bodies fail
  * on their own and stay out of the batch.
  */
-export function perBatch<S extends z.ZodMiniType>(queue: string, schema: S, step: (bodies: z.infer<S>[]) => Promise<Map<number, unknown>>, batchSize = 256): Worker {
+export function perBatch<S extends z.ZodMiniType>(
+  queue: string,
+  schema: S,
+  step: (bodies: z.infer<S>[]) => Promise<Map<number, unknown>>,
+  batchSize = 256,
+): Worker {
   return {
     queue,
     batchSize,

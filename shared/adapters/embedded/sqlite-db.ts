@@ -38,7 +38,10 @@ CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, bod
 export class EmbeddedDb {
   readonly db: Database.Database;
 
-  constructor(file: string, private readonly now: () => number = Date.now) {
+  constructor(
+    file: string,
+    private readonly now: () => number = Date.now,
+  ) {
     // The file holds webhook secrets: owner-only, whatever the umask, and tightened if an older
     // version left it readable. SQLite gives its -wal and -shm files the database file's mode.
     closeSync(openSync(file, "a", 0o600));
@@ -88,7 +91,9 @@ export class EmbeddedDb {
 
   cursors(): CursorStore {
     const get = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'cursors' AND pk = ? AND sk = ''");
-    const put = this.db.prepare("INSERT INTO items (tbl, pk, sk, data, revision) VALUES ('cursors', ?, '', ?, 0) ON CONFLICT (tbl, pk, sk) DO UPDATE SET data = excluded.data, revision = revision + 1");
+    const put = this.db.prepare(
+      "INSERT INTO items (tbl, pk, sk, data, revision) VALUES ('cursors', ?, '', ?, 0) ON CONFLICT (tbl, pk, sk) DO UPDATE SET data = excluded.data, revision = revision + 1",
+    );
     return { get: async (n) => get.get(n)?.data, put: async (n, v) => void put.run(n, v) };
   }
 
@@ -169,7 +174,11 @@ export class EmbeddedDb {
   receive<T>(name: string, max: number, visibilityMs: number): QueuedMessage<T>[] {
     const now = this.now();
     return this.db.transaction(() => {
-      const rows = this.db.prepare<[string, number, number], { id: number; body: string; receives: number }>("SELECT id, body, receives FROM queue WHERE name = ? AND visible_at <= ? ORDER BY id LIMIT ?").all(name, now, max);
+      const rows = this.db
+        .prepare<[string, number, number], { id: number; body: string; receives: number }>(
+          "SELECT id, body, receives FROM queue WHERE name = ? AND visible_at <= ? ORDER BY id LIMIT ?",
+        )
+        .all(name, now, max);
       const hide = this.db.prepare("UPDATE queue SET visible_at = ?, receives = receives + 1 WHERE id = ?");
       for (const r of rows) hide.run(now + visibilityMs, r.id);
       return rows.map((r) => ({ id: r.id, body: JSON.parse(r.body) as T, receives: r.receives + 1 }));
@@ -191,7 +200,9 @@ export class EmbeddedDb {
     this.db.transaction(() => {
       const row = this.db.prepare<[number], { name: string; body: string; receives: number }>("SELECT name, body, receives FROM queue WHERE id = ?").get(id);
       if (!row) return;
-      this.db.prepare("INSERT INTO dead (id, name, body, receives, reason, at) VALUES (?, ?, ?, ?, ?, ?)").run(id, row.name, row.body, row.receives, reason, new Date(this.now()).toISOString());
+      this.db
+        .prepare("INSERT INTO dead (id, name, body, receives, reason, at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(id, row.name, row.body, row.receives, reason, new Date(this.now()).toISOString());
       this.db.prepare("DELETE FROM queue WHERE id = ?").run(id);
     })();
   }
@@ -202,12 +213,18 @@ export class EmbeddedDb {
   }
 
   pending(): { queue: string; messages: number; nextVisibleAt: number | null }[] {
-    return this.db.prepare<[], { queue: string; messages: number; nextVisibleAt: number | null }>("SELECT name AS queue, COUNT(*) AS messages, MIN(visible_at) AS nextVisibleAt FROM queue GROUP BY name").all();
+    return this.db
+      .prepare<[], { queue: string; messages: number; nextVisibleAt: number | null }>(
+        "SELECT name AS queue, COUNT(*) AS messages, MIN(visible_at) AS nextVisibleAt FROM queue GROUP BY name",
+      )
+      .all();
   }
 
   deadLetters(): DeadLetter[] {
     return this.db
-      .prepare<[], { name: string; body: string; receives: number; reason: string; at: string }>("SELECT name, body, receives, reason, at FROM dead ORDER BY id")
+      .prepare<[], { name: string; body: string; receives: number; reason: string; at: string }>(
+        "SELECT name, body, receives, reason, at FROM dead ORDER BY id",
+      )
       .all()
       .map((r) => ({ queue: r.name, body: JSON.parse(r.body), receives: r.receives, reason: r.reason, at: r.at }));
   }

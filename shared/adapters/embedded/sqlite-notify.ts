@@ -9,7 +9,6 @@ import type { Subscription } from "../../domain/notify/subscription";
 import { DELIVERY_TTL_S } from "../../domain/notify/retry";
 import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
 
-
 export function embeddedSubscriptions(db: Database.Database): SubscriptionStore {
   const ins = db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('subscriptions', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
   const get = db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'subscriptions' AND pk = ? AND sk = ''");
@@ -39,7 +38,9 @@ export function embeddedDeliveries(db: Database.Database): DeliveryStore {
   const ins = db.prepare("INSERT INTO items (tbl, pk, sk, data, revision) VALUES ('deliveries', ?, '', ?, 0) ON CONFLICT DO NOTHING");
   const get = db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'deliveries' AND pk = ? AND sk = ''");
   const set = (where: string, ...paths: string[]) =>
-    db.prepare(`UPDATE items SET data = json_set(data, ${paths.map((p) => `'$.${p}', ?`).join(", ")}), revision = revision + 1 WHERE tbl = 'deliveries' AND pk = ? AND sk = '' AND ${where}`);
+    db.prepare(
+      `UPDATE items SET data = json_set(data, ${paths.map((p) => `'$.${p}', ?`).join(", ")}), revision = revision + 1 WHERE tbl = 'deliveries' AND pk = ? AND sk = '' AND ${where}`,
+    );
   const queued = set("json_extract(data, '$.status') = 'planned'", "status", "updatedAt");
   // The lease is the conditional part: not final, and no lease or an expired one.
   const begin = db.prepare(
@@ -51,7 +52,15 @@ export function embeddedDeliveries(db: Database.Database): DeliveryStore {
   const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as DeliveryRecord) : undefined);
   return {
     claim: async (eventId, subscriptionId, at) => {
-      const r: DeliveryRecord = { eventId, subscriptionId, status: "planned", createdAt: at, updatedAt: at, attempts: 0, expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S };
+      const r: DeliveryRecord = {
+        eventId,
+        subscriptionId,
+        status: "planned",
+        createdAt: at,
+        updatedAt: at,
+        attempts: 0,
+        expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S,
+      };
       return ins.run(key(eventId, subscriptionId), JSON.stringify(r)).changes === 1;
     },
     get: async (eventId, subscriptionId) => parse(get.get(key(eventId, subscriptionId))),

@@ -61,7 +61,10 @@ export class HttpStatusError extends Error {
 }
 
 /** GET under a limit and a timeout (headers and body both): the body, undefined on 404, HttpStatusError otherwise. */
-export async function fetchBody(url: URL | string, o: { readonly maxBytes: number; readonly timeoutMs: number; readonly what?: string }): Promise<Uint8Array | undefined> {
+export async function fetchBody(
+  url: URL | string,
+  o: { readonly maxBytes: number; readonly timeoutMs: number; readonly what?: string },
+): Promise<Uint8Array | undefined> {
   const what = o.what ?? `GET ${String(url)}`;
   const res = await fetch(url, { signal: AbortSignal.timeout(o.timeoutMs), redirect: "follow" });
   if (res.status === 404) {

@@ -73,7 +73,8 @@ export class HttpPatchSource implements PatchSource {
       }
       this.cache.set(path, bytes);
     }
-    if (bytes && bytes.byteLength > maxBytes) throw new PatchError("limit", `${path}: ${bytes.byteLength} bytes is over the ${maxBytes}-byte limit for a patch`);
+    if (bytes && bytes.byteLength > maxBytes)
+      throw new PatchError("limit", `${path}: ${bytes.byteLength} bytes is over the ${maxBytes}-byte limit for a patch`);
     return bytes;
   }
 }

@@ -55,7 +55,8 @@ export class HttpWebhookSender implements WebhookSender {
     if (problem) return { kind: "permanent", reason: problem };
     const url = new URL(req.url);
     const allowLoopback = this.o.allowLoopback ?? false;
-    if (url.protocol === "http:" && !allowLoopback) return { kind: "permanent", reason: "plain http is refused (only to loopback, with --allow-loopback-webhooks)" };
+    if (url.protocol === "http:" && !allowLoopback)
+      return { kind: "permanent", reason: "plain http is refused (only to loopback, with --allow-loopback-webhooks)" };
     const host = url.hostname.replace(/^\[|\]$/g, "");
     let addresses: ResolvedAddress[];
     if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
@@ -128,7 +129,12 @@ export class HttpWebhookSender implements WebhookSender {
   private outcome(status: number, headers: http.IncomingHttpHeaders): WebhookOutcome {
     if (status >= 200 && status < 300) return { kind: "delivered", status };
     if (status === 410) return { kind: "gone", status };
-    if (status >= 300 && status < 400) return { kind: "retry", status, reason: `HTTP ${status}: redirects are not followed${headers.location ? ` (to ${String(headers.location).slice(0, 200)})` : ""}` };
+    if (status >= 300 && status < 400)
+      return {
+        kind: "retry",
+        status,
+        reason: `HTTP ${status}: redirects are not followed${headers.location ? ` (to ${String(headers.location).slice(0, 200)})` : ""}`,
+      };
     const retryAfterMs = THROTTLED.has(status) ? parseRetryAfter(headers["retry-after"], this.o.now?.() ?? new Date()) : undefined;
     return { kind: "retry", status, reason: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }

@@ -104,7 +104,10 @@ export function rangeFinding(
   const newest = released[released.length - 1];
   const advice = safe
     ? `require ${module} >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)`
-    : `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows.map((r) => r.row.id).filter((id, i, a) => a.indexOf(id) === i).join(", ")})`;
+    : `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
+        .map((r) => r.row.id)
+        .filter((id, i, a) => a.indexOf(id) === i)
+        .join(", ")})`;
   return {
     kind,
     distribution: dist,

@@ -11,7 +11,9 @@ import { FeedError } from "./feed";
 async function readSignature(bytes: Uint8Array): Promise<openpgp.Signature> {
   const text = new TextDecoder().decode(bytes.subarray(0, 64));
   try {
-    return text.includes("-----BEGIN PGP SIGNATURE") ? await openpgp.readSignature({ armoredSignature: new TextDecoder().decode(bytes) }) : await openpgp.readSignature({ binarySignature: bytes });
+    return text.includes("-----BEGIN PGP SIGNATURE")
+      ? await openpgp.readSignature({ armoredSignature: new TextDecoder().decode(bytes) })
+      : await openpgp.readSignature({ binarySignature: bytes });
   } catch (e) {
     throw new FeedError(`the feed's signature is not an OpenPGP signature: ${(e as Error).message}`, { cause: e });
   }
@@ -23,10 +25,16 @@ export async function verifyFeedSignature(feed: Uint8Array, signature: Uint8Arra
   const sig = await readSignature(signature);
   const ids = sig.getSigningKeyIDs();
   const key = trusted.find((k) => ids.some((id) => k.getKeys(id).length > 0));
-  if (!key) throw new FeedError(`the feed is signed by key ${ids.map((i) => i.toHex().toUpperCase()).join(", ") || "(none named)"}, which is not a trusted feed key`);
+  if (!key)
+    throw new FeedError(`the feed is signed by key ${ids.map((i) => i.toHex().toUpperCase()).join(", ") || "(none named)"}, which is not a trusted feed key`);
   let result: Awaited<ReturnType<typeof openpgp.verify>>;
   try {
-    result = await openpgp.verify({ message: await openpgp.createMessage({ binary: feed }), signature: sig, verificationKeys: [...trusted], expectSigned: false });
+    result = await openpgp.verify({
+      message: await openpgp.createMessage({ binary: feed }),
+      signature: sig,
+      verificationKeys: [...trusted],
+      expectSigned: false,
+    });
   } catch (e) {
     throw new FeedError(`the feed's signature cannot be evaluated: ${(e as Error).message}`, { cause: e });
   }

@@ -102,7 +102,8 @@ function distEntry(v: unknown, name: string, path: string): DistEntry {
       nullishString(e, "date", `${path}.versions.${i}`);
       const ver = e.version;
       if (ver === undefined || ver === null) return;
-      if (typeof ver === "number" ? !Number.isFinite(ver) : typeof ver !== "string") throw new ShapeError(`${path}.versions.${i}.version`, "string or number", ver);
+      if (typeof ver === "number" ? !Number.isFinite(ver) : typeof ver !== "string")
+        throw new ShapeError(`${path}.versions.${i}.version`, "string or number", ver);
       versions.push(String(ver));
     });
   }

@@ -176,15 +176,22 @@ export function matchRelease(chosen: CompiledFeed, other: CompiledFeed, input: R
           unresolved.set(module, { module, ...(r.via === "unresolved" && r.dualLife ? { dualLife: true as const } : {}) });
           continue;
         }
-        const disagreement = r.via === "02packages" && r.module2dist ? `02packages names ${r.distribution} for ${module}, the feed's module2dist ${r.module2dist}: both are matched` : undefined;
-        if (disagreement && !disagreements.some((d) => d.module === module)) disagreements.push({ module, packages: r.distribution, module2dist: r.module2dist as string });
+        const disagreement =
+          r.via === "02packages" && r.module2dist
+            ? `02packages names ${r.distribution} for ${module}, the feed's module2dist ${r.module2dist}: both are matched`
+            : undefined;
+        if (disagreement && !disagreements.some((d) => d.module === module))
+          disagreements.push({ module, packages: r.distribution, module2dist: r.module2dist as string });
         for (const dist of resolvedDistributions(r)) {
           if (dist === "perl") {
             providedByPerl.add(module);
             continue;
           }
           if (dist === input.distribution) continue;
-          const g = byDist.get(dist) ?? { requirements: [], via: r.via === "02packages" && dist === r.distribution ? ("02packages" as const) : ("module2dist" as const) };
+          const g = byDist.get(dist) ?? {
+            requirements: [],
+            via: r.via === "02packages" && dist === r.distribution ? ("02packages" as const) : ("module2dist" as const),
+          };
           g.requirements.push(req);
           if (disagreement) g.disagreement = disagreement;
           byDist.set(dist, g);
@@ -201,7 +208,11 @@ export function matchRelease(chosen: CompiledFeed, other: CompiledFeed, input: R
   return {
     findings: [...out, ...ranged],
     scope,
-    prerequisites: { providedByPerl: [...providedByPerl].sort(byCodePoint), unresolved: [...unresolved.values()].sort((a, b) => byCodePoint(a.module, b.module)), disagreements },
+    prerequisites: {
+      providedByPerl: [...providedByPerl].sort(byCodePoint),
+      unresolved: [...unresolved.values()].sort((a, b) => byCodePoint(a.module, b.module)),
+      disagreements,
+    },
   };
 }
 

@@ -25,7 +25,10 @@ export function nameResolver(feed: Feed, index?: PackagesIndex): (name: string) 
     if (Object.hasOwn(feed.dists, name) || (index && indexedDistributions(index).has(name))) return { as: "distribution", distributions: [name] };
     const r = resolve(name);
     if (r.distribution === "perl" || (r.via === "unresolved" && r.dualLife)) {
-      return { as: "unknown", why: `${name} ships with perl: its version is not perl's; match "perl<TAB>version" for the interpreter${r.distribution ? "" : ", or give --packages to find its CPAN distribution"}` };
+      return {
+        as: "unknown",
+        why: `${name} ships with perl: its version is not perl's; match "perl<TAB>version" for the interpreter${r.distribution ? "" : ", or give --packages to find its CPAN distribution"}`,
+      };
     }
     if (r.distribution && (r.via === "02packages" || r.via === "module2dist")) {
       const distributions = resolvedDistributions(r);
@@ -33,9 +36,14 @@ export function nameResolver(feed: Feed, index?: PackagesIndex): (name: string) 
         as: "module",
         via: r.via,
         distributions,
-        ...(distributions.length > 1 ? { disagreement: `02packages names ${distributions[0]}, the feed's module2dist ${distributions[1]}: both are matched` } : {}),
+        ...(distributions.length > 1
+          ? { disagreement: `02packages names ${distributions[0]}, the feed's module2dist ${distributions[1]}: both are matched` }
+          : {}),
       };
     }
-    return { as: "unknown", why: `${name} is neither a distribution nor a module the feed${index ? " or 02packages" : ""} knows${index ? "" : " (give --packages to know every CPAN distribution)"}` };
+    return {
+      as: "unknown",
+      why: `${name} is neither a distribution nor a module the feed${index ? " or 02packages" : ""} knows${index ? "" : " (give --packages to know every CPAN distribution)"}`,
+    };
   };
 }

@@ -38,7 +38,8 @@ export function findingLine(f: Finding): string {
 export function prerequisiteLine(scope: DependencyScope, p: PrerequisiteSummary): string {
   const parts = [`dependency scope: ${SCOPE_TEXT[scope]}`];
   if (p.providedByPerl.length) parts.push(`provided by perl: ${cited(p.providedByPerl)}`);
-  if (p.unresolved.length) parts.push(`unresolved (no distribution known, not matched): ${cited(p.unresolved.map((u) => (u.dualLife ? `${u.module} (ships with perl)` : u.module)))}`);
+  if (p.unresolved.length)
+    parts.push(`unresolved (no distribution known, not matched): ${cited(p.unresolved.map((u) => (u.dualLife ? `${u.module} (ships with perl)` : u.module)))}`);
   for (const d of p.disagreements) parts.push(`${d.module}: 02packages says ${d.packages}, the feed's module2dist ${d.module2dist}`);
   return parts.join("; ");
 }

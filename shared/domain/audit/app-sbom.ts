@@ -48,7 +48,11 @@ export function buildAppSboms(inv: Inventory, report: AuditReport, o: AppSbomOpt
   bom.metadata.timestamp = o.timestamp;
   bom.metadata.lifecycles.add(inv.kind === "installed" ? Enums.LifecyclePhase.Operations : Enums.LifecyclePhase.Build);
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, o.tool.name, { version: o.tool.version }));
-  const app = new Models.Component(Enums.ComponentType.Application, o.name, { bomRef: "application", ...(o.version ? { version: o.version } : {}), properties: new Models.PropertyRepository([new Models.Property("cpansec:audit-input", `${inv.kind}: ${inv.files.join(", ")}`)]) });
+  const app = new Models.Component(Enums.ComponentType.Application, o.name, {
+    bomRef: "application",
+    ...(o.version ? { version: o.version } : {}),
+    properties: new Models.PropertyRepository([new Models.Property("cpansec:audit-input", `${inv.kind}: ${inv.files.join(", ")}`)]),
+  });
   bom.metadata.component = app;
   const byName = new Map<string, Models.Component>();
   for (const d of dists) {
@@ -58,7 +62,10 @@ export function buildAppSboms(inv: Inventory, report: AuditReport, o: AppSbomOpt
       purl: purlOf(d),
       ...(d.author ? { supplier: new Models.OrganizationalEntity({ name: d.author }) } : {}),
       licenses: license(d),
-      properties: new Models.PropertyRepository([new Models.Property("cpansec:found-in", `${d.source}: ${d.location.file}${d.location.line ? `:${d.location.line}` : ""}`), ...(d.pathname ? [new Models.Property("cpansec:cpan-path", `authors/id/${d.pathname}`)] : [])]),
+      properties: new Models.PropertyRepository([
+        new Models.Property("cpansec:found-in", `${d.source}: ${d.location.file}${d.location.line ? `:${d.location.line}` : ""}`),
+        ...(d.pathname ? [new Models.Property("cpansec:cpan-path", `authors/id/${d.pathname}`)] : []),
+      ]),
     });
     bom.components.add(c);
     if (!byName.has(d.name)) byName.set(d.name, c);
@@ -91,8 +98,15 @@ function buildVex(report: AuditReport, byName: ReadonlyMap<string, Models.Compon
       let v = vulns.get(a.id);
       if (!v) {
         v = new Models.Vulnerability.Vulnerability({ bomRef: a.id, id: a.id, source, description: a.description });
-        if (a.severity) v.ratings.add(new Models.Vulnerability.Rating({ source, severity: a.severity as Enums.Vulnerability.Severity, method: Enums.Vulnerability.RatingMethod.Other }));
-        for (const cve of a.cves) if (/^CVE-\d{4}-\d+$/.test(cve)) v.references.add(new Models.Vulnerability.Reference(cve, new Models.Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${cve}` })));
+        if (a.severity)
+          v.ratings.add(
+            new Models.Vulnerability.Rating({ source, severity: a.severity as Enums.Vulnerability.Severity, method: Enums.Vulnerability.RatingMethod.Other }),
+          );
+        for (const cve of a.cves)
+          if (/^CVE-\d{4}-\d+$/.test(cve))
+            v.references.add(
+              new Models.Vulnerability.Reference(cve, new Models.Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${cve}` })),
+            );
         for (const r of a.references) if (/^https?:\/\//.test(r)) v.advisories.add(new Models.Vulnerability.Advisory(r));
         vulns.set(a.id, v);
         vex.vulnerabilities.add(v);
@@ -100,13 +114,29 @@ function buildVex(report: AuditReport, byName: ReadonlyMap<string, Models.Compon
       if (!c) continue; // a cpanfile range names no installed component: the SBOM has none to point at
       const target = new Models.BomLinkElement(`urn:cdx:${serial}/1#${c.bomRef.value}`);
       const status = a.affectsVersion === false ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
-      v.affects.add(new Models.Vulnerability.Affect(target, { versions: new Models.Vulnerability.AffectedVersionRepository(c.version ? [new Models.Vulnerability.AffectedSingleVersion(c.version, { status })] : []) }));
+      v.affects.add(
+        new Models.Vulnerability.Affect(target, {
+          versions: new Models.Vulnerability.AffectedVersionRepository(
+            c.version ? [new Models.Vulnerability.AffectedSingleVersion(c.version, { status })] : [],
+          ),
+        }),
+      );
       const accepted = a.exclusion && !a.exclusion.expired;
       v.analysis = new Models.Vulnerability.Analysis({
         state: a.affectsVersion === false ? Enums.Vulnerability.AnalysisState.NotAffected : Enums.Vulnerability.AnalysisState.InTriage,
         ...(a.affectsVersion === false ? { justification: Enums.Vulnerability.AnalysisJustification.CodeNotPresent } : {}),
-        response: new Enums.Vulnerability.AnalysisResponseRepository(accepted ? [Enums.Vulnerability.AnalysisResponse.WillNotFix] : item.fix && a.affectsVersion !== false ? [Enums.Vulnerability.AnalysisResponse.Update] : []),
-        detail: accepted ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}` : a.affectsVersion === false ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)` : item.advice,
+        response: new Enums.Vulnerability.AnalysisResponseRepository(
+          accepted
+            ? [Enums.Vulnerability.AnalysisResponse.WillNotFix]
+            : item.fix && a.affectsVersion !== false
+              ? [Enums.Vulnerability.AnalysisResponse.Update]
+              : [],
+        ),
+        detail: accepted
+          ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}`
+          : a.affectsVersion === false
+            ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)`
+            : item.advice,
       });
     }
   }

@@ -83,7 +83,9 @@ export function parseCpanfile(text: string, file: string): CpanfilePrereqs & { n
         if (!seen) fail(t, "expected on 'phase' => sub { ... }");
       } else if (t.text === "feature") {
         args(t, (v) => {
-          notes.push(`${file}:${t.line}: optional feature ${JSON.stringify(v[0]?.text ?? "")}: its prerequisites are not audited (installed only when the feature is chosen)`);
+          notes.push(
+            `${file}:${t.line}: optional feature ${JSON.stringify(v[0]?.text ?? "")}: its prerequisites are not audited (installed only when the feature is chosen)`,
+          );
           statements(null, phase, true);
         });
       } else if (IGNORED.has(t.text)) args(t);

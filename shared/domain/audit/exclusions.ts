@@ -49,9 +49,11 @@ export function parseExclusions(text: string, file: string): Exclusion[] {
     if (!e || typeof e !== "object" || Array.isArray(e)) throw new ExclusionsError(`${where}: expected {id, reason, expires}`);
     const { id, reason, expires, ...rest } = e as Record<string, unknown>;
     if (Object.keys(rest).length) throw new ExclusionsError(`${where}: unknown field ${Object.keys(rest)[0]}`);
-    if (typeof id !== "string" || !ID.test(id.trim())) throw new ExclusionsError(`${where}: id must be a CPANSA advisory id, a CVE or a GHSA id, got ${JSON.stringify(id)}`);
+    if (typeof id !== "string" || !ID.test(id.trim()))
+      throw new ExclusionsError(`${where}: id must be a CPANSA advisory id, a CVE or a GHSA id, got ${JSON.stringify(id)}`);
     if (typeof reason !== "string" || !reason.trim()) throw new ExclusionsError(`${where} (${id}): a reason is required`);
-    if (typeof expires !== "string" || !validDay(expires.trim())) throw new ExclusionsError(`${where} (${id}): expires must be a date YYYY-MM-DD, got ${JSON.stringify(expires)}`);
+    if (typeof expires !== "string" || !validDay(expires.trim()))
+      throw new ExclusionsError(`${where} (${id}): expires must be a date YYYY-MM-DD, got ${JSON.stringify(expires)}`);
     if (seen.has(id.trim())) throw new ExclusionsError(`${where}: ${id} is listed twice`);
     seen.add(id.trim());
     return { id: id.trim(), reason: reason.trim(), expires: expires.trim() };

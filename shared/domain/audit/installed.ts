@@ -105,7 +105,10 @@ export function installedInventory(trees: readonly Tree[], o: InstalledOptions):
   const add = (d: AppDistribution) => {
     const had = dists.get(d.name);
     if (had) {
-      if (had.version !== d.version) notes.push(`${d.name} ${d.version ?? "(version unknown)"} at ${d.location.file} is shadowed by ${had.version ?? "(version unknown)"} at ${had.location.file}`);
+      if (had.version !== d.version)
+        notes.push(
+          `${d.name} ${d.version ?? "(version unknown)"} at ${d.location.file} is shadowed by ${had.version ?? "(version unknown)"} at ${had.location.file}`,
+        );
       return;
     }
     dists.set(d.name, d);
@@ -124,7 +127,12 @@ export function installedInventory(trees: readonly Tree[], o: InstalledOptions):
       const m = /(?:^|\/)auto\/(.+)\/\.packlist$/.exec(f.rel);
       if (!m) continue;
       const module = (m[1] as string).replace(/\//g, "::");
-      const files = new Set(f.text.split("\n").map((l) => l.replace(/\s+\S+=\S+$/, "").trim()).filter(Boolean));
+      const files = new Set(
+        f.text
+          .split("\n")
+          .map((l) => l.replace(/\s+\S+=\S+$/, "").trim())
+          .filter(Boolean),
+      );
       for (const x of modules.values()) if (files.has(x.file.path)) claimed.add(x.module);
       claimed.add(module);
       const r = o.resolve(module);
@@ -135,7 +143,8 @@ export function installedInventory(trees: readonly Tree[], o: InstalledOptions):
       if (r.distribution === "perl") continue;
       const main = modules.get(module);
       add({ name: r.distribution, ...(main?.version ? { version: main.version } : {}), source: ".packlist", location: { file: f.path } });
-      if (!main?.version) notes.push(`${f.path}: the $VERSION of ${module} could not be read${main?.unreadable ? ` (${main.unreadable})` : ""}; ${r.distribution} not matched`);
+      if (!main?.version)
+        notes.push(`${f.path}: the $VERSION of ${module} could not be read${main?.unreadable ? ` (${main.unreadable})` : ""}; ${r.distribution} not matched`);
     }
   }
   const loose = new Map<string, Mod[]>();
@@ -152,8 +161,14 @@ export function installedInventory(trees: readonly Tree[], o: InstalledOptions):
       notes.push(`${dist}: ${mods.length} module(s) installed (${mods[0]?.module}...) but not its main module; version unknown, not matched`);
       continue;
     }
-    if (!main.version) notes.push(`${main.file.path}: the $VERSION of ${main.module} could not be read${main.unreadable ? ` (${main.unreadable})` : ""}; ${dist} not matched`);
-    add({ name: dist, ...(main.version ? { version: main.version } : {}), source: "module", location: { file: main.file.path, ...(main.line ? { line: main.line } : {}) } });
+    if (!main.version)
+      notes.push(`${main.file.path}: the $VERSION of ${main.module} could not be read${main.unreadable ? ` (${main.unreadable})` : ""}; ${dist} not matched`);
+    add({
+      name: dist,
+      ...(main.version ? { version: main.version } : {}),
+      source: "module",
+      location: { file: main.file.path, ...(main.line ? { line: main.line } : {}) },
+    });
   }
   const distributions = [...dists.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { kind: "installed", files: trees.map((t) => t.dir), distributions, notes };

@@ -59,7 +59,12 @@ export function moduleVersions(source: string): ModuleVersion[] {
     const rhs = (a[2] as string).trim();
     const m = WRAPPED.exec(rhs) ?? LITERAL.exec(rhs);
     const version = m ? (m[3] !== undefined ? perlNumber(m[3]) : (m[2] as string)) : undefined;
-    found.set(owner, version !== undefined ? { module: owner, version, line: n + 1 } : { module: owner, unreadable: `line ${n + 1}: $VERSION is not a literal: ${rhs.slice(0, 80)}`, line: n + 1 });
+    found.set(
+      owner,
+      version !== undefined
+        ? { module: owner, version, line: n + 1 }
+        : { module: owner, unreadable: `line ${n + 1}: $VERSION is not a literal: ${rhs.slice(0, 80)}`, line: n + 1 },
+    );
   }
   found.delete("main");
   return [...found.values()];

@@ -21,7 +21,9 @@ export interface PinnedHit {
 function hitRows(c: CompiledFeed, dist: string, version: string): CompiledRow[] {
   if (c.mode === "strict") return affectingRows(c, dist, version);
   const inRange = cpanAuditElement(version);
-  return releasedVersions(c, dist).filter((x) => inRange(x.v)).flatMap((x) => x.rows);
+  return releasedVersions(c, dist)
+    .filter((x) => inRange(x.v))
+    .flatMap((x) => x.rows);
 }
 
 const ids = (rows: readonly CompiledRow[]) => new Set(rows.map((r) => r.row.id));
@@ -31,7 +33,8 @@ export function pinnedHits(chosen: CompiledFeed, other: CompiledFeed, dist: stri
   const inOther = ids(hitRows(other, dist, version));
   const out = new Map<string, PinnedHit>();
   // rows sharing an id (one per range) are one advisory
-  for (const r of hitRows(chosen, dist, version)) if (!out.has(r.row.id)) out.set(r.row.id, { row: r.row, affectsVersion: exact.has(r.row.id), inOtherMode: inOther.has(r.row.id) });
+  for (const r of hitRows(chosen, dist, version))
+    if (!out.has(r.row.id)) out.set(r.row.id, { row: r.row, affectsVersion: exact.has(r.row.id), inOtherMode: inOther.has(r.row.id) });
   return [...out.values()].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
 }
 

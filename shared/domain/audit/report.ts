@@ -81,12 +81,25 @@ function item(base: Omit<AuditItem, "severity" | "accepted">): AuditItem {
   return { ...base, severity: highestSeverity((counted.length ? counted : base.advisories).map((a) => a.severity)), accepted: counted.length === 0 };
 }
 
-function rangeItem(f: RangeFinding, file: string, line: number | undefined, mark: (a: { id: string; cves: readonly string[] }) => ExclusionState | undefined): AuditItem {
+function rangeItem(
+  f: RangeFinding,
+  file: string,
+  line: number | undefined,
+  mark: (a: { id: string; cves: readonly string[] }) => ExclusionState | undefined,
+): AuditItem {
   return item({
     kind: f.kind === "interpreter" ? "interpreter" : "dependency",
     distribution: f.distribution,
     range: f.dependency.range,
-    advisories: f.advisories.map((a) => ({ id: a.id, cves: a.cves, severity: a.severity, description: a.description, references: a.references, modes: a.modes, ...(mark(a) ? { exclusion: mark(a) } : {}) })),
+    advisories: f.advisories.map((a) => ({
+      id: a.id,
+      cves: a.cves,
+      severity: a.severity,
+      description: a.description,
+      references: a.references,
+      modes: a.modes,
+      ...(mark(a) ? { exclusion: mark(a) } : {}),
+    })),
     ...(f.dependency.safeMinimum ? { fix: f.dependency.safeMinimum } : {}),
     advice: f.dependency.advice,
     location: { file, ...(line ? { line } : {}) },
@@ -135,7 +148,12 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
   }
   if (inv.cpanfile) {
     const file = inv.files[0] as string;
-    const m = matchRelease(o.chosen, o.other, { distribution: "\0application", version: "0", prereqs: inv.cpanfile.prereqs }, { resolve: o.resolve, scope: o.scope });
+    const m = matchRelease(
+      o.chosen,
+      o.other,
+      { distribution: "\0application", version: "0", prereqs: inv.cpanfile.prereqs },
+      { resolve: o.resolve, scope: o.scope },
+    );
     for (const f of m.findings) {
       if (f.kind !== "dependency" && f.kind !== "interpreter") continue;
       const first = f.dependency.requirements[0]?.module;
@@ -164,13 +182,21 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
     input: { kind: inv.kind, files: inv.files },
     today: o.today,
     items,
-    summary: { distributions: inv.cpanfile ? countModules(inv) : inv.distributions.length, unversioned: inv.cpanfile ? 0 : inv.distributions.length - versioned, vulnerable: items.filter((i) => !i.accepted).length, advisories, accepted, bySeverity },
+    summary: {
+      distributions: inv.cpanfile ? countModules(inv) : inv.distributions.length,
+      unversioned: inv.cpanfile ? 0 : inv.distributions.length - versioned,
+      vulnerable: items.filter((i) => !i.accepted).length,
+      advisories,
+      accepted,
+      bySeverity,
+    },
     unusedExclusions: o.exclusions.filter((e) => !used.has(e.id)),
     notes,
   };
 }
 
-const countModules = (inv: Inventory) => new Set(Object.values(inv.cpanfile?.prereqs ?? {}).flatMap((r) => Object.values(r).flatMap((m) => Object.keys(m)))).size;
+const countModules = (inv: Inventory) =>
+  new Set(Object.values(inv.cpanfile?.prereqs ?? {}).flatMap((r) => Object.values(r).flatMap((m) => Object.keys(m)))).size;
 
 const RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 

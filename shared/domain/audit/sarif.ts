@@ -35,11 +35,25 @@ function result(i: AuditItem, a: AuditAdvisory, ruleIndex: number, uri: (file: s
     ruleId: a.id,
     ruleIndex,
     level: level(a.severity),
-    message: { text: oneLine(`${what} is affected by ${a.id}${a.cves.length ? ` (${a.cves.join(", ")})` : ""}${a.affectsVersion === false ? ", in later releases only" : ""}: ${i.advice}`) },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uri(i.location.file) }, ...(i.location.line ? { region: { startLine: i.location.line } } : {}) } }],
+    message: {
+      text: oneLine(
+        `${what} is affected by ${a.id}${a.cves.length ? ` (${a.cves.join(", ")})` : ""}${a.affectsVersion === false ? ", in later releases only" : ""}: ${i.advice}`,
+      ),
+    },
+    locations: [
+      { physicalLocation: { artifactLocation: { uri: uri(i.location.file) }, ...(i.location.line ? { region: { startLine: i.location.line } } : {}) } },
+    ],
     partialFingerprints: { "cpansec/v1": `${i.distribution}:${a.id}` },
-    ...(a.exclusion && !a.exclusion.expired ? { suppressions: [{ kind: "external", status: "accepted", justification: `${a.exclusion.reason} (until ${a.exclusion.expires})` }] } : {}),
-    properties: { distribution: i.distribution, ...(i.version ? { version: i.version } : {}), ...(i.range ? { range: i.range } : {}), ...(i.fix ? { fix: i.fix } : {}), modes: a.modes },
+    ...(a.exclusion && !a.exclusion.expired
+      ? { suppressions: [{ kind: "external", status: "accepted", justification: `${a.exclusion.reason} (until ${a.exclusion.expires})` }] }
+      : {}),
+    properties: {
+      distribution: i.distribution,
+      ...(i.version ? { version: i.version } : {}),
+      ...(i.range ? { range: i.range } : {}),
+      ...(i.fix ? { fix: i.fix } : {}),
+      modes: a.modes,
+    },
   };
 }
 

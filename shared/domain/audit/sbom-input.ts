@@ -47,20 +47,37 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
   if (doc.bomFormat === "CycloneDX") {
     const visit = (c: Json) => {
       const purl = str(c.purl);
-      if (purl) cands.push({ purl, ...(str(c.version) ? { version: str(c.version) } : {}), ...(cdxLicense(c) ? { license: cdxLicense(c) } : {}), ...(str(c["bom-ref"]) ? { ref: str(c["bom-ref"]) } : {}) });
+      if (purl)
+        cands.push({
+          purl,
+          ...(str(c.version) ? { version: str(c.version) } : {}),
+          ...(cdxLicense(c) ? { license: cdxLicense(c) } : {}),
+          ...(str(c["bom-ref"]) ? { ref: str(c["bom-ref"]) } : {}),
+        });
       arr(c.components).forEach(visit);
     };
     const meta = (doc.metadata ?? {}) as Json;
     if (meta.component && typeof meta.component === "object") visit(meta.component as Json);
     arr(doc.components).forEach(visit);
-    for (const d of arr(doc.dependencies)) if (str(d.ref)) edges.push([d.ref as string, Array.isArray(d.dependsOn) ? d.dependsOn.filter((x): x is string => typeof x === "string") : []]);
+    for (const d of arr(doc.dependencies))
+      if (str(d.ref)) edges.push([d.ref as string, Array.isArray(d.dependsOn) ? d.dependsOn.filter((x): x is string => typeof x === "string") : []]);
   } else if (typeof doc.spdxVersion === "string") {
     for (const p of arr(doc.packages)) {
       const purl = arr(p.externalRefs).find((r) => r.referenceType === "purl")?.referenceLocator;
       const lic = str(p.licenseDeclared);
-      if (str(purl)) cands.push({ purl: purl as string, ...(str(p.versionInfo) ? { version: str(p.versionInfo) } : {}), ...(lic && lic !== "NOASSERTION" && lic !== "NONE" && isSpdxExpression(lic) ? { license: { expression: lic, named: [], source: "license" as const, problems: [] } } : {}), ...(str(p.SPDXID) ? { ref: str(p.SPDXID) } : {}) });
+      if (str(purl))
+        cands.push({
+          purl: purl as string,
+          ...(str(p.versionInfo) ? { version: str(p.versionInfo) } : {}),
+          ...(lic && lic !== "NOASSERTION" && lic !== "NONE" && isSpdxExpression(lic)
+            ? { license: { expression: lic, named: [], source: "license" as const, problems: [] } }
+            : {}),
+          ...(str(p.SPDXID) ? { ref: str(p.SPDXID) } : {}),
+        });
     }
-    for (const r of arr(doc.relationships)) if (r.relationshipType === "DEPENDS_ON" && str(r.spdxElementId) && str(r.relatedSpdxElement)) edges.push([r.spdxElementId as string, [r.relatedSpdxElement as string]]);
+    for (const r of arr(doc.relationships))
+      if (r.relationshipType === "DEPENDS_ON" && str(r.spdxElementId) && str(r.relatedSpdxElement))
+        edges.push([r.spdxElementId as string, [r.relatedSpdxElement as string]]);
   } else throw new SbomInputError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON`);
 
   const notes: string[] = [];
@@ -93,7 +110,14 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
     if (c.ref) byRef.set(c.ref, name);
     const key = `${name}@${version ?? ""}`;
     if (seen.has(key)) continue;
-    seen.set(key, { name, ...(version ? { version } : {}), ...(author ? { author } : {}), ...(c.license ? { license: c.license } : {}), source: "sbom", location: { file } });
+    seen.set(key, {
+      name,
+      ...(version ? { version } : {}),
+      ...(author ? { author } : {}),
+      ...(c.license ? { license: c.license } : {}),
+      source: "sbom",
+      location: { file },
+    });
   }
   if (other) notes.push(`${file}: ${other} component(s) with non-CPAN purls; not audited`);
   const dependencies = new Map<string, Set<string>>();

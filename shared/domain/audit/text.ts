@@ -12,16 +12,29 @@ const SHOWN = 6;
 function advisoryText(a: AuditAdvisory): string {
   const notes: string[] = [];
   if (a.affectsVersion === false) notes.push("later releases only");
-  if (a.exclusion) notes.push(a.exclusion.expired ? `accepted until ${a.exclusion.expires}, expired: counts again` : `accepted until ${a.exclusion.expires}: ${a.exclusion.reason}`);
+  if (a.exclusion)
+    notes.push(
+      a.exclusion.expired ? `accepted until ${a.exclusion.expires}, expired: counts again` : `accepted until ${a.exclusion.expires}: ${a.exclusion.reason}`,
+    );
   return `${a.id}${a.severity ? ` ${a.severity}` : ""}${a.cves.length ? ` ${a.cves.join(" ")}` : ""}${notes.length ? ` (${notes.join("; ")})` : ""}`;
 }
 
 export function itemLine(i: AuditItem): string {
-  const what = i.kind === "distribution" ? `${i.distribution} ${i.version}` : i.kind === "interpreter" ? `perl ${i.range === "0" ? "(any version)" : i.range}` : `${i.distribution} ${i.range === "0" ? "(any version)" : i.range}`;
-  const list = i.advisories.length <= SHOWN ? i.advisories.map(advisoryText) : [...i.advisories.slice(0, SHOWN).map(advisoryText), `and ${i.advisories.length - SHOWN} more`];
+  const what =
+    i.kind === "distribution"
+      ? `${i.distribution} ${i.version}`
+      : i.kind === "interpreter"
+        ? `perl ${i.range === "0" ? "(any version)" : i.range}`
+        : `${i.distribution} ${i.range === "0" ? "(any version)" : i.range}`;
+  const list =
+    i.advisories.length <= SHOWN
+      ? i.advisories.map(advisoryText)
+      : [...i.advisories.slice(0, SHOWN).map(advisoryText), `and ${i.advisories.length - SHOWN} more`];
   const where = `${i.location.file}${i.location.line ? `:${i.location.line}` : ""}`;
   const tag = i.accepted ? "[accepted]" : `[${i.severity ?? "severity unknown"}]`;
-  return displayText(`${what} ${tag}: ${i.advisories.length === 1 ? "advisory" : `${i.advisories.length} advisories:`} ${list.join(", ")}; ${i.advice} (${where})`);
+  return displayText(
+    `${what} ${tag}: ${i.advisories.length === 1 ? "advisory" : `${i.advisories.length} advisories:`} ${list.join(", ")}; ${i.advice} (${where})`,
+  );
 }
 
 const SEVERITIES: ReadonlyArray<Severity | "unknown"> = ["critical", "high", "medium", "low", "unknown"];
@@ -29,12 +42,17 @@ const SEVERITIES: ReadonlyArray<Severity | "unknown"> = ["critical", "high", "me
 export function summaryLine(r: AuditReport, seconds?: number): string {
   const s = r.summary;
   const sev = SEVERITIES.filter((k) => s.bySeverity[k]).map((k) => `${s.bySeverity[k]} ${k === "unknown" ? "unrated" : k}`);
-  const counted = r.input.kind === "cpanfile" ? `${s.distributions} modules required` : `${s.distributions} distributions${s.unversioned ? ` (${s.unversioned} without a known version, not matched)` : ""}`;
+  const counted =
+    r.input.kind === "cpanfile"
+      ? `${s.distributions} modules required`
+      : `${s.distributions} distributions${s.unversioned ? ` (${s.unversioned} without a known version, not matched)` : ""}`;
   return `summary: ${counted}; ${s.vulnerable} vulnerable; ${s.advisories} advisories${sev.length ? ` (${sev.join(", ")})` : ""}${s.accepted ? `; ${s.accepted} accepted` : ""}${seconds !== undefined ? `; ${seconds.toFixed(2)} s` : ""}`;
 }
 
 export function reportText(r: AuditReport, seconds?: number): string {
-  const lines = [`cpansec audit of ${r.input.files.join(", ")} (${r.input.kind}), ${r.mode} mode, feed ${r.feed.date ?? "undated"} sha256 ${r.feed.sha256.slice(0, 12)}`];
+  const lines = [
+    `cpansec audit of ${r.input.files.join(", ")} (${r.input.kind}), ${r.mode} mode, feed ${r.feed.date ?? "undated"} sha256 ${r.feed.sha256.slice(0, 12)}`,
+  ];
   const order = (i: AuditItem) => (i.accepted ? 9 : ({ critical: 0, high: 1, medium: 2, low: 3 } as const)[i.severity ?? "low"] + (i.severity ? 0 : 0.5));
   for (const i of [...r.items].sort((a, b) => order(a) - order(b) || (a.distribution < b.distribution ? -1 : 1))) lines.push(itemLine(i));
   for (const e of r.unusedExclusions) lines.push(displayText(`exclusion ${e.id} (until ${e.expires}) matched nothing`));

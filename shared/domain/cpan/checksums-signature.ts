@@ -26,7 +26,9 @@ const config = {
 /** Reads trusted public keys (armored or binary). */
 export async function readTrustedKeys(bytes: Uint8Array): Promise<openpgp.PublicKey[]> {
   const text = new TextDecoder().decode(bytes.subarray(0, 64));
-  const keys = text.includes("-----BEGIN PGP") ? await openpgp.readKeys({ armoredKeys: new TextDecoder().decode(bytes) }) : await openpgp.readKeys({ binaryKeys: bytes });
+  const keys = text.includes("-----BEGIN PGP")
+    ? await openpgp.readKeys({ armoredKeys: new TextDecoder().decode(bytes) })
+    : await openpgp.readKeys({ binaryKeys: bytes });
   return keys.map((k) => k.toPublic());
 }
 

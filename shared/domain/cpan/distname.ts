@@ -29,8 +29,7 @@ export const ARCHIVE_EXTENSION = /\.(tar\.(?:g?z|bz2|xz)|zip|tgz|tbz|txz)$/i;
  * character per step and mutually exclusive underscore cases accept exactly the same strings and
  * find the same match.
  */
-const DIST_RE =
-  /^((?:[-+.]*(?:[A-Za-z0-9]|(?<=\D)_|(?<!\D)_(?=\D))*(?:[A-Za-z](?=[^A-Za-z]|$)|\d(?=-))(?<![._-][vV]))+)(.*)$/s;
+const DIST_RE = /^((?:[-+.]*(?:[A-Za-z0-9]|(?<=\D)_|(?<!\D)_(?=\D))*(?:[A-Za-z](?=[^A-Za-z]|$)|\d(?=-))(?<![._-][vV]))+)(.*)$/s;
 
 /** distname_info: splits "Foo-Bar-1.23" into ["Foo-Bar", "1.23", developer]. */
 export function splitDistname(distvname: string): { dist: string; version?: string; developer: boolean } {
@@ -92,7 +91,16 @@ export function parseCpanPath(path: string): DistInfo {
   if (!e) return { pathname, filename, ...(author ? { author } : {}), developer: false };
   const distvname = e[1] as string;
   const { dist, version, developer } = splitDistname(distvname);
-  return { pathname, filename, ...(author ? { author } : {}), distvname, extension: e[2] as string, dist, ...(version !== undefined ? { version } : {}), developer };
+  return {
+    pathname,
+    filename,
+    ...(author ? { author } : {}),
+    distvname,
+    extension: e[2] as string,
+    dist,
+    ...(version !== undefined ? { version } : {}),
+    developer,
+  };
 }
 
 /** The canonical CPAN path of an upload: `authors/id/E/ET/ETHER/<filename>`. */

@@ -44,8 +44,14 @@ export function releaseIdentity(info: DistInfo, read: { meta: CpanMeta; source: 
   if (meta.name?.includes("::")) problems.push(`META name ${JSON.stringify(meta.name)} is a module name, not a distribution name`);
   const nameAgrees = metaName === undefined || metaName === info.dist;
   const versionAgrees = meta.version === undefined || fileVersion === undefined || sameVersion(meta.version, fileVersion);
-  if (!nameAgrees) problems.push(`META name ${metaName} differs from the CPAN path's ${info.dist}: the release is ${info.dist}; META's name is recorded, never matched or notified on`);
-  if (!versionAgrees) problems.push(`META version ${meta.version} differs from the CPAN path's ${info.version}: the release is version ${info.version}; META's version is recorded, never matched on`);
+  if (!nameAgrees)
+    problems.push(
+      `META name ${metaName} differs from the CPAN path's ${info.dist}: the release is ${info.dist}; META's name is recorded, never matched or notified on`,
+    );
+  if (!versionAgrees)
+    problems.push(
+      `META version ${meta.version} differs from the CPAN path's ${info.version}: the release is version ${info.version}; META's version is recorded, never matched on`,
+    );
   // A file name without a version ("Foo.tar.gz"): META's version is used only when META is about
   // the same distribution; it cannot move the release to another name.
   const version = fileVersion ?? (nameAgrees && metaName !== undefined ? meta.version : undefined);
@@ -54,6 +60,10 @@ export function releaseIdentity(info: DistInfo, read: { meta: CpanMeta; source: 
     distribution: info.dist,
     ...(version !== undefined ? { version } : {}),
     source: "filename",
-    metaIdentity: { ...(meta.name !== undefined ? { name: meta.name } : {}), ...(meta.version !== undefined ? { version: meta.version } : {}), agrees: nameAgrees && versionAgrees },
+    metaIdentity: {
+      ...(meta.name !== undefined ? { name: meta.name } : {}),
+      ...(meta.version !== undefined ? { version: meta.version } : {}),
+      agrees: nameAgrees && versionAgrees,
+    },
   };
 }

@@ -70,5 +70,10 @@ export function uploadPurl(u: UploadName): string {
   const ext = u.extension && u.extension !== "tar.gz" ? u.extension : undefined;
   const spelled = u.version !== undefined && u.extension !== undefined && `${u.dist}-${u.version}.${u.extension}` === u.filename;
   const qualifiers = { ...(ext ? { ext } : {}), ...(!spelled && u.cpanPath ? { distpath: u.cpanPath } : {}) };
-  return buildCpanPurl({ dist: u.dist, ...(u.version !== undefined ? { version: u.version } : {}), ...(u.author ? { author: u.author } : {}), ...(Object.keys(qualifiers).length ? { qualifiers } : {}) });
+  return buildCpanPurl({
+    dist: u.dist,
+    ...(u.version !== undefined ? { version: u.version } : {}),
+    ...(u.author ? { author: u.author } : {}),
+    ...(Object.keys(qualifiers).length ? { qualifiers } : {}),
+  });
 }

@@ -27,7 +27,15 @@ export interface RecentFile {
 }
 
 /** The RECENT files to try, shortest first: a longer one when the cursor is older than a file reaches. */
-export const RECENT_FILES = ["RECENT-1h.json", "RECENT-6h.json", "RECENT-1d.json", "RECENT-1W.json", "RECENT-1M.json", "RECENT-1Q.json", "RECENT-1Y.json"] as const;
+export const RECENT_FILES = [
+  "RECENT-1h.json",
+  "RECENT-6h.json",
+  "RECENT-1d.json",
+  "RECENT-1W.json",
+  "RECENT-1M.json",
+  "RECENT-1Q.json",
+  "RECENT-1Y.json",
+] as const;
 
 const EPOCH = /^[0-9]{1,12}(\.[0-9]{1,9})?$/;
 
@@ -140,7 +148,10 @@ export function newUploads(file: RecentFile, cursor: string | undefined, now: st
     const key = upload ? e.path : `CHECKSUMS ${author}`;
     const seen = latest.get(key);
     if (seen && compareEpochs(e.epoch, seen.event.epoch) <= 0) continue;
-    latest.set(key, upload?.ok ? { kind: "upload", event: e, author: upload.author, filename: upload.filename } : { kind: "checksums", event: e, author: author as string });
+    latest.set(
+      key,
+      upload?.ok ? { kind: "upload", event: e, author: upload.author, filename: upload.filename } : { kind: "checksums", event: e, author: author as string },
+    );
   }
   const items = [...latest.values()].sort((a, b) => compareEpochs(a.event.epoch, b.event.epoch) || (a.event.path < b.event.path ? -1 : 1));
   return { items, ignored };

@@ -131,7 +131,10 @@ export function rangeToString(r: Range): string {
   if (r.kind === "exact") return `== ${r.version.original}`;
   let exclusions = [...r.exclusions];
   const parts: [string, string][] = [];
-  for (const [op, eop, v] of [[">=", ">", r.minimum], ["<=", "<", r.maximum]] as const) {
+  for (const [op, eop, v] of [
+    [">=", ">", r.minimum],
+    ["<=", "<", r.maximum],
+  ] as const) {
     if (!v) continue;
     const rest = exclusions.filter((e) => cmp(e, v) !== 0);
     parts.push([rest.length === exclusions.length ? op : eop, v.original]);

@@ -20,7 +20,8 @@ export function parseUploadPath(path: string): UploadPath | undefined {
   if (!m) return { ok: false, reason: "not authors/id/X/XY/AUTHOR/<file>" };
   const [, one, two, author, filename] = m as unknown as [string, string, string, string, string];
   if (!PAUSE_ID.test(author)) return { ok: false, reason: `${JSON.stringify(author)} is not a PAUSE id` };
-  if (one !== author.slice(0, 1) || two !== author.slice(0, 2)) return { ok: false, reason: `the directories ${JSON.stringify(`${one}/${two}`)} do not match the PAUSE id ${author}` };
+  if (one !== author.slice(0, 1) || two !== author.slice(0, 2))
+    return { ok: false, reason: `the directories ${JSON.stringify(`${one}/${two}`)} do not match the PAUSE id ${author}` };
   if (filename.includes("/")) return { ok: false, reason: "a file below a subdirectory of the author's directory" };
   if (!FILE_NAME.test(filename)) return { ok: false, reason: `the file name ${JSON.stringify(filename)} has characters a CPAN file name does not` };
   return { ok: true, author, filename };
@@ -44,7 +45,8 @@ export function checksumsAuthor(path: string): string | undefined {
  */
 export function mirrorPathProblem(path: string): string | undefined {
   for (const s of path.split("/")) {
-    if (s === "" || s === "." || s === ".." || !/^[A-Za-z0-9._+~=@,-]+$/.test(s)) return `refusing mirror path ${JSON.stringify(path)}: segment ${JSON.stringify(s)}`;
+    if (s === "" || s === "." || s === ".." || !/^[A-Za-z0-9._+~=@,-]+$/.test(s))
+      return `refusing mirror path ${JSON.stringify(path)}: segment ${JSON.stringify(s)}`;
   }
   return undefined;
 }

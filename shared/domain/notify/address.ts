@@ -72,7 +72,8 @@ function v6Bytes(text: string): number[] {
   return words.flatMap((w) => [w >> 8, w & 255]);
 }
 
-const be32 = (b: readonly number[], at: number) => (((b[at] as number) * 256 + (b[at + 1] as number)) * 256 + (b[at + 2] as number)) * 256 + (b[at + 3] as number);
+const be32 = (b: readonly number[], at: number) =>
+  (((b[at] as number) * 256 + (b[at + 1] as number)) * 256 + (b[at + 2] as number)) * 256 + (b[at + 3] as number);
 const prefix = (b: readonly number[], p: readonly number[], bits: number) => {
   for (let i = 0; i < bits; i++) if (((b[i >> 3] as number) >> (7 - (i & 7))) % 2 !== ((p[i >> 3] ?? 0) >> (7 - (i & 7))) % 2) return false;
   return true;
@@ -92,7 +93,8 @@ function classifyV6(b: readonly number[], allowLoopback: boolean): AddressVerdic
   // 64:ff9b::/96, the well-known NAT64 prefix: the gateway connects to the embedded IPv4 address.
   if (prefix(b, [0, 0x64, 0xff, 0x9b], 32) && zeros(4, 12)) return embedded(b, 12, "a NAT64 address", false);
   if (prefix(b, [0, 0x64, 0xff, 0x9b, 0, 1], 48)) return { ok: false, reason: "local-use NAT64 (64:ff9b:1::/48)" };
-  if (prefix(b, [0xfd, 0x00, 0x0e, 0xc2], 32) && zeros(4, 14) && b[14] === 0x02 && b[15] === 0x54) return { ok: false, reason: "the cloud metadata service (fd00:ec2::254)" };
+  if (prefix(b, [0xfd, 0x00, 0x0e, 0xc2], 32) && zeros(4, 14) && b[14] === 0x02 && b[15] === 0x54)
+    return { ok: false, reason: "the cloud metadata service (fd00:ec2::254)" };
   if (prefix(b, [0xfc], 7)) return { ok: false, reason: "unique local (fc00::/7)" };
   if (prefix(b, [0xfe, 0x80], 10)) return { ok: false, reason: "link-local (fe80::/10)" };
   if (prefix(b, [0xfe, 0xc0], 10)) return { ok: false, reason: "site-local (fec0::/10)" };

@@ -54,19 +54,26 @@ export function describeEvent(e: NotificationEvent): Described {
     case "release.vulnerable": {
       const list = Array.isArray(d.advisories) ? (d.advisories as Record<string, unknown>[]) : [];
       title = `${name} is affected by ${list.map((a) => str(a.id)).join(", ") || "a known advisory"}`;
-      for (const a of list) lines.push(`${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})${Array.isArray(a.cves) && a.cves.length ? `: ${a.cves.map(str).join(", ")}` : ""}`);
+      for (const a of list)
+        lines.push(
+          `${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})${Array.isArray(a.cves) && a.cves.length ? `: ${a.cves.map(str).join(", ")}` : ""}`,
+        );
       // One line per prerequisite finding (a distribution, or perl itself), as the scan prints them.
       const deps = Array.isArray(d.dependencies) ? (d.dependencies as Record<string, unknown>[]) : [];
       for (const p of deps.slice(0, 20)) {
         const ids = Array.isArray(p.advisories) ? p.advisories.map(str) : [];
-        lines.push(`${p.kind === "interpreter" ? "Interpreter perl" : `Dependency ${str(p.distribution)}`} (severity ${str(p.severity) || "unrated"}): ${ids.length} advisor${ids.length === 1 ? "y" : "ies"} (${ids.slice(0, 4).join(", ")}${ids.length > 4 ? ", ..." : ""}); ${str(p.advice)}`);
+        lines.push(
+          `${p.kind === "interpreter" ? "Interpreter perl" : `Dependency ${str(p.distribution)}`} (severity ${str(p.severity) || "unrated"}): ${ids.length} advisor${ids.length === 1 ? "y" : "ies"} (${ids.slice(0, 4).join(", ")}${ids.length > 4 ? ", ..." : ""}); ${str(p.advice)}`,
+        );
       }
       if (deps.length > 20) lines.push(`and ${deps.length - 20} more prerequisite findings (see the advisory findings)`);
       break;
     }
     case "advisory.published":
       title = `New advisory ${str(d.advisory)} affects ${name}`;
-      lines.push(`${str(d.advisory)} (${str(d.kind)}, severity ${str(d.severity) || "unrated"})${Array.isArray(d.cves) && d.cves.length ? `: ${d.cves.map(str).join(", ")}` : ""}`);
+      lines.push(
+        `${str(d.advisory)} (${str(d.kind)}, severity ${str(d.severity) || "unrated"})${Array.isArray(d.cves) && d.cves.length ? `: ${d.cves.map(str).join(", ")}` : ""}`,
+      );
       break;
     case "integrity.alert":
       title = `Integrity alert for ${e.release ? str(e.release.path) : name}`;

@@ -34,8 +34,11 @@ export interface EmailOptions {
 
 /** A header value on one line: control characters become spaces; at most `max` characters. */
 export function headerValue(s: string, max = 900): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, " ").replace(/ {2,}/g, " ").trim();
+  const flat = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, " ")
+    .replace(/ {2,}/g, " ")
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -16,7 +16,10 @@ export type EventSeverity = Severity | "unrated" | "none";
 
 /** `*` any run of characters, `?` one character; everything else literal; whole-name match. */
 export function globMatch(glob: string, name: string): boolean {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${re}$`, "s").test(name);
 }
 

@@ -70,7 +70,8 @@ export function webhookUrlProblem(url: string): string | undefined {
 /** A plain addr-spec (no display name): nothing that could end a header or start another. */
 export function emailProblem(address: string): string | undefined {
   if (address.length > 254) return "the email address is too long";
-  if (!/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(address)) return `not a plain email address: ${JSON.stringify(address)}`;
+  if (!/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(address))
+    return `not a plain email address: ${JSON.stringify(address)}`;
   const local = address.slice(0, address.lastIndexOf("@"));
   if (local.length > 64 || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return `not a plain email address: ${JSON.stringify(address)}`;
   return undefined;
@@ -103,8 +104,10 @@ export function parseSubscription(input: SubscriptionInput): Parsed {
   } else problems.push("give a webhook URL or an email address");
   for (const d of input.dists ?? []) if (!GLOB.test(d)) problems.push(`not a distribution name or glob (letters, digits, - _ . + * ?): ${JSON.stringify(d)}`);
   for (const a of input.authors ?? []) if (!AUTHOR.test(a)) problems.push(`not a PAUSE id: ${JSON.stringify(a)}`);
-  for (const e of input.events ?? []) if (!(EVENT_TYPES as readonly string[]).includes(e)) problems.push(`unknown event type ${JSON.stringify(e)} (one of ${EVENT_TYPES.join(", ")})`);
-  if (input.minSeverity !== undefined && !(SEVERITIES as readonly string[]).includes(input.minSeverity)) problems.push(`unknown severity ${JSON.stringify(input.minSeverity)} (one of ${SEVERITIES.join(", ")})`);
+  for (const e of input.events ?? [])
+    if (!(EVENT_TYPES as readonly string[]).includes(e)) problems.push(`unknown event type ${JSON.stringify(e)} (one of ${EVENT_TYPES.join(", ")})`);
+  if (input.minSeverity !== undefined && !(SEVERITIES as readonly string[]).includes(input.minSeverity))
+    problems.push(`unknown severity ${JSON.stringify(input.minSeverity)} (one of ${SEVERITIES.join(", ")})`);
   if (problems.length || !target) return { ok: false, problems: problems.length ? problems : ["no target"] };
   const uniq = <T>(xs: readonly T[] | undefined) => [...new Set(xs ?? [])];
   return {

@@ -7,7 +7,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 const SUBSCRIPTION_ID = /^sub_[0-9a-f]{16}$/;
 
-export const unsubscribeToken = (key: Uint8Array, subscriptionId: string): string => createHmac("sha256", key).update(`cpansec-unsubscribe/v1\n${subscriptionId}`).digest("base64url");
+export const unsubscribeToken = (key: Uint8Array, subscriptionId: string): string =>
+  createHmac("sha256", key).update(`cpansec-unsubscribe/v1\n${subscriptionId}`).digest("base64url");
 
 /** `base?s=<id>&t=<token>`: what goes in List-Unsubscribe and in the mail's footer. */
 export function unsubscribeLink(base: string, key: Uint8Array, subscriptionId: string): string {

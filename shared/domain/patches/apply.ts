@@ -81,20 +81,20 @@ export function applyFilePatch(input: string, file: FilePatch): string {
       // Less leading than trailing context: the hunk can only match at the start of the file.
       if (suffixFuzz < 0 && (patLines !== lines.length || p.prefix < frozen)) return 0;
       const offset = 1 - guess;
-      if (frozen <= p.prefix && offset <= maxPos && matches(p, guess + offset, 0, suffixFuzz)) return (inOffset += offset), guess + offset;
+      if (frozen <= p.prefix && offset <= maxPos && matches(p, guess + offset, 0, suffixFuzz)) return ((inOffset += offset), guess + offset);
       return 0;
     }
     if (prefixFuzz < 0) prefixFuzz = 0;
     if (suffixFuzz < 0) {
       // Less trailing than leading context: only at the end of the file.
       const offset = guess - (lines.length - patLines + 1);
-      if (offset <= maxNeg && matches(p, guess - offset, prefixFuzz, 0)) return (inOffset -= offset), guess - offset;
+      if (offset <= maxNeg && matches(p, guess - offset, prefixFuzz, 0)) return ((inOffset -= offset), guess - offset);
       return 0;
     }
     const minOffset = maxPos < 0 ? guess - maxWhere : maxNeg < 0 ? guess - minWhere : 0;
     for (let offset = minOffset; offset <= maxOffset; offset++) {
-      if (offset <= maxPos && matches(p, guess + offset, prefixFuzz, suffixFuzz)) return (inOffset += offset), guess + offset;
-      if (offset <= maxNeg && matches(p, guess - offset, prefixFuzz, suffixFuzz)) return (inOffset -= offset), guess - offset;
+      if (offset <= maxPos && matches(p, guess + offset, prefixFuzz, suffixFuzz)) return ((inOffset += offset), guess + offset);
+      if (offset <= maxNeg && matches(p, guess - offset, prefixFuzz, suffixFuzz)) return ((inOffset -= offset), guess - offset);
     }
     return 0;
   };
@@ -129,7 +129,11 @@ export function applyFilePatch(input: string, file: FilePatch): string {
     const p = pattern(h);
     current = hunkName(file, i, h);
     const where = locate(p);
-    if (!where) throw new PatchError("does-not-apply", `${current} does not apply: its ${p.old.length} old lines are not in the file${inOffset ? ` near line ${p.first + inOffset}` : ""}, exactly`);
+    if (!where)
+      throw new PatchError(
+        "does-not-apply",
+        `${current} does not apply: its ${p.old.length} old lines are not in the file${inOffset ? ` near line ${p.first + inOffset}` : ""}, exactly`,
+      );
     apply(p, where);
   });
   if (frozen < lines.length) copyTill(lines.length);

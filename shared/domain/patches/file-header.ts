@@ -17,7 +17,8 @@ export function readGitHeader(lines: readonly string[], i: number, name: string)
   for (let j = i + 1; j < lines.length; j++) {
     const line = lines[j] as string;
     if (line.startsWith("--- ") && lines[j + 1]?.startsWith("+++ ")) return { path: a, next: j };
-    if (/^(GIT binary patch|Binary files .* differ)$/.test(line)) throw new PatchError("binary", `${at(j)}: ${a} is a binary patch; only text diffs are applied`);
+    if (/^(GIT binary patch|Binary files .* differ)$/.test(line))
+      throw new PatchError("binary", `${at(j)}: ${a} is a binary patch; only text diffs are applied`);
     if (GIT_UNSUPPORTED.test(line)) throw new PatchError("unsupported", `${at(j)}: ${JSON.stringify(line)}: renames, copies and mode changes are not applied`);
     if (!GIT_OK.test(line)) break;
   }

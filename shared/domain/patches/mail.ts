@@ -18,7 +18,10 @@ function decodeWords(s: string): string {
     if (!/^utf-?8$/i.test(charset) && !/^(us-ascii|iso-8859-1|latin1)$/i.test(charset)) return all;
     const bytes = /[bB]/.test(enc)
       ? Buffer.from(text, "base64")
-      : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1");
+      : Buffer.from(
+          text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          "latin1",
+        );
     return bytes.toString(/^utf-?8$/i.test(charset) ? "utf8" : "latin1");
   });
 }
@@ -58,7 +61,11 @@ export function parseHeader(lines: readonly string[]): PatchHeader {
     const subject = f.get("subject");
     return clean({
       author: f.has("from") ? decodeWords(utf8(f.get("from") as string)).trim() : undefined,
-      subject: subject ? decodeWords(utf8(subject)).replace(/^\[PATCH[^\]]*\]\s*/, "").trim() : undefined,
+      subject: subject
+        ? decodeWords(utf8(subject))
+            .replace(/^\[PATCH[^\]]*\]\s*/, "")
+            .trim()
+        : undefined,
       date: date(f.get("date")),
       commit: mbox?.[1],
     });
@@ -70,7 +77,12 @@ export function parseHeader(lines: readonly string[]): PatchHeader {
     while (i < lines.length && lines[i] !== "") i++;
     while (i < lines.length && (lines[i] as string).trim() === "") i++;
     const message = /^ {4}/.test(lines[i] ?? "") ? (lines[i] as string).trim() : undefined;
-    return clean({ author: f.has("author") ? utf8(f.get("author") as string).trim() : undefined, subject: message ? utf8(message) : undefined, date: date(f.get("date")), commit: commit[1] });
+    return clean({
+      author: f.has("author") ? utf8(f.get("author") as string).trim() : undefined,
+      subject: message ? utf8(message) : undefined,
+      date: date(f.get("date")),
+      commit: commit[1],
+    });
   }
   return {};
 }

@@ -33,7 +33,8 @@ export async function packTarGz(entries: readonly PackEntry[], mtime: Date): Pro
   const owner = { uid: 0, gid: 0, uname: "", gname: "", mtime: time };
   for (const e of all) {
     if (e.type === "directory") p.entry({ name: e.path, type: "directory", mode: 0o755, ...owner });
-    else if (e.type === "file") p.entry({ name: e.path, type: "file", mode: isScript(e.bytes) ? 0o755 : 0o644, size: e.bytes.byteLength, ...owner }, Buffer.from(e.bytes));
+    else if (e.type === "file")
+      p.entry({ name: e.path, type: "file", mode: isScript(e.bytes) ? 0o755 : 0o644, size: e.bytes.byteLength, ...owner }, Buffer.from(e.bytes));
     else p.entry({ name: e.path, type: e.type === "hardlink" ? "link" : "symlink", linkname: e.target, mode: 0o777, ...owner });
   }
   p.finalize();

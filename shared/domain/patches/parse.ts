@@ -46,7 +46,8 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
       // Mailers also drop trailing empty lines: like GNU patch, take up to 3 missing lines at the
       // very end of the patch as empty context lines, but only when both sides miss the same count.
       const missing = oldCount - olds;
-      if (missing !== newCount - news || missing > 3) throw new PatchError("malformed", `${at}${where}: the patch ends after ${olds} of ${oldCount} old and ${news} of ${newCount} new lines`);
+      if (missing !== newCount - news || missing > 3)
+        throw new PatchError("malformed", `${at}${where}: the patch ends after ${olds} of ${oldCount} old and ${news} of ${newCount} new lines`);
       for (let k = 0; k < missing; k++) lines.push({ op: " ", text: "", eol: true });
       break;
     }
@@ -58,10 +59,15 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
       continue;
     }
     const op = (line === "" ? " " : line[0]) as LineOp;
-    if (op !== " " && op !== "-" && op !== "+") throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(line.slice(0, 60))} is not a context, '-' or '+' line, and ${where} (line ${start + 1}) needs ${oldCount - olds} more old and ${newCount - news} more new lines`);
+    if (op !== " " && op !== "-" && op !== "+")
+      throw new PatchError(
+        "malformed",
+        `${r.at(r.i)}: ${JSON.stringify(line.slice(0, 60))} is not a context, '-' or '+' line, and ${where} (line ${start + 1}) needs ${oldCount - olds} more old and ${newCount - news} more new lines`,
+      );
     if (op !== "+") olds++;
     if (op !== "-") news++;
-    if (olds > oldCount || news > newCount) throw new PatchError("malformed", `${r.at(r.i)}: ${where} has more lines than its header ${header.split(" @@")[0]} @@ says`);
+    if (olds > oldCount || news > newCount)
+      throw new PatchError("malformed", `${r.at(r.i)}: ${where} has more lines than its header ${header.split(" @@")[0]} @@ says`);
     lines.push({ op, text: line.slice(1), eol: true });
     r.i++;
   }
@@ -75,7 +81,10 @@ function readHunk(r: Reader, path: string, index: number): Hunk {
   const next = r.line;
   // A line that reads like more of this hunk means its header miscounts: refuse rather than guess.
   if (next !== undefined && /^[-+ ]/.test(next) && next !== "-- " && !next.startsWith("--- ") && next !== "---") {
-    throw new PatchError("malformed", `${r.at(r.i)}: ${JSON.stringify(next.slice(0, 60))} follows ${where} (line ${start + 1}), which its header says is complete`);
+    throw new PatchError(
+      "malformed",
+      `${r.at(r.i)}: ${JSON.stringify(next.slice(0, 60))} follows ${where} (line ${start + 1}), which its header says is complete`,
+    );
   }
   return { oldStart, oldCount, newStart, newCount, header, line: start + 1, lines };
 }
@@ -86,7 +95,8 @@ function checkEnds(lines: readonly HunkLine[], where: string): void {
   const lastNew = lines.findLastIndex((l) => l.op !== "-");
   lines.forEach((l, k) => {
     if (l.eol) return;
-    if ((l.op !== "+" && k !== lastOld) || (l.op !== "-" && k !== lastNew)) throw new PatchError("malformed", `${where}: "no newline at end of file" marks a line that is not the last one`);
+    if ((l.op !== "+" && k !== lastOld) || (l.op !== "-" && k !== lastNew))
+      throw new PatchError("malformed", `${where}: "no newline at end of file" marks a line that is not the last one`);
   });
 }
 
@@ -97,18 +107,22 @@ function readFile(r: Reader, path: string, kind: FilePatch["kind"], limits: Patc
     const prev = hunks[hunks.length - 1];
     if (prev?.lines.some((l) => !l.eol)) throw new PatchError("malformed", `${r.at(r.i)}: a hunk follows the end of ${path} ("no newline at end of file")`);
     const h = readHunk(r, path, hunks.length);
-    if (prev && h.oldStart < prev.oldStart + prev.oldCount) throw new PatchError("malformed", `${r.at(h.line - 1)}: hunk #${hunks.length + 1} of ${path} starts inside or before the previous one`);
+    if (prev && h.oldStart < prev.oldStart + prev.oldCount)
+      throw new PatchError("malformed", `${r.at(h.line - 1)}: hunk #${hunks.length + 1} of ${path} starts inside or before the previous one`);
     hunks.push(h);
   }
   if (!hunks.length) throw new PatchError("malformed", `${r.at(r.i)}: the header for ${path} has no hunk after it`);
   const only = (op: LineOp) => hunks.length === 1 && hunks[0]?.lines.every((l) => l.op === op);
-  if (kind === "create" && !(only("+") && hunks[0]?.oldStart === 0)) throw new PatchError("malformed", `${r.name}: ${path} is created (from /dev/null) by a hunk that is not all '+' lines from line 0`);
-  if (kind === "delete" && !(only("-") && hunks[0]?.newStart === 0)) throw new PatchError("malformed", `${r.name}: ${path} is deleted (to /dev/null) by a hunk that is not all '-' lines`);
+  if (kind === "create" && !(only("+") && hunks[0]?.oldStart === 0))
+    throw new PatchError("malformed", `${r.name}: ${path} is created (from /dev/null) by a hunk that is not all '+' lines from line 0`);
+  if (kind === "delete" && !(only("-") && hunks[0]?.newStart === 0))
+    throw new PatchError("malformed", `${r.name}: ${path} is deleted (to /dev/null) by a hunk that is not all '-' lines`);
   return { path, kind, hunks };
 }
 
 export function parsePatch(bytes: Uint8Array, name = "patch", limits: PatchLimits = DEFAULT_PATCH_LIMITS): ParsedPatch {
-  if (bytes.byteLength > limits.maxPatchBytes) throw new PatchError("limit", `${name}: ${bytes.byteLength} bytes is over the ${limits.maxPatchBytes}-byte limit for a patch`);
+  if (bytes.byteLength > limits.maxPatchBytes)
+    throw new PatchError("limit", `${name}: ${bytes.byteLength} bytes is over the ${limits.maxPatchBytes}-byte limit for a patch`);
   if (bytes.includes(0)) throw new PatchError("binary", `${name}: has a NUL byte: a binary file, not a text patch`);
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   if (text.includes("\r")) throw new PatchError("unsupported", `${name}: has carriage returns (CRLF line ends); only LF patches are applied`);
@@ -131,7 +145,8 @@ export function parsePatch(bytes: Uint8Array, name = "patch", limits: PatchLimit
     }
     if (line.startsWith("@@ ")) throw new PatchError("malformed", `${r.at(r.i)}: a hunk with no file header before it`);
     if (/^(GIT binary patch|Binary files .* differ)$/.test(line)) throw new PatchError("binary", `${r.at(r.i)}: a binary patch; only text diffs are applied`);
-    if (line.startsWith("*** ") && r.lines[r.i + 1]?.startsWith("--- ")) throw new PatchError("unsupported", `${r.at(r.i)}: a context diff; only unified diffs are applied`);
+    if (line.startsWith("*** ") && r.lines[r.i + 1]?.startsWith("--- "))
+      throw new PatchError("unsupported", `${r.at(r.i)}: a context diff; only unified diffs are applied`);
     r.i++;
   }
   if (!files.length) throw new PatchError("malformed", `${name}: no unified diff in it`);

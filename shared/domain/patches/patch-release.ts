@@ -32,7 +32,11 @@ export function patchedName(dist: string, version: string, patches: readonly Pic
 function topDirectory(paths: readonly string[]): string {
   const tops = new Set(paths.map((p) => p.split("/")[0]));
   const [top] = tops;
-  if (tops.size !== 1 || !top || paths.some((p) => !p.includes("/"))) throw new PatchError("unsupported", `the archive has no single top directory (${[...tops].slice(0, 3).join(", ")}${tops.size > 3 ? ", ..." : ""}): patches apply inside Dist-version/`);
+  if (tops.size !== 1 || !top || paths.some((p) => !p.includes("/")))
+    throw new PatchError(
+      "unsupported",
+      `the archive has no single top directory (${[...tops].slice(0, 3).join(", ")}${tops.size > 3 ? ", ..." : ""}): patches apply inside Dist-version/`,
+    );
   return top;
 }
 
@@ -49,7 +53,8 @@ function escapes(parts: readonly string[]): boolean {
  * A hard link names a path in the archive, so it moves with the renamed top directory.
  */
 function linkTarget(type: "symlink" | "hardlink", rel: string, target: string, top: string, name: string): string {
-  const refuse = () => new PatchError("unsafe-path", `${top}/${rel} is a ${type} to ${JSON.stringify(target)}, outside the distribution: not carried into a patched archive`);
+  const refuse = () =>
+    new PatchError("unsafe-path", `${top}/${rel} is a ${type} to ${JSON.stringify(target)}, outside the distribution: not carried into a patched archive`);
   if (target.startsWith("/")) throw refuse();
   if (type === "hardlink") {
     if (!target.startsWith(`${top}/`) || escapes(target.slice(top.length + 1).split("/"))) throw refuse();
@@ -67,7 +72,8 @@ export async function patchRelease(fileName: string, bytes: Uint8Array, patches:
   const version = original.version;
   if (!dist || !version) throw new PatchError("mismatch", `${fileName}: cannot tell its distribution and version`);
   for (const p of patches) {
-    if (p.dist !== dist || p.version !== version) throw new PatchError("mismatch", `${p.path} is for ${p.dist} ${p.version}; ${fileName} is ${dist} ${version}`);
+    if (p.dist !== dist || p.version !== version)
+      throw new PatchError("mismatch", `${p.path} is for ${p.dist} ${p.version}; ${fileName} is ${dist} ${version}`);
   }
   const name = patchedName(dist, version, patches);
   const contents = await readArchive(bytes, { keep: () => true, limits: READ_LIMITS });

@@ -52,7 +52,17 @@ export interface PatchRegistry {
 export function readPatchRecord(path: string, bytes: Uint8Array, limits: PatchLimits = DEFAULT_PATCH_LIMITS, url?: string): PatchRecord {
   const key = parseLayoutPath(path);
   const parsed = parsePatch(bytes, path, limits);
-  return { ...key, path, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.byteLength, header: parsed.header, files: parsed.files.map((f) => f.path), bytes, parsed, ...(url ? { url } : {}) };
+  return {
+    ...key,
+    path,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    size: bytes.byteLength,
+    header: parsed.header,
+    files: parsed.files.map((f) => f.path),
+    bytes,
+    parsed,
+    ...(url ? { url } : {}),
+  };
 }
 
 const group = (k: PatchKey) => `${k.dist}\u0000${k.version}\u0000${k.cve}`;
@@ -76,7 +86,13 @@ export async function loadRegistry(source: PatchSource, limits: PatchLimits = DE
   }
   // The highest revision wins even when it is the broken one: an older revision was withdrawn.
   const current = records.filter((r) => keys.get(group(r))?.revision === r.revision);
-  for (const [g, k] of keys) if (!current.some((r) => group(r) === g) && records.some((r) => group(r) === g)) problems.push({ path: k.path, code: "layout", message: `${k.path} is the newest revision for ${k.dist} ${k.version} ${k.cve} and is unusable; older revisions are not used in its place` });
+  for (const [g, k] of keys)
+    if (!current.some((r) => group(r) === g) && records.some((r) => group(r) === g))
+      problems.push({
+        path: k.path,
+        code: "layout",
+        message: `${k.path} is the newest revision for ${k.dist} ${k.version} ${k.cve} and is unusable; older revisions are not used in its place`,
+      });
   const order = (a: PatchRecord, b: PatchRecord) => byCodePoint(a.path, b.path);
   return { current: current.sort(order), superseded: records.filter((r) => !current.includes(r)).sort(order), problems };
 }

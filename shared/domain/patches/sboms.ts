@@ -37,7 +37,8 @@ function diffText(bytes: Uint8Array): Record<string, string> {
   }
 }
 
-const describe = (p: PatchRecord) => `${p.path} (sha256 ${p.sha256})${p.header.subject ? `: ${p.header.subject}` : ""}${p.header.author ? `, by ${p.header.author}` : ""}`;
+const describe = (p: PatchRecord) =>
+  `${p.path} (sha256 ${p.sha256})${p.header.subject ? `: ${p.header.subject}` : ""}${p.header.author ? `, by ${p.header.author}` : ""}`;
 
 function pedigree(a: Ancestor, patches: readonly PatchRecord[]): Record<string, unknown> {
   const r = a.release;
@@ -70,7 +71,12 @@ export function patchedSboms(input: SbomInput, ancestor: Ancestor, patches: read
   const facts = sbomFacts(input);
   const cdx = JSON.parse(serializeCycloneDx(buildCycloneDx(input, facts))) as { metadata: { component: Record<string, unknown> } };
   cdx.metadata.component.pedigree = pedigree(ancestor, patches);
-  const spdx = buildSpdx(input, facts) as { packages: Record<string, unknown>[]; files: unknown[]; relationships: unknown[]; creationInfo: { created: string; creators: string[] } };
+  const spdx = buildSpdx(input, facts) as {
+    packages: Record<string, unknown>[];
+    files: unknown[];
+    relationships: unknown[];
+    creationInfo: { created: string; creators: string[] };
+  };
   const r = ancestor.release;
   const original = "SPDXRef-Package-Original";
   spdx.packages.push({

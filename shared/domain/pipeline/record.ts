@@ -32,7 +32,8 @@ export interface MatchedWith extends MatchIdentity {
   readonly keys: readonly string[];
 }
 
-export const sameInputs = (a: MatchIdentity | undefined, b: MatchIdentity) => !!a && a.feed === b.feed && (a.feedKey ?? null) === b.feedKey && a.packages === b.packages;
+export const sameInputs = (a: MatchIdentity | undefined, b: MatchIdentity) =>
+  !!a && a.feed === b.feed && (a.feedKey ?? null) === b.feedKey && a.packages === b.packages;
 
 export interface ReleaseRecord {
   /** AUTHOR/filename: PAUSE never accepts a filename twice, so this never changes meaning. */

@@ -40,16 +40,22 @@ export function advisories(feed: Feed, compiled: CompiledFeed = compileFeed(feed
       (dists.get(dist) ?? dists.set(dist, []).get(dist)!).push(row);
     }
   return [...byId.keys()].sort().map((id) => {
-    const dists = [...byId.get(id)!].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dist, rows]): AffectedDist => {
-      const ids = new Set(rows);
-      return {
-        dist,
-        rows,
-        set: union(...rows.map((r) => rowSet(r.affected, r.fixed))),
-        released: releasedVersions(compiled, dist).map((r) => ({ s: r.s, v: r.v, affected: r.rows.some((c) => ids.has(c.row)) })),
-        warnings: sortedUnique(compiled.warnings.filter((w) => w.id === id && rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element))).map((w) => `${w.field} ${JSON.stringify(w.element)}: ${w.problem}`)),
-      };
-    });
+    const dists = [...byId.get(id)!]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([dist, rows]): AffectedDist => {
+        const ids = new Set(rows);
+        return {
+          dist,
+          rows,
+          set: union(...rows.map((r) => rowSet(r.affected, r.fixed))),
+          released: releasedVersions(compiled, dist).map((r) => ({ s: r.s, v: r.v, affected: r.rows.some((c) => ids.has(c.row)) })),
+          warnings: sortedUnique(
+            compiled.warnings
+              .filter((w) => w.id === id && rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element)))
+              .map((w) => `${w.field} ${JSON.stringify(w.element)}: ${w.problem}`),
+          ),
+        };
+      });
     return { id, dists, rows: dists.flatMap((d) => d.rows) };
   });
 }
@@ -68,7 +74,9 @@ export function severityText(a: Advisory): string | undefined {
 
 /** The earliest `reported` date (YYYY-MM-DD) as an RFC 3339 time, or undefined when none reads as a date. */
 export function reportedTime(a: Advisory): string | undefined {
-  const days = a.rows.flatMap((r) => (r.reported && /^\d{4}-\d{2}-\d{2}$/.test(r.reported) && !Number.isNaN(Date.parse(`${r.reported}T00:00:00Z`)) ? [r.reported] : [])).sort();
+  const days = a.rows
+    .flatMap((r) => (r.reported && /^\d{4}-\d{2}-\d{2}$/.test(r.reported) && !Number.isNaN(Date.parse(`${r.reported}T00:00:00Z`)) ? [r.reported] : []))
+    .sort();
   return days[0] ? `${days[0]}T00:00:00Z` : undefined;
 }
 

@@ -35,7 +35,9 @@ const productId = (dist: string, version: string) => `${dist}@${version}`;
 
 /** The version set as a vers-style range (`vers:cpan/>=1.2|<2|3.1`), for the product that stands for every affected version. */
 export function versRange(set: VersionSet): string {
-  const parts = set.flatMap((i) => (isSingleton(i) ? [i.lo.s] : [...(fromStart(i) ? [] : [`${i.lo.closed ? ">=" : ">"}${i.lo.s}`]), ...(i.hi ? [`${i.hi.closed ? "<=" : "<"}${i.hi.s}`] : [])]));
+  const parts = set.flatMap((i) =>
+    isSingleton(i) ? [i.lo.s] : [...(fromStart(i) ? [] : [`${i.lo.closed ? ">=" : ">"}${i.lo.s}`]), ...(i.hi ? [`${i.hi.closed ? "<=" : "<"}${i.hi.s}`] : [])],
+  );
   return `vers:cpan/${parts.join("|") || "*"}`;
 }
 
@@ -66,9 +68,21 @@ function productTree(a: Advisory) {
           const versions = [...new Set(d.released.map((r) => r.s))].map((v) => ({
             category: "product_version",
             name: v,
-            product: { product_id: productId(d.dist, v), name: `${d.dist} ${v}`, product_identification_helper: { purl: buildCpanPurl({ dist: d.dist, version: v }) } },
+            product: {
+              product_id: productId(d.dist, v),
+              name: `${d.dist} ${v}`,
+              product_identification_helper: { purl: buildCpanPurl({ dist: d.dist, version: v }) },
+            },
           }));
-          const range = d.set.length ? [{ category: "product_version_range", name: versRange(d.set), product: { product_id: productId(d.dist, versRange(d.set)), name: `${d.dist} ${versRange(d.set)}` } }] : [];
+          const range = d.set.length
+            ? [
+                {
+                  category: "product_version_range",
+                  name: versRange(d.set),
+                  product: { product_id: productId(d.dist, versRange(d.set)), name: `${d.dist} ${versRange(d.set)}` },
+                },
+              ]
+            : [];
           const whole = { product_id: d.dist, name: d.dist, product_identification_helper: { purl: buildCpanPurl({ dist: d.dist }) } };
           return { category: "product_name", name: d.dist, ...(range.length || versions.length ? { branches: [...range, ...versions] } : { product: whole }) };
         }),
@@ -84,8 +98,16 @@ function remediations(a: Advisory) {
     if (!listed.length) return [];
     return [
       s.safe
-        ? { category: "vendor_fix", details: `Upgrade ${d.dist} to ${s.safe} or later: the lowest released version above every affected one.`, product_ids: s.known_affected }
-        : { category: "none_available", details: `No released version of ${d.dist} above the affected ones is free of this advisory.`, product_ids: s.known_affected },
+        ? {
+            category: "vendor_fix",
+            details: `Upgrade ${d.dist} to ${s.safe} or later: the lowest released version above every affected one.`,
+            product_ids: s.known_affected,
+          }
+        : {
+            category: "none_available",
+            details: `No released version of ${d.dist} above the affected ones is free of this advisory.`,
+            product_ids: s.known_affected,
+          },
     ];
   });
 }
@@ -103,7 +125,9 @@ export function csafDocument(a: Advisory, tracking: CsafTracking, publisher: Csa
   const fixes = remediations(a);
   const severity = severityText(a);
   const text = description(a) || a.id;
-  const refs = references(a).filter(isUri).map((url) => ({ category: "external", summary: url, url }));
+  const refs = references(a)
+    .filter(isUri)
+    .map((url) => ({ category: "external", summary: url, url }));
   const isCve = (c: string) => /^CVE-[0-9]{4}-[0-9]{4,}$/.test(c);
   const ids = cves(a).filter(isCve);
   const others = cves(a).filter((c) => !isCve(c));
@@ -126,7 +150,11 @@ export function csafDocument(a: Advisory, tracking: CsafTracking, publisher: Csa
       ...(severity ? { aggregate_severity: { namespace: "https://github.com/briandfoy/cpan-security-advisory", text: severity } } : {}),
       notes: [
         { category: "summary", title: "Summary", text: summary(a) },
-        { category: "general", title: "Versions", text: "Products are CPAN distribution versions, ordered as Perl's version.pm orders them. Statuses follow the CPANSA feed's ranges in strict mode: an affected range matches and no fixed range does." },
+        {
+          category: "general",
+          title: "Versions",
+          text: "Products are CPAN distribution versions, ordered as Perl's version.pm orders them. Statuses follow the CPANSA feed's ranges in strict mode: an affected range matches and no fixed range does.",
+        },
       ],
       references: [{ category: "self", summary: "This document", url: `${baseUrl.replace(/\/+$/, "")}/${csafPath(a.id, tracking.initial_release_date)}` }],
       tracking,

@@ -34,7 +34,14 @@ const content = ({ document: { tracking: _, ...document }, ...rest }: CsafDocume
 function checkTracking(t: unknown, path: string): CsafTracking {
   const tr = t as CsafTracking | undefined;
   const history = tr?.revision_history;
-  if (!tr || !Array.isArray(history) || !history.length || history.some((h) => !/^[1-9][0-9]*$/.test(String(h?.number))) || typeof tr.initial_release_date !== "string" || typeof tr.current_release_date !== "string")
+  if (
+    !tr ||
+    !Array.isArray(history) ||
+    !history.length ||
+    history.some((h) => !/^[1-9][0-9]*$/.test(String(h?.number))) ||
+    typeof tr.initial_release_date !== "string" ||
+    typeof tr.current_release_date !== "string"
+  )
     throw new PreviousExportError(`the previous export's ${path} has no tracking this exporter wrote (integer revisions, release dates)`);
   return tr;
 }
@@ -68,10 +75,16 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
     if (prev && prevTracking) {
       if (content(prev) === content(doc)) doc = prev;
       else {
-        if (time < prevTracking.current_release_date) throw new PreviousExportError(`${prevPath} was released ${prevTracking.current_release_date}, after this feed (${time}): export the newer feed`);
+        if (time < prevTracking.current_release_date)
+          throw new PreviousExportError(`${prevPath} was released ${prevTracking.current_release_date}, after this feed (${time}): export the newer feed`);
         const number = String(Math.max(...prevTracking.revision_history.map((h) => Number(h.number))) + 1);
         const summary = `The advisory changed in the CPANSA feed${feed.version.commit ? ` (commit ${feed.version.commit})` : ""}.`;
-        const tracking: CsafTracking = { ...first, version: number, current_release_date: time, revision_history: [...prevTracking.revision_history, { number, date: time, summary }] };
+        const tracking: CsafTracking = {
+          ...first,
+          version: number,
+          current_release_date: time,
+          revision_history: [...prevTracking.revision_history, { number, date: time, summary }],
+        };
         doc = csafDocument(a, tracking, o.publisher, o.baseUrl);
       }
     }
@@ -105,7 +118,18 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
     { path: "changes.csv", bytes: utf8(changes.map((d) => `"${d.path}","${released(d.doc)}"\n`).join("")) },
     {
       path: "provider-metadata.json",
-      bytes: utf8(canonicalJson({ canonical_url: `${base}/provider-metadata.json`, distributions: [{ directory_url: `${base}/` }], last_updated: lastUpdated, list_on_CSAF_aggregators: true, metadata_version: "2.0", mirror_on_CSAF_aggregators: true, publisher: o.publisher, role: "csaf_provider" })),
+      bytes: utf8(
+        canonicalJson({
+          canonical_url: `${base}/provider-metadata.json`,
+          distributions: [{ directory_url: `${base}/` }],
+          last_updated: lastUpdated,
+          list_on_CSAF_aggregators: true,
+          metadata_version: "2.0",
+          mirror_on_CSAF_aggregators: true,
+          publisher: o.publisher,
+          role: "csaf_provider",
+        }),
+      ),
     },
   );
   return { files, documents: list.map((d) => d.doc), problems };
@@ -114,8 +138,13 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
 async function readIndex(readPrevious: ReadPrevious): Promise<string[]> {
   const bytes = await readPrevious("index.txt");
   if (!bytes) return [];
-  return new TextDecoder().decode(bytes).split("\n").filter(Boolean).map((line, i) => {
-    if (!/^[0-9]{4}\/[+\-a-z0-9_]+\.json$/.test(line)) throw new PreviousExportError(`the previous index.txt line ${i + 1} is not "<YYYY>/<file>.json": ${JSON.stringify(line)}`);
-    return line;
-  });
+  return new TextDecoder()
+    .decode(bytes)
+    .split("\n")
+    .filter(Boolean)
+    .map((line, i) => {
+      if (!/^[0-9]{4}\/[+\-a-z0-9_]+\.json$/.test(line))
+        throw new PreviousExportError(`the previous index.txt line ${i + 1} is not "<YYYY>/<file>.json": ${JSON.stringify(line)}`);
+      return line;
+    });
 }

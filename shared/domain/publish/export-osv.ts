@@ -65,9 +65,14 @@ export async function exportOsv(feed: Feed, readPrevious: ReadPrevious): Promise
 async function previousIds(readPrevious: ReadPrevious): Promise<string[]> {
   const bytes = await readPrevious(`${OSV_ECOSYSTEM}/modified_id.csv`);
   if (!bytes) return [];
-  return new TextDecoder().decode(bytes).split("\n").filter(Boolean).map((line, i) => {
-    const id = line.slice(line.indexOf(",") + 1);
-    if (!line.includes(",") || checkId(id)) throw new PreviousExportError(`${OSV_ECOSYSTEM}/modified_id.csv line ${i + 1} is not "<modified>,<id>": ${JSON.stringify(line)}`);
-    return id;
-  });
+  return new TextDecoder()
+    .decode(bytes)
+    .split("\n")
+    .filter(Boolean)
+    .map((line, i) => {
+      const id = line.slice(line.indexOf(",") + 1);
+      if (!line.includes(",") || checkId(id))
+        throw new PreviousExportError(`${OSV_ECOSYSTEM}/modified_id.csv line ${i + 1} is not "<modified>,<id>": ${JSON.stringify(line)}`);
+      return id;
+    });
 }

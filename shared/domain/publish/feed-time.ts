@@ -16,11 +16,19 @@ export function feedTime(feed: Feed): string {
   if (date) {
     const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(date);
     const month = m ? MONTHS.indexOf(m[1] as string) : -1;
-    const t = m && month >= 0 ? Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) : /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(date) ? Date.parse(date) : NaN;
-    if (Number.isNaN(t)) throw new FeedTimeError(`the feed's meta.date ${JSON.stringify(date)} is not a time this exporter reads (e.g. "Sun Aug 16 14:31:00 2026")`);
+    const t =
+      m && month >= 0
+        ? Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]))
+        : /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(date)
+          ? Date.parse(date)
+          : NaN;
+    if (Number.isNaN(t))
+      throw new FeedTimeError(`the feed's meta.date ${JSON.stringify(date)} is not a time this exporter reads (e.g. "Sun Aug 16 14:31:00 2026")`);
     return new Date(t).toISOString().replace(/\.000Z$/, "Z");
   }
-  const days = Object.values(feed.dists).flatMap((d) => d.advisories.flatMap((r) => (r.reported && /^\d{4}-\d{2}-\d{2}$/.test(r.reported) ? [r.reported] : []))).sort();
+  const days = Object.values(feed.dists)
+    .flatMap((d) => d.advisories.flatMap((r) => (r.reported && /^\d{4}-\d{2}-\d{2}$/.test(r.reported) ? [r.reported] : [])))
+    .sort();
   const last = days[days.length - 1];
   if (!last) throw new FeedTimeError("the feed has no meta.date and no reported dates: there is no time to give its records");
   return `${last}T00:00:00Z`;

@@ -45,11 +45,15 @@ function nonEmpty(i: Interval): boolean {
 
 /** Sorted, overlapping or touching intervals merged (`<1` and `>=1` touch; `<1` and `>1` do not). */
 export function union(...sets: VersionSet[]): VersionSet {
-  const all = sets.flat().filter(nonEmpty).sort((a, b) => cmpLo(a.lo, b.lo));
+  const all = sets
+    .flat()
+    .filter(nonEmpty)
+    .sort((a, b) => cmpLo(a.lo, b.lo));
   const out: Interval[] = [];
   for (const i of all) {
     const last = out[out.length - 1];
-    const touches = last && (!last.hi || compareVersions(i.lo.v, last.hi.v) < 0 || (compareVersions(i.lo.v, last.hi.v) === 0 && (i.lo.closed || last.hi.closed)));
+    const touches =
+      last && (!last.hi || compareVersions(i.lo.v, last.hi.v) < 0 || (compareVersions(i.lo.v, last.hi.v) === 0 && (i.lo.closed || last.hi.closed)));
     if (last && touches) out[out.length - 1] = { lo: last.lo, ...(cmpHi(last.hi, i.hi) >= 0 ? (last.hi ? { hi: last.hi } : {}) : i.hi ? { hi: i.hi } : {}) };
     else out.push(i);
   }

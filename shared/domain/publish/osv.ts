@@ -34,7 +34,6 @@ export interface OsvRecord {
   readonly database_specific: Record<string, unknown>;
 }
 
-
 function referenceType(url: string): string {
   if (/^https?:\/\/(nvd\.nist\.gov|www\.cve\.org|cve\.mitre\.org|github\.com\/advisories)\//.test(url)) return "ADVISORY";
   if (/\/(commit|commits|pull)\/[0-9a-f]{7,}/i.test(url) || /\/pull\/\d+/.test(url)) return "FIX";

@@ -38,4 +38,7 @@ export async function readPreviousJson<T>(readPrevious: ReadPrevious, path: stri
  * 3986 allows outside an IP literal. The feed has a few that are not ("...Display.html?id=<0.06",
  * ".../DMA[2005-0131a].txt"); those are kept as text instead.
  */
-export const isUri = (u: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]+(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/.test(u) && /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+$/.test(u) && URL.canParse(u);
+export const isUri = (u: string) =>
+  /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]+(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/.test(u) &&
+  /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+$/.test(u) &&
+  URL.canParse(u);

@@ -22,6 +22,9 @@ export function zipFiles(entries: readonly ZipEntry[]): Promise<Uint8Array> {
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    zip.outputStream.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve(new Uint8Array(Buffer.concat(chunks)))).on("error", reject);
+    zip.outputStream
+      .on("data", (c: Buffer) => chunks.push(c))
+      .on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))))
+      .on("error", reject);
   });
 }

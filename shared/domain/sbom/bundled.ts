@@ -42,7 +42,13 @@ export function detectBundled(files: ReadonlyMap<string, Uint8Array>): BundledCo
     const src = text(bytes);
     if (/(^|\/)inc\/Module\/Install\.pm$/.test(path)) {
       const v = /\$VERSION\s*=\s*['"]?([0-9][0-9._]*)['"]?\s*;/.exec(src)?.[1];
-      add({ name: "Module-Install", ...(v ? { version: v } : {}), purl: buildCpanPurl({ dist: "Module-Install", ...(v ? { version: v } : {}) }), path, ecosystem: "cpan" });
+      add({
+        name: "Module-Install",
+        ...(v ? { version: v } : {}),
+        purl: buildCpanPurl({ dist: "Module-Install", ...(v ? { version: v } : {}) }),
+        path,
+        ecosystem: "cpan",
+      });
     } else if (b === "sqlite3.c" || b === "sqlite3.h") {
       const v = /#define\s+SQLITE_VERSION\s+"([0-9][0-9.]*)"/.exec(src)?.[1];
       if (v) add({ name: "sqlite", version: v, purl: generic("sqlite", v), path, ecosystem: "c" });

@@ -26,7 +26,9 @@ export function checkCycloneDx(doc: Json): string[] {
     const ref = c["bom-ref"];
     if (typeof ref === "string") refs.set(ref, (refs.get(ref) ?? 0) + 1);
     problems.push(...purlProblem(c.purl, where));
-    for (const l of arr(c.licenses)) if (typeof l.expression === "string" && !isSpdxExpression(l.expression)) problems.push(`${where}: licence expression ${JSON.stringify(l.expression)} does not parse`);
+    for (const l of arr(c.licenses))
+      if (typeof l.expression === "string" && !isSpdxExpression(l.expression))
+        problems.push(`${where}: licence expression ${JSON.stringify(l.expression)} does not parse`);
     arr(c.components).forEach((x, i) => visit(x, `${where}.components[${i}]`));
   };
   const meta = (doc.metadata ?? {}) as Json;
@@ -35,7 +37,8 @@ export function checkCycloneDx(doc: Json): string[] {
   for (const [ref, n] of refs) if (n > 1) problems.push(`bom-ref ${JSON.stringify(ref)} is used ${n} times`);
   for (const d of arr(doc.dependencies)) {
     if (!refs.has(String(d.ref))) problems.push(`dependency ref ${JSON.stringify(d.ref)} names no component`);
-    for (const on of (d.dependsOn as string[] | undefined) ?? []) if (!refs.has(on)) problems.push(`${d.ref} dependsOn ${JSON.stringify(on)}, which names no component`);
+    for (const on of (d.dependsOn as string[] | undefined) ?? [])
+      if (!refs.has(on)) problems.push(`${d.ref} dependsOn ${JSON.stringify(on)}, which names no component`);
   }
   return problems;
 }
@@ -56,12 +59,14 @@ export function checkSpdx(doc: Json): string[] {
     for (const r of arr(p.externalRefs)) if (r.referenceType === "purl") problems.push(...purlProblem(r.referenceLocator, String(p.SPDXID)));
     for (const k of ["licenseDeclared", "licenseConcluded"]) {
       const v = p[k];
-      if (typeof v === "string" && v !== "NOASSERTION" && v !== "NONE" && !isSpdxExpression(v)) problems.push(`${p.SPDXID}.${k} ${JSON.stringify(v)} does not parse`);
+      if (typeof v === "string" && v !== "NOASSERTION" && v !== "NONE" && !isSpdxExpression(v))
+        problems.push(`${p.SPDXID}.${k} ${JSON.stringify(v)} does not parse`);
     }
   }
   for (const f of arr(doc.files)) if (!arr(f.checksums).some((c) => c.algorithm === "SHA1")) problems.push(`${f.SPDXID} has no SHA1 checksum`);
   for (const r of arr(doc.relationships)) {
-    for (const k of ["spdxElementId", "relatedSpdxElement"]) if (!ids.has(String(r[k]))) problems.push(`relationship ${r.relationshipType}: ${k} ${JSON.stringify(r[k])} names no element`);
+    for (const k of ["spdxElementId", "relatedSpdxElement"])
+      if (!ids.has(String(r[k]))) problems.push(`relationship ${r.relationshipType}: ${k} ${JSON.stringify(r[k])} names no element`);
   }
   return problems;
 }

@@ -38,8 +38,14 @@ export function groupPrerequisites(prereqs: Prereqs, resolve: (module: string) =
   return [...groups]
     .map(([key, g]) => {
       const rt = g.requirements.filter((q) => q.phase === "runtime");
-      const scope: Scope = rt.some((q) => q.relationship === "requires") ? "required" : rt.some((q) => q.relationship === "recommends" || q.relationship === "suggests") ? "optional" : "excluded";
-      const requirements = [...g.requirements].sort((a, b) => byCodePoint(`${a.phase} ${a.relationship} ${a.module}`, `${b.phase} ${b.relationship} ${b.module}`));
+      const scope: Scope = rt.some((q) => q.relationship === "requires")
+        ? "required"
+        : rt.some((q) => q.relationship === "recommends" || q.relationship === "suggests")
+          ? "optional"
+          : "excluded";
+      const requirements = [...g.requirements].sort((a, b) =>
+        byCodePoint(`${a.phase} ${a.relationship} ${a.module}`, `${b.phase} ${b.relationship} ${b.module}`),
+      );
       return { name: key.startsWith("module:") ? key.slice(7) : key, resolved: g.resolved, via: g.via, requirements, scope };
     })
     .sort((a, b) => byCodePoint(a.name, b.name));

@@ -14,7 +14,9 @@ const ref = (kind: string, n: number, name: string) => `SPDXRef-${kind}-${n}-${n
 
 /** SPDX 2.3 §7.9: SHA-1 over the sorted SHA-1 hex values of every file, concatenated. */
 export function packageVerificationCode(sha1s: readonly string[]): string {
-  return createHash("sha1").update([...sha1s].sort().join("")).digest("hex");
+  return createHash("sha1")
+    .update([...sha1s].sort().join(""))
+    .digest("hex");
 }
 
 /** Which relationship a requirement makes, from the release's point of view. */
@@ -61,7 +63,11 @@ export function buildSpdx(input: SbomInput, facts: SbomFacts): Record<string, un
       const rel = relationshipFor(q);
       if (!rel || seen.has(rel.type)) continue;
       seen.add(rel.type);
-      relationships.push(rel.fromDependency ? { spdxElementId: id, relationshipType: rel.type, relatedSpdxElement: main } : { spdxElementId: main, relationshipType: rel.type, relatedSpdxElement: id });
+      relationships.push(
+        rel.fromDependency
+          ? { spdxElementId: id, relationshipType: rel.type, relatedSpdxElement: main }
+          : { spdxElementId: main, relationshipType: rel.type, relatedSpdxElement: id },
+      );
     }
     return {
       SPDXID: id,
@@ -72,7 +78,10 @@ export function buildSpdx(input: SbomInput, facts: SbomFacts): Record<string, un
       licenseDeclared: NOASSERTION,
       copyrightText: NOASSERTION,
       ...(p.resolved ? { externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: `pkg:cpan/${p.name}` }] } : {}),
-      comment: [p.resolved ? `CPAN distribution (resolved by ${p.via})` : "unresolved module: no distribution known", ...p.requirements.map((q) => `${q.phase} ${q.relationship} ${q.module} ${q.range}`)].join("; "),
+      comment: [
+        p.resolved ? `CPAN distribution (resolved by ${p.via})` : "unresolved module: no distribution known",
+        ...p.requirements.map((q) => `${q.phase} ${q.relationship} ${q.module} ${q.range}`),
+      ].join("; "),
     };
   });
   const bundled = input.bundled.map((b, i) => {

@@ -13,7 +13,15 @@ import { type ConsistencyClaim, type InclusionClaim, ProofFileError } from "./pr
 import { openCheckpointNote } from "./verify";
 
 export type CheckedProof =
-  | { readonly type: "inclusion"; readonly origin: string; readonly size: number; readonly index: number; readonly leafHash: Hash; readonly entry?: string; readonly upload?: UploadEntry }
+  | {
+      readonly type: "inclusion";
+      readonly origin: string;
+      readonly size: number;
+      readonly index: number;
+      readonly leafHash: Hash;
+      readonly entry?: string;
+      readonly upload?: UploadEntry;
+    }
   | { readonly type: "consistency"; readonly origin: string; readonly size: number; readonly size1: number; readonly root1: Hash };
 
 export interface CheckOptions {
@@ -29,7 +37,8 @@ function leafOf(claim: InclusionClaim, given: Uint8Array | undefined): { leaf: H
   const entry = given ?? claim.entry;
   if (!entry && !claim.leafHash) throw new ProofFileError("the proof file does not carry its entry: give it (--entry)");
   const leaf = entry ? leafHash(entry) : (claim.leafHash as Hash);
-  if (claim.leafHash && !equalBytes(leaf, claim.leafHash)) throw new ProofFileError(`the file's leaf hash ${b64(claim.leafHash)} is not its entry's (${b64(leaf)})`);
+  if (claim.leafHash && !equalBytes(leaf, claim.leafHash))
+    throw new ProofFileError(`the file's leaf hash ${b64(claim.leafHash)} is not its entry's (${b64(leaf)})`);
   return { leaf, ...(entry ? { entry } : {}) };
 }
 
@@ -40,7 +49,8 @@ export function checkProof(claim: InclusionClaim | ConsistencyClaim, verifiers: 
     consistentWithPrevious(claim.size1, cp.size, claim.proof, claim.root1, cp.root);
     return { type: "consistency", origin: cp.origin, size: cp.size, size1: claim.size1, root1: claim.root1 };
   }
-  if (claim.treeSize !== undefined && claim.treeSize !== cp.size) throw new ProofFileError(`proof is for tree size ${claim.treeSize}, the checkpoint has ${cp.size}`);
+  if (claim.treeSize !== undefined && claim.treeSize !== cp.size)
+    throw new ProofFileError(`proof is for tree size ${claim.treeSize}, the checkpoint has ${cp.size}`);
   const { leaf, entry } = leafOf(claim, o.entry);
   verifyInclusion(claim.index, cp.size, leaf, claim.proof, cp.root);
   const text = entry ? new TextDecoder("utf-8", { fatal: false }).decode(entry) : undefined;
@@ -50,7 +60,15 @@ export function checkProof(claim: InclusionClaim | ConsistencyClaim, verifiers: 
   } catch {
     upload = undefined; // logged, but not an upload entry
   }
-  return { type: "inclusion", origin: cp.origin, size: cp.size, index: claim.index, leafHash: leaf, ...(text !== undefined ? { entry: text } : {}), ...(upload ? { upload } : {}) };
+  return {
+    type: "inclusion",
+    origin: cp.origin,
+    size: cp.size,
+    index: claim.index,
+    leafHash: leaf,
+    ...(text !== undefined ? { entry: text } : {}),
+    ...(upload ? { upload } : {}),
+  };
 }
 
 /** Is `archive` the file the upload entry describes? Its name, size and sha256; the problems, or none. */

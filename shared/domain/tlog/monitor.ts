@@ -34,7 +34,8 @@ export interface MonitorResult {
 /** `origin`: what the checkpoint must name (by default the log key's name). */
 export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[], previous?: MonitorState, origin?: string): Promise<MonitorResult> {
   const { note, checkpoint } = await openCheckpoint(read, verifiers, origin);
-  if (previous && previous.origin !== checkpoint.origin) throw new LogVerificationError(`checkpoint origin ${checkpoint.origin} is not the monitored ${previous.origin}`);
+  if (previous && previous.origin !== checkpoint.origin)
+    throw new LogVerificationError(`checkpoint origin ${checkpoint.origin} is not the monitored ${previous.origin}`);
   let range: CompactRange = previous ? { size: previous.size, hashes: previous.range.map(unb64) } : EMPTY_RANGE;
   const alerts: string[] = [];
   if (previous && checkpoint.size < previous.size) {
@@ -42,7 +43,10 @@ export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[]
     return { state: previous, newEntries: [], alerts: [verdict.alert] };
   }
   if (previous && checkpoint.size === previous.size) {
-    if (!equalBytes(checkpoint.root, rangeRoot(range))) alerts.push(`INCONSISTENT CHECKPOINT: size ${checkpoint.size} was signed with two different roots (${b64(rangeRoot(range))} before, ${b64(checkpoint.root)} now)`);
+    if (!equalBytes(checkpoint.root, rangeRoot(range)))
+      alerts.push(
+        `INCONSISTENT CHECKPOINT: size ${checkpoint.size} was signed with two different roots (${b64(rangeRoot(range))} before, ${b64(checkpoint.root)} now)`,
+      );
     return { state: previous, newEntries: [], alerts };
   }
   const paths = { ...previous?.paths };
@@ -70,14 +74,17 @@ export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[]
       if (upload) {
         const first = paths[upload.path];
         if (first === undefined) paths[upload.path] = upload.sha256;
-        else if (first !== upload.sha256) alerts.push(`PATH LOGGED TWICE: ${upload.path} at index ${range.size - 1} has sha256 ${upload.sha256}, first logged with ${first}`);
+        else if (first !== upload.sha256)
+          alerts.push(`PATH LOGGED TWICE: ${upload.path} at index ${range.size - 1} has sha256 ${upload.sha256}, first logged with ${first}`);
       }
       newEntries.push({ index: range.size - 1, text, ...(upload ? { upload } : {}) });
     }
     start = n * TILE_WIDTH + width;
   }
   if (!equalBytes(rangeRoot(range), checkpoint.root)) {
-    alerts.push(`INCONSISTENT CHECKPOINT: the signed root of size ${checkpoint.size} is ${b64(checkpoint.root)}, but the previously verified tree plus the new entries give ${b64(rangeRoot(range))}`);
+    alerts.push(
+      `INCONSISTENT CHECKPOINT: the signed root of size ${checkpoint.size} is ${b64(checkpoint.root)}, but the previously verified tree plus the new entries give ${b64(rangeRoot(range))}`,
+    );
     return { state: previous ?? { origin: checkpoint.origin, checkpoint: "", size: 0, range: [], paths: {} }, newEntries: [], alerts };
   }
   return {

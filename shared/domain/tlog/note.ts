@@ -30,7 +30,11 @@ function checkName(name: string): void {
 }
 
 export function keyId(name: string, publicKey: Uint8Array): number {
-  const h = createHash("sha256").update(name).update(new Uint8Array([0x0a, ED25519])).update(publicKey).digest();
+  const h = createHash("sha256")
+    .update(name)
+    .update(new Uint8Array([0x0a, ED25519]))
+    .update(publicKey)
+    .digest();
   return h.readUInt32BE(0);
 }
 
@@ -53,7 +57,8 @@ function decodeKey(what: string, name: string, id: string, b64key: string): Uint
   checkName(name);
   if (!/^[0-9a-f]{8}$/.test(id)) throw new NoteError(`${what} key id must be 8 lowercase hex digits`);
   const raw = Buffer.from(b64key, "base64");
-  if (raw.toString("base64") !== b64key || raw.byteLength !== 33 || raw[0] !== ED25519) throw new NoteError(`${what} key is not a base64 Ed25519 key (0x01 ‖ 32 bytes)`);
+  if (raw.toString("base64") !== b64key || raw.byteLength !== 33 || raw[0] !== ED25519)
+    throw new NoteError(`${what} key is not a base64 Ed25519 key (0x01 ‖ 32 bytes)`);
   return new Uint8Array(raw.subarray(1));
 }
 

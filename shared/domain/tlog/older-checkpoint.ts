@@ -26,16 +26,29 @@ async function provenPrefixRoot(read: ReadBytes, size: number, verified: { size:
   return prefix;
 }
 
-export async function checkOlderCheckpoint(read: ReadBytes, older: { size: number; root: Hash }, verified: { size: number; root: Hash }): Promise<OlderVerdict> {
+export async function checkOlderCheckpoint(
+  read: ReadBytes,
+  older: { size: number; root: Hash },
+  verified: { size: number; root: Hash },
+): Promise<OlderVerdict> {
   const what = `the log now publishes a signed checkpoint of size ${older.size} (root ${b64(older.root)}), older than the size ${verified.size} verified before (root ${b64(verified.root)})`;
   let prefix: Hash;
   try {
     prefix = await provenPrefixRoot(read, older.size, verified);
   } catch (e) {
-    return { kind: "unproven", alert: `ROLLBACK: ${what}; the log's tiles do not prove the prefix root (${(e as Error).message}), so a fork cannot be ruled out` };
+    return {
+      kind: "unproven",
+      alert: `ROLLBACK: ${what}; the log's tiles do not prove the prefix root (${(e as Error).message}), so a fork cannot be ruled out`,
+    };
   }
   if (!equalBytes(prefix, older.root)) {
-    return { kind: "fork", alert: `INCONSISTENT CHECKPOINT: ${what}, but the first ${older.size} entries of the verified tree have root ${b64(prefix)}: the log signed two different histories` };
+    return {
+      kind: "fork",
+      alert: `INCONSISTENT CHECKPOINT: ${what}, but the first ${older.size} entries of the verified tree have root ${b64(prefix)}: the log signed two different histories`,
+    };
   }
-  return { kind: "rollback", alert: `ROLLBACK: ${what}; it is the verified tree's prefix, so the log (or a cache in front of it) hides entries ${older.size}..${verified.size - 1}` };
+  return {
+    kind: "rollback",
+    alert: `ROLLBACK: ${what}; it is the verified tree's prefix, so the log (or a cache in front of it) hides entries ${older.size}..${verified.size - 1}`,
+  };
 }

@@ -76,9 +76,30 @@ export function parseTlogProof(text: string): InclusionClaim {
 }
 
 const wholeNumber = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
-const logJson = z.object({ index: wholeNumber, leafHash: z.string(), entry: z.string(), treeSize: wholeNumber, checkpoint: z.string(), inclusionProof: z.array(z.string()) });
-const proveInclusion = z.object({ type: z.literal("inclusion"), index: wholeNumber, treeSize: wholeNumber, leafHash: z.string(), proof: z.array(z.string()), checkpoint: z.string() });
-const proveConsistency = z.object({ type: z.literal("consistency"), size1: wholeNumber, size2: wholeNumber, root1: z.string(), proof: z.array(z.string()), checkpoint: z.string() });
+const logJson = z.object({
+  index: wholeNumber,
+  leafHash: z.string(),
+  entry: z.string(),
+  treeSize: wholeNumber,
+  checkpoint: z.string(),
+  inclusionProof: z.array(z.string()),
+});
+const proveInclusion = z.object({
+  type: z.literal("inclusion"),
+  index: wholeNumber,
+  treeSize: wholeNumber,
+  leafHash: z.string(),
+  proof: z.array(z.string()),
+  checkpoint: z.string(),
+});
+const proveConsistency = z.object({
+  type: z.literal("consistency"),
+  size1: wholeNumber,
+  size2: wholeNumber,
+  root1: z.string(),
+  proof: z.array(z.string()),
+  checkpoint: z.string(),
+});
 
 function shape<T>(schema: z.ZodMiniType<T>, v: unknown, what: string): T {
   const r = schema.safeParse(v);
@@ -106,5 +127,13 @@ export function parseProofFile(text: string): InclusionClaim | ConsistencyClaim 
   }
   if (type !== undefined) throw new ProofFileError(`unknown proof type ${JSON.stringify(type)}`);
   const p = shape(logJson, v, "log.json");
-  return { type: "inclusion", index: p.index, treeSize: p.treeSize, entry: new TextEncoder().encode(p.entry), leafHash: hash("leafHash", p.leafHash), proof: hashes(p.inclusionProof), checkpoint: p.checkpoint };
+  return {
+    type: "inclusion",
+    index: p.index,
+    treeSize: p.treeSize,
+    entry: new TextEncoder().encode(p.entry),
+    leafHash: hash("leafHash", p.leafHash),
+    proof: hashes(p.inclusionProof),
+    checkpoint: p.checkpoint,
+  };
 }

@@ -44,7 +44,11 @@ export async function openCheckpoint(read: ReadBytes, verifiers: readonly Verifi
   }
 }
 
-export async function verifyLog(read: ReadBytes, verifiers: readonly Verifier[], options: { keepEntries?: boolean; origin?: string } = {}): Promise<VerifiedLog> {
+export async function verifyLog(
+  read: ReadBytes,
+  verifiers: readonly Verifier[],
+  options: { keepEntries?: boolean; origin?: string } = {},
+): Promise<VerifiedLog> {
   const { checkpoint } = await openCheckpoint(read, verifiers, options.origin);
   const size = checkpoint.size;
   const need = async (path: string) => {

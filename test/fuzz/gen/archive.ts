@@ -14,10 +14,30 @@ import type { Seeds } from "./seeds";
 const enc = new TextEncoder();
 const entryName = fc.oneof(
   { weight: 4, arbitrary: fc.stringMatching(/^Foo-1\.0\/[a-z]{1,8}(\/[A-Za-z.]{1,8}){0,2}$/) },
-  { weight: 1, arbitrary: fc.constantFrom("Foo-1.0/META.json", "Foo-1.0/META.yml", "../evil", "/etc/passwd", "C:x", "a\\..\\b", "a/\0b", "./", "", ".", "a//b", "Foo-1.0/") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "Foo-1.0/META.json",
+      "Foo-1.0/META.yml",
+      "../evil",
+      "/etc/passwd",
+      "C:x",
+      "a\\..\\b",
+      "a/\0b",
+      "./",
+      "",
+      ".",
+      "a//b",
+      "Foo-1.0/",
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 120 }) },
 );
-const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, "0").slice(-(width - 1));
+const octal = (n: number, width: number) =>
+  n
+    .toString(8)
+    .padStart(width - 1, "0")
+    .slice(-(width - 1));
 
 interface TarRecord {
   name: string;
@@ -33,7 +53,10 @@ interface TarRecord {
 
 const record: fc.Arbitrary<TarRecord> = fc.record({
   name: entryName,
-  type: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("0", "\0", "5", "2", "1") }, { weight: 1, arbitrary: fc.constantFrom("3", "4", "6", "7", "x", "g", "L", "K", "S", "V", "Z") }),
+  type: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("0", "\0", "5", "2", "1") },
+    { weight: 1, arbitrary: fc.constantFrom("3", "4", "6", "7", "x", "g", "L", "K", "S", "V", "Z") },
+  ),
   size: fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant("octal" as const), n: fc.nat({ max: 2000 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("base256" as const), n: fc.oneof(fc.nat({ max: 2000 }), fc.maxSafeNat()) }) },
@@ -44,7 +67,14 @@ const record: fc.Arbitrary<TarRecord> = fc.record({
   magic: fc.constantFrom("ustar\u000000", "ustar  \0", "\0\0\0\0\0\0\0\0", "ustaX\u000000"),
   prefix: fc.oneof({ weight: 5, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.string({ maxLength: 150 }) }),
   checksum: fc.constantFrom("right", "right", "right", "right", "wrong", "blank"),
-  pax: fc.option(fc.oneof(entryName.map((p) => `path=${p}`), fc.constantFrom("size=99999999999", "size=-1", "linkpath=../x", "path=", "mtime=1e400"), fc.string({ maxLength: 40 })), { freq: 5 }),
+  pax: fc.option(
+    fc.oneof(
+      entryName.map((p) => `path=${p}`),
+      fc.constantFrom("size=99999999999", "size=-1", "linkpath=../x", "path=", "mtime=1e400"),
+      fc.string({ maxLength: 40 }),
+    ),
+    { freq: 5 },
+  ),
 });
 
 function header(r: TarRecord, bodyLength: number, type = r.type, name = r.name): Uint8Array {
@@ -177,7 +207,11 @@ function zipFile(records: readonly ZipRecord[], lieCount: number, comment: strin
 }
 
 const zipArb = fc
-  .tuple(fc.array(zipRecord, { maxLength: 4 }), fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 3 }) }), fc.string({ maxLength: 10 }))
+  .tuple(
+    fc.array(zipRecord, { maxLength: 4 }),
+    fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 3 }) }),
+    fc.string({ maxLength: 10 }),
+  )
   .map(([rs, lie, comment]) => zipFile(rs, lie, comment));
 
 const limitsArb: fc.Arbitrary<Partial<ArchiveLimits>> = fc.record(
@@ -202,15 +236,19 @@ function checkContents(input: ArchiveInput, out: unknown): void {
   const a = out as Read;
   const l = input.limits ?? {};
   for (const e of a.entries) {
-    if (e.path.startsWith("/") || e.path.split("/").includes("..") || e.path.includes("\0") || e.path.includes("\\")) throw new Error(`unsafe path listed: ${JSON.stringify(e.path)}`);
+    if (e.path.startsWith("/") || e.path.split("/").includes("..") || e.path.includes("\0") || e.path.includes("\\"))
+      throw new Error(`unsafe path listed: ${JSON.stringify(e.path)}`);
     if (l.maxEntryBytes !== undefined && e.size > l.maxEntryBytes) throw new Error(`${e.path}: ${e.size} bytes passed maxEntryBytes ${l.maxEntryBytes}`);
   }
   if (l.maxEntries !== undefined && a.entries.length > l.maxEntries) throw new Error(`${a.entries.length} entries passed maxEntries ${l.maxEntries}`);
-  for (const [p, b] of a.files) if (l.maxKeptFileBytes !== undefined && b.byteLength > l.maxKeptFileBytes) throw new Error(`${p}: kept ${b.byteLength} bytes past maxKeptFileBytes`);
+  for (const [p, b] of a.files)
+    if (l.maxKeptFileBytes !== undefined && b.byteLength > l.maxKeptFileBytes) throw new Error(`${p}: kept ${b.byteLength} bytes past maxKeptFileBytes`);
 }
 
 export function archiveTargets(seeds: Seeds): FuzzTarget[] {
-  const innerMutated = fc.tuple(fc.nat({ max: seeds.tars.length - 1 }), mutations).map(([i, edits]) => new Uint8Array(gzipSync(applyMutations(seeds.tars[i] as Uint8Array, edits, seeds.tars))));
+  const innerMutated = fc
+    .tuple(fc.nat({ max: seeds.tars.length - 1 }), mutations)
+    .map(([i, edits]) => new Uint8Array(gzipSync(applyMutations(seeds.tars[i] as Uint8Array, edits, seeds.tars))));
   const bytes = fc.oneof(tarArb, zipArb, mutated(seeds.archives), innerMutated, mutated(tarArb), mutated(zipArb));
   const readTarget: FuzzTarget<ArchiveInput> = {
     name: "archive",
@@ -249,4 +287,3 @@ export function archiveTargets(seeds: Seeds): FuzzTarget[] {
   };
   return [target(readTarget), target(limitsTarget), target(describeTarget)];
 }
-

@@ -28,11 +28,29 @@ const { hash } = fc.letrec<{ hash: string; value: string }>((tie) => ({
     .map((kvs) => `{${kvs.map(([k, w1, arrow, w2, v, sep]) => `${k}${w1}${arrow}${w2}${v}${sep}`).join("\n")}}`),
 }));
 const fileEntry = fc
-  .tuple(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.oneof(fc.nat().map(String), fc.constantFrom("-1", "1.5", "'12'", "1e3")), fc.stringMatching(/^[0-9a-f]{32}$/))
-  .map(([f, sha, size, md5]) => `  '${f}' => {\n    'sha256' => '${Buffer.from(sha).toString("hex")}',\n    'size' => ${size},\n    'md5' => '${md5}',\n    'mtime' => '2020-01-01'\n  },\n`);
+  .tuple(
+    fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    fc.oneof(fc.nat().map(String), fc.constantFrom("-1", "1.5", "'12'", "1e3")),
+    fc.stringMatching(/^[0-9a-f]{32}$/),
+  )
+  .map(
+    ([f, sha, size, md5]) =>
+      `  '${f}' => {\n    'sha256' => '${Buffer.from(sha).toString("hex")}',\n    'size' => ${size},\n    'md5' => '${md5}',\n    'mtime' => '2020-01-01'\n  },\n`,
+  );
 const dump = fc.oneof(
   fc.array(fileEntry, { maxLength: 4 }).map((es) => `# CHECKSUMS file written by CPAN::Checksums\n$cksum = {\n${es.join("")}};\n__END__\n`),
-  fc.tuple(fc.constantFrom("$cksum", "$cksum ", "$x", "$cksum=", ""), ws, fc.constantFrom("=", "", "=="), ws, hash, fc.constantFrom(";", "", ";;"), fc.constantFrom("", "\n__END__\ntrailing junk", "\n1;", "\n# done\n")).map((p) => p.join("")),
+  fc
+    .tuple(
+      fc.constantFrom("$cksum", "$cksum ", "$x", "$cksum=", ""),
+      ws,
+      fc.constantFrom("=", "", "=="),
+      ws,
+      hash,
+      fc.constantFrom(";", "", ";;"),
+      fc.constantFrom("", "\n__END__\ntrailing junk", "\n1;", "\n# done\n"),
+    )
+    .map((p) => p.join("")),
 );
 const DUMP_TOKENS = ["{", "}", "=>", "'", '"', "\\", "$cksum", "__END__", "#", ",", ";", "$", "@", "\n"];
 
@@ -48,9 +66,21 @@ function dumpTarget(seeds: readonly Uint8Array[]): FuzzTarget<string> {
   };
 }
 
-const armorLine = fc.oneof(fc.constantFrom(BEGIN, SIG, END, "Hash: SHA256", "Hash: SHA1", "", "- -----BEGIN PGP SIGNED MESSAGE-----", PREFIX.trim()), fc.string({ maxLength: 20 }), fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b).toString("base64")));
+const armorLine = fc.oneof(
+  fc.constantFrom(BEGIN, SIG, END, "Hash: SHA256", "Hash: SHA1", "", "- -----BEGIN PGP SIGNED MESSAGE-----", PREFIX.trim()),
+  fc.string({ maxLength: 20 }),
+  fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b).toString("base64")),
+);
 const framing = fc.oneof(
-  fc.tuple(fc.constantFrom("", PREFIX, "\uFEFF" + PREFIX, "\n\n", "junk\n"), fc.constantFrom(BEGIN, ""), fc.array(armorLine, { maxLength: 8 }), fc.constantFrom(END, ""), fc.constantFrom("", "\n", "\n\n  \n", "\ntrailer", `\n${BEGIN}`)).map(([a, b, lines, e, t]) => `${a}${b}\n${lines.join("\n")}\n${e}${t}`),
+  fc
+    .tuple(
+      fc.constantFrom("", PREFIX, "\uFEFF" + PREFIX, "\n\n", "junk\n"),
+      fc.constantFrom(BEGIN, ""),
+      fc.array(armorLine, { maxLength: 8 }),
+      fc.constantFrom(END, ""),
+      fc.constantFrom("", "\n", "\n\n  \n", "\ntrailer", `\n${BEGIN}`),
+    )
+    .map(([a, b, lines, e, t]) => `${a}${b}\n${lines.join("\n")}\n${e}${t}`),
 );
 
 function framingTarget(seeds: readonly Uint8Array[]): FuzzTarget<string> {
@@ -71,7 +101,10 @@ function verifyTarget(seeds: readonly Uint8Array[], keys: readonly openpgp.Publi
     name: "checksums-verify",
     parser: "cpan/checksums-signature.ts verifyChecksums (framing, OpenPGP clear-signature with PAUSE's key, then the dump)",
     inputs: `mutations of ${seeds.length} real PAUSE CHECKSUMS files (signed by PAUSE's batch key), and the unmutated files`,
-    arbitrary: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...good) }, { weight: 6, arbitrary: mutatedText(seeds, [BEGIN, SIG, END, "\n", "=", "Hash: SHA1\n", "\n\n"]) }),
+    arbitrary: fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom(...good) },
+      { weight: 6, arbitrary: mutatedText(seeds, [BEGIN, SIG, END, "\n", "=", "Hash: SHA1\n", "\n\n"]) },
+    ),
     run: (file) => verifyChecksums(file, keys),
     accepts: [ChecksumsError],
     runs: 60,

@@ -3,7 +3,11 @@ import fc from "fast-check";
 
 /** Text as outside data has it: ASCII, full Unicode (lone surrogates too), control characters. */
 export const anyText = (maxLength = 40) =>
-  fc.oneof(fc.string({ maxLength }), fc.string({ unit: "binary", maxLength }), fc.string({ unit: fc.constantFrom("\n", "\r", "\t", "\0", " ", "\u2014", "\uFEFF", "+", "=", "/", ".", "_", "-", ":", "a", "0", "9"), maxLength }));
+  fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: "binary", maxLength }),
+    fc.string({ unit: fc.constantFrom("\n", "\r", "\t", "\0", " ", "\u2014", "\uFEFF", "+", "=", "/", ".", "_", "-", ":", "a", "0", "9"), maxLength }),
+  );
 
 /** Numbers as a JSON field or `Number(text)` can give them. */
 export const anyNumber = fc.oneof(

@@ -11,7 +11,24 @@ import type { Seeds } from "./seeds";
 
 /** Keys that mean something somewhere, and keys that could hurt a careless parser. */
 const key = fc.oneof(
-  fc.constantFrom("version", "name", "requires", "runtime", "build", "x_foo", "perl", "Foo::Bar", "__proto__", "constructor", "toString", "", "0", "meta-spec", "url", "web"),
+  fc.constantFrom(
+    "version",
+    "name",
+    "requires",
+    "runtime",
+    "build",
+    "x_foo",
+    "perl",
+    "Foo::Bar",
+    "__proto__",
+    "constructor",
+    "toString",
+    "",
+    "0",
+    "meta-spec",
+    "url",
+    "web",
+  ),
   fc.string({ maxLength: 10 }),
 );
 const scalar = fc.oneof(
@@ -23,14 +40,33 @@ const scalar = fc.oneof(
   fc.constant(null),
 );
 const { value: anyJson } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, scalar, fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(key, tie("value"), { maxKeys: 4 })),
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    scalar,
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+  ),
 }));
 
-const moduleName = fc.oneof(fc.stringMatching(/^[A-Z][a-z]{0,6}(::[A-Z][a-z0-9]{0,6}){0,3}$/), fc.constantFrom("perl", "Foo::", "1Foo", "Foo::Bar::", "__proto__", "Foo-Bar"));
-const versionish = fc.oneof(fc.constantFrom("0", "1.2", "v1.2.3", ">= 1.2, != 1.5, < 2", "== 1.0", "1.2beta", "undef", "", " 1.0 ", "1.2.3_4", "> 2, < 1"), scalar, anyJson);
+const moduleName = fc.oneof(
+  fc.stringMatching(/^[A-Z][a-z]{0,6}(::[A-Z][a-z0-9]{0,6}){0,3}$/),
+  fc.constantFrom("perl", "Foo::", "1Foo", "Foo::Bar::", "__proto__", "Foo-Bar"),
+);
+const versionish = fc.oneof(
+  fc.constantFrom("0", "1.2", "v1.2.3", ">= 1.2, != 1.5, < 2", "== 1.0", "1.2beta", "undef", "", " 1.0 ", "1.2.3_4", "> 2, < 1"),
+  scalar,
+  anyJson,
+);
 const relMap = fc.oneof({ weight: 4, arbitrary: fc.dictionary(moduleName, versionish, { maxKeys: 4 }) }, { weight: 1, arbitrary: anyJson });
 const prereqs = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom("runtime", "build", "test", "configure", "develop", "x_custom", "custom", "x-foo"), fc.dictionary(fc.constantFrom("requires", "recommends", "suggests", "conflicts", "x_extra", "other"), relMap, { maxKeys: 3 }), { maxKeys: 3 }) },
+  {
+    weight: 4,
+    arbitrary: fc.dictionary(
+      fc.constantFrom("runtime", "build", "test", "configure", "develop", "x_custom", "custom", "x-foo"),
+      fc.dictionary(fc.constantFrom("requires", "recommends", "suggests", "conflicts", "x_extra", "other"), relMap, { maxKeys: 3 }),
+      { maxKeys: 3 },
+    ),
+  },
   { weight: 1, arbitrary: anyJson },
 );
 
@@ -51,7 +87,18 @@ const metaDoc = fc.record(
     configure_requires: relMap,
     recommends: relMap,
     conflicts: relMap,
-    resources: fc.oneof(fc.record({ homepage: scalar, bugtracker: fc.oneof(scalar, fc.record({ web: scalar, mailto: scalar })), repository: fc.oneof(scalar, fc.record({ url: scalar, web: scalar, type: scalar })), license: fc.oneof(scalar, fc.array(scalar)) }, { requiredKeys: [] }), anyJson),
+    resources: fc.oneof(
+      fc.record(
+        {
+          homepage: scalar,
+          bugtracker: fc.oneof(scalar, fc.record({ web: scalar, mailto: scalar })),
+          repository: fc.oneof(scalar, fc.record({ url: scalar, web: scalar, type: scalar })),
+          license: fc.oneof(scalar, fc.array(scalar)),
+        },
+        { requiredKeys: [] },
+      ),
+      anyJson,
+    ),
     x_spdx_expression: scalar,
   },
   { requiredKeys: [] },
@@ -61,10 +108,17 @@ const JSON_TOKENS = ["{", "}", "[", "]", ",", ":", '"', "\\u0000", "\\ud800", "n
 const YAML_TOKENS = ["\n", ": ", "- ", "&a ", "*a", "!!binary ", "<<: ", "? ", "---\n", "...\n", "|\n", ">\n", "'", '"', "{", "[", "%YAML 1.2\n", "\t", "~"];
 
 /** "Billion laughs": each level's list aliases the one before it ten times. */
-const laughs = fc.integer({ min: 1, max: 12 }).map((n) => bytesOf(`a0: &a0 [x]\n${Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(",")}]`).join("\n")}\nname: X\n`));
+const laughs = fc
+  .integer({ min: 1, max: 12 })
+  .map((n) =>
+    bytesOf(`a0: &a0 [x]\n${Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(",")}]`).join("\n")}\nname: X\n`),
+  );
 
 function metaTarget(source: "META.json" | "META.yml", seeds: readonly Uint8Array[]): FuzzTarget<Uint8Array> {
-  const structured = source === "META.json" ? fc.oneof(metaDoc, anyJson).map((d) => bytesOf(JSON.stringify(d) ?? "null")) : fc.oneof(metaDoc, anyJson).map((d) => bytesOf(stringify(d)));
+  const structured =
+    source === "META.json"
+      ? fc.oneof(metaDoc, anyJson).map((d) => bytesOf(JSON.stringify(d) ?? "null"))
+      : fc.oneof(metaDoc, anyJson).map((d) => bytesOf(stringify(d)));
   const dictionary = source === "META.json" ? JSON_TOKENS : YAML_TOKENS;
   return {
     name: source === "META.json" ? "meta-json" : "meta-yml",
@@ -78,19 +132,47 @@ function metaTarget(source: "META.json" | "META.yml", seeds: readonly Uint8Array
   };
 }
 
-const epoch = fc.oneof(fc.stringMatching(/^[0-9]{10}\.[0-9]{1,9}$/), fc.constantFrom("", "1e9", "-1", "1.", ".5", "1234567890123", "0"), fc.double(), fc.nat(), fc.constant(null));
+const epoch = fc.oneof(
+  fc.stringMatching(/^[0-9]{10}\.[0-9]{1,9}$/),
+  fc.constantFrom("", "1e9", "-1", "1.", ".5", "1234567890123", "0"),
+  fc.double(),
+  fc.nat(),
+  fc.constant(null),
+);
 const cpanPath = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9-]{1,8}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.constantFrom(".tar.gz", ".zip", ".tar.xz", ".meta", "")).map(([a, f, e]) => `authors/id/${a[0]}/${a.slice(0, 2)}/${a}/${f}${e}`),
+  fc
+    .tuple(fc.stringMatching(/^[A-Z][A-Z0-9-]{1,8}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.constantFrom(".tar.gz", ".zip", ".tar.xz", ".meta", ""))
+    .map(([a, f, e]) => `authors/id/${a[0]}/${a.slice(0, 2)}/${a}/${f}${e}`),
   fc.constantFrom("authors/id/A/AB/ABC/../x.tar.gz", "authors/id/a/ab/abc/x.tar.gz", "authors/id/A/AB/ABC/x y.tar.gz"),
   fc.string({ maxLength: 30 }),
 );
-const recentDoc = fc.record(
-  {
-    meta: fc.oneof(fc.record({ minmax: fc.oneof(fc.record({ min: epoch, max: epoch }, { requiredKeys: [] }), anyJson), interval: scalar, dirtymark: scalar }, { requiredKeys: [] }), anyJson),
-    recent: fc.oneof({ weight: 4, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: fc.record({ epoch, path: cpanPath, type: fc.oneof(fc.constantFrom("new", "delete"), scalar) }, { requiredKeys: [] }) }, { weight: 1, arbitrary: anyJson }), { maxLength: 6 }) }, { weight: 1, arbitrary: anyJson }),
-  },
-  { requiredKeys: [] },
-).map((d) => bytesOf(JSON.stringify(d)));
+const recentDoc = fc
+  .record(
+    {
+      meta: fc.oneof(
+        fc.record(
+          { minmax: fc.oneof(fc.record({ min: epoch, max: epoch }, { requiredKeys: [] }), anyJson), interval: scalar, dirtymark: scalar },
+          { requiredKeys: [] },
+        ),
+        anyJson,
+      ),
+      recent: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.array(
+            fc.oneof(
+              { weight: 4, arbitrary: fc.record({ epoch, path: cpanPath, type: fc.oneof(fc.constantFrom("new", "delete"), scalar) }, { requiredKeys: [] }) },
+              { weight: 1, arbitrary: anyJson },
+            ),
+            { maxLength: 6 },
+          ),
+        },
+        { weight: 1, arbitrary: anyJson },
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map((d) => bytesOf(JSON.stringify(d)));
 
 const recent: FuzzTarget<[Uint8Array, string | undefined]> = {
   name: "recent",
@@ -108,9 +190,29 @@ const recent: FuzzTarget<[Uint8Array, string | undefined]> = {
 
 const packagesText = fc
   .tuple(
-    fc.array(fc.oneof(fc.tuple(fc.constantFrom("File", "Line-Count", "Written-By", "URL", "Bad Key"), fc.oneof(fc.nat({ max: 5 }).map(String), fc.string({ maxLength: 10 }))).map(([k, v]) => `${k}: ${v}`), fc.string({ maxLength: 20 })), { maxLength: 4 }),
+    fc.array(
+      fc.oneof(
+        fc
+          .tuple(fc.constantFrom("File", "Line-Count", "Written-By", "URL", "Bad Key"), fc.oneof(fc.nat({ max: 5 }).map(String), fc.string({ maxLength: 10 })))
+          .map(([k, v]) => `${k}: ${v}`),
+        fc.string({ maxLength: 20 }),
+      ),
+      { maxLength: 4 },
+    ),
     fc.constantFrom("\n\n", "\r\n\r\n", "\n \n", "\n"),
-    fc.array(fc.oneof(fc.tuple(moduleName, fc.constantFrom("undef", "1.02", "v1.2.3", "0"), cpanPath.map((p) => p.replace(/^authors\/id\//, ""))).map((p) => p.join("  ")), fc.string({ maxLength: 30 })), { maxLength: 6 }),
+    fc.array(
+      fc.oneof(
+        fc
+          .tuple(
+            moduleName,
+            fc.constantFrom("undef", "1.02", "v1.2.3", "0"),
+            cpanPath.map((p) => p.replace(/^authors\/id\//, "")),
+          )
+          .map((p) => p.join("  ")),
+        fc.string({ maxLength: 30 }),
+      ),
+      { maxLength: 6 },
+    ),
   )
   .map(([h, sep, body]) => bytesOf(`${h.join("\n")}${sep}${body.join("\n")}\n`));
 
@@ -145,7 +247,27 @@ export const feedDoc = fc
     {
       meta: fc.oneof(fc.record({ commit: scalar, date: scalar, epoch: scalar }, { requiredKeys: [] }), anyJson),
       module2dist: fc.oneof(fc.dictionary(moduleName, fc.oneof(fc.string(), scalar)), anyJson),
-      dists: fc.oneof({ weight: 4, arbitrary: fc.dictionary(key, fc.oneof(fc.record({ main_module: scalar, versions: fc.oneof(fc.array(fc.record({ version: scalar, date: scalar }, { requiredKeys: [] }), { maxLength: 3 }), anyJson), advisories: fc.array(advisory, { maxLength: 3 }) }, { requiredKeys: [] }), anyJson), { maxKeys: 3 }) }, { weight: 1, arbitrary: anyJson }),
+      dists: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.dictionary(
+            key,
+            fc.oneof(
+              fc.record(
+                {
+                  main_module: scalar,
+                  versions: fc.oneof(fc.array(fc.record({ version: scalar, date: scalar }, { requiredKeys: [] }), { maxLength: 3 }), anyJson),
+                  advisories: fc.array(advisory, { maxLength: 3 }),
+                },
+                { requiredKeys: [] },
+              ),
+              anyJson,
+            ),
+            { maxKeys: 3 },
+          ),
+        },
+        { weight: 1, arbitrary: anyJson },
+      ),
     },
     { requiredKeys: ["dists"] },
   )
@@ -164,5 +286,11 @@ function feedTarget(seeds: readonly Uint8Array[]): FuzzTarget<Uint8Array> {
 }
 
 export function documentTargets(seeds: Seeds): FuzzTarget[] {
-  return [target(metaTarget("META.json", seeds.metaJson)), target(metaTarget("META.yml", seeds.metaYml)), target(recent), target(packages), target(feedTarget(seeds.feed))];
+  return [
+    target(metaTarget("META.json", seeds.metaJson)),
+    target(metaTarget("META.yml", seeds.metaYml)),
+    target(recent),
+    target(packages),
+    target(feedTarget(seeds.feed)),
+  ];
 }

@@ -12,31 +12,45 @@ interface BodyInput {
   readonly failAfter: number | undefined;
 }
 
-const chunk = fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 5000 }).map((n) => new Uint8Array(n).fill(0x61)));
+const chunk = fc.oneof(
+  fc.uint8Array({ maxLength: 64 }),
+  fc.integer({ min: 0, max: 5000 }).map((n) => new Uint8Array(n).fill(0x61)),
+);
 
 /** The stream and how many chunks the reader pulled from it (a reader must stop at the limit). */
 function streamOf(input: BodyInput) {
   let pulled = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (input.failAfter !== undefined && pulled === input.failAfter) return c.error(new TypeError("terminated"));
-      const next = input.chunks[pulled++];
-      if (next === undefined) return c.close();
-      c.enqueue(next);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        if (input.failAfter !== undefined && pulled === input.failAfter) return c.error(new TypeError("terminated"));
+        const next = input.chunks[pulled++];
+        if (next === undefined) return c.close();
+        c.enqueue(next);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, pulled: () => pulled };
 }
 
 const body: FuzzTarget<BodyInput> = {
   name: "http-body",
   parser: "adapters/http/body.ts readBody (every fetch of a mirror, log, feed or signature)",
-  inputs: "bodies of 0 to 40 chunks (empty, tiny, 5,000 bytes), content-length absent, right, smaller, larger, or not a number; limits around the body size; streams that fail mid-body",
+  inputs:
+    "bodies of 0 to 40 chunks (empty, tiny, 5,000 bytes), content-length absent, right, smaller, larger, or not a number; limits around the body size; streams that fail mid-body",
   arbitrary: fc
-    .record({ chunks: fc.array(chunk, { maxLength: 40 }), declaredKind: fc.constantFrom("none", "right", "less", "more", "garbage"), slack: fc.integer({ min: -3000, max: 3000 }), failAfter: fc.option(fc.nat({ max: 40 }), { nil: undefined }) })
+    .record({
+      chunks: fc.array(chunk, { maxLength: 40 }),
+      declaredKind: fc.constantFrom("none", "right", "less", "more", "garbage"),
+      slack: fc.integer({ min: -3000, max: 3000 }),
+      failAfter: fc.option(fc.nat({ max: 40 }), { nil: undefined }),
+    })
     .map(({ chunks, declaredKind, slack, failAfter }) => {
       const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-      const declared = { none: undefined, right: total, less: Math.max(0, total - 1 - Math.abs(slack)), more: total + 1 + Math.abs(slack), garbage: "12abc" }[declaredKind];
+      const declared = { none: undefined, right: total, less: Math.max(0, total - 1 - Math.abs(slack)), more: total + 1 + Math.abs(slack), garbage: "12abc" }[
+        declaredKind
+      ];
       return { chunks, declared, maxBytes: Math.max(0, total + slack), failAfter };
     }),
   run: async (input) => {

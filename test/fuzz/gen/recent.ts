@@ -39,13 +39,40 @@ const epochs: FuzzTarget<[string, string, string, string[]]> = {
     if (cmp !== ref || back !== -ref) throw new Error(`compareEpochs(${a}, ${b}) = ${cmp}, exact answer ${ref}`);
     const limit = addSeconds(now, FUTURE_SKEW_S);
     for (const i of selected.items) if (compareEpochs(i.event.epoch, limit) > 0) throw new Error(`a future event was selected: ${i.event.epoch} > ${limit}`);
-    for (let k = 1; k < selected.items.length; k++) if (compareEpochs((selected.items[k - 1] as (typeof selected.items)[number]).event.epoch, (selected.items[k] as (typeof selected.items)[number]).event.epoch) > 0) throw new Error("items not oldest first");
+    for (let k = 1; k < selected.items.length; k++)
+      if (
+        compareEpochs(
+          (selected.items[k - 1] as (typeof selected.items)[number]).event.epoch,
+          (selected.items[k] as (typeof selected.items)[number]).event.epoch,
+        ) > 0
+      )
+        throw new Error("items not oldest first");
   },
   runs: 400,
 };
 
 const segment = fc.oneof(
-  fc.constantFrom("..", ".", "", "%2e%2e", "%2E%2e", "%2f", "A", "AB", "ABC", "ZED", "V", "VI", "VICTIM", "Future-2.0.tar.gz", "CHECKSUMS", "a b", "x\u0000", "\\..", ".hidden.tar.gz"),
+  fc.constantFrom(
+    "..",
+    ".",
+    "",
+    "%2e%2e",
+    "%2E%2e",
+    "%2f",
+    "A",
+    "AB",
+    "ABC",
+    "ZED",
+    "V",
+    "VI",
+    "VICTIM",
+    "Future-2.0.tar.gz",
+    "CHECKSUMS",
+    "a b",
+    "x\u0000",
+    "\\..",
+    ".hidden.tar.gz",
+  ),
   fc.stringMatching(/^[A-Z][-A-Z0-9]{0,9}$/),
   fc.stringMatching(/^[A-Za-z0-9._%+~-]{1,20}(\.tar\.gz|\.zip)?$/),
   anyText(12),
@@ -72,10 +99,12 @@ const paths: FuzzTarget<string> = {
     const { upload, problem, keys, resolved } = out as { upload: ReturnType<typeof parseUploadPath>; problem?: string; keys: string[]; resolved?: string };
     if (upload?.ok) {
       if (problem) throw new Error(`an accepted upload path is refused as a mirror path: ${problem}`);
-      if (path !== `authors/id/${upload.author[0]}/${upload.author.slice(0, 2)}/${upload.author}/${upload.filename}`) throw new Error(`accepted path ${path} is not in the exact shape`);
+      if (path !== `authors/id/${upload.author[0]}/${upload.author.slice(0, 2)}/${upload.author}/${upload.filename}`)
+        throw new Error(`accepted path ${path} is not in the exact shape`);
       if ((keys[0] as string).split("/").length !== 3) throw new Error(`archive key ${keys[0]} nests`);
     }
-    if (resolved !== undefined && resolved !== `https://mirror.example/cpan/${path}`) throw new Error(`accepted mirror path ${JSON.stringify(path)} resolves elsewhere: ${resolved}`);
+    if (resolved !== undefined && resolved !== `https://mirror.example/cpan/${path}`)
+      throw new Error(`accepted mirror path ${JSON.stringify(path)} resolves elsewhere: ${resolved}`);
   },
   runs: 600,
 };

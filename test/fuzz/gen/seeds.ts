@@ -52,8 +52,16 @@ async function corpus(): Promise<{ archives: Uint8Array[]; json: Uint8Array[]; y
 
 export async function buildSeeds(): Promise<Seeds> {
   const notes: string[] = [];
-  const meta = metaJson({ name: "Foo-Bar", version: "1.02", abstract: "x", author: ["A <a@example.com>"], release_status: "stable", prereqs: { runtime: { requires: { perl: "5.008", "Foo::Baz": ">= 1.2, < 2" } } } });
-  const yml = "---\nname: Foo-Bar\nversion: 1.10\nlicense: perl\nrequires:\n  perl: 5.006\n  Carp: 0\nbuild_requires:\n  Test::More: 0.88\nmeta-spec:\n  version: 1.4\n";
+  const meta = metaJson({
+    name: "Foo-Bar",
+    version: "1.02",
+    abstract: "x",
+    author: ["A <a@example.com>"],
+    release_status: "stable",
+    prereqs: { runtime: { requires: { perl: "5.008", "Foo::Baz": ">= 1.2, < 2" } } },
+  });
+  const yml =
+    "---\nname: Foo-Bar\nversion: 1.10\nlicense: perl\nrequires:\n  perl: 5.006\n  Carp: 0\nbuild_requires:\n  Test::More: 0.88\nmeta-spec:\n  version: 1.4\n";
   const plain = await tar([
     { name: "Foo-Bar-1.02/", type: "directory" },
     { name: "Foo-Bar-1.02/META.json", content: meta },
@@ -69,7 +77,13 @@ export async function buildSeeds(): Promise<Seeds> {
   const archives = [
     ...tars,
     new Uint8Array(gzipSync(plain)),
-    new Uint8Array(await zip([{ name: "Z-1/META.json", content: meta }, { name: "Z-1/lib/Z.pm", content: "1;\n" }, { name: "Z-1/link", symlinkTo: "lib/Z.pm" }])),
+    new Uint8Array(
+      await zip([
+        { name: "Z-1/META.json", content: meta },
+        { name: "Z-1/lib/Z.pm", content: "1;\n" },
+        { name: "Z-1/link", symlinkTo: "lib/Z.pm" },
+      ]),
+    ),
     ...fixtures,
     ...[compress("bzip2", plain), compress("xz", plain)].filter((b): b is Uint8Array => !!b),
     ...c.archives,
@@ -85,7 +99,15 @@ export async function buildSeeds(): Promise<Seeds> {
     const names = Object.keys(raw.dists);
     for (let i = 0; i < 6; i++) {
       const pick = names.slice(i * 37, i * 37 + 3);
-      feed.push(enc.encode(JSON.stringify({ meta: raw.meta, module2dist: Object.fromEntries(Object.entries(raw.module2dist ?? {}).slice(i * 5, i * 5 + 5)), dists: Object.fromEntries(pick.map((n) => [n, raw.dists[n]])) })));
+      feed.push(
+        enc.encode(
+          JSON.stringify({
+            meta: raw.meta,
+            module2dist: Object.fromEntries(Object.entries(raw.module2dist ?? {}).slice(i * 5, i * 5 + 5)),
+            dists: Object.fromEntries(pick.map((n) => [n, raw.dists[n]])),
+          }),
+        ),
+      );
     }
   }
   return { archives, tars, metaJson: [enc.encode(meta), ...c.json], metaYml: [enc.encode(yml), ...c.yml], checksums, checksumsKey: key, feed, notes };

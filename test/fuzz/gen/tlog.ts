@@ -3,7 +3,17 @@ import fc from "fast-check";
 import { CheckpointError, formatCheckpoint, parseCheckpoint } from "../../../shared/domain/tlog/checkpoint";
 import { EntryError, buildEntry, parseEntry } from "../../../shared/domain/tlog/entry";
 import { type Hash, leafHash, perfectRoot } from "../../../shared/domain/tlog/hash";
-import { NoteError, formatPrivateKey, formatVerifierKey, keyId, openNote, parsePrivateKey, parseVerifierKey, signNote, signerFromSeed } from "../../../shared/domain/tlog/note";
+import {
+  NoteError,
+  formatPrivateKey,
+  formatVerifierKey,
+  keyId,
+  openNote,
+  parsePrivateKey,
+  parseVerifierKey,
+  signNote,
+  signerFromSeed,
+} from "../../../shared/domain/tlog/note";
 import { ProofError, consistencyProof, consistentWithPrevious, inclusionProof, treeRoot, verifyInclusion } from "../../../shared/domain/tlog/proof";
 import { TileFormatError, decodeBundle, encodeBundle, entriesPath, splitTile, tilePath } from "../../../shared/domain/tlog/tiles";
 import { type FuzzTarget, target } from "../harness";
@@ -18,7 +28,12 @@ const verifiers = [signer, other];
 
 const root = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const validCheckpoint = fc
-  .record({ origin: fc.stringMatching(/^[a-z0-9./-]{1,30}$/), size: fc.oneof(fc.nat(), fc.maxSafeNat()), root, extensions: fc.array(fc.stringMatching(/^[ -~]{1,20}$/), { maxLength: 2 }) })
+  .record({
+    origin: fc.stringMatching(/^[a-z0-9./-]{1,30}$/),
+    size: fc.oneof(fc.nat(), fc.maxSafeNat()),
+    root,
+    extensions: fc.array(fc.stringMatching(/^[ -~]{1,20}$/), { maxLength: 2 }),
+  })
   .map((c) => formatCheckpoint(c));
 
 const checkpointText = fc.oneof(
@@ -26,7 +41,10 @@ const checkpointText = fc.oneof(
   fc
     .tuple(anyText(), numberText, fc.oneof(base64Of(0, 40), anyText()), fc.array(anyText(10), { maxLength: 3 }), fc.boolean())
     .map(([o, s, r, ext, nl]) => [o, s, r, ...ext].join("\n") + (nl ? "\n" : "")),
-  mutatedText(validCheckpoint.map((t) => enc.encode(t)), ["\n", "+", "=", "/", "0", "9007199254740993", "\u2014"]),
+  mutatedText(
+    validCheckpoint.map((t) => enc.encode(t)),
+    ["\n", "+", "=", "/", "0", "9007199254740993", "\u2014"],
+  ),
 );
 
 const checkpoint: FuzzTarget<string> = {
@@ -57,12 +75,18 @@ const checkpoint: FuzzTarget<string> = {
 };
 
 const sigLine = fc.oneof(
-  fc.tuple(fc.constantFrom(signer.name, other.name, "someone"), fc.constantFrom(signer.keyId, other.keyId, 0, 0xffffffff), fc.uint8Array({ minLength: 0, maxLength: 70 })).map(([name, id, sig]) => {
-    const raw = Buffer.alloc(4 + sig.length);
-    raw.writeUInt32BE(id >>> 0);
-    raw.set(sig, 4);
-    return `\u2014 ${name} ${raw.toString("base64")}`;
-  }),
+  fc
+    .tuple(
+      fc.constantFrom(signer.name, other.name, "someone"),
+      fc.constantFrom(signer.keyId, other.keyId, 0, 0xffffffff),
+      fc.uint8Array({ minLength: 0, maxLength: 70 }),
+    )
+    .map(([name, id, sig]) => {
+      const raw = Buffer.alloc(4 + sig.length);
+      raw.writeUInt32BE(id >>> 0);
+      raw.set(sig, 4);
+      return `\u2014 ${name} ${raw.toString("base64")}`;
+    }),
   anyText(),
 );
 const noteText = fc.array(fc.stringMatching(/^[ -~]{1,30}$/), { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join("\n")}\n`);
@@ -74,8 +98,13 @@ const note: FuzzTarget<string> = {
   inputs: "notes with random text, real and forged signature lines (known and unknown names and key ids); mutations of validly signed notes",
   arbitrary: fc.oneof(
     validNote,
-    fc.tuple(fc.oneof(noteText, anyText()), fc.array(sigLine, { maxLength: 4 }), fc.boolean()).map(([t, sigs, nl]) => `${t}\n${sigs.join("\n")}${nl ? "\n" : ""}`),
-    mutatedText(validNote.map((t) => enc.encode(t)), ["\n", "\n\n", "\u2014 ", " ", "+", "=", signer.name]),
+    fc
+      .tuple(fc.oneof(noteText, anyText()), fc.array(sigLine, { maxLength: 4 }), fc.boolean())
+      .map(([t, sigs, nl]) => `${t}\n${sigs.join("\n")}${nl ? "\n" : ""}`),
+    mutatedText(
+      validNote.map((t) => enc.encode(t)),
+      ["\n", "\n\n", "\u2014 ", " ", "+", "=", signer.name],
+    ),
   ),
   run: (n) => openNote(n, verifiers),
   accepts: [NoteError],
@@ -85,8 +114,12 @@ const note: FuzzTarget<string> = {
 const keyName = fc.oneof(fc.stringMatching(/^[a-z0-9./]{1,20}$/), anyText(12));
 const keyText = fc.oneof(
   // Well-formed apart from the key itself: any 32 bytes, with the id computed from them.
-  fc.tuple(keyName, fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([name, pub]) => `${name}+${keyId(name, pub).toString(16).padStart(8, "0")}+${Buffer.concat([Buffer.from([1]), pub]).toString("base64")}`),
-  fc.tuple(fc.stringMatching(/^[a-z0-9./]{1,20}$/), fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([name, seed]) => formatPrivateKey({ ...signerFromSeed(name, seed), seed })),
+  fc
+    .tuple(keyName, fc.uint8Array({ minLength: 32, maxLength: 32 }))
+    .map(([name, pub]) => `${name}+${keyId(name, pub).toString(16).padStart(8, "0")}+${Buffer.concat([Buffer.from([1]), pub]).toString("base64")}`),
+  fc
+    .tuple(fc.stringMatching(/^[a-z0-9./]{1,20}$/), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+    .map(([name, seed]) => formatPrivateKey({ ...signerFromSeed(name, seed), seed })),
   fc.tuple(keyName, fc.oneof(fc.stringMatching(/^[0-9a-f]{8}$/), anyText(10)), fc.oneof(base64Of(0, 40), anyText())).map(([n, id, k]) => `${n}+${id}+${k}`),
   fc.tuple(keyName, fc.stringMatching(/^[0-9a-f]{8}$/), base64Of(33, 33)).map(([n, id, k]) => `PRIVATE+KEY+${n}+${id}+${k}`),
   mutatedText([enc.encode(formatVerifierKey(signer)), enc.encode(formatPrivateKey({ ...signer, seed: SEED }))], ["+", "PRIVATE+KEY+", "=", "/"]),
@@ -116,17 +149,39 @@ const hashLike = fc.oneof({ weight: 4, arbitrary: root }, { weight: 1, arbitrary
 /** An index or size as `Number(json field)` gives it to the verifier. */
 const proofNumber = fc.oneof({ weight: 3, arbitrary: fc.nat({ max: 40 }) }, { weight: 1, arbitrary: anyNumber });
 
-type ProofInput = { kind: "inclusion"; index: number; size: number; leaf: Uint8Array; proof: Uint8Array[]; root: Uint8Array } | { kind: "consistency"; size1: number; size2: number; proof: Uint8Array[]; root1: Uint8Array; root2: Uint8Array };
+type ProofInput =
+  | { kind: "inclusion"; index: number; size: number; leaf: Uint8Array; proof: Uint8Array[]; root: Uint8Array }
+  | { kind: "consistency"; size1: number; size2: number; proof: Uint8Array[]; root1: Uint8Array; root2: Uint8Array };
 
-const realProof = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.nat(), fc.nat(), fc.boolean()).map(([size, i, m, inclusion]) => ({ size, index: i % size, m: 1 + (m % size), inclusion }));
+const realProof = fc
+  .tuple(fc.integer({ min: 1, max: 40 }), fc.nat(), fc.nat(), fc.boolean())
+  .map(([size, i, m, inclusion]) => ({ size, index: i % size, m: 1 + (m % size), inclusion }));
 
-const proofs: FuzzTarget<ProofInput | { real: { size: number; index: number; m: number; inclusion: boolean }; edit: { at: number; hash: Uint8Array; drop: boolean; delta: number } | null }> = {
+const proofs: FuzzTarget<
+  | ProofInput
+  | { real: { size: number; index: number; m: number; inclusion: boolean }; edit: { at: number; hash: Uint8Array; drop: boolean; delta: number } | null }
+> = {
   name: "proof",
   parser: "tlog/proof.ts verifyInclusion, consistentWithPrevious (what `cpansec log check-proof` runs on a proof file's fields)",
-  inputs: "random indexes and sizes (fractions, negatives, NaN, 2^53 included) with random hashes of any length; real proofs from small trees with one hash replaced or dropped or the index moved",
+  inputs:
+    "random indexes and sizes (fractions, negatives, NaN, 2^53 included) with random hashes of any length; real proofs from small trees with one hash replaced or dropped or the index moved",
   arbitrary: fc.oneof(
-    fc.record({ kind: fc.constant("inclusion" as const), index: proofNumber, size: proofNumber, leaf: hashLike, proof: fc.array(hashLike, { maxLength: 8 }), root: hashLike }),
-    fc.record({ kind: fc.constant("consistency" as const), size1: proofNumber, size2: proofNumber, proof: fc.array(hashLike, { maxLength: 8 }), root1: hashLike, root2: hashLike }),
+    fc.record({
+      kind: fc.constant("inclusion" as const),
+      index: proofNumber,
+      size: proofNumber,
+      leaf: hashLike,
+      proof: fc.array(hashLike, { maxLength: 8 }),
+      root: hashLike,
+    }),
+    fc.record({
+      kind: fc.constant("consistency" as const),
+      size1: proofNumber,
+      size2: proofNumber,
+      proof: fc.array(hashLike, { maxLength: 8 }),
+      root1: hashLike,
+      root2: hashLike,
+    }),
     fc.record({ real: realProof, edit: fc.option(fc.record({ at: fc.nat(), hash: hashLike, drop: fc.boolean(), delta: fc.integer({ min: -2, max: 2 }) })) }),
   ),
   run: async (input) => {
@@ -135,13 +190,17 @@ const proofs: FuzzTarget<ProofInput | { real: { size: number; index: number; m: 
       const t = tree(size);
       const e = input.edit;
       // Unedited, a real proof must verify (a rejection then fails the check below).
-      const edit = (xs: Hash[]) => (!e || !xs.length ? xs : e.drop ? xs.filter((_, j) => j !== e.at % xs.length) : xs.map((h, j) => (j === e.at % xs.length ? e.hash : h)));
+      const edit = (xs: Hash[]) =>
+        !e || !xs.length ? xs : e.drop ? xs.filter((_, j) => j !== e.at % xs.length) : xs.map((h, j) => (j === e.at % xs.length ? e.hash : h));
       const delta = e?.delta ?? 0;
       const rootN = await treeRoot(size, t.node);
       const iproof = inclusion ? edit(await inclusionProof(index, size, t.node)) : [];
       const cproof = inclusion ? [] : edit(await consistencyProof(m, size, t.node));
       const root1 = await treeRoot(m, t.node);
-      const verify = () => (inclusion ? verifyInclusion(index + delta, size, t.leaves[index] as Hash, iproof, rootN) : consistentWithPrevious(m + delta, size, cproof, root1, rootN));
+      const verify = () =>
+        inclusion
+          ? verifyInclusion(index + delta, size, t.leaves[index] as Hash, iproof, rootN)
+          : consistentWithPrevious(m + delta, size, cproof, root1, rootN);
       if (e) return verify();
       try {
         return verify();
@@ -156,7 +215,10 @@ const proofs: FuzzTarget<ProofInput | { real: { size: number; index: number; m: 
   runs: 300,
 };
 
-type TileInput = { kind: "split"; bytes: Uint8Array; width: number } | { kind: "bundle"; bytes: Uint8Array; want?: number } | { kind: "path"; level: number; n: number; width: number; entries: boolean };
+type TileInput =
+  | { kind: "split"; bytes: Uint8Array; width: number }
+  | { kind: "bundle"; bytes: Uint8Array; want?: number }
+  | { kind: "path"; level: number; n: number; width: number; entries: boolean };
 
 const bundle = fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }).map((es) => new Uint8Array(encodeBundle(es)));
 const tiles: FuzzTarget<TileInput> = {
@@ -164,8 +226,19 @@ const tiles: FuzzTarget<TileInput> = {
   parser: "tlog/tiles.ts splitTile, decodeBundle, tilePath, entriesPath",
   inputs: "tiles of random sizes and widths; entry bundles encoded from random entries, then mutated; random levels, indexes and widths for paths",
   arbitrary: fc.oneof(
-    fc.record({ kind: fc.constant("split" as const), bytes: fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 0, max: 257 }).map((w) => new Uint8Array(w * 32))), width: fc.oneof(fc.integer({ min: 0, max: 257 }), anyNumber) }),
-    fc.record({ kind: fc.constant("bundle" as const), bytes: fc.oneof(bundle, mutated(bundle), fc.uint8Array({ maxLength: 100 })), want: fc.option(fc.nat({ max: 10 }), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant("split" as const),
+      bytes: fc.oneof(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.integer({ min: 0, max: 257 }).map((w) => new Uint8Array(w * 32)),
+      ),
+      width: fc.oneof(fc.integer({ min: 0, max: 257 }), anyNumber),
+    }),
+    fc.record({
+      kind: fc.constant("bundle" as const),
+      bytes: fc.oneof(bundle, mutated(bundle), fc.uint8Array({ maxLength: 100 })),
+      want: fc.option(fc.nat({ max: 10 }), { nil: undefined }),
+    }),
     fc.record({ kind: fc.constant("path" as const), level: anyNumber, n: anyNumber, width: anyNumber, entries: fc.boolean() }),
   ),
   run: (t) => {
@@ -179,7 +252,9 @@ const tiles: FuzzTarget<TileInput> = {
 
 const validEntry = fc
   .record({
-    path: fc.tuple(fc.stringMatching(/^[A-Z]{3,8}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/)).map(([a, f]) => `authors/id/${a[0]}/${a.slice(0, 2)}/${a}/${f}`),
+    path: fc
+      .tuple(fc.stringMatching(/^[A-Z]{3,8}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/))
+      .map(([a, f]) => `authors/id/${a[0]}/${a.slice(0, 2)}/${a}/${f}`),
     sha256: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex")),
     size: fc.oneof(fc.nat(), fc.maxSafeNat()),
     uploaded: fc.stringMatching(/^[0-9]{1,12}(\.[0-9]{1,9})?$/),
@@ -196,7 +271,13 @@ const entry: FuzzTarget<string> = {
   name: "entry",
   parser: "tlog/entry.ts parseEntry",
   inputs: "upload entries from random paths, digests, sizes and epochs; mutations of valid ones",
-  arbitrary: fc.oneof(validEntry, mutatedText(validEntry.map((t) => enc.encode(t)), ["\n", " ", "..", "/", "authors/id/", "path ", "size ", "9007199254740993"])),
+  arbitrary: fc.oneof(
+    validEntry,
+    mutatedText(
+      validEntry.map((t) => enc.encode(t)),
+      ["\n", " ", "..", "/", "authors/id/", "path ", "size ", "9007199254740993"],
+    ),
+  ),
   run: parseEntry,
   accepts: [EntryError],
   runs: 300,

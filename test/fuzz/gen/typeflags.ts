@@ -22,9 +22,21 @@ interface Member {
 const NOT_FILES = new Set(["1", "2", "5", "x", "g", "L", "K", "X", "3", "4", "6", "D", "M", "V", "S"]);
 
 const memberArb: fc.Arbitrary<Member> = fc.record({
-  type: fc.oneof({ weight: 3, arbitrary: fc.constantFrom("0", "\0", "7", "1", "2", "5") }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) }),
+  type: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom("0", "\0", "7", "1", "2", "5") },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) },
+  ),
   data: fc.uint8Array({ maxLength: 700 }),
-  pax: fc.option(fc.array(fc.tuple(fc.constantFrom("comment", "size", "GNU.sparse.major", "mtime", "uname"), fc.oneof(fc.stringMatching(/^\d{1,3}$/), fc.string({ maxLength: 20 }))), { maxLength: 3 }), { freq: 4 }),
+  pax: fc.option(
+    fc.array(
+      fc.tuple(
+        fc.constantFrom("comment", "size", "GNU.sparse.major", "mtime", "uname"),
+        fc.oneof(fc.stringMatching(/^\d{1,3}$/), fc.string({ maxLength: 20 })),
+      ),
+      { maxLength: 3 },
+    ),
+    { freq: 4 },
+  ),
   zeroBefore: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
 
@@ -46,7 +58,10 @@ function check(ms: Member[], out: unknown): void {
     if (NOT_FILES.has(m.type)) return;
     const e = listed.get(`F/m${i}`);
     const want = createHash("sha256").update(m.data).digest("hex");
-    if (e?.sha256 !== want) throw new Error(`member F/m${i} of type ${JSON.stringify(m.type)} (${m.data.length} bytes) is written by extractors but ${e ? "listed with other bytes" : "missing from the manifest"}`);
+    if (e?.sha256 !== want)
+      throw new Error(
+        `member F/m${i} of type ${JSON.stringify(m.type)} (${m.data.length} bytes) is written by extractors but ${e ? "listed with other bytes" : "missing from the manifest"}`,
+      );
   });
 }
 
@@ -54,7 +69,8 @@ export const typeflagTargets: FuzzTarget[] = [
   {
     name: "tar-typeflags",
     parser: "cpan/archive readArchive: tar type flags, pax records and links against what extractors write",
-    inputs: "raw tar streams of 1-4 members with any type byte (0-127), data on links and directories, pax records (size, comment, GNU.sparse) and lone zero blocks",
+    inputs:
+      "raw tar streams of 1-4 members with any type byte (0-127), data on links and directories, pax records (size, comment, GNU.sparse) and lone zero blocks",
     arbitrary: fc.array(memberArb, { minLength: 1, maxLength: 4 }).map((ms) => ({ ms, bytes: build(ms) })),
     run: (i: { bytes: Buffer }) => readArchive(i.bytes),
     accepts: [ArchiveError],

@@ -40,7 +40,13 @@ const version: FuzzTarget<[string, string]> = {
 
 const rangeText = fc.oneof(
   fc
-    .tuple(fc.array(fc.tuple(fc.constantFrom("", ">=", ">", "<=", "<", "==", "!=", "=", "=>"), fc.constantFrom("", " "), fc.oneof(validVersion, versionText)), { minLength: 1, maxLength: 4 }), fc.constantFrom(",", ", ", " , "))
+    .tuple(
+      fc.array(fc.tuple(fc.constantFrom("", ">=", ">", "<=", "<", "==", "!=", "=", "=>"), fc.constantFrom("", " "), fc.oneof(validVersion, versionText)), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      fc.constantFrom(",", ", ", " , "),
+    )
     .map(([cs, sep]) => cs.map((c) => c.join("")).join(sep)),
   anyText(30),
 );
@@ -74,16 +80,32 @@ const advisoryRange: FuzzTarget<[string, string]> = {
   runs: 500,
 };
 
-const pathSeeds = ["authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz", "authors/id/R/RJ/RJBS/perl-5.39.1-TRIAL2.tar.xz", "id/A/AU/AUTHOR/sub/Foo-Bar-v1.2.3_01.zip", "Foo-Bar-1.0-withoutworldwriteables.tgz"].map(bytesOf);
+const pathSeeds = [
+  "authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz",
+  "authors/id/R/RJ/RJBS/perl-5.39.1-TRIAL2.tar.xz",
+  "id/A/AU/AUTHOR/sub/Foo-Bar-v1.2.3_01.zip",
+  "Foo-Bar-1.0-withoutworldwriteables.tgz",
+].map(bytesOf);
 const distname: FuzzTarget<string> = {
   name: "distname",
   parser: "cpan/distname.ts parseCpanPath (CPAN::DistnameInfo), never throws",
-  inputs: "paths built from random author ids, name parts, versions and archive extensions; long runs of name characters (regex backtracking); mutations of real CPAN paths",
+  inputs:
+    "paths built from random author ids, name parts, versions and archive extensions; long runs of name characters (regex backtracking); mutations of real CPAN paths",
   arbitrary: fc.oneof(
     fc
-      .tuple(fc.stringMatching(/^[A-Z][-A-Z0-9]{0,8}$/), fc.array(fc.stringMatching(/^[A-Za-z0-9_.+-]{1,12}$/), { minLength: 1, maxLength: 5 }), fc.constantFrom(".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".txz", ".tbz", ".pm.gz", ""))
+      .tuple(
+        fc.stringMatching(/^[A-Z][-A-Z0-9]{0,8}$/),
+        fc.array(fc.stringMatching(/^[A-Za-z0-9_.+-]{1,12}$/), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".txz", ".tbz", ".pm.gz", ""),
+      )
       .map(([a, parts, ext]) => `authors/id/${a[0]}/${a.slice(0, 2)}/${a}/${parts.join("-")}${ext}`),
-    fc.tuple(fc.constantFrom("a", "A1", "_", "a_", "-", ".", "1", "a-1", "V", "_a"), fc.integer({ min: 1, max: 3000 }), fc.constantFrom(".tar.gz", "!.tar.gz", "-.tar.gz", "_.zip")).map(([unit, n, ext]) => unit.repeat(n) + ext),
+    fc
+      .tuple(
+        fc.constantFrom("a", "A1", "_", "a_", "-", ".", "1", "a-1", "V", "_a"),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.constantFrom(".tar.gz", "!.tar.gz", "-.tar.gz", "_.zip"),
+      )
+      .map(([unit, n, ext]) => unit.repeat(n) + ext),
     fc.string({ unit: fc.constantFrom("a", "1", "_", "-", ".", "v", "V", "/", "+"), maxLength: 200 }).map((s) => `${s}.tar.gz`),
     mutatedText(pathSeeds, ["/", "-", "_", ".tar.gz", "-TRIAL", "authors/id/", "v", "perl-"]),
   ),

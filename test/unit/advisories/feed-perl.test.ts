@@ -64,7 +64,9 @@ describe.skipIf(missing)("advisory matching against Perl", () => {
   it.each(FEEDS)("%s: every listed (dist, version) in both modes", (_, path) => {
     const feed = parseFeed(readFileSync(path as string));
     const compiled: Record<MatchMode, ReturnType<typeof compileFeed>> = { strict: compileFeed(feed, "strict"), "cpan-audit": compileFeed(feed, "cpan-audit") };
-    const lines = runPerl(ORACLE, "", [path as string]).split("\n").filter((l) => l !== "");
+    const lines = runPerl(ORACLE, "", [path as string])
+      .split("\n")
+      .filter((l) => l !== "");
     const bad: string[] = [];
     let matched = 0;
     for (const line of lines) {

@@ -49,12 +49,16 @@ describe("the feed's shape check", () => {
         const text = new TextDecoder().decode(bytes);
         const schema = feedSchema.safeParse(JSON.parse(text));
         const mine = parsed(bytes);
-        expect(mine instanceof FeedError ? `refused: ${mine.message}` : "accepted").toEqual(schema.success ? "accepted" : expect.stringMatching(/^refused: advisory feed does not match the schema at /));
+        expect(mine instanceof FeedError ? `refused: ${mine.message}` : "accepted").toEqual(
+          schema.success ? "accepted" : expect.stringMatching(/^refused: advisory feed does not match the schema at /),
+        );
         if (!schema.success || mine instanceof FeedError) return;
         for (const [name, d] of Object.entries(schema.data.dists)) {
           const entry = mine.dists[name];
           expect(entry?.versions).toEqual((d.versions ?? []).flatMap((v) => (v.version === null || v.version === undefined ? [] : [String(v.version)])));
-          expect(entry?.advisories.map((a) => [a.id, a.distribution, a.description])).toEqual(d.advisories.map((a) => [a.id, a.distribution ?? name, a.description ?? ""]));
+          expect(entry?.advisories.map((a) => [a.id, a.distribution, a.description])).toEqual(
+            d.advisories.map((a) => [a.id, a.distribution ?? name, a.description ?? ""]),
+          );
         }
         expect(mine.module2dist).toEqual(schema.data.module2dist);
       }),

@@ -10,10 +10,23 @@ const audit = (el: string, ver: string) => cpanAuditElement(el)(v(ver));
 
 describe("strict ranges", () => {
   it.each([
-    ["<1.5", "1.4", true], ["<1.5", "1.5", false], ["<=1.5", "1.5", true], [">1.5", "1.5", false], [">=1.5", "1.5", true],
-    ["==1.5", "1.50", true], ["!=1.5", "1.6", true], ["=1.5", "1.5", true], ["1.5", "1.5", true], ["1.5", "1.6", false],
-    [">=1.0, <2.0", "1.10", true], [" >= 1.0 ,  < 2.0 ", "2.0", false], ["<1.10", "1.9", false], ["<v1.10", "v1.9", true],
-    [">=0.990_001", "0.990001", true], ["<1.2", "1.02", true], ["<1.02", "1.2", false],
+    ["<1.5", "1.4", true],
+    ["<1.5", "1.5", false],
+    ["<=1.5", "1.5", true],
+    [">1.5", "1.5", false],
+    [">=1.5", "1.5", true],
+    ["==1.5", "1.50", true],
+    ["!=1.5", "1.6", true],
+    ["=1.5", "1.5", true],
+    ["1.5", "1.5", true],
+    ["1.5", "1.6", false],
+    [">=1.0, <2.0", "1.10", true],
+    [" >= 1.0 ,  < 2.0 ", "2.0", false],
+    ["<1.10", "1.9", false],
+    ["<v1.10", "v1.9", true],
+    [">=0.990_001", "0.990001", true],
+    ["<1.2", "1.02", true],
+    ["<1.02", "1.2", false],
   ])("affected %j vs %s is %s", (el, ver, want) => expect(strict(el, "affected", ver)).toBe(want));
 
   it("reads a bare version in fixed_versions as >=", () => {
@@ -30,20 +43,44 @@ describe("strict ranges", () => {
 
 describe("cpan-audit ranges (CPAN::Audit::Version::in_range)", () => {
   it.each([
-    ["1.0", "2", true], ["1.0", "0.5", false], // bare means >=
+    ["1.0", "2", true],
+    ["1.0", "0.5", false], // bare means >=
     ["=1.0", "1.0", false], // =V never matches
     ["", "1.0", true], // empty range matches everything
-    ["<1.0 ", "5", true], ["> = 2", "1", true], // unreadable clause: version 0, >= 0
-    [" <2", "1", false], [">=abc", "1", false], [",<2", "1", true], ["<2,,>0", "1", true],
+    ["<1.0 ", "5", true],
+    ["> = 2", "1", true], // unreadable clause: version 0, >= 0
+    [" <2", "1", false],
+    [">=abc", "1", false],
+    [",<2", "1", true],
+    ["<2,,>0", "1", true],
   ])("%j vs %s is %s", (el, ver, want) => expect(audit(el, ver)).toBe(want));
 });
 
 const feedJson = (advisories: object[], versions = ["1.0", "1.5", "2.0"]) =>
-  new TextEncoder().encode(JSON.stringify({ meta: { date: "d", commit: "c" }, module2dist: { "Foo::Bar": "Foo" }, dists: { Foo: { main_module: "Foo", versions: versions.map((version) => ({ version })), advisories } } }));
+  new TextEncoder().encode(
+    JSON.stringify({
+      meta: { date: "d", commit: "c" },
+      module2dist: { "Foo::Bar": "Foo" },
+      dists: { Foo: { main_module: "Foo", versions: versions.map((version) => ({ version })), advisories } },
+    }),
+  );
 
 describe("matching advisories", () => {
   it("OR's elements, AND's clauses, and lets a fixed element win", () => {
-    const feed = parseFeed(feedJson([{ id: "A-1", distribution: "Foo", affected_versions: ["<1.5", ">=2.0,<2.5"], fixed_versions: ["==2.0"], cves: [], description: "x", reported: "2020-01-01", severity: "high" }]));
+    const feed = parseFeed(
+      feedJson([
+        {
+          id: "A-1",
+          distribution: "Foo",
+          affected_versions: ["<1.5", ">=2.0,<2.5"],
+          fixed_versions: ["==2.0"],
+          cves: [],
+          description: "x",
+          reported: "2020-01-01",
+          severity: "high",
+        },
+      ]),
+    );
     const c = compileFeed(feed);
     expect(["1.0", "1.5", "2.0", "2.1", "2.5"].map((ver) => advisoryIds(c, "Foo", ver))).toEqual([["A-1"], [], [], ["A-1"], []]);
     expect(advisoryIds(c, "Foo", "not-a-version")).toEqual([]);
@@ -56,20 +93,29 @@ describe("matching advisories", () => {
   });
 
   it("reads the 2023 shape (strings and null) like the 2026 one", () => {
-    const old = compileFeed(parseFeed(feedJson([{ id: "A-1", affected_versions: "<1.5", fixed_versions: null }, { id: "A-2", affected_versions: null, fixed_versions: null }])));
+    const old = compileFeed(
+      parseFeed(
+        feedJson([
+          { id: "A-1", affected_versions: "<1.5", fixed_versions: null },
+          { id: "A-2", affected_versions: null, fixed_versions: null },
+        ]),
+      ),
+    );
     expect(advisoryIds(old, "Foo", "1.0")).toEqual(["A-1"]);
   });
 
   it("reports strict-mode data-quality warnings with the advisory id", () => {
     const c = compileFeed(parseFeed(feedJson([{ id: "A-9", affected_versions: ["<=1.0 beta"], fixed_versions: [] }])));
-    expect(c.warnings).toEqual([{ id: "A-9", field: "affected_versions", element: "<=1.0 beta", problem: expect.stringContaining("not \"<op> <version>\"") }]);
+    expect(c.warnings).toEqual([{ id: "A-9", field: "affected_versions", element: "<=1.0 beta", problem: expect.stringContaining('not "<op> <version>"') }]);
   });
 
   it("normalises severities and names bundled libraries", () => {
-    const feed = parseFeed(feedJson([
-      { id: "CPANSA-Foo-2020-13632-sqlite", affected_versions: ["=1.0"], severity: "moderate" },
-      { id: "CPANSA-Foo-2021-1", affected_versions: ["<1"], severity: "", embedded_vulnerability: { name: "libtomcrypt", distributed_version: null } },
-    ]));
+    const feed = parseFeed(
+      feedJson([
+        { id: "CPANSA-Foo-2020-13632-sqlite", affected_versions: ["=1.0"], severity: "moderate" },
+        { id: "CPANSA-Foo-2021-1", affected_versions: ["<1"], severity: "", embedded_vulnerability: { name: "libtomcrypt", distributed_version: null } },
+      ]),
+    );
     const [a, b] = feed.dists.Foo?.advisories ?? [];
     expect(a).toMatchObject({ severity: "medium", severityText: "moderate", bundled: "sqlite" });
     expect(b).toMatchObject({ severity: null, bundled: "libtomcrypt" });

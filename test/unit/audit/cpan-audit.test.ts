@@ -47,15 +47,35 @@ interface Row {
   ids: string;
 }
 const oracle = (feed: string, cmd: string, arg: string): Row[] =>
-  runPerl(ORACLE, "", [feed, cmd, arg]).split("\n").filter(Boolean).map((l) => {
-    const [dist, version, ids] = l.split("\t") as [string, string, string];
-    return { dist, version, ids };
-  });
+  runPerl(ORACLE, "", [feed, cmd, arg])
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [dist, version, ids] = l.split("\t") as [string, string, string];
+      return { dist, version, ids };
+    });
 
 function ours(inv: Inventory, feedPath: string): Row[] {
   const feed = parseFeed(readFileSync(feedPath));
-  const r = auditInventory(inv, { chosen: compileFeed(feed, "cpan-audit"), other: compileFeed(feed, "strict"), resolve: moduleResolver(undefined, feed.module2dist), scope: "requires", exclusions: [], today: "2026-01-01", tool: { name: "t", version: "0" } });
-  return r.items.map((i) => ({ dist: i.distribution, version: i.version as string, ids: i.advisories.map((a) => a.id).sort().join(",") })).sort((a, b) => (a.dist < b.dist ? -1 : 1));
+  const r = auditInventory(inv, {
+    chosen: compileFeed(feed, "cpan-audit"),
+    other: compileFeed(feed, "strict"),
+    resolve: moduleResolver(undefined, feed.module2dist),
+    scope: "requires",
+    exclusions: [],
+    today: "2026-01-01",
+    tool: { name: "t", version: "0" },
+  });
+  return r.items
+    .map((i) => ({
+      dist: i.distribution,
+      version: i.version as string,
+      ids: i.advisories
+        .map((a) => a.id)
+        .sort()
+        .join(","),
+    }))
+    .sort((a, b) => (a.dist < b.dist ? -1 : 1));
 }
 
 /** Same distributions and advisories, versions equal as Perl versions (CPAN::Audit numifies). */
@@ -86,11 +106,19 @@ describe.skipIf(missing)("audit in cpan-audit mode against CPAN::Audit", () => {
     const lib = join(prefix, "lib", "perl5");
     // Real installs: generated distributions whose main module carries a vulnerable version,
     // installed the ordinary way (ExtUtils::MakeMaker writes the module and its .packlist).
-    for (const [dist, module, version] of [["YAML", "YAML", "1.24"], ["Archive-Zip", "Archive::Zip", "1.60"], ["File-Slurp", "File::Slurp", "9999.19"], ["Unknown-Dist", "Unknown::Dist", "1.0"]] as const) {
+    for (const [dist, module, version] of [
+      ["YAML", "YAML", "1.24"],
+      ["Archive-Zip", "Archive::Zip", "1.60"],
+      ["File-Slurp", "File::Slurp", "9999.19"],
+      ["Unknown-Dist", "Unknown::Dist", "1.0"],
+    ] as const) {
       const src = join(prefix, "src", dist);
       mkdirSync(join(src, "lib", ...module.split("::").slice(0, -1)), { recursive: true });
       writeFileSync(join(src, "lib", `${module.replace(/::/g, "/")}.pm`), `package ${module};\nuse strict;\nour $VERSION = '${version}';\n1;\n`);
-      writeFileSync(join(src, "Makefile.PL"), `use ExtUtils::MakeMaker;\nWriteMakefile(NAME => '${module}', VERSION_FROM => 'lib/${module.replace(/::/g, "/")}.pm');\n`);
+      writeFileSync(
+        join(src, "Makefile.PL"),
+        `use ExtUtils::MakeMaker;\nWriteMakefile(NAME => '${module}', VERSION_FROM => 'lib/${module.replace(/::/g, "/")}.pm');\n`,
+      );
       execFileSync("sh", ["-c", `perl Makefile.PL INSTALL_BASE='${prefix}' >/dev/null && make >/dev/null && make install >/dev/null`], { cwd: src });
     }
     // What a cpanm install leaves: the module, and .meta/<Dist-Version>/install.json.
@@ -98,7 +126,16 @@ describe.skipIf(missing)("audit in cpan-audit mode against CPAN::Audit", () => {
     writeFileSync(join(lib, "HTTP", "Daemon.pm"), "package HTTP::Daemon;\nour $VERSION = '6.01';\n1;\n");
     const meta = join(lib, "x86_64-linux", ".meta", "HTTP-Daemon-6.01");
     mkdirSync(meta, { recursive: true });
-    writeFileSync(join(meta, "install.json"), JSON.stringify({ name: "HTTP::Daemon", dist: "HTTP-Daemon-6.01", version: "6.01", pathname: "G/GA/GAAS/HTTP-Daemon-6.01.tar.gz", provides: { "HTTP::Daemon": { file: "lib/HTTP/Daemon.pm", version: "6.01" } } }));
+    writeFileSync(
+      join(meta, "install.json"),
+      JSON.stringify({
+        name: "HTTP::Daemon",
+        dist: "HTTP-Daemon-6.01",
+        version: "6.01",
+        pathname: "G/GA/GAAS/HTTP-Daemon-6.01.tar.gz",
+        provides: { "HTTP::Daemon": { file: "lib/HTTP/Daemon.pm", version: "6.01" } },
+      }),
+    );
     return (built = lib);
   }
 
@@ -107,7 +144,10 @@ describe.skipIf(missing)("audit in cpan-audit mode against CPAN::Audit", () => {
     const theirs = oracle(feed, "installed", lib);
     const f = parseFeed(readFileSync(feed));
     const notes: string[] = [];
-    const mine = ours(installedInventory([readTree(lib, notes)], { resolve: moduleResolver(undefined, f.module2dist), mainModule: (d) => f.dists[d]?.mainModule }), feed);
+    const mine = ours(
+      installedInventory([readTree(lib, notes)], { resolve: moduleResolver(undefined, f.module2dist), mainModule: (d) => f.dists[d]?.mainModule }),
+      feed,
+    );
     sameRows(mine, theirs);
     expect(theirs.map((r) => r.dist)).toEqual(["Archive-Zip", "File-Slurp", "HTTP-Daemon", "YAML"]);
   });

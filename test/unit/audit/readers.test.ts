@@ -27,7 +27,11 @@ describe("cpanfile, read as data", () => {
       `requires 'A';\nrequires "B", '>= 1.2, < 2';\nrequires 'C', 0.5, git => 'x';\nrequires 'D', git => 'x', ref => 'y';\nrecommends 'E';\n# comment\non test => sub {\n  requires 'T', '1';\n};\non('develop', sub { requires 'Dev' });\ntest_requires 'T2';\nfeature 'f', 'desc' => sub { requires 'F' };\n=pod\n\nrequires 'Pod';\n\n=cut\nrequires 'Z';\n__END__\nrequires 'After';\n`,
       "c",
     );
-    expect(r.prereqs).toEqual({ runtime: { requires: { A: "0", B: ">= 1.2, < 2", C: "0.5", D: "0", Z: "0" }, recommends: { E: "0" } }, test: { requires: { T: "1", T2: "0" } }, develop: { requires: { Dev: "0" } } });
+    expect(r.prereqs).toEqual({
+      runtime: { requires: { A: "0", B: ">= 1.2, < 2", C: "0.5", D: "0", Z: "0" }, recommends: { E: "0" } },
+      test: { requires: { T: "1", T2: "0" } },
+      develop: { requires: { Dev: "0" } },
+    });
     expect(r.lines.get("T")).toBe(8);
     expect(r.notes[0]).toContain('optional feature "f"');
   });
@@ -63,7 +67,7 @@ if (noMM) announceSkip("module $VERSION differential against Module::Metadata", 
 
 describe("module $VERSION, without running Perl", () => {
   it("says when a $VERSION is not a literal, never guessing", () => {
-    const [m] = moduleVersions("package Enc;\nour $VERSION = sprintf \"%d.%02d\", q$Revision: 3.17 $ =~ /(\\d+)/g;\n");
+    const [m] = moduleVersions('package Enc;\nour $VERSION = sprintf "%d.%02d", q$Revision: 3.17 $ =~ /(\\d+)/g;\n');
     expect(m).toMatchObject({ module: "Enc", unreadable: expect.stringContaining("line 2") });
     expect(m?.version).toBeUndefined();
   });
@@ -75,7 +79,11 @@ for my $k (sort keys %$src) { my ($fh, $f) = tempfile(SUFFIX => '.pm'); print $f
 print encode_json(\%out);`;
     const theirs = JSON.parse(runPerl(perl, JSON.stringify(SOURCES))) as Record<string, Record<string, string | null>>;
     for (const [k, src] of Object.entries(SOURCES)) {
-      const mine = Object.fromEntries(moduleVersions(src).filter((m) => m.version !== undefined).map((m) => [m.module, m.version]));
+      const mine = Object.fromEntries(
+        moduleVersions(src)
+          .filter((m) => m.version !== undefined)
+          .map((m) => [m.module, m.version]),
+      );
       const want = Object.fromEntries(Object.entries(theirs[k] ?? {}).filter(([p, v]) => v !== null && p !== "main"));
       expect(mine, k).toEqual(want);
     }

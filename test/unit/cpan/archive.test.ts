@@ -11,17 +11,33 @@ import { repoRoot } from "../../helpers/shared-data";
 const keepMeta = (p: string) => p.endsWith("META.json");
 
 async function rejection(p: Promise<unknown>): Promise<ArchiveError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ArchiveError);
   return e as ArchiveError;
 }
 
 describe("readArchive", () => {
   it("lists files with sizes and sha256, keeps only the wanted bytes", async () => {
-    const a = await readArchive(await tarGz([{ name: "Foo-1.0/", type: "directory" }, { name: "Foo-1.0/META.json", content: "{}" }, { name: "./Foo-1.0/lib/Foo.pm", content: "1;\n" }]), { keep: keepMeta, sha1: true });
+    const a = await readArchive(
+      await tarGz([
+        { name: "Foo-1.0/", type: "directory" },
+        { name: "Foo-1.0/META.json", content: "{}" },
+        { name: "./Foo-1.0/lib/Foo.pm", content: "1;\n" },
+      ]),
+      { keep: keepMeta, sha1: true },
+    );
     expect(a.format).toBe("tar.gz");
     expect(a.entries).toEqual([
-      { path: "Foo-1.0/META.json", type: "file", size: 2, sha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", sha1: "bf21a9e8fbc5a3846fb05b4fa0859e0917b2202f" },
+      {
+        path: "Foo-1.0/META.json",
+        type: "file",
+        size: 2,
+        sha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        sha1: "bf21a9e8fbc5a3846fb05b4fa0859e0917b2202f",
+      },
       { path: "Foo-1.0/lib/Foo.pm", type: "file", size: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sha1: expect.stringMatching(/^[0-9a-f]{40}$/) },
     ]);
     expect([...a.files.keys()]).toEqual(["Foo-1.0/META.json"]);
@@ -48,19 +64,34 @@ describe("readArchive", () => {
   });
 
   it("reads zips, recording symlinks without following them", async () => {
-    const a = await readArchive(await zip([{ name: "Z-1/META.json", content: "{}" }, { name: "Z-1/link", symlinkTo: "/etc/passwd" }]), { keep: keepMeta });
+    const a = await readArchive(
+      await zip([
+        { name: "Z-1/META.json", content: "{}" },
+        { name: "Z-1/link", symlinkTo: "/etc/passwd" },
+      ]),
+      { keep: keepMeta },
+    );
     expect(a.format).toBe("zip");
     expect(a.entries).toContainEqual({ path: "Z-1/link", type: "symlink", size: 0, linkTarget: "/etc/passwd" });
   });
 
   it("records tar symlinks, never following them, and flags those that point outside the archive", async () => {
-    const a = await readArchive(await tarGz([{ name: "X-1/s", type: "symlink", linkname: "/etc/shadow" }, { name: "X-1/lib/up", type: "symlink", linkname: "../../../etc/passwd" }, { name: "X-1/lib/in", type: "symlink", linkname: "../README" }]));
+    const a = await readArchive(
+      await tarGz([
+        { name: "X-1/s", type: "symlink", linkname: "/etc/shadow" },
+        { name: "X-1/lib/up", type: "symlink", linkname: "../../../etc/passwd" },
+        { name: "X-1/lib/in", type: "symlink", linkname: "../README" },
+      ]),
+    );
     expect(a.entries).toEqual([
       { path: "X-1/s", type: "symlink", size: 0, linkTarget: "/etc/shadow" },
       { path: "X-1/lib/up", type: "symlink", size: 0, linkTarget: "../../../etc/passwd" },
       { path: "X-1/lib/in", type: "symlink", size: 0, linkTarget: "../README" },
     ]);
-    expect(a.warnings).toEqual(['X-1/s is a symbolic link to "/etc/shadow", outside the archive', 'X-1/lib/up is a symbolic link to "../../../etc/passwd", outside the archive']);
+    expect(a.warnings).toEqual([
+      'X-1/s is a symbolic link to "/etc/shadow", outside the archive',
+      'X-1/lib/up is a symbolic link to "../../../etc/passwd", outside the archive',
+    ]);
   });
 
   it("flags zip symlinks that point outside the archive", async () => {
@@ -69,7 +100,13 @@ describe("readArchive", () => {
   });
 
   it("gives a hard link its target's size and digests (extractors write a copy), and refuses one to a path not before it", async () => {
-    const a = await readArchive(await tarGz([{ name: "X-1/a", content: "AAAA" }, { name: "X-1/h", type: "link", linkname: "X-1/a" }]), { sha1: true });
+    const a = await readArchive(
+      await tarGz([
+        { name: "X-1/a", content: "AAAA" },
+        { name: "X-1/h", type: "link", linkname: "X-1/a" },
+      ]),
+      { sha1: true },
+    );
     const [file, link] = a.entries;
     expect(link).toEqual({ path: "X-1/h", type: "hardlink", size: 4, sha256: file?.sha256, sha1: file?.sha1, linkTarget: "X-1/a" });
     const e = await rejection(readArchive(await tarGz([{ name: "X-1/h", type: "link", linkname: "../../etc/passwd" }])));
@@ -77,7 +114,13 @@ describe("readArchive", () => {
   });
 
   it("lets the last of duplicate entries win, with a warning", async () => {
-    const a = await readArchive(await tarGz([{ name: "D/META.json", content: "first" }, { name: "D/META.json", content: "second" }]), { keep: keepMeta });
+    const a = await readArchive(
+      await tarGz([
+        { name: "D/META.json", content: "first" },
+        { name: "D/META.json", content: "second" },
+      ]),
+      { keep: keepMeta },
+    );
     expect(a.entries).toHaveLength(1);
     expect(new TextDecoder().decode(a.files.get("D/META.json"))).toBe("second");
     expect(a.warnings[0]).toMatch(/duplicate entry D\/META.json/);

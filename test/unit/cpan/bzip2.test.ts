@@ -46,11 +46,17 @@ describe.skipIf(!available)("bzip2 decoding, against the bzip2 command", () => {
   });
 
   it("reads concatenated bzip2 streams (pbzip2, cat a.bz2 b.bz2) as one tar", async () => {
-    const t = await tar([{ name: "C-1/META.json", content: "{}" }, { name: "C-1/lib/C.pm", content: "1;\n".repeat(5000) }]);
+    const t = await tar([
+      { name: "C-1/META.json", content: "{}" },
+      { name: "C-1/lib/C.pm", content: "1;\n".repeat(5000) },
+    ]);
     const half = 1024 * Math.floor(t.length / 2048);
     const a = await readArchive(Buffer.concat([bzip2(t.subarray(0, half)), bzip2(t.subarray(half))] as Buffer[]), { keep: (p) => p.endsWith("META.json") });
     expect(a.format).toBe("tar.bz2");
-    expect(a.entries.map((e) => [e.path, e.size])).toEqual([["C-1/META.json", 2], ["C-1/lib/C.pm", 15000]]);
+    expect(a.entries.map((e) => [e.path, e.size])).toEqual([
+      ["C-1/META.json", 2],
+      ["C-1/lib/C.pm", 15000],
+    ]);
   });
 
   it("reports every truncation of a .tar.bz2 as a corrupt archive, never a hang or another error", async () => {

@@ -67,7 +67,10 @@ describe("verifyChecksums on a malformed signature packet", () => {
     expect(bytes[body]).toBe(4);
     bytes[body + 1] = 0xee;
     const forged = file.slice(0, at) + openpgp.armor(openpgp.enums.armor.signature, bytes);
-    const e = await verifyChecksums(forged, [key.publicKey]).then(() => undefined, (err: unknown) => err);
+    const e = await verifyChecksums(forged, [key.publicKey]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(ChecksumsError);
     expect((e as Error).message).toMatch(/^CHECKSUMS: /);
   });

@@ -12,12 +12,43 @@ if (missing) announceSkip("CPAN::Meta differential test", missing);
 const enc = (s: string) => new TextEncoder().encode(s);
 /** Hand-written documents for the conversions the corpus may not exercise. */
 const SYNTHETIC: Omit<CorpusMeta, "archive">[] = [
-  { source: "META.yml", bytes: enc("---\nname: Foo-Bar\nversion: 1.10\nlicense: perl\nrequires:\n  Moose: 2.0\n  perl: 5.008001\n  Bad Name: 1\n  Some::Module: Other::Module\nbuild_requires:\n  Test::More: 0.88beta\n  Test::Deep: ~\nconfigure_requires:\n  ExtUtils::MakeMaker: 6.30\nrecommends:\n  JSON: '>= 2, < 4'\nconflicts:\n  Old::Thing: '<= 1.0'\nmeta-spec:\n  version: 1.4\n") },
+  {
+    source: "META.yml",
+    bytes: enc(
+      "---\nname: Foo-Bar\nversion: 1.10\nlicense: perl\nrequires:\n  Moose: 2.0\n  perl: 5.008001\n  Bad Name: 1\n  Some::Module: Other::Module\nbuild_requires:\n  Test::More: 0.88beta\n  Test::Deep: ~\nconfigure_requires:\n  ExtUtils::MakeMaker: 6.30\nrecommends:\n  JSON: '>= 2, < 4'\nconflicts:\n  Old::Thing: '<= 1.0'\nmeta-spec:\n  version: 1.4\n",
+    ),
+  },
   { source: "META.yml", bytes: enc("name: Old\nversion: 0.01\nlicense: gpl_3\nrequires: Foo::Bar\n") },
   { source: "META.yml", bytes: enc("name: Old\nversion: 0.01\nlicense: GPL\nmeta-spec:\n  version: 1.3\nrequires:\n  - A::B\n  - C\n") },
   { source: "META.yml", bytes: enc("name: Lic\nversion: 1\nlicense: apache\nmeta-spec:\n  version: 1.4\n") },
-  { source: "META.json", bytes: enc(JSON.stringify({ name: "N", version: "v1.2.3", license: ["mit", "BSD", "nonsense"], "meta-spec": { version: 2 }, prereqs: { runtime: { requires: { "A::B": "1.2.3", C: ">= 1, != 1.5, < 2", D: "", E: "undef" }, x_extra: { F: "1" } }, x_phase: { requires: { G: "2" }, other: { H: 1 } }, build: { suggests: { I: "v1" } } } })) },
-  { source: "META.json", bytes: enc(JSON.stringify({ name: "N", version: 1.1, license: "perl_5", "meta-spec": { version: "2.0" }, prereqs: { runtime: { requires: { J: 1.1, K: "1.2_3" } } } })) },
+  {
+    source: "META.json",
+    bytes: enc(
+      JSON.stringify({
+        name: "N",
+        version: "v1.2.3",
+        license: ["mit", "BSD", "nonsense"],
+        "meta-spec": { version: 2 },
+        prereqs: {
+          runtime: { requires: { "A::B": "1.2.3", C: ">= 1, != 1.5, < 2", D: "", E: "undef" }, x_extra: { F: "1" } },
+          x_phase: { requires: { G: "2" }, other: { H: 1 } },
+          build: { suggests: { I: "v1" } },
+        },
+      }),
+    ),
+  },
+  {
+    source: "META.json",
+    bytes: enc(
+      JSON.stringify({
+        name: "N",
+        version: 1.1,
+        license: "perl_5",
+        "meta-spec": { version: "2.0" },
+        prereqs: { runtime: { requires: { J: 1.1, K: "1.2_3" } } },
+      }),
+    ),
+  },
   { source: "META.json", bytes: enc(JSON.stringify({ name: "N", version: "1", prereqs: { test: { requires: { L: ".5", M: "0.0" } } } })) },
 ];
 
@@ -39,7 +70,10 @@ describe.skipIf(missing)("CPAN::Meta differential", () => {
     const metas = [...(await corpusMetas()), ...SYNTHETIC.map((m, i) => ({ ...m, archive: `synthetic-${i}` }))];
     // Parse::CPAN::Meta decodes META.yml as UTF-8 text before CPAN::Meta::YAML sees it.
     const input = metas.map((m) => `${m.source}\t${Buffer.from(m.bytes).toString("base64")}`).join("\n") + "\n";
-    const perl = runPerl(ORACLE, input).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const perl = runPerl(ORACLE, input)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const disagreements: string[] = [];
     let compared = 0;
     let perlFailed = 0;

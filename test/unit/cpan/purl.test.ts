@@ -30,7 +30,14 @@ describe("cpan purls", () => {
 describe("the purl of one upload", () => {
   const at = (path: string) => {
     const i = parseCpanPath(path);
-    return uploadPurl({ dist: i.dist as string, ...(i.version ? { version: i.version } : {}), ...(i.extension ? { extension: i.extension } : {}), author: i.author as string, filename: i.filename, cpanPath: path });
+    return uploadPurl({
+      dist: i.dist as string,
+      ...(i.version ? { version: i.version } : {}),
+      ...(i.extension ? { extension: i.extension } : {}),
+      author: i.author as string,
+      filename: i.filename,
+      cpanPath: path,
+    });
   };
 
   it.each([
@@ -40,7 +47,10 @@ describe("the purl of one upload", () => {
     ["authors/id/S/SO/SOMEID/Foo-1.23.tgz", "pkg:cpan/Foo@1.23?author=SOMEID&ext=tgz"],
     ["authors/id/S/SO/SOMEID/Foo-1.23_01.tar.bz2", "pkg:cpan/Foo@1.23_01?author=SOMEID&ext=tar.bz2"],
     ["authors/id/S/SO/SOMEID/sub/Foo-1.23.tar.gz", "pkg:cpan/Foo@1.23?author=SOMEID&distpath=authors%2Fid%2FS%2FSO%2FSOMEID%2Fsub%2FFoo-1.23.tar.gz"],
-    ["authors/id/S/SO/SOMEID/Foo-1.23-withoutworldwriteables.tar.gz", "pkg:cpan/Foo@1.23?author=SOMEID&distpath=authors%2Fid%2FS%2FSO%2FSOMEID%2FFoo-1.23-withoutworldwriteables.tar.gz"],
+    [
+      "authors/id/S/SO/SOMEID/Foo-1.23-withoutworldwriteables.tar.gz",
+      "pkg:cpan/Foo@1.23?author=SOMEID&distpath=authors%2Fid%2FS%2FSO%2FSOMEID%2FFoo-1.23-withoutworldwriteables.tar.gz",
+    ],
   ])("%s is %s", (path, purl) => {
     expect(at(path)).toBe(purl);
     expect(parseCpanPurl(purl).dist).toBe(parseCpanPath(path).dist);
@@ -52,7 +62,13 @@ describe("the purl of one upload", () => {
   });
 });
 
-interface Case { test_type: string; input: unknown; expected_output: unknown; expected_failure: boolean; description: string }
+interface Case {
+  test_type: string;
+  input: unknown;
+  expected_output: unknown;
+  expected_failure: boolean;
+  description: string;
+}
 const file = fixturePath("schemas", "purl", "cpan-test.json");
 
 describe("purl-spec cpan test cases", () => {
@@ -67,12 +83,24 @@ describe("purl-spec cpan test cases", () => {
           return new PackageURL("cpan", i.namespace, i.name, i.version ?? undefined, i.qualifiers ?? undefined, undefined).toString();
         }
         const { author, ...rest } = i.qualifiers ?? {};
-        return buildCpanPurl({ dist: i.name, ...(i.version ? { version: i.version } : {}), ...(author ? { author } : {}), ...(Object.keys(rest).length ? { qualifiers: rest } : {}) });
+        return buildCpanPurl({
+          dist: i.name,
+          ...(i.version ? { version: i.version } : {}),
+          ...(author ? { author } : {}),
+          ...(Object.keys(rest).length ? { qualifiers: rest } : {}),
+        });
       }
       const p = parseCpanPurl(c.input as string);
       if (c.test_type === "parse") {
         const u = PackageURL.fromString(c.input as string);
-        return { type: u.type, namespace: u.namespace ?? null, name: p.dist, version: p.version ?? null, qualifiers: u.qualifiers ?? null, subpath: u.subpath ?? null };
+        return {
+          type: u.type,
+          namespace: u.namespace ?? null,
+          name: p.dist,
+          version: p.version ?? null,
+          qualifiers: u.qualifiers ?? null,
+          subpath: u.subpath ?? null,
+        };
       }
       return PackageURL.fromString(c.input as string).toString();
     };

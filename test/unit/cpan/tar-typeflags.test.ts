@@ -30,7 +30,10 @@ function walk(root: string, rel = ""): View {
     const st = lstatSync(join(root, p));
     if (st.isSymbolicLink()) out[p] = `symlink ${readlinkSync(join(root, p))}`;
     else if (st.isDirectory()) Object.assign(out, walk(root, p));
-    else if (st.isFile()) out[p] = `file ${createHash("sha256").update(readFileSync(join(root, p))).digest("hex")}`;
+    else if (st.isFile())
+      out[p] = `file ${createHash("sha256")
+        .update(readFileSync(join(root, p)))
+        .digest("hex")}`;
     else out[p] = "special";
   }
   return out;
@@ -82,15 +85,49 @@ const letters = [..."0\u0000123456789", ..."ABCDEFGHIJKLMNOPQRSTUVWYZ", ..."abcd
 
 /** [name, archive, must it be read (true) or may it be refused?] */
 const cases: Array<[string, Buffer, boolean]> = [
-  ...letters.map((t): [string, Buffer, boolean] => [`typeflag ${JSON.stringify(t)} with data`, rawTar(A, member("X/f", t, "hello\n", t === "1" || t === "2" ? { linkname: "X/a" } : {}), Z), "0\u00007".includes(t)]),
-  ...["1", "2", "5"].map((t): [string, Buffer, boolean] => [`typeflag ${t} without data`, rawTar(A, member(t === "5" ? "X/d/" : "X/f", t, "", t === "5" ? {} : { linkname: "X/a" }), Z), true]),
+  ...letters.map((t): [string, Buffer, boolean] => [
+    `typeflag ${JSON.stringify(t)} with data`,
+    rawTar(A, member("X/f", t, "hello\n", t === "1" || t === "2" ? { linkname: "X/a" } : {}), Z),
+    "0\u00007".includes(t),
+  ]),
+  ...["1", "2", "5"].map((t): [string, Buffer, boolean] => [
+    `typeflag ${t} without data`,
+    rawTar(A, member(t === "5" ? "X/d/" : "X/f", t, "", t === "5" ? {} : { linkname: "X/a" }), Z),
+    true,
+  ]),
   ["a GNU long name", rawTar(A, member("././@LongLink", "L", `X/${"n".repeat(200)}\0`), member("X/short", "0", "long"), Z), true],
   ["a pax path", rawTar(A, pax([["path", "X/from-pax"]]), member("X/ustar-name", "0", "pax"), Z), true],
   ["GNU magic", rawTar(member("X/a", "0", "AAAA", { magic: "gnu" }), member("X/b", "0", "B", { magic: "v7" })), true],
-  ["a file hidden as Z over a benign one, and a backdoor as 9", rawTar(member("X/lib/Hidden.pm", "0", "1;\n"), member("X/lib/Hidden.pm", "Z", "system('evil');1;\n"), member("X/t/backdoor.t", "9", "evil")), false],
-  ["an unknown type whose size a pax header gives", rawTar(A, pax([["size", "6"]]), Buffer.concat([header({ name: "X/f", type: "Z", size: 0 }), Buffer.from("hello\n"), Buffer.alloc(506)]), Z), false],
-  ["a pax GNU sparse file", rawTar(A, pax([["GNU.sparse.major", "1"], ["GNU.sparse.minor", "0"], ["GNU.sparse.name", "X/sparse"], ["GNU.sparse.realsize", "10"]]), member("X/GNUSparseFile.0/sparse", "0", "1\n0\n4\n".padEnd(512, "\0") + "DATA"), Z), false],
-  ["a symlink whose data is a hidden header", rawTar(A, Buffer.concat([header({ name: "X/s", type: "2", size: 1024, linkname: "a" }), member("X/lib/Hidden.pm", "0", "evil")]), Z), false],
+  [
+    "a file hidden as Z over a benign one, and a backdoor as 9",
+    rawTar(member("X/lib/Hidden.pm", "0", "1;\n"), member("X/lib/Hidden.pm", "Z", "system('evil');1;\n"), member("X/t/backdoor.t", "9", "evil")),
+    false,
+  ],
+  [
+    "an unknown type whose size a pax header gives",
+    rawTar(A, pax([["size", "6"]]), Buffer.concat([header({ name: "X/f", type: "Z", size: 0 }), Buffer.from("hello\n"), Buffer.alloc(506)]), Z),
+    false,
+  ],
+  [
+    "a pax GNU sparse file",
+    rawTar(
+      A,
+      pax([
+        ["GNU.sparse.major", "1"],
+        ["GNU.sparse.minor", "0"],
+        ["GNU.sparse.name", "X/sparse"],
+        ["GNU.sparse.realsize", "10"],
+      ]),
+      member("X/GNUSparseFile.0/sparse", "0", "1\n0\n4\n".padEnd(512, "\0") + "DATA"),
+      Z,
+    ),
+    false,
+  ],
+  [
+    "a symlink whose data is a hidden header",
+    rawTar(A, Buffer.concat([header({ name: "X/s", type: "2", size: 1024, linkname: "a" }), member("X/lib/Hidden.pm", "0", "evil")]), Z),
+    false,
+  ],
   ["a regular file named with a trailing slash", rawTar(A, member("X/f/", "0", "hello\n"), Z), false],
   ["a member after a lone zero block", Buffer.concat([A, Buffer.alloc(512), Z, Buffer.alloc(1024)]), false],
   ["a global pax size", rawTar(pax([["size", "0"]], "g"), A, Z), false],
@@ -98,7 +135,19 @@ const cases: Array<[string, Buffer, boolean]> = [
   ["a hard link to a missing file", rawTar(A, member("X/h", "1", "", { linkname: "X/none" }), Z), false],
   ["a hard link to a hard link", rawTar(A, member("X/h", "1", "", { linkname: "X/a" }), member("X/i", "1", "", { linkname: "X/h" }), Z), true],
   ["a hard link whose target is replaced", rawTar(A, member("X/h", "1", "", { linkname: "X/a" }), member("X/a", "0", "BB")), false],
-  ["a non-POSIX header with a name prefix", rawTar(A, (() => { const m = member("f", "0", "hi", { magic: "gnu" }); m.write("X", 345, "latin1"); return rawTar(m).subarray(0, 1024); })(), Z), false],
+  [
+    "a non-POSIX header with a name prefix",
+    rawTar(
+      A,
+      (() => {
+        const m = member("f", "0", "hi", { magic: "gnu" });
+        m.write("X", 345, "latin1");
+        return rawTar(m).subarray(0, 1024);
+      })(),
+      Z,
+    ),
+    false,
+  ],
 ];
 
 describe.skipIf(!gnuTar || !python)("tar members, compared with GNU tar and Python's tarfile", () => {
@@ -119,7 +168,10 @@ describe("a refused archive", () => {
   it("is a permanent error of the release, with the member and the reason", async () => {
     const bytes = rawTar(member("Foo-1/lib/Hidden.pm", "0", "1;\n"), member("Foo-1/t/backdoor.t", "Z", "evil"));
     const r = await describeRelease("authors/id/A/AT/ATTACKER/Foo-1.tar", bytes);
-    expect(r.error).toEqual({ code: "unsupported-entry", message: expect.stringContaining('"Foo-1/t/backdoor.t": tar type "Z" is not a type this reader knows') });
+    expect(r.error).toEqual({
+      code: "unsupported-entry",
+      message: expect.stringContaining('"Foo-1/t/backdoor.t": tar type "Z" is not a type this reader knows'),
+    });
     expect(r.entries).toEqual([]);
   });
 });

@@ -90,7 +90,8 @@ describe("classifyAddress", () => {
 
   it("allows loopback, and only loopback, when asked", () => {
     for (const ip of ["127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"]) expect(classifyAddress(ip, { allowLoopback: true }).ok).toBe(true);
-    for (const ip of ["10.0.0.1", "192.168.0.1", "169.254.169.254", "fd00::1", "0.0.0.0", "::", "64:ff9b::7f00:1", "2002:7f00:1::"]) expect(classifyAddress(ip, { allowLoopback: true }).ok).toBe(false);
+    for (const ip of ["10.0.0.1", "192.168.0.1", "169.254.169.254", "fd00::1", "0.0.0.0", "::", "64:ff9b::7f00:1", "2002:7f00:1::"])
+      expect(classifyAddress(ip, { allowLoopback: true }).ok).toBe(false);
     expect(isLoopback("127.0.0.1")).toBe(true);
     expect(isLoopback("::1")).toBe(true);
     expect(isLoopback("8.8.8.8")).toBe(false);

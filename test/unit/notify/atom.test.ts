@@ -3,12 +3,23 @@ import { FEED_ENTRIES, entryId, feedEvents, renderAtom } from "../../../shared/d
 import { makeEvent, vulnerable } from "../../helpers/events";
 import { child, childrenNamed, parseXml } from "../../helpers/xml";
 
-const opts = { id: "urn:cpansec:feed:cpansec.example.org/log", title: "cpansec", selfUrl: "https://log.example.org/feeds/atom.xml", author: "cpansec-pipeline", link: (k: string) => `https://r.example.org/${k}`, epoch: "2026-01-01T00:00:00Z" };
+const opts = {
+  id: "urn:cpansec:feed:cpansec.example.org/log",
+  title: "cpansec",
+  selfUrl: "https://log.example.org/feeds/atom.xml",
+  author: "cpansec-pipeline",
+  link: (k: string) => `https://r.example.org/${k}`,
+  epoch: "2026-01-01T00:00:00Z",
+};
 const at = (i: number) => new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
 
 describe("Atom feed", () => {
   it("is well-formed RFC 4287 with the required elements", () => {
-    const events = [vulnerable("high", { time: at(1) }), makeEvent("integrity.alert", { time: at(2), detail: { reason: "bad & <worse>" } }), makeEvent("advisory.published", { time: at(3), detail: { advisory: "CPANSA-X-1", severity: "low" } })];
+    const events = [
+      vulnerable("high", { time: at(1) }),
+      makeEvent("integrity.alert", { time: at(2), detail: { reason: "bad & <worse>" } }),
+      makeEvent("advisory.published", { time: at(3), detail: { advisory: "CPANSA-X-1", severity: "low" } }),
+    ];
     const feed = parseXml(renderAtom(events, opts));
     expect(feed.name).toBe("feed");
     expect(feed.attrs.xmlns).toBe("http://www.w3.org/2005/Atom");

@@ -8,7 +8,11 @@ const opts = { id: "msg_abc", from: "cpansec <cpansec@example.org>", to: "sec@ex
 
 describe("renderEmail", () => {
   it("says what happened, to which release, and links the results", () => {
-    const m = renderEmail(vulnerable("high"), { ...opts, publicLog: "https://log.example.org/", unsubscribeUrl: "https://cpansec.example.org/unsubscribe?t=abc" });
+    const m = renderEmail(vulnerable("high"), {
+      ...opts,
+      publicLog: "https://log.example.org/",
+      unsubscribeUrl: "https://cpansec.example.org/unsubscribe?t=abc",
+    });
     expect(m.subject).toBe("[cpansec] CGI 3.62 by DAVE is affected by CPANSA-CGI-2012-5526");
     expect(m.text).toContain("CPANSA-CGI-2012-5526 (self, severity high): CVE-2012-5526");
     expect(m.text).toContain("advisory findings: https://results.example.org/releases/DAVE/CGI-3.62.tar.gz/advisories.json");
@@ -25,7 +29,13 @@ describe("renderEmail", () => {
       detail: {
         advisories: [{ id: "CPANSA-CGI-2012-5526", kind: "self", severity: "high", cves: [] }],
         dependencies: [
-          { kind: "interpreter", distribution: "perl", severity: "critical", advisories: ["A-1", "A-2", "A-3", "A-4", "A-5"], advice: "require perl >= 5.040003 (...)" },
+          {
+            kind: "interpreter",
+            distribution: "perl",
+            severity: "critical",
+            advisories: ["A-1", "A-2", "A-3", "A-4", "A-5"],
+            advice: "require perl >= 5.040003 (...)",
+          },
           { kind: "dependency", distribution: "URI", severity: null, advisories: ["CPANSA-URI-1"], advice: "require URI >= 5.11 (...)" },
         ],
       },
@@ -62,7 +72,13 @@ describe("renderEmail", () => {
 describe("composeEmail", () => {
   it("builds RFC 5322 with multipart/alternative text and HTML parts", async () => {
     // Identity comes from the CPAN path, whose names are ASCII; non-ASCII reaches the subject through the feed.
-    const m = renderEmail(vulnerable("medium", { dist: "Unicode-Dist", detail: { advisories: [{ id: "CPANSA-Ünicode-Dist-2026-1", kind: "self", severity: "medium", cves: [] }] } }), { ...opts, unsubscribeUrl: "https://u.example.org/x" });
+    const m = renderEmail(
+      vulnerable("medium", {
+        dist: "Unicode-Dist",
+        detail: { advisories: [{ id: "CPANSA-Ünicode-Dist-2026-1", kind: "self", severity: "medium", cves: [] }] },
+      }),
+      { ...opts, unsubscribeUrl: "https://u.example.org/x" },
+    );
     const parsed = parseMime((await composeEmail(m, "cpansec.test", new Date("2026-11-01T00:00:00Z"))).toString("utf8"));
     expect(header(parsed, "Message-ID")).toEqual(["<msg_abc@cpansec.test>"]);
     expect(header(parsed, "To")).toEqual(["sec@example.org"]);
@@ -77,7 +93,12 @@ describe("composeEmail", () => {
 
   it("shows bidi controls, look-alikes and line breaks from META and the feed visibly, in the subject and the text body, and keeps the raw event", () => {
     const version = "1.0\u202Egpj.exe"; // the record's version, from META
-    const e = makeEvent("release.processed", { dist: "Data-Dumper", version, author: "DAVE", detail: { state: "failed", failure: { reason: "bad META\r\nUnsubscribe: https://evil.example/" } } });
+    const e = makeEvent("release.processed", {
+      dist: "Data-Dumper",
+      version,
+      author: "DAVE",
+      detail: { state: "failed", failure: { reason: "bad META\r\nUnsubscribe: https://evil.example/" } },
+    });
     const m = renderEmail(e, opts);
     expect(m.subject).toBe("[cpansec] Data-Dumper 1.0<U+202E>gpj.exe by DAVE could not be processed");
     expect(m.text).toContain("Reason: bad META<U+000D><U+000A>Unsubscribe: https://evil.example/\n");

@@ -65,14 +65,26 @@ describe("matches", () => {
   });
 
   it("matches a distribution glob against the file name when META gave none", () => {
-    const e = { ...makeEvent("integrity.alert"), release: { id: "MALLORY/Demo-Tampered-1.0.tar.gz", path: "authors/id/M/MA/MALLORY/Demo-Tampered-1.0.tar.gz", author: "MALLORY" } };
+    const e = {
+      ...makeEvent("integrity.alert"),
+      release: { id: "MALLORY/Demo-Tampered-1.0.tar.gz", path: "authors/id/M/MA/MALLORY/Demo-Tampered-1.0.tar.gz", author: "MALLORY" },
+    };
     expect(eventDistribution(e)).toBe("Demo-Tampered");
     expect(matches(makeSubscription(hook, { distributions: ["Demo-*"] }), e)).toBe(true);
   });
 
   it("matches by the CPAN path's distribution, never by a name the uploader claims", () => {
     // An event carrying a distribution that disagrees with its path (as META's name once did).
-    const e = { ...makeEvent("release.processed"), release: { id: "ATTACKER/Totally-Innocent-0.01.tar.gz", path: "authors/id/A/AT/ATTACKER/Totally-Innocent-0.01.tar.gz", author: "ATTACKER", distribution: "Mojolicious", version: "99.0" } };
+    const e = {
+      ...makeEvent("release.processed"),
+      release: {
+        id: "ATTACKER/Totally-Innocent-0.01.tar.gz",
+        path: "authors/id/A/AT/ATTACKER/Totally-Innocent-0.01.tar.gz",
+        author: "ATTACKER",
+        distribution: "Mojolicious",
+        version: "99.0",
+      },
+    };
     expect(eventDistribution(e)).toBe("Totally-Innocent");
     expect(matches(makeSubscription(hook, { distributions: ["Mojolicious"] }), e)).toBe(false);
     expect(matches(makeSubscription(hook, { distributions: ["Totally-*"] }), e)).toBe(true);

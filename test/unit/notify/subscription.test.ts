@@ -50,8 +50,19 @@ describe("subscription input", () => {
   ] as const)("email %j ok=%s", (addr, ok) => expect(emailProblem(addr) === undefined).toBe(ok));
 
   it("parses a complete input and normalises authors", () => {
-    const r = parseSubscription({ webhook: "https://example.com/h", secret: SECRET, dists: ["CGI*", "CGI*"], authors: ["dave"], events: ["release.vulnerable"], minSeverity: "high" });
-    expect(r).toEqual({ ok: true, target: { kind: "webhook", url: "https://example.com/h", secret: SECRET }, filter: { distributions: ["CGI*"], authors: ["DAVE"], events: ["release.vulnerable"], minSeverity: "high" } });
+    const r = parseSubscription({
+      webhook: "https://example.com/h",
+      secret: SECRET,
+      dists: ["CGI*", "CGI*"],
+      authors: ["dave"],
+      events: ["release.vulnerable"],
+      minSeverity: "high",
+    });
+    expect(r).toEqual({
+      ok: true,
+      target: { kind: "webhook", url: "https://example.com/h", secret: SECRET },
+      filter: { distributions: ["CGI*"], authors: ["DAVE"], events: ["release.vulnerable"], minSeverity: "high" },
+    });
   });
 
   it("reports every problem at once", () => {

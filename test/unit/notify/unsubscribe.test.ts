@@ -25,7 +25,9 @@ describe("unsubscribe links", () => {
 
 describe("the unsubscribe page", () => {
   const make = () => {
-    const subs = new Map<string, Subscription>([[id, { id, createdAt: "t", target: { kind: "email", address: "a@example.org" }, filter: { distributions: [], authors: [], events: [] } }]]);
+    const subs = new Map<string, Subscription>([
+      [id, { id, createdAt: "t", target: { kind: "email", address: "a@example.org" }, filter: { distributions: [], authors: [], events: [] } }],
+    ]);
     const store: UnsubscribeStore = {
       state: async (i) => (subs.has(i) ? (subs.get(i)?.disabled ? "disabled" : "active") : undefined),
       disable: async (i, at, reason) => {

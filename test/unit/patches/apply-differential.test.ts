@@ -19,7 +19,9 @@ const missing = gnuPatchMissing() ?? (spawnSync("diff", ["--version"]).error ? "
 if (missing) announceSkip("generated GNU patch differential test", missing);
 
 const line = fc.constantFrom("a", "b", "c", "{", "}", "", "x y");
-const text = fc.record({ lines: fc.array(line, { maxLength: 24 }), eol: fc.boolean() }).map(({ lines, eol }) => (lines.length ? lines.join("\n") + (eol ? "\n" : "") : ""));
+const text = fc
+  .record({ lines: fc.array(line, { maxLength: 24 }), eol: fc.boolean() })
+  .map(({ lines, eol }) => (lines.length ? lines.join("\n") + (eol ? "\n" : "") : ""));
 /** Random edits: at each position keep, drop, replace or insert. */
 const edit = (s: string) =>
   fc.array(fc.tuple(fc.constantFrom("keep", "keep", "keep", "keep", "drop", "swap", "add"), line), { minLength: 30, maxLength: 30 }).map((ops) => {

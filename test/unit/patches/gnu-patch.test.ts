@@ -49,7 +49,11 @@ describe("the published CPANSec patches", () => {
       [7, 3],
     ] as const) {
       const pre = new Map(p.files.filter((f) => f.kind !== "create").map((f) => [f.path, preImage(f, lead, gap)]));
-      const gnu = runGnuPatch(pre, bytes, p.files.map((f) => f.path));
+      const gnu = runGnuPatch(
+        pre,
+        bytes,
+        p.files.map((f) => f.path),
+      );
       expect(gnu.status, gnu.output).toBe(0);
       const ours = applyToTree((path) => pre.get(path), p, rel);
       for (const f of p.files) expect(ours.get(f.path), `${f.path} (lead ${lead}, gap ${gap})`).toBe(gnu.files.get(f.path));
@@ -72,6 +76,7 @@ describe("the published CPANSec patches", () => {
     expect(err).toBeInstanceOf(PatchError);
     expect(err?.code).toBe("does-not-apply");
     expect(err?.message).toContain("hunk #2 (@@ -201,7 +202,7 @@) of lib/Authen/SASL/Perl/DIGEST_MD5.pm does not apply");
-    if (!missing) expect(runGnuPatch(new Map([[f.path, pre]]), readFileSync(fixturePath("patches", rel)), [f.path], ["-f", "--dry-run"]).output).toMatch(/Hunk #2 FAILED/);
+    if (!missing)
+      expect(runGnuPatch(new Map([[f.path, pre]]), readFileSync(fixturePath("patches", rel)), [f.path], ["-f", "--dry-run"]).output).toMatch(/Hunk #2 FAILED/);
   });
 });

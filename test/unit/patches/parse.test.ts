@@ -27,7 +27,12 @@ describe("parsePatch refuses", () => {
     ["an empty component", diff("a/lib//x", "b/lib//x"), "unsafe-path", "empty or '.' component"],
     ["a backslash", diff("a/lib\\..\\x", "b/lib\\..\\x"), "unsafe-path", "backslash"],
     ["a diff --git path outside", `diff --git a/../x b/../x\nindex 1234567..89abcde 100644\n${diff("a/x", "b/x")}`, "unsafe-path", "'..'"],
-    ["a git binary patch", "diff --git a/x.png b/x.png\nindex 1234567..89abcde 100644\nGIT binary patch\nliteral 5\nMcmZ?wbYx%v0000\n", "binary", "binary patch"],
+    [
+      "a git binary patch",
+      "diff --git a/x.png b/x.png\nindex 1234567..89abcde 100644\nGIT binary patch\nliteral 5\nMcmZ?wbYx%v0000\n",
+      "binary",
+      "binary patch",
+    ],
     ["a Binary files line", "diff --git a/x.png b/x.png\nindex 1234567..89abcde 100644\nBinary files a/x.png and b/x.png differ\n", "binary", "binary patch"],
     ["a NUL byte", `${good}\0`, "binary", "NUL"],
     ["CRLF line ends", good.replace(/\n/g, "\r\n"), "unsupported", "carriage returns"],
@@ -70,19 +75,54 @@ describe("parsePatch reads", () => {
   it("a format-patch mail: author, subject without [PATCH], date, commit; RFC 2047 names", () => {
     const mail = `From 82e12b25963bd9d156a9006c9a0929f459b8536a Mon Sep 17 00:00:00 2001\nFrom: =?UTF-8?q?J=C3=B6rg=20M=C3=BCller?= <j@example.org>\nDate: Thu, 10 Jul 2025 21:05:29 +0100\nSubject: [PATCH 1/1] Fix the\n thing\n\nbody\n---\n${good}-- \n2.40.0\n`;
     const p = parse(mail);
-    expect(p.header).toEqual({ author: "Jörg Müller <j@example.org>", subject: "Fix the thing", date: new Date("2025-07-10T20:05:29Z"), commit: "82e12b25963bd9d156a9006c9a0929f459b8536a" });
-    expect(p.files).toEqual([{ path: "lib/Foo.pm", kind: "modify", hunks: [expect.objectContaining({ oldStart: 1, oldCount: 2, lines: [{ op: " ", text: "a", eol: true }, { op: "-", text: "b", eol: true }, { op: "+", text: "c", eol: true }] })] }]);
+    expect(p.header).toEqual({
+      author: "Jörg Müller <j@example.org>",
+      subject: "Fix the thing",
+      date: new Date("2025-07-10T20:05:29Z"),
+      commit: "82e12b25963bd9d156a9006c9a0929f459b8536a",
+    });
+    expect(p.files).toEqual([
+      {
+        path: "lib/Foo.pm",
+        kind: "modify",
+        hunks: [
+          expect.objectContaining({
+            oldStart: 1,
+            oldCount: 2,
+            lines: [
+              { op: " ", text: "a", eol: true },
+              { op: "-", text: "b", eol: true },
+              { op: "+", text: "c", eol: true },
+            ],
+          }),
+        ],
+      },
+    ]);
   });
 
   it("a git log -p entry, a bare diff with timestamps, new and deleted files, and mailer-eaten blank lines", () => {
     const log = `commit 3876c5ba7ff0b7ee1ca74d3efd2ad58b5d0515b2\nAuthor: A U Thor <a@example.org>\nDate:   Fri Jul 17 08:42:11 2026 +0100\n\n    Change the mode\n\n    More words.\n\n${good}`;
-    expect(parse(log).header).toEqual({ author: "A U Thor <a@example.org>", subject: "Change the mode", date: new Date("2026-07-17T07:42:11Z"), commit: "3876c5ba7ff0b7ee1ca74d3efd2ad58b5d0515b2" });
+    expect(parse(log).header).toEqual({
+      author: "A U Thor <a@example.org>",
+      subject: "Change the mode",
+      date: new Date("2026-07-17T07:42:11Z"),
+      commit: "3876c5ba7ff0b7ee1ca74d3efd2ad58b5d0515b2",
+    });
     const stamped = "--- a/XS.xs\t2025-09-06 08:34:51.376455632 -0300\n+++ b/XS.xs\t2025-09-06 08:35:30.725873619 -0300\n@@ -1 +1 @@\n-a\n+b\n";
     expect(parse(stamped).files[0]?.path).toBe("XS.xs");
     const created = diff("/dev/null", "b/t/new.t", "@@ -0,0 +1,2 @@\n+use strict;\n+1;\n") + diff("a/old.t", "/dev/null", "@@ -1 +0,0 @@\n-1;\n");
-    expect(parse(created).files.map((f) => [f.path, f.kind])).toEqual([["t/new.t", "create"], ["old.t", "delete"]]);
+    expect(parse(created).files.map((f) => [f.path, f.kind])).toEqual([
+      ["t/new.t", "create"],
+      ["old.t", "delete"],
+    ]);
     // An empty line is an empty context line; a hunk cut short at the very end gets empty lines.
     const eaten = diff("a/x", "b/x", "@@ -1,4 +1,4 @@\n a\n\n-b\n+c\n");
-    expect(parse(eaten).files[0]?.hunks[0]?.lines).toEqual([{ op: " ", text: "a", eol: true }, { op: " ", text: "", eol: true }, { op: "-", text: "b", eol: true }, { op: "+", text: "c", eol: true }, { op: " ", text: "", eol: true }]);
+    expect(parse(eaten).files[0]?.hunks[0]?.lines).toEqual([
+      { op: " ", text: "a", eol: true },
+      { op: " ", text: "", eol: true },
+      { op: "-", text: "b", eol: true },
+      { op: "+", text: "c", eol: true },
+      { op: " ", text: "", eol: true },
+    ]);
   });
 });

@@ -60,9 +60,22 @@ describe("patchRelease", () => {
     const headers = [];
     for (let off = 0; off + 512 <= tar.length && tar[off] !== 0; ) {
       const h = tar.subarray(off, off + 512);
-      const field = (o: number, n: number) => h.subarray(o, o + n).toString("latin1").replace(/\0.*$/s, "").trim();
+      const field = (o: number, n: number) =>
+        h
+          .subarray(o, o + n)
+          .toString("latin1")
+          .replace(/\0.*$/s, "")
+          .trim();
       const size = parseInt(field(124, 12) || "0", 8);
-      headers.push({ name: field(0, 100), mode: field(100, 8), uid: field(108, 8), gid: field(116, 8), mtime: parseInt(field(136, 12), 8), uname: field(265, 32), gname: field(297, 32) });
+      headers.push({
+        name: field(0, 100),
+        mode: field(100, 8),
+        uid: field(108, 8),
+        gid: field(116, 8),
+        mtime: parseInt(field(136, 12), 8),
+        uname: field(265, 32),
+        gname: field(297, 32),
+      });
       off += 512 + Math.ceil(size / 512) * 512;
     }
     expect(new Set(headers.map((h) => h.mtime))).toEqual(new Set([when.getTime() / 1000]));
@@ -77,7 +90,11 @@ describe("patchRelease", () => {
     const d = await describeRelease(r.fileName, r.bytes);
     expect(d.error).toBeUndefined();
     // Identity comes from the file name, as for any upload: the patched archive is its own release.
-    expect(d).toMatchObject({ distribution: "Authen-SASL", version: "2.1800-PATCHED-CVE-2025-40918-r1", metaIdentity: { name: "Authen-SASL", version: "2.1800", agrees: false } });
+    expect(d).toMatchObject({
+      distribution: "Authen-SASL",
+      version: "2.1800-PATCHED-CVE-2025-40918-r1",
+      metaIdentity: { name: "Authen-SASL", version: "2.1800", agrees: false },
+    });
     expect(d.meta?.abstract).toBe("SASL Authentication framework");
   });
 
@@ -85,7 +102,13 @@ describe("patchRelease", () => {
     const r = await patchRelease("Authen-SASL-2.1800.tar.gz", await saslArchive(), [record()], when);
     const patched = await describeRelease(r.fileName, r.bytes, { sha1: true, keep: bundledKeep });
     const s = patchedSboms(
-      { release: patched, uploaded: when, tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(undefined, undefined), bundled: detectBundled(patched.files) },
+      {
+        release: patched,
+        uploaded: when,
+        tool: { name: "cpansec-pipeline", version: "0.1.0" },
+        resolve: moduleResolver(undefined, undefined),
+        bundled: detectBundled(patched.files),
+      },
       { release: r.original, author: "EHUELS", cpanPath: "authors/id/E/EH/EHUELS/Authen-SASL-2.1800.tar.gz" },
       r.patches,
     );
@@ -95,15 +118,45 @@ describe("patchRelease", () => {
     expect(spdxSchemaErrors(spdx)).toBeNull();
     expect([...checkCycloneDx(cdx), ...checkSpdx(spdx)]).toEqual([]);
     const ped = cdx.metadata.component.pedigree;
-    expect(ped.ancestors[0]).toMatchObject({ purl: "pkg:cpan/Authen-SASL@2.1800?author=EHUELS", hashes: [{ alg: "SHA-256", content: r.original.archive.sha256 }, { alg: "SHA-512", content: r.original.archive.sha512 }] });
-    expect(ped.patches).toEqual([{ type: "backport", diff: { text: { contentType: "text/x-diff", content: saslPatchBytes().toString("utf8") } }, resolves: [expect.objectContaining({ type: "security", id: "CVE-2025-40918" })] }]);
+    expect(ped.ancestors[0]).toMatchObject({
+      purl: "pkg:cpan/Authen-SASL@2.1800?author=EHUELS",
+      hashes: [
+        { alg: "SHA-256", content: r.original.archive.sha256 },
+        { alg: "SHA-512", content: r.original.archive.sha512 },
+      ],
+    });
+    expect(ped.patches).toEqual([
+      {
+        type: "backport",
+        diff: { text: { contentType: "text/x-diff", content: saslPatchBytes().toString("utf8") } },
+        resolves: [expect.objectContaining({ type: "security", id: "CVE-2025-40918" })],
+      },
+    ]);
     expect(cdx.metadata.component.hashes[0].content).toBe(patched.archive.sha256);
-    expect(spdx.relationships).toContainEqual({ spdxElementId: "SPDXRef-Package-Release", relationshipType: "DESCENDANT_OF", relatedSpdxElement: "SPDXRef-Package-Original" });
-    expect(spdx.relationships).toContainEqual({ spdxElementId: "SPDXRef-Patch-1-CVE-2025-40918-r1", relationshipType: "PATCH_APPLIED", relatedSpdxElement: "SPDXRef-Package-Original" });
+    expect(spdx.relationships).toContainEqual({
+      spdxElementId: "SPDXRef-Package-Release",
+      relationshipType: "DESCENDANT_OF",
+      relatedSpdxElement: "SPDXRef-Package-Original",
+    });
+    expect(spdx.relationships).toContainEqual({
+      spdxElementId: "SPDXRef-Patch-1-CVE-2025-40918-r1",
+      relationshipType: "PATCH_APPLIED",
+      relatedSpdxElement: "SPDXRef-Package-Original",
+    });
     expect(spdx.packages[0].annotations[0].comment).toContain("CVE-2025-40918");
     // Same inputs, same documents.
-    expect(patchedSboms({ release: patched, uploaded: when, tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(undefined, undefined), bundled: [] }, { release: r.original, author: "EHUELS" }, r.patches).cyclonedx).toBe(
-      patchedSboms({ release: patched, uploaded: when, tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(undefined, undefined), bundled: [] }, { release: r.original, author: "EHUELS" }, r.patches).cyclonedx,
+    expect(
+      patchedSboms(
+        { release: patched, uploaded: when, tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(undefined, undefined), bundled: [] },
+        { release: r.original, author: "EHUELS" },
+        r.patches,
+      ).cyclonedx,
+    ).toBe(
+      patchedSboms(
+        { release: patched, uploaded: when, tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(undefined, undefined), bundled: [] },
+        { release: r.original, author: "EHUELS" },
+        r.patches,
+      ).cyclonedx,
     );
   });
 
@@ -118,21 +171,43 @@ describe("patchRelease", () => {
     const parsed = record().parsed;
     const f = parsed.files[0]!;
     const changed = preImage(f).replace("  $self->{need_step} = 1;\n", "  $self->{need_step} = 2;\n");
-    const archive = await tarGz([{ name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) }, { name: `Authen-SASL-2.1800/${f.path}`, content: Buffer.from(changed, "latin1") }]);
+    const archive = await tarGz([
+      { name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) },
+      { name: `Authen-SASL-2.1800/${f.path}`, content: Buffer.from(changed, "latin1") },
+    ]);
     const e = await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", archive, [record()], when));
-    expect(e).toMatchObject({ code: "does-not-apply", message: expect.stringContaining("hunk #2 (@@ -201,7 +202,7 @@) of lib/Authen/SASL/Perl/DIGEST_MD5.pm does not apply") });
+    expect(e).toMatchObject({
+      code: "does-not-apply",
+      message: expect.stringContaining("hunk #2 (@@ -201,7 +202,7 @@) of lib/Authen/SASL/Perl/DIGEST_MD5.pm does not apply"),
+    });
   });
 
   it("refuses an archive without a single top directory, a patch onto a link, and links that leave the tree", async () => {
     const flat = await tarGz([{ name: "META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) }]);
-    expect(await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", flat, [record()], when))).toMatchObject({ code: "unsupported", message: expect.stringContaining("no single top directory") });
+    expect(await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", flat, [record()], when))).toMatchObject({
+      code: "unsupported",
+      message: expect.stringContaining("no single top directory"),
+    });
     const f = record().parsed.files[0]!;
-    const onLink = await tarGz([{ name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) }, { name: `Authen-SASL-2.1800/${f.path}`, type: "symlink", linkname: "../../x" }]);
-    expect(await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", onLink, [record()], when))).toMatchObject({ code: "unsupported", message: expect.stringContaining("is a link") });
-    for (const [type, linkname] of [["symlink", "../../../etc/passwd"], ["symlink", "/etc/passwd"], ["link", "etc/passwd"], ["link", "Authen-SASL-2.1800/../../x"]] as const) {
+    const onLink = await tarGz([
+      { name: "Authen-SASL-2.1800/META.json", content: metaJson({ name: "Authen-SASL", version: "2.1800" }) },
+      { name: `Authen-SASL-2.1800/${f.path}`, type: "symlink", linkname: "../../x" },
+    ]);
+    expect(await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", onLink, [record()], when))).toMatchObject({
+      code: "unsupported",
+      message: expect.stringContaining("is a link"),
+    });
+    for (const [type, linkname] of [
+      ["symlink", "../../../etc/passwd"],
+      ["symlink", "/etc/passwd"],
+      ["link", "etc/passwd"],
+      ["link", "Authen-SASL-2.1800/../../x"],
+    ] as const) {
       const a = await saslArchive([{ name: "Authen-SASL-2.1800/evil", type, linkname }]);
       // Refused here, or already by the archive reader (which checks links too): never written.
-      expect((await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", a, [record()], when))).message, `${type} ${linkname}`).toMatch(/outside the distribution|hard link to .* not in the archive|points outside/);
+      expect((await refusal(patchRelease("Authen-SASL-2.1800.tar.gz", a, [record()], when))).message, `${type} ${linkname}`).toMatch(
+        /outside the distribution|hard link to .* not in the archive|points outside/,
+      );
     }
   });
 });

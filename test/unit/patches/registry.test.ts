@@ -32,10 +32,23 @@ describe("the registry", () => {
   it("reads the 40 published patches: 37 in force, 2 superseded, 1 refused", async () => {
     const reg = await loadRegistry(new DirPatchSource(fixturePath("patches")));
     expect(reg.current).toHaveLength(37);
-    expect(reg.superseded.map((p) => p.path)).toEqual(["M/Mojolicious-Plugin-Web-Auth/0.17/CVE-2026-9733-r1.patch", "P/Protocol-HTTP2/1.12/CVE-2026-10725-r1.patch"]);
-    expect(reg.problems).toEqual([{ path: "C/Catalyst-Plugin-Authentication/0.10026/CVE-2009-10007-r1.patch", code: "malformed", message: expect.stringContaining("hunk #1 of lib/Catalyst/Plugin/Authentication.pm") }]);
+    expect(reg.superseded.map((p) => p.path)).toEqual([
+      "M/Mojolicious-Plugin-Web-Auth/0.17/CVE-2026-9733-r1.patch",
+      "P/Protocol-HTTP2/1.12/CVE-2026-10725-r1.patch",
+    ]);
+    expect(reg.problems).toEqual([
+      {
+        path: "C/Catalyst-Plugin-Authentication/0.10026/CVE-2009-10007-r1.patch",
+        code: "malformed",
+        message: expect.stringContaining("hunk #1 of lib/Catalyst/Plugin/Authentication.pm"),
+      },
+    ]);
     const [http2] = patchesFor(reg, "Protocol-HTTP2", "1.12");
-    expect(http2).toMatchObject({ revision: 2, header: { author: "Vladimir Lettiev <thecrux@gmail.com>" }, files: ["lib/Protocol/HTTP2/Frame/Continuation.pm", "lib/Protocol/HTTP2/HeaderCompression.pm", "t/15_headersize.t"] });
+    expect(http2).toMatchObject({
+      revision: 2,
+      header: { author: "Vladimir Lettiev <thecrux@gmail.com>" },
+      files: ["lib/Protocol/HTTP2/Frame/Continuation.pm", "lib/Protocol/HTTP2/HeaderCompression.pm", "t/15_headersize.t"],
+    });
     expect(patchesFor(reg, "Date-Manip", "6.99").map((p) => p.cve)).toEqual(["CVE-2026-60074", "CVE-2026-60075"]);
   });
 
@@ -55,9 +68,15 @@ describe("the registry", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/patches/`;
     try {
-      const refs = [`${base}P/Protocol-HTTP2/1.12/CVE-2026-10725-r1.patch`, `${base}X/XML-Bare/0.53/CVE-2026-13401-r1.patch`, "https://elsewhere.example/x.patch"];
+      const refs = [
+        `${base}P/Protocol-HTTP2/1.12/CVE-2026-10725-r1.patch`,
+        `${base}X/XML-Bare/0.53/CVE-2026-13401-r1.patch`,
+        "https://elsewhere.example/x.patch",
+      ];
       const reg = await loadRegistry(new HttpPatchSource(base, HttpPatchSource.pathsUnder(base, refs)));
-      expect(reg.current.map((p) => [p.path, p.url])).toEqual([["P/Protocol-HTTP2/1.12/CVE-2026-10725-r2.patch", `${base}P/Protocol-HTTP2/1.12/CVE-2026-10725-r2.patch`]]);
+      expect(reg.current.map((p) => [p.path, p.url])).toEqual([
+        ["P/Protocol-HTTP2/1.12/CVE-2026-10725-r2.patch", `${base}P/Protocol-HTTP2/1.12/CVE-2026-10725-r2.patch`],
+      ]);
       expect(reg.superseded.map((p) => p.path)).toEqual(["P/Protocol-HTTP2/1.12/CVE-2026-10725-r1.patch"]);
       expect(reg.problems).toEqual([{ path: "X/XML-Bare/0.53/CVE-2026-13401-r1.patch", code: "limit", message: expect.stringContaining("limit") }]);
       expect(served).toContain("P/Protocol-HTTP2/1.12/CVE-2026-10725-r3.patch"); // asked for, absent: the probe stops

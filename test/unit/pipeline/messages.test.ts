@@ -16,7 +16,12 @@ const options = { maxReceives: 5, visibilityMs: 60_000, backoffMs: () => 0 };
 
 describe("queue message schemas", () => {
   it("accept the bodies the steps send", () => {
-    expect(parseMessage(IngestJobSchema, { v: 1, id: "r", path: "A/AB/ABC/X-1.tar.gz", uploaded: "2026-01-01T00:00:00Z" }, "m")).toEqual({ v: 1, id: "r", path: "A/AB/ABC/X-1.tar.gz", uploaded: "2026-01-01T00:00:00Z" });
+    expect(parseMessage(IngestJobSchema, { v: 1, id: "r", path: "A/AB/ABC/X-1.tar.gz", uploaded: "2026-01-01T00:00:00Z" }, "m")).toEqual({
+      v: 1,
+      id: "r",
+      path: "A/AB/ABC/X-1.tar.gz",
+      uploaded: "2026-01-01T00:00:00Z",
+    });
     expect(parseMessage(DeliverJobSchema, { v: 1, eventId: "e", subscriptionId: "s" }, "m").subscriptionId).toBe("s");
   });
 
@@ -54,7 +59,10 @@ describe("queue message schemas", () => {
     await runUntilIdle(db, workers, options);
     expect(seen).toEqual(["a", "b", "c"]);
     const dead = db.deadLetters();
-    expect(dead.map((d) => [d.queue, d.receives])).toEqual([["one", 1], ["batch", 1]]);
+    expect(dead.map((d) => [d.queue, d.receives])).toEqual([
+      ["one", 1],
+      ["batch", 1],
+    ]);
     expect(dead[0]?.reason).toMatch(/^BadMessageError: one message \d+ is not a valid message: id: /);
     expect(dead[1]?.reason).toMatch(/batch message \d+ is not a valid message: v: /);
     db.close();

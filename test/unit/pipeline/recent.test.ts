@@ -62,7 +62,16 @@ describe("RECENT", () => {
 
 describe("RECENT from a hostile mirror", () => {
   const ev = (epoch: string, f: string) => ({ epoch, path: P(f), type: "new" });
-  const hostile = parseRecent(enc({ recent: [ev("999999999999", "Far-1.0.tar.gz"), ev("1760979200", "Soon-1.0.tar.gz"), ev("1760978900", "Real-1.0.tar.gz"), ev("000000000000", "Zero-1.0.tar.gz")] }));
+  const hostile = parseRecent(
+    enc({
+      recent: [
+        ev("999999999999", "Far-1.0.tar.gz"),
+        ev("1760979200", "Soon-1.0.tar.gz"),
+        ev("1760978900", "Real-1.0.tar.gz"),
+        ev("000000000000", "Zero-1.0.tar.gz"),
+      ],
+    }),
+  );
 
   it("compares epochs as exact decimals: leading zeros do not make one later", () => {
     expect(compareEpochs("000000000000", "1760978849")).toBe(-1);
@@ -93,13 +102,25 @@ describe("RECENT from a hostile mirror", () => {
     expect(parseUploadPath(path)).toEqual(expected);
   });
 
-  it.each(["authors/id/Z/ZE/ZED/%2e%2e/%2e%2e/O/OT/OTHER/Foo-1.0.tar.gz", "a/../b", "a//b", "/etc/passwd", "a/./b", "a\\..\\b", "RECENT-1h.json?x", "a/b#c"])("refuses the mirror path %s before any fetch", (path) => {
-    expect(mirrorPathProblem(path)).toMatch(/refusing mirror path/);
-  });
+  it.each(["authors/id/Z/ZE/ZED/%2e%2e/%2e%2e/O/OT/OTHER/Foo-1.0.tar.gz", "a/../b", "a//b", "/etc/passwd", "a/./b", "a\\..\\b", "RECENT-1h.json?x", "a/b#c"])(
+    "refuses the mirror path %s before any fetch",
+    (path) => {
+      expect(mirrorPathProblem(path)).toMatch(/refusing mirror path/);
+    },
+  );
 });
 
 describe("release records and keys", () => {
-  const r: ReleaseRecord = { id: "ETHER/Foo-1.0.tar.gz", path: P("Foo-1.0.tar.gz"), author: "ETHER", filename: "Foo-1.0.tar.gz", uploaded: "1", seenAt: "t", steps: {}, revision: 0 };
+  const r: ReleaseRecord = {
+    id: "ETHER/Foo-1.0.tar.gz",
+    path: P("Foo-1.0.tar.gz"),
+    author: "ETHER",
+    filename: "Foo-1.0.tar.gz",
+    uploaded: "1",
+    seenAt: "t",
+    steps: {},
+    revision: 0,
+  };
   const done = { status: "done" as const, at: "t" };
 
   it("lays out the artifacts bucket as docs/architecture.md says", () => {

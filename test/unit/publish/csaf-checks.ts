@@ -17,9 +17,15 @@ export function csafMandatoryProblems(doc: CsafDocument): string[] {
     if (n.product) {
       defined.push(n.product.product_id);
       const purl = n.product.product_identification_helper?.purl;
-      if (purl) try { parseCpanPurl(purl); } catch (e) { problems.push(`6.1.13 ${(e as Error).message}`); }
+      if (purl)
+        try {
+          parseCpanPurl(purl);
+        } catch (e) {
+          problems.push(`6.1.13 ${(e as Error).message}`);
+        }
     }
-    if (n.category === "product_version" && /[<>=]|\b(and|or|through|before|after)\b/i.test(n.name ?? "")) problems.push(`6.1.31 range in product_version ${n.name}`);
+    if (n.category === "product_version" && /[<>=]|\b(and|or|through|before|after)\b/i.test(n.name ?? ""))
+      problems.push(`6.1.31 range in product_version ${n.name}`);
     n.branches?.forEach(walk);
   };
   const tree = doc.product_tree as Node | undefined;
@@ -49,6 +55,7 @@ export function csafMandatoryProblems(doc: CsafDocument): string[] {
   const numbers = t.revision_history.map((h) => Number(h.number));
   if (numbers.some((n, i) => i > 0 && n <= (numbers[i - 1] as number))) problems.push("6.1.14 revision history not sorted");
   if (t.version !== String(Math.max(...numbers))) problems.push("6.1.16 tracking.version is not the latest revision");
-  if (t.current_release_date !== t.revision_history[t.revision_history.length - 1]?.date) problems.push("current_release_date is not the latest revision's date");
+  if (t.current_release_date !== t.revision_history[t.revision_history.length - 1]?.date)
+    problems.push("current_release_date is not the latest revision's date");
   return problems;
 }

@@ -36,7 +36,10 @@ export async function exportedFeeds(): Promise<{ feeds: Exported[]; source: stri
     for (const r of records) for (const a of r.affected) (byDist.get(a.package.name) ?? byDist.set(a.package.name, []).get(a.package.name)!).push(r);
     feeds.push({ name: f.name, feed, compiled: compileFeed(feed, "strict"), records, byDist });
   }
-  const source = real.length > 1 ? `both feeds (${real.map((f) => f.name).join(", ")}; ../shared present)` : `the 2023 feed only (test/fixtures; ../shared absent, so the 2026 feed is not checked)`;
+  const source =
+    real.length > 1
+      ? `both feeds (${real.map((f) => f.name).join(", ")}; ../shared present)`
+      : `the 2023 feed only (test/fixtures; ../shared absent, so the 2026 feed is not checked)`;
   cache = { feeds, source };
   return cache;
 }
@@ -48,7 +51,12 @@ export function pairs(e: Exported, all: readonly Exported[]): { listed: [string,
   let unparsable = 0;
   for (const [dist, entry] of Object.entries(e.feed.dists)) {
     const own = new Set(entry.versions);
-    const others = new Set([...all.flatMap((o) => o.feed.dists[dist]?.versions ?? []), ...entry.advisories.flatMap((r) => [...r.affected, ...r.fixed].flatMap((el) => el.split(",").map((c) => c.trim().replace(/^(<=|<|>=|>|==|!=|=)\s*/, ""))))]);
+    const others = new Set([
+      ...all.flatMap((o) => o.feed.dists[dist]?.versions ?? []),
+      ...entry.advisories.flatMap((r) =>
+        [...r.affected, ...r.fixed].flatMap((el) => el.split(",").map((c) => c.trim().replace(/^(<=|<|>=|>|==|!=|=)\s*/, ""))),
+      ),
+    ]);
     for (const v of own) {
       if (perlVersion(v)) listed.push([dist, v]);
       else unparsable++;

@@ -53,13 +53,27 @@ describe.skipIf(!!noPerl)("OSV records evaluated by perl", () => {
   it("agree with strict mode on listed pairs and with the TypeScript evaluation on all pairs", () => {
     for (const e of feeds) {
       const { listed, extra } = pairs(e, feeds);
-      const records = Object.fromEntries([...e.byDist].map(([d, rs]) => [d, rs.map((r) => ({ id: r.id, affected: r.affected.filter((a) => a.package.name === d) }))]));
-      const out = runPerl(OSV_IN_PERL, JSON.stringify({ records, queries: [...listed, ...extra] })).split("\n").filter(Boolean);
+      const records = Object.fromEntries(
+        [...e.byDist].map(([d, rs]) => [d, rs.map((r) => ({ id: r.id, affected: r.affected.filter((a) => a.package.name === d) }))]),
+      );
+      const out = runPerl(OSV_IN_PERL, JSON.stringify({ records, queries: [...listed, ...extra] }))
+        .split("\n")
+        .filter(Boolean);
       expect(out.length).toBe(listed.length + extra.length);
-      const perl = new Map(out.map((l) => { const [d, v, ids] = l.split("\t"); return [`${d}\t${v}`, ids ?? ""]; }));
+      const perl = new Map(
+        out.map((l) => {
+          const [d, v, ids] = l.split("\t");
+          return [`${d}\t${v}`, ids ?? ""];
+        }),
+      );
       const strictWrong = listed.filter(([d, v]) => perl.get(`${d}\t${v}`) !== advisoryIds(e.compiled, d, v).join(","));
       expect(strictWrong.slice(0, 5)).toEqual([]);
-      const ts = (d: string, v: string) => (e.byDist.get(d) ?? []).filter((r) => isVulnerable(r.affected, OSV_ECOSYSTEM, d, v, perlCompare)).map((r) => r.id).sort().join(",");
+      const ts = (d: string, v: string) =>
+        (e.byDist.get(d) ?? [])
+          .filter((r) => isVulnerable(r.affected, OSV_ECOSYSTEM, d, v, perlCompare))
+          .map((r) => r.id)
+          .sort()
+          .join(",");
       expect([...listed, ...extra].filter(([d, v]) => perl.get(`${d}\t${v}`) !== ts(d, v)).slice(0, 5)).toEqual([]);
       console.log(`${e.name}: perl agrees on ${listed.length} listed and ${extra.length} other pairs`);
     }

@@ -17,7 +17,10 @@ beforeAll(async () => {
 });
 
 const osvIds = (e: Exported, dist: string, v: string, rangesOnly = false) =>
-  (e.byDist.get(dist) ?? []).filter((r) => isVulnerable(r.affected, OSV_ECOSYSTEM, dist, v, perlCompare, { rangesOnly })).map((r) => r.id).sort();
+  (e.byDist.get(dist) ?? [])
+    .filter((r) => isVulnerable(r.affected, OSV_ECOSYSTEM, dist, v, perlCompare, { rangesOnly }))
+    .map((r) => r.id)
+    .sort();
 
 /** A miss the record owns up to: v below where the events of an inexact interval start, or a spelling of a listed version. */
 function explainedMiss(r: OsvRecord, dist: string, v: string): boolean {
@@ -48,7 +51,10 @@ describe("OSV records mean what strict mode means", () => {
       for (const [dist, v] of extra) {
         const strict = new Set(advisoryIds(e.compiled, dist, v));
         const osv = osvIds(e, dist, v);
-        expect(osv.filter((id) => !strict.has(id)), `${e.name} ${dist} ${v}: OSV names an advisory strict mode does not`).toEqual([]);
+        expect(
+          osv.filter((id) => !strict.has(id)),
+          `${e.name} ${dist} ${v}: OSV names an advisory strict mode does not`,
+        ).toEqual([]);
         for (const id of strict) {
           if (osv.includes(id)) continue;
           const r = e.records.find((x) => x.id === id)!;
@@ -58,7 +64,9 @@ describe("OSV records mean what strict mode means", () => {
       }
       checked += extra.length;
     }
-    console.log(`${checked} unlisted pairs: no false positive; ${explained} misses, each inside an interval the record marks inexact or a respelling of a listed version`);
+    console.log(
+      `${checked} unlisted pairs: no false positive; ${explained} misses, each inside an interval the record marks inexact or a respelling of a listed version`,
+    );
     expect(checked).toBeGreaterThan(feeds.length > 1 ? 1_800 : 100);
   });
 

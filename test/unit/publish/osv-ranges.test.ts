@@ -19,7 +19,14 @@ describe("osvRanges", () => {
     // fixed > V leaves everything up to V, last_affected
     [[">=1.0"], [">1.1"], [[{ introduced: "1.0" }, { last_affected: "1.1" }]]],
     // touching elements merge; fixed and last_affected never share a range
-    [["<1.0", ">=1.0,<1.5", ">=2.0,<=2.1"], [], [[{ introduced: "0" }, { fixed: "1.5" }], [{ introduced: "2.0" }, { last_affected: "2.1" }]]],
+    [
+      ["<1.0", ">=1.0,<1.5", ">=2.0,<=2.1"],
+      [],
+      [
+        [{ introduced: "0" }, { fixed: "1.5" }],
+        [{ introduced: "2.0" }, { last_affected: "2.1" }],
+      ],
+    ],
     // a clause that does not parse empties its element, as strict mode has it
     [["<1.0", ">= 1.x"], [], [[{ introduced: "0" }, { fixed: "1.0" }]]],
   ])("%j minus %j", (affected, fixed, want) => {
@@ -34,8 +41,14 @@ describe("osvRanges", () => {
 
   it("starts an interval that opens above a version at the first released version inside it, and says so", () => {
     expect(events([">0"])).toMatchObject({ ranges: [{ events: [{ introduced: "0.5" }] }], inexact: [{ range: "> 0", events_from: "0.5" }] });
-    expect(events(["!=1.1"])).toMatchObject({ ranges: [{ events: [{ introduced: "0" }, { fixed: "1.1" }, { introduced: "1.5" }] }], inexact: [{ range: "> 1.1", events_from: "1.5" }] });
-    expect(events(["<2.0"], ["<=1.1"])).toMatchObject({ ranges: [{ events: [{ introduced: "1.5" }, { fixed: "2.0" }] }], inexact: [{ range: "> 1.1, < 2.0", events_from: "1.5" }] });
+    expect(events(["!=1.1"])).toMatchObject({
+      ranges: [{ events: [{ introduced: "0" }, { fixed: "1.1" }, { introduced: "1.5" }] }],
+      inexact: [{ range: "> 1.1", events_from: "1.5" }],
+    });
+    expect(events(["<2.0"], ["<=1.1"])).toMatchObject({
+      ranges: [{ events: [{ introduced: "1.5" }, { fixed: "2.0" }] }],
+      inexact: [{ range: "> 1.1, < 2.0", events_from: "1.5" }],
+    });
     // No released version inside: nothing in the events, and the record says that too.
     expect(events([">1.1,<1.2"])).toMatchObject({ ranges: [], inexact: [{ range: "> 1.1, < 1.2" }] });
   });

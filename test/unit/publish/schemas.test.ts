@@ -10,7 +10,10 @@ import { realFeeds } from "../../helpers/fixtures";
 import { csafSchemaErrors, osvSchemaErrors, osvSchemaWithCpan, providerMetadataErrors } from "../../helpers/publish-validation";
 import { csafMandatoryProblems } from "./csaf-checks";
 
-const options = { publisher: { category: "coordinator" as const, name: "CPAN Security Group", namespace: "https://security.metacpan.org" }, baseUrl: "https://example.org/.well-known/csaf" };
+const options = {
+  publisher: { category: "coordinator" as const, name: "CPAN Security Group", namespace: "https://security.metacpan.org" },
+  baseUrl: "https://example.org/.well-known/csaf",
+};
 const feeds = realFeeds().map((f) => ({ name: f.name, feed: parseFeed(readFileSync(f.path)) }));
 console.log(`schema validation over ${feeds.map((f) => f.name).join(", ")}${feeds.length < 2 ? " (../shared absent: the 2026 feed is not checked)" : ""}`);
 
@@ -19,7 +22,12 @@ describe("the OSV schema with CPAN registered", () => {
     expect(osvSchemaWithCpan().changed).toEqual(["/$defs/ecosystemName/enum", "/$defs/ecosystemWithSuffix/pattern", "/$defs/prefix/pattern"]);
   });
   it("still refuses what the official one refuses (an unregistered ecosystem, an unknown prefix)", () => {
-    const record = { schema_version: "1.7.5", id: "CPANSA-X-2026-1", modified: "2026-08-16T14:31:00Z", affected: [{ package: { ecosystem: "CPAN", name: "X" } }] };
+    const record = {
+      schema_version: "1.7.5",
+      id: "CPANSA-X-2026-1",
+      modified: "2026-08-16T14:31:00Z",
+      affected: [{ package: { ecosystem: "CPAN", name: "X" } }],
+    };
     expect(osvSchemaErrors(record)).toBeNull();
     expect(osvSchemaErrors({ ...record, id: "CPANSB-X-2026-1" })).not.toBeNull();
     expect(osvSchemaErrors({ ...record, affected: [{ package: { ecosystem: "CPANX", name: "X" } }] })).not.toBeNull();
@@ -36,7 +44,9 @@ describe.each(feeds)("$name", ({ feed }) => {
   });
   it("every CSAF document validates and passes the profile's mandatory tests we check; so does provider-metadata.json", async () => {
     const { documents, files } = await exportCsaf(feed, async () => undefined, options);
-    const bad = documents.map((d) => ({ id: d.document.tracking.id, errors: csafSchemaErrors(d), problems: csafMandatoryProblems(d) })).filter((x) => x.errors || x.problems.length);
+    const bad = documents
+      .map((d) => ({ id: d.document.tracking.id, errors: csafSchemaErrors(d), problems: csafMandatoryProblems(d) }))
+      .filter((x) => x.errors || x.problems.length);
     expect(bad.slice(0, 3)).toEqual([]);
     const meta = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === "provider-metadata.json")!.bytes));
     expect(providerMetadataErrors(meta)).toBeNull();

@@ -27,10 +27,18 @@ describe.skipIf(missing)("SBOMs over the corpus", () => {
     for (const file of files) {
       const r = await describeRelease(file, readFileSync(file), { sha1: true, keep: bundledKeep });
       if (!r.metaSource) continue;
-      const s = generateSboms({ release: r, uploaded: new Date(0), tool: { name: "cpansec-pipeline", version: "0.1.0" }, resolve: moduleResolver(), bundled: detectBundled(r.files) });
+      const s = generateSboms({
+        release: r,
+        uploaded: new Date(0),
+        tool: { name: "cpansec-pipeline", version: "0.1.0" },
+        resolve: moduleResolver(),
+        bundled: detectBundled(r.files),
+      });
       const cdx = JSON.parse(s.cyclonedx);
       const spdx = JSON.parse(s.spdx);
-      const errs = [await cycloneDxSchemaErrors(s.cyclonedx), spdxSchemaErrors(spdx), ...checkCycloneDx(cdx), ...checkSpdx(spdx)].filter((e) => e && !(Array.isArray(e) && !e.length));
+      const errs = [await cycloneDxSchemaErrors(s.cyclonedx), spdxSchemaErrors(spdx), ...checkCycloneDx(cdx), ...checkSpdx(spdx)].filter(
+        (e) => e && !(Array.isArray(e) && !e.length),
+      );
       if (errs.length) problems.push(`${basename(file)}: ${JSON.stringify(errs).slice(0, 300)}`);
       const runtime: Record<string, string> = {};
       for (const c of cdx.components ?? []) {
@@ -43,7 +51,9 @@ describe.skipIf(missing)("SBOMs over the corpus", () => {
       withMeta.push({ file, source: r.metaSource, meta: r.files.get(metaPath) as Uint8Array, runtime });
     }
     expect(problems).toEqual([]);
-    const perl = runPerl(ORACLE, withMeta.map((w) => `${w.source}\t${Buffer.from(w.meta).toString("base64")}`).join("\n") + "\n").trim().split("\n");
+    const perl = runPerl(ORACLE, withMeta.map((w) => `${w.source}\t${Buffer.from(w.meta).toString("base64")}`).join("\n") + "\n")
+      .trim()
+      .split("\n");
     const differ: string[] = [];
     let compared = 0;
     withMeta.forEach((w, i) => {

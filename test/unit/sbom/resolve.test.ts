@@ -61,7 +61,7 @@ describe("02packages and module resolution", () => {
   });
 
   it("resolves 02packages first, then module2dist, then perl's own modules; dual-life and unknown modules stay unresolved", () => {
-    const resolve = moduleResolver(parsePackagesIndex(INDEX), { "Try::Tiny": "Wrong", "Moo": "Moo", "Encode": "Encode" });
+    const resolve = moduleResolver(parsePackagesIndex(INDEX), { "Try::Tiny": "Wrong", Moo: "Moo", Encode: "Encode" });
     // 02packages (from the mirror) and the feed disagree: both answers are kept.
     expect(resolve("Try::Tiny")).toEqual({ distribution: "Try-Tiny", via: "02packages", module2dist: "Wrong" });
     expect(resolve("File::Spec")).toEqual({ distribution: "PathTools", via: "02packages" });
@@ -82,7 +82,10 @@ describe.skipIf(missing)("core-modules.json", () => {
   it("is Module::CoreList's list for the perl it names, dual-life (upstream cpan) ones marked (regenerate with the same one-liners)", () => {
     const out = runPerl(`use Module::CoreList; print join("\\n", sort keys %{ $Module::CoreList::version{${core.perl}} }), "\\n"`, "");
     expect(core.modules).toEqual(out.trim().split("\n"));
-    const dual = runPerl(`use Module::CoreList; print join("\\n", grep { ($Module::CoreList::upstream{$_} // "") eq "cpan" } sort keys %{ $Module::CoreList::version{${core.perl}} }), "\\n"`, "");
+    const dual = runPerl(
+      `use Module::CoreList; print join("\\n", grep { ($Module::CoreList::upstream{$_} // "") eq "cpan" } sort keys %{ $Module::CoreList::version{${core.perl}} }), "\\n"`,
+      "",
+    );
     expect(core.dualLife).toEqual(dual.trim().split("\n"));
   });
 });

@@ -38,7 +38,11 @@ const FULL = async () =>
         version: "1.23",
         abstract: "Does foo to bar",
         license: ["perl_5"],
-        resources: { repository: { url: "https://github.com/example/Foo-Bar.git", type: "git" }, bugtracker: { web: "https://github.com/example/Foo-Bar/issues" }, homepage: "https://example.org/foo" },
+        resources: {
+          repository: { url: "https://github.com/example/Foo-Bar.git", type: "git" },
+          bugtracker: { web: "https://github.com/example/Foo-Bar/issues" },
+          homepage: "https://example.org/foo",
+        },
         prereqs: {
           runtime: { requires: { Moo: "2.0", strict: "0", "Vuln::Dep": ">= 1.0, < 2" }, recommends: { "JSON::PP": "4" } },
           test: { requires: { "Test::More": "0.96" } },
@@ -81,23 +85,62 @@ describe("SBOMs for a release", () => {
   it("describe the release, prerequisite distributions with scope, and bundled code", async () => {
     const r = await FULL();
     const cdx = JSON.parse(generateSboms(input(r)).cyclonedx);
-    expect(cdx.metadata.component).toMatchObject({ name: "Foo-Bar", version: "1.23", purl: "pkg:cpan/Foo-Bar@1.23?author=ETHER", supplier: { name: "ETHER" }, licenses: [{ expression: "Artistic-1.0-Perl OR GPL-1.0-or-later" }] });
-    expect(cdx.metadata.component.hashes).toEqual([{ alg: "SHA-256", content: r.archive.sha256 }, { alg: "SHA-512", content: r.archive.sha512 }]);
+    expect(cdx.metadata.component).toMatchObject({
+      name: "Foo-Bar",
+      version: "1.23",
+      purl: "pkg:cpan/Foo-Bar@1.23?author=ETHER",
+      supplier: { name: "ETHER" },
+      licenses: [{ expression: "Artistic-1.0-Perl OR GPL-1.0-or-later" }],
+    });
+    expect(cdx.metadata.component.hashes).toEqual([
+      { alg: "SHA-256", content: r.archive.sha256 },
+      { alg: "SHA-512", content: r.archive.sha512 },
+    ]);
     expect(cdx.metadata.timestamp).toBe("2026-08-16T14:31:00.250Z");
     expect(cdx.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const byName = Object.fromEntries(cdx.components.map((c: { name: string }) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(["Dist::Zilla", "JSON-PP", "Module-Install", "Moo", "Some::Unknown::Module", "Test-Simple", "Vuln-Dep", "perl", "sqlite"]);
-    expect(byName.Moo).toMatchObject({ scope: "required", purl: "pkg:cpan/Moo", properties: expect.arrayContaining([{ name: "cpansec:requirement", value: "runtime requires Moo 2.0" }, { name: "cpansec:resolved-by", value: "02packages" }]) });
+    expect(Object.keys(byName).sort()).toEqual([
+      "Dist::Zilla",
+      "JSON-PP",
+      "Module-Install",
+      "Moo",
+      "Some::Unknown::Module",
+      "Test-Simple",
+      "Vuln-Dep",
+      "perl",
+      "sqlite",
+    ]);
+    expect(byName.Moo).toMatchObject({
+      scope: "required",
+      purl: "pkg:cpan/Moo",
+      properties: expect.arrayContaining([
+        { name: "cpansec:requirement", value: "runtime requires Moo 2.0" },
+        { name: "cpansec:resolved-by", value: "02packages" },
+      ]),
+    });
     expect(byName["JSON-PP"].scope).toBe("optional");
     expect(byName["Test-Simple"].scope).toBe("excluded");
     expect(byName["Vuln-Dep"].properties).toContainEqual({ name: "cpansec:resolved-by", value: "module2dist" });
     expect(byName.perl.properties).toContainEqual({ name: "cpansec:resolved-by", value: "core" });
-    expect(byName["Some::Unknown::Module"]).toMatchObject({ "bom-ref": "cpan-module:Some::Unknown::Module", properties: expect.arrayContaining([{ name: "cpansec:unresolved", value: "true" }]) });
-    expect(byName.sqlite).toMatchObject({ version: "3.39.4", purl: "pkg:generic/sqlite@3.39.4", properties: expect.arrayContaining([{ name: "cpansec:bundled", value: "true" }]) });
+    expect(byName["Some::Unknown::Module"]).toMatchObject({
+      "bom-ref": "cpan-module:Some::Unknown::Module",
+      properties: expect.arrayContaining([{ name: "cpansec:unresolved", value: "true" }]),
+    });
+    expect(byName.sqlite).toMatchObject({
+      version: "3.39.4",
+      purl: "pkg:generic/sqlite@3.39.4",
+      properties: expect.arrayContaining([{ name: "cpansec:bundled", value: "true" }]),
+    });
     expect(byName["Module-Install"].purl).toBe("pkg:cpan/Module-Install@1.19");
     const root = cdx.dependencies.find((d: { ref: string }) => d.ref === "pkg:cpan/Foo-Bar@1.23?author=ETHER");
     expect(root.dependsOn).toHaveLength(9);
-    expect(cdx.metadata.component.externalReferences.map((e: { type: string }) => e.type).sort()).toEqual(["distribution", "documentation", "issue-tracker", "vcs", "website"]);
+    expect(cdx.metadata.component.externalReferences.map((e: { type: string }) => e.type).sort()).toEqual([
+      "distribution",
+      "documentation",
+      "issue-tracker",
+      "vcs",
+      "website",
+    ]);
   });
 
   it("list every file in SPDX with SHA-1 and SHA-256, the verification code, and typed relationships", async () => {
@@ -105,17 +148,38 @@ describe("SBOMs for a release", () => {
     const spdx = JSON.parse(generateSboms(input(r)).spdx);
     expect(spdx.creationInfo.created).toBe("2026-08-16T14:31:00Z");
     const pkg = spdx.packages[0];
-    expect(pkg).toMatchObject({ name: "Foo-Bar", versionInfo: "1.23", filesAnalyzed: true, licenseDeclared: "Artistic-1.0-Perl OR GPL-1.0-or-later", downloadLocation: "https://cpan.metacpan.org/authors/id/E/ET/ETHER/Foo-Bar-1.23.tar.gz" });
+    expect(pkg).toMatchObject({
+      name: "Foo-Bar",
+      versionInfo: "1.23",
+      filesAnalyzed: true,
+      licenseDeclared: "Artistic-1.0-Perl OR GPL-1.0-or-later",
+      downloadLocation: "https://cpan.metacpan.org/authors/id/E/ET/ETHER/Foo-Bar-1.23.tar.gz",
+    });
     expect(spdx.files).toHaveLength(4);
     const sha1s = r.entries.map((e) => e.sha1 as string);
-    expect(pkg.packageVerificationCode.packageVerificationCodeValue).toBe(createHash("sha1").update([...sha1s].sort().join("")).digest("hex"));
+    expect(pkg.packageVerificationCode.packageVerificationCodeValue).toBe(
+      createHash("sha1")
+        .update([...sha1s].sort().join(""))
+        .digest("hex"),
+    );
     expect(packageVerificationCode(["b", "a"])).toBe(createHash("sha1").update("ab").digest("hex"));
     const types = new Set(spdx.relationships.map((x: { relationshipType: string }) => x.relationshipType));
-    expect([...types].sort()).toEqual(["BUILD_DEPENDENCY_OF", "CONTAINS", "DEPENDS_ON", "DESCRIBES", "DEV_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF", "TEST_DEPENDENCY_OF"]);
+    expect([...types].sort()).toEqual([
+      "BUILD_DEPENDENCY_OF",
+      "CONTAINS",
+      "DEPENDS_ON",
+      "DESCRIBES",
+      "DEV_DEPENDENCY_OF",
+      "OPTIONAL_DEPENDENCY_OF",
+      "TEST_DEPENDENCY_OF",
+    ]);
   });
 
   it("still come out of a release with broken META, with the problem recorded", async () => {
-    const r = await release("Broken-0.01", [{ name: "Broken-0.01/META.json", content: "{ nope" }, { name: "Broken-0.01/lib/Broken.pm", content: "1;" }]);
+    const r = await release("Broken-0.01", [
+      { name: "Broken-0.01/META.json", content: "{ nope" },
+      { name: "Broken-0.01/lib/Broken.pm", content: "1;" },
+    ]);
     const s = generateSboms(input(r));
     const cdx = JSON.parse(s.cyclonedx);
     expect(cdx.metadata.component).toMatchObject({ name: "Broken", version: "0.01" });
@@ -127,7 +191,10 @@ describe("SBOMs for a release", () => {
 
   it("match the golden files (UPDATE_GOLDEN=1 regenerates them on purpose)", async () => {
     const s = generateSboms(input(await FULL()));
-    for (const [file, text] of [["foo-bar.cdx.json", s.cyclonedx], ["foo-bar.spdx.json", s.spdx]] as const) {
+    for (const [file, text] of [
+      ["foo-bar.cdx.json", s.cyclonedx],
+      ["foo-bar.spdx.json", s.spdx],
+    ] as const) {
       const path = join(repoRoot, "test/fixtures/sbom", file);
       if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, text);
       expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);

@@ -15,7 +15,14 @@ describe("displayText (free text from uploads and the feed, as shown)", () => {
     expect(displayText(input)).toBe(shown);
   });
 
-  it.each([["German", "Müller über Straße"], ["Russian", "Модуль для JSON"], ["Greek", "Ελληνικά"], ["Japanese", "日本語のモジュール"], ["punctuation", "fast… ½ price — “quoted”"], ["emoji", "works 😀"]])("leaves honest %s text alone", (_, s) => {
+  it.each([
+    ["German", "Müller über Straße"],
+    ["Russian", "Модуль для JSON"],
+    ["Greek", "Ελληνικά"],
+    ["Japanese", "日本語のモジュール"],
+    ["punctuation", "fast… ½ price — “quoted”"],
+    ["emoji", "works 😀"],
+  ])("leaves honest %s text alone", (_, s) => {
     expect(displayText(s)).toBe(s);
   });
 });

@@ -47,7 +47,13 @@ describe("checkpoints and upload entries", () => {
     const text = formatCheckpoint({ origin: "example.com/log", size: 0, root: EMPTY_ROOT, extensions: [] });
     expect(text).toBe(`example.com/log\n0\n${b64(EMPTY_ROOT)}\n`);
     expect(parseCheckpoint(text).size).toBe(0);
-    for (const bad of ["example.com/log\n01\nx\n", "example.com/log\n1\n", `example.com/log\n1\n${b64(EMPTY_ROOT)}`, `o\n-1\n${b64(EMPTY_ROOT)}\n`, "o\n1\nAAAA\n"]) {
+    for (const bad of [
+      "example.com/log\n01\nx\n",
+      "example.com/log\n1\n",
+      `example.com/log\n1\n${b64(EMPTY_ROOT)}`,
+      `o\n-1\n${b64(EMPTY_ROOT)}\n`,
+      "o\n1\nAAAA\n",
+    ]) {
       expect(() => parseCheckpoint(bad)).toThrow(CheckpointError);
     }
   });

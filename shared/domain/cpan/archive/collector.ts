@@ -64,7 +64,11 @@ export class Collector {
     this.budget.addEntry(path, declaredSize);
     if (this.linkedTo.has(path)) {
       // GNU tar keeps the link's old bytes, Python copies the new ones: no single manifest is true.
-      throw new ArchiveError("unsupported-entry", `${JSON.stringify(path)} is replaced after a hard link to it; extractors disagree on the link's bytes (GNU tar keeps the old, Python copies the new)`, path);
+      throw new ArchiveError(
+        "unsupported-entry",
+        `${JSON.stringify(path)} is replaced after a hard link to it; extractors disagree on the link's bytes (GNU tar keeps the old, Python copies the new)`,
+        path,
+      );
     }
     const old = this.byPath.get(path);
     if (old) {
@@ -87,7 +91,8 @@ export class Collector {
 
   link(rawPath: string, type: Exclude<EntryType, "file">, target: string): void {
     const path = this.record(rawPath, 0);
-    if (escapesRoot(path, target, type)) this.warn(`${path} is a ${type === "symlink" ? "symbolic" : "hard"} link to ${JSON.stringify(target)}, outside the archive`);
+    if (escapesRoot(path, target, type))
+      this.warn(`${path} is a ${type === "symlink" ? "symbolic" : "hard"} link to ${JSON.stringify(target)}, outside the archive`);
     if (type === "symlink") {
       this.byPath.set(path, { path, type, size: 0, linkTarget: target });
       return;
@@ -107,7 +112,11 @@ export class Collector {
     }
     if (!to) {
       // GNU tar skips the link and goes on; Python stops extracting there: they disagree.
-      throw new ArchiveError("unsupported-entry", `${JSON.stringify(path)} is a hard link to ${JSON.stringify(target)}, which is not in the archive before it; extractors disagree on what follows`, path);
+      throw new ArchiveError(
+        "unsupported-entry",
+        `${JSON.stringify(path)} is a hard link to ${JSON.stringify(target)}, which is not in the archive before it; extractors disagree on what follows`,
+        path,
+      );
     }
     this.byPath.set(path, { path, type, size: 0, linkTarget: target });
   }

@@ -54,7 +54,9 @@ export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFor
     case "tar.xz": {
       // Rare on CPAN, and a large module (inlined WebAssembly): loaded on first use. CommonJS
       // interop puts its exports on the namespace or under `default`, depending on the loader.
-      const mod: { XzReadableStream?: typeof import("xz-decompress").XzReadableStream; default?: typeof import("xz-decompress") } = await import("xz-decompress");
+      const mod: { XzReadableStream?: typeof import("xz-decompress").XzReadableStream; default?: typeof import("xz-decompress") } = await import(
+        "xz-decompress"
+      );
       const XzReadableStream = mod.XzReadableStream ?? (mod.default as typeof import("xz-decompress")).XzReadableStream;
       const web = new ReadableStream<Uint8Array>({
         start(c) {
@@ -68,7 +70,8 @@ export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFor
       } catch (e) {
         // xz-embedded's XZ_MEMLIMIT_ERROR: the file asks for a dictionary over the decoder's
         // 64 MiB cap (xz -9 uses 64 MiB), so memory stays bounded and the archive is refused.
-        if (e instanceof Error && /error code 4$/.test(e.message)) throw new ArchiveError("limit", "xz dictionary is larger than the 64 MiB the decoder allows", undefined, { cause: e });
+        if (e instanceof Error && /error code 4$/.test(e.message))
+          throw new ArchiveError("limit", "xz dictionary is larger than the 64 MiB the decoder allows", undefined, { cause: e });
         throw e;
       } finally {
         out.destroy();

@@ -62,7 +62,10 @@ export class Budget {
       throw new ArchiveError("limit", `archive expands past the ${mib(this.limits.maxTotalBytes)} limit on uncompressed size`);
     }
     if (this.total > this.limits.ratioFloorBytes && this.total / Math.max(1, this.compressedBytes) > this.limits.maxRatio) {
-      throw new ArchiveError("limit", `archive expands more than ${this.limits.maxRatio}x (${mib(this.compressedBytes)} to over ${mib(this.total)}): a compression bomb?`);
+      throw new ArchiveError(
+        "limit",
+        `archive expands more than ${this.limits.maxRatio}x (${mib(this.compressedBytes)} to over ${mib(this.total)}): a compression bomb?`,
+      );
     }
   }
 
@@ -70,9 +73,15 @@ export class Budget {
     this.entries++;
     if (this.entries > this.limits.maxEntries) throw new ArchiveError("limit", `archive has more than ${this.limits.maxEntries} entries`, path);
     const name = Buffer.byteLength(path);
-    if (name > this.limits.maxNameBytes) throw new ArchiveError("limit", `an entry name of ${name} bytes, over the ${this.limits.maxNameBytes}-byte limit: ${JSON.stringify(path.slice(0, 100))}...`, path.slice(0, 100));
+    if (name > this.limits.maxNameBytes)
+      throw new ArchiveError(
+        "limit",
+        `an entry name of ${name} bytes, over the ${this.limits.maxNameBytes}-byte limit: ${JSON.stringify(path.slice(0, 100))}...`,
+        path.slice(0, 100),
+      );
     this.names += name;
-    if (this.names > this.limits.maxTotalNameBytes) throw new ArchiveError("limit", `entry names total over ${mib(this.limits.maxTotalNameBytes)}`, path.slice(0, 100));
+    if (this.names > this.limits.maxTotalNameBytes)
+      throw new ArchiveError("limit", `entry names total over ${mib(this.limits.maxTotalNameBytes)}`, path.slice(0, 100));
     this.checkEntrySize(path, declaredSize);
   }
 

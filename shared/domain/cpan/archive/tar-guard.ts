@@ -27,7 +27,8 @@ const REFUSED: Record<string, string> = {
   X: "a Solaris extended header",
 };
 
-const refuse = (name: string, why: string) => new ArchiveError("unsupported-entry", `${JSON.stringify(name)}: ${why}; refused, so that nothing an extractor writes is missing from the manifest`, name);
+const refuse = (name: string, why: string) =>
+  new ArchiveError("unsupported-entry", `${JSON.stringify(name)}: ${why}; refused, so that nothing an extractor writes is missing from the manifest`, name);
 
 export class TarHeaderGuard {
   private block = Buffer.alloc(512);
@@ -72,8 +73,10 @@ export class TarHeaderGuard {
     if (this.metaType !== "x" && this.metaType !== "g") return;
     const records = parsePax(body);
     for (const [key, value] of records) {
-      if (key.startsWith("GNU.sparse.")) throw refuse(this.pending.path ?? "(pax header)", "a GNU sparse file in pax form (extractors expand it; its stored bytes are not the file's)");
-      if (this.metaType === "g" && ["size", "path", "linkpath"].includes(key)) throw refuse("(global pax header)", `a global pax header sets ${key} for every entry that follows`);
+      if (key.startsWith("GNU.sparse."))
+        throw refuse(this.pending.path ?? "(pax header)", "a GNU sparse file in pax form (extractors expand it; its stored bytes are not the file's)");
+      if (this.metaType === "g" && ["size", "path", "linkpath"].includes(key))
+        throw refuse("(global pax header)", `a global pax header sets ${key} for every entry that follows`);
       if (key === "path") this.pending.path = value;
       if (key === "size") {
         if (!/^\d+$/.test(value)) throw new ArchiveError("corrupt", `pax header has a bad size ${JSON.stringify(value.slice(0, 40))}`);
@@ -114,6 +117,9 @@ export class TarHeaderGuard {
       if (size > 0) throw refuse(name, `a ${type === "5" ? "directory" : "link"} header with ${size} bytes of data (extractors read them as the next header)`);
       return;
     }
-    throw refuse(name, `tar type ${JSON.stringify(type)} is ${REFUSED[type] ?? "not a type this reader knows (GNU tar, Python and Archive::Tar extract unknown types as regular files)"}`);
+    throw refuse(
+      name,
+      `tar type ${JSON.stringify(type)} is ${REFUSED[type] ?? "not a type this reader knows (GNU tar, Python and Archive::Tar extract unknown types as regular files)"}`,
+    );
   }
 }

@@ -33,7 +33,10 @@ export function readSize(h: Buffer, name: string): number {
     if (!Number.isSafeInteger(n)) throw new ArchiveError("limit", `${JSON.stringify(name)}: tar header size is too large`, name);
     return n;
   }
-  const s = f.toString("latin1").replace(/\0[\s\S]*$/, "").trim();
+  const s = f
+    .toString("latin1")
+    .replace(/\0[\s\S]*$/, "")
+    .trim();
   if (!/^[0-7]*$/.test(s)) throw new ArchiveError("corrupt", `${JSON.stringify(name)}: bad size field in tar header`, name);
   return s ? parseInt(s, 8) : 0;
 }
@@ -79,7 +82,10 @@ export function parsePax(body: Buffer): Array<[string, string]> {
   for (const k of KEYS) {
     const ours = out.findLast(([key]) => key === k)?.[1];
     if (ours?.includes("\0") || ours !== theirs.get(k)) {
-      throw new ArchiveError("unsupported-entry", `pax header: its ${k} reads differently by record length and by line (${JSON.stringify(ours?.slice(0, 60))}); extractors disagree`);
+      throw new ArchiveError(
+        "unsupported-entry",
+        `pax header: its ${k} reads differently by record length and by line (${JSON.stringify(ours?.slice(0, 60))}); extractors disagree`,
+      );
     }
   }
   return out;
@@ -89,6 +95,10 @@ export function parsePax(body: Buffer): Array<[string, string]> {
 export function checksumOk(h: Buffer): boolean {
   let sum = 8 * 0x20;
   for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += h[i] as number;
-  const stored = h.subarray(148, 156).toString("latin1").replace(/\0[\s\S]*$/, "").trim();
+  const stored = h
+    .subarray(148, 156)
+    .toString("latin1")
+    .replace(/\0[\s\S]*$/, "")
+    .trim();
   return /^[0-7]+$/.test(stored) && parseInt(stored, 8) === sum;
 }

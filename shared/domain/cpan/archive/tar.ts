@@ -25,7 +25,15 @@ export class TarReader {
     this.parser.on("error", (e: unknown) => (this.failure ??= e));
     // TarHeaderGuard refuses every member node-tar would skip before node-tar sees it; this is
     // the second line, should the two ever disagree.
-    this.parser.on("ignoredEntry", (e: ReadEntry) => (this.failure ??= new ArchiveError("unsupported-entry", `${JSON.stringify(e.path)}: a ${String(e.type)} entry this reader would skip; refused`, e.path)));
+    this.parser.on(
+      "ignoredEntry",
+      (e: ReadEntry) =>
+        (this.failure ??= new ArchiveError(
+          "unsupported-entry",
+          `${JSON.stringify(e.path)}: a ${String(e.type)} entry this reader would skip; refused`,
+          e.path,
+        )),
+    );
   }
 
   private entry(e: ReadEntry): void {

@@ -20,7 +20,9 @@ const openEntry = (z: yauzl.ZipFile, entry: yauzl.Entry) =>
 async function* entries(z: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
   for (;;) {
     const next = new Promise<yauzl.Entry | null>((resolve, reject) => {
-      z.once("entry", resolve).once("end", () => resolve(null)).once("error", reject);
+      z.once("entry", resolve)
+        .once("end", () => resolve(null))
+        .once("error", reject);
     });
     z.readEntry();
     const entry = await next;
@@ -34,7 +36,8 @@ async function* entries(z: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
 export async function readZip(buf: Buffer, budget: Budget, out: Collector): Promise<void> {
   const z = await open(buf);
   try {
-    if (z.entryCount > budget.limits.maxEntries) throw new ArchiveError("limit", `archive has ${z.entryCount} entries, over the ${budget.limits.maxEntries} limit`);
+    if (z.entryCount > budget.limits.maxEntries)
+      throw new ArchiveError("limit", `archive has ${z.entryCount} entries, over the ${budget.limits.maxEntries} limit`);
     for await (const entry of entries(z)) {
       const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
       const kind = unixMode & S_IFMT;
@@ -43,7 +46,11 @@ export async function readZip(buf: Buffer, budget: Budget, out: Collector): Prom
         continue;
       }
       if (kind !== 0 && kind !== S_IFREG && kind !== S_IFLNK) {
-        throw new ArchiveError("unsupported-entry", `${entry.fileName} is a special file (mode ${unixMode.toString(8)}); only files, directories and links are allowed`, entry.fileName);
+        throw new ArchiveError(
+          "unsupported-entry",
+          `${entry.fileName} is a special file (mode ${unixMode.toString(8)}); only files, directories and links are allowed`,
+          entry.fileName,
+        );
       }
       if (entry.isEncrypted()) throw new ArchiveError("unsupported-entry", `${entry.fileName} is encrypted`, entry.fileName);
       budget.addDecompressed(entry.uncompressedSize);

@@ -6,9 +6,33 @@ const LICENSE_MAP_1: Record<string, string> = Object.fromEntries(
 );
 
 export const CPAN_META_LICENSES = [
-  "agpl_3", "apache_1_1", "apache_2_0", "artistic_1", "artistic_2", "bsd", "freebsd", "gfdl_1_2", "gfdl_1_3", "gpl_1",
-  "gpl_2", "gpl_3", "lgpl_2_1", "lgpl_3_0", "mit", "mozilla_1_0", "mozilla_1_1", "openssl", "perl_5", "qpl_1_0", "ssleay",
-  "sun", "zlib", "open_source", "restricted", "unrestricted", "unknown",
+  "agpl_3",
+  "apache_1_1",
+  "apache_2_0",
+  "artistic_1",
+  "artistic_2",
+  "bsd",
+  "freebsd",
+  "gfdl_1_2",
+  "gfdl_1_3",
+  "gpl_1",
+  "gpl_2",
+  "gpl_3",
+  "lgpl_2_1",
+  "lgpl_3_0",
+  "mit",
+  "mozilla_1_0",
+  "mozilla_1_1",
+  "openssl",
+  "perl_5",
+  "qpl_1_0",
+  "ssleay",
+  "sun",
+  "zlib",
+  "open_source",
+  "restricted",
+  "unrestricted",
+  "unknown",
 ] as const;
 
 const LICENSE_MAP_2: Record<string, string> = {
@@ -35,6 +59,8 @@ export function license1(value: unknown): string {
 export function license2(value: unknown): string[] {
   if (value === null || value === undefined) return ["unknown"];
   const list = Array.isArray(value) ? value : [value];
-  const out = list.flatMap((l) => (typeof l === "string" || typeof l === "number" ? [own(LICENSE_MAP_2, String(l).toLowerCase())] : [])).filter((l): l is string => !!l);
+  const out = list
+    .flatMap((l) => (typeof l === "string" || typeof l === "number" ? [own(LICENSE_MAP_2, String(l).toLowerCase())] : []))
+    .filter((l): l is string => !!l);
   return out.length ? out : ["unknown"];
 }

@@ -50,7 +50,8 @@ export function versionMap(element: unknown, where: string, problems: string[]):
       continue;
     }
     let v = scalar(value);
-    if (v === undefined && value !== null) problems.push(`${where}: ${module} has a ${Array.isArray(value) ? "list" : typeof value} where a version was expected; read as 0`);
+    if (v === undefined && value !== null)
+      problems.push(`${where}: ${module} has a ${Array.isArray(value) ? "list" : typeof value} where a version was expected; read as 0`);
     if (v === undefined || v === "" || v === "undef" || v === "<undef>") v = "0";
     try {
       if (isModuleName(v) && !isValidVersion(v)) {
