@@ -36,6 +36,19 @@ export const defaultBackoff = (base: number, cap: number) => (n: number) => Math
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
+/** `fn` on each message in turn; the ones it threw for, with their errors. */
+async function each(messages: readonly QueuedMessage<unknown>[], fn: (m: QueuedMessage<unknown>) => Promise<void>): Promise<Map<number, unknown>> {
+  const failed = new Map<number, unknown>();
+  for (const m of messages) {
+    try {
+      await fn(m);
+    } catch (e) {
+      failed.set(m.id, e);
+    }
+  }
+  return failed;
+}
+
 /** One message at a time through `step`; failures are reported per message, never for the batch. */
 export function perMessage<S extends z.ZodMiniType>(
   queue: string,
@@ -46,17 +59,7 @@ export function perMessage<S extends z.ZodMiniType>(
   return {
     queue,
     batchSize,
-    async handle(messages) {
-      const failed = new Map<number, unknown>();
-      for (const m of messages) {
-        try {
-          await step(parseMessage(schema, m.body, `${queue} message ${m.id}`), m.receives);
-        } catch (e) {
-          failed.set(m.id, e);
-        }
-      }
-      return failed;
-    },
+    handle: (messages) => each(messages, (m) => step(parseMessage(schema, m.body, `${queue} message ${m.id}`), m.receives)),
   };
 }
 
@@ -75,15 +78,8 @@ export function perBatch<S extends z.ZodMiniType>(
     queue,
     batchSize,
     async handle(messages) {
-      const bad = new Map<number, unknown>();
       const good: { m: QueuedMessage<unknown>; body: z.infer<S> }[] = [];
-      for (const m of messages) {
-        try {
-          good.push({ m, body: parseMessage(schema, m.body, `${queue} message ${m.id}`) });
-        } catch (e) {
-          bad.set(m.id, e);
-        }
-      }
+      const bad = await each(messages, async (m) => void good.push({ m, body: parseMessage(schema, m.body, `${queue} message ${m.id}`) }));
       if (!good.length) return bad;
       try {
         const failed = await step(good.map((g) => g.body));
