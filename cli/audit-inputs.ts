@@ -5,6 +5,7 @@
  * input), said in one line.
  */
 import { spawnSync } from "node:child_process";
+import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { type Dirent, readdirSync, realpathSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -51,7 +52,7 @@ export async function loadPackages(o: { packages?: string; mirror?: string }, wa
   return unreadable(`02packages ${source}`, async () => {
     const raw = await readSourceBytes(source, INPUT_LIMIT);
     if (!raw) throw new Error("not found");
-    const text = new TextDecoder().decode(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: 512 * MiB }) : raw);
+    const text = new TextDecoder().decode(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: FETCH_LIMITS.packagesIndexText }) : raw);
     const index = parsePackagesIndex(text);
     if (index.skipped) warn(`${source}: ${index.skipped} line(s) skipped${index.problems.length ? `: ${index.problems.slice(0, 3).join("; ")}` : ""}`);
     return index;

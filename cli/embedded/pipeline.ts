@@ -27,7 +27,8 @@ import { QUEUE_WORKERS } from "../../shared/steps";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { matchInputsLoader, publishPackages } from "../../shared/pipeline/match-inputs";
 import type { NotifyDeps } from "../../shared/ports/deps";
-import type { Mirror } from "../../shared/ports";
+import { type Mirror, MirrorLimitError } from "../../shared/ports";
+import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "../../shared/adapters/embedded/runner";
@@ -164,15 +165,19 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
             now: clock,
           })
         : undefined;
-      const index = await o.mirror.fetch("modules/02packages.details.txt.gz");
-      // An index that cannot be read is not published (the last good one stays) and must not stop
-      // the pass before RECENT: it is reported instead.
-      const packagesProblem = index
-        ? await publishPackages(blobs, index).then(
-            () => undefined,
-            (e: Error) => `02packages not used: ${e.message}`,
-          )
-        : undefined;
+      // An index that cannot be read (or is over its limit) is not published (the last good one
+      // stays) and must not stop the pass before RECENT: it is reported instead.
+      let packagesProblem: string | undefined;
+      const index = await o.mirror.fetch("modules/02packages.details.txt.gz", { maxBytes: FETCH_LIMITS.packagesIndex }).catch((e: unknown) => {
+        if (!(e instanceof MirrorLimitError)) throw e;
+        packagesProblem = `02packages not used: ${e.message}`;
+        return undefined;
+      });
+      if (index)
+        packagesProblem = await publishPackages(blobs, index).then(
+          () => undefined,
+          (e: Error) => `02packages not used: ${e.message}`,
+        );
       const rematch = await queueRematches(deps);
       const watch = await watchUploads(deps);
       await runUntilIdle(db, workers, {

@@ -8,6 +8,7 @@ import { awsBlobs } from "../../shared/runtime/aws-pipeline";
 import { coldStart, scheduled } from "../../shared/runtime/lambda";
 import { HTTP_MIRROR_DEFAULTS, HttpMirror } from "../../shared/adapters/http/mirror";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
+import { MirrorLimitError } from "../../shared/ports";
 import { publishPackages } from "../../shared/pipeline/match-inputs";
 import { refreshAdvisories } from "./refresh-advisories";
 import { queueRematches } from "./rematch";
@@ -39,7 +40,11 @@ export const handler = scheduled(ready, async (ctx) => {
     now: ctx.deps.clock,
   });
   if (feed.status === "rejected") ctx.logger.error("advisory feed rejected; the previous one stays in use", { reason: feed.reason });
-  const index = await ctx.deps.mirror.fetch("modules/02packages.details.txt.gz");
+  const index = await ctx.deps.mirror.fetch("modules/02packages.details.txt.gz", { maxBytes: FETCH_LIMITS.packagesIndex }).catch((e: unknown) => {
+    if (!(e instanceof MirrorLimitError)) throw e;
+    ctx.logger.error("02packages not used", { reason: e.message });
+    return undefined;
+  });
   // An unreadable index is not published (the last good one stays); the re-matching goes on.
   if (index) await publishPackages(artifacts, index).catch((e: Error) => ctx.logger.error("02packages not used", { reason: e.message }));
   const rematch = await queueRematches(ctx.deps);

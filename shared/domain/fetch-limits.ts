@@ -19,6 +19,13 @@ export const FETCH_LIMITS = {
   recent: 16 * MiB,
   /** An author's CHECKSUMS (the largest on CPAN are a few MiB). */
   checksums: 8 * MiB,
+  /**
+   * 02packages.details.txt.gz: about 3 MiB gzipped, 20 MiB of text on CPAN in 2026. A valid but
+   * huge index would be parsed into one string and a line array by refresh and by every match.
+   */
+  packagesIndex: 16 * MiB,
+  /** The same index gunzipped. */
+  packagesIndexText: 128 * MiB,
   /** The advisory feed (cpan-security-advisory.json was 3.8 MiB in 2026). */
   advisoryFeed: 64 * MiB,
   /** Its detached OpenPGP signature (833 bytes). */

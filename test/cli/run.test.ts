@@ -86,6 +86,18 @@ describe("cpansec run --once", () => {
     expect(r.status).toBe(0);
   });
 
+  it("refuses a 02packages over its limit without reading it, and carries on with the pass", async () => {
+    const big = await buildMirror(join(root, "big-packages"), [{ author: "ALICE", name: "Demo-Core", version: "1.0" }]);
+    // A hostile mirror's index: parsed whole into one string and a line array by every match step.
+    writeFileSync(join(big.dir, "modules/02packages.details.txt.gz"), Buffer.alloc(17 * 2 ** 20, 0x1f));
+    const key = join(root, "big-packages.asc");
+    writeFileSync(key, big.publicKey);
+    const r = await runCliAsync(["run", "--mirror", big.dir, "--trust-key", key, "--data", fresh("bigpkg"), "--once", "--no-advisories"]);
+    expect(r.stdout).toMatch(/^WARNING 02packages: 02packages not used: .*over the \d+-byte limit/m);
+    expect(r.stdout).toMatch(/releases: 1 processed/);
+    expect(r.status).toBe(0);
+  });
+
   it("fetches the published feed when no --advisories is given", async () => {
     const r = await runCliAsync(["run", "--help"]);
     expect(r.stdout).toMatch(

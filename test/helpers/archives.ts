@@ -36,13 +36,15 @@ export interface ZipEntry {
   name: string;
   content?: string;
   symlinkTo?: string;
+  /** Unix mode bits (file type included) stored in the external attributes. */
+  mode?: number;
 }
 
 export function zip(entries: ZipEntry[]): Promise<Buffer> {
   const z = new yazl.ZipFile();
   for (const e of entries) {
     if (e.symlinkTo !== undefined) z.addBuffer(Buffer.from(e.symlinkTo), e.name, { mode: 0o120777 });
-    else z.addBuffer(Buffer.from(e.content ?? ""), e.name);
+    else z.addBuffer(Buffer.from(e.content ?? ""), e.name, e.mode !== undefined ? { mode: e.mode } : {});
   }
   z.end();
   const chunks: Buffer[] = [];

@@ -4,7 +4,7 @@
  * AUTHOR/file is the release id and the object keys built from it never nest. Anything else under
  * authors/id/ that looks like an archive is refused with a reason, never guessed at.
  */
-import { ARCHIVE_EXTENSION } from "./distname";
+import { ARCHIVE_EXTENSION, parseCpanPath } from "./distname";
 
 export type UploadPath = { readonly ok: true; readonly author: string; readonly filename: string } | { readonly ok: false; readonly reason: string };
 
@@ -24,6 +24,9 @@ export function parseUploadPath(path: string): UploadPath | undefined {
     return { ok: false, reason: `the directories ${JSON.stringify(`${one}/${two}`)} do not match the PAUSE id ${author}` };
   if (filename.includes("/")) return { ok: false, reason: "a file below a subdirectory of the author's directory" };
   if (!FILE_NAME.test(filename)) return { ok: false, reason: `the file name ${JSON.stringify(filename)} has characters a CPAN file name does not` };
+  // Identity comes from the file name: one that names no distribution (`-undef.tar.gz`) would leave
+  // META's claim as the only name, which is the impersonation the path rule exists to stop.
+  if (!parseCpanPath(filename).dist) return { ok: false, reason: `the file name ${JSON.stringify(filename)} names no distribution` };
   return { ok: true, author, filename };
 }
 

@@ -165,6 +165,25 @@ describe("readArchive on hostile input", () => {
     expect(e.message).toMatch(why);
   });
 
+  it("refuses a zip entry that is a directory by its mode but not its name, or by its name but carries data", async () => {
+    // Extractors take a directory from the trailing slash alone: either entry would be written as
+    // a file we never listed (lib/Evil.pm) or listed as a directory with bytes nobody hashed.
+    const byMode = await rejection(
+      readArchive(
+        await zip([
+          { name: "Z-1/META.json", content: "{}" },
+          { name: "Z-1/lib/Evil.pm", content: "system('x')", mode: 0o40755 },
+        ]),
+      ),
+    );
+    expect(byMode.code).toBe("unsupported-entry");
+    expect(byMode.message).toMatch(/Evil\.pm is a directory by its mode but not by its name/);
+    const z = await zip([{ name: "Z-1/lib/EvilX", content: "system('x')" }]);
+    const byName = await rejection(readArchive(Buffer.from(z.toString("latin1").replaceAll("Z-1/lib/EvilX", "Z-1/lib/Evil/"), "latin1")));
+    expect(byName.code).toBe("unsupported-entry");
+    expect(byName.message).toMatch(/by its name but carries data/);
+  });
+
   it("rejects traversal in zips", async () => {
     const z = await zip([{ name: "ok/file", content: "x" }]);
     // yazl refuses to write "..", so patch the name in place (same length) in both headers.

@@ -96,6 +96,7 @@ describe("RECENT from a hostile mirror", () => {
     ["authors/id/Z/ZE/ZED/%2e%2e/Foo-1.0.tar.gz", { ok: false, reason: expect.stringMatching(/subdirectory/) }],
     ["authors/id/Z/ZE/ZED/%2e%2eFoo-1.0.tar.gz", { ok: false, reason: expect.stringMatching(/characters/) }],
     ["authors/id/e/et/ether/Foo-1.0.tar.gz", { ok: false, reason: expect.stringMatching(/not a PAUSE id/) }],
+    ["authors/id/E/EV/EVIL/-undef.tar.gz", { ok: false, reason: expect.stringMatching(/names no distribution/) }],
     ["authors/id/E/ET/ETHER/Foo-1.0.meta", undefined],
     ["modules/Foo-1.0.tar.gz", undefined],
   ])("reads %s as an upload path exactly, or refuses it with a reason", (path, expected) => {

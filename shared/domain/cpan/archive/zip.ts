@@ -41,7 +41,18 @@ export async function readZip(buf: Buffer, budget: Budget, out: Collector): Prom
     for await (const entry of entries(z)) {
       const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
       const kind = unixMode & S_IFMT;
-      if (entry.fileName.endsWith("/") || kind === S_IFDIR) {
+      // Extractors (unzip, Archive::Zip, Python's zipfile) take a directory from the trailing `/`
+      // alone: a directory mode on a plain name, or a `/` name with data, would be written as
+      // something other than what we list, so such an entry is refused, as tar's guard does.
+      const dirByName = entry.fileName.endsWith("/");
+      if (dirByName ? entry.uncompressedSize > 0 : kind === S_IFDIR) {
+        throw new ArchiveError(
+          "unsupported-entry",
+          `${entry.fileName} is a directory by its ${dirByName ? "name but carries data" : "mode but not by its name"}: extractors would disagree with this listing`,
+          entry.fileName,
+        );
+      }
+      if (dirByName) {
         out.directory(entry.fileName);
         continue;
       }
