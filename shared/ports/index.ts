@@ -3,6 +3,7 @@ import type { ReleaseRecord } from "../domain/pipeline/record";
 import type { EmailMessage } from "../domain/notify/email";
 import type { Subscription } from "../domain/notify/subscription";
 import type { PipelineEvent } from "../messages/events";
+import { DELIVERY_TTL_S } from "../domain/notify/retry";
 
 /**
  * The small interfaces the use cases need. Each contract below is what every adapter (embedded
@@ -198,6 +199,19 @@ export interface DeliveryRecord {
   readonly lastError?: string;
   /** Epoch seconds after which the record may be dropped (DynamoDB TTL, attribute expiresAt). */
   readonly expiresAt: number;
+}
+
+/** The record `claim` creates, on every backend: planned, no attempt yet, kept DELIVERY_TTL_S. */
+export function plannedDelivery(eventId: string, subscriptionId: string, at: string): DeliveryRecord {
+  return {
+    eventId,
+    subscriptionId,
+    status: "planned",
+    createdAt: at,
+    updatedAt: at,
+    attempts: 0,
+    expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S,
+  };
 }
 
 /** Statuses after which nothing is sent again. */

@@ -6,8 +6,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Subscription } from "../../domain/notify/subscription";
-import { DELIVERY_TTL_S } from "../../domain/notify/retry";
-import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
+import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, plannedDelivery, type SubscriptionStore } from "../../ports";
 import { ItemsById, conditional, isConditionFailure } from "./dynamo-conditional";
 import { pages } from "./dynamo-tables";
 
@@ -61,15 +60,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   claim(eventId: string, subscriptionId: string, at: string): Promise<boolean> {
-    const r: DeliveryRecord = {
-      eventId,
-      subscriptionId,
-      status: "planned",
-      createdAt: at,
-      updatedAt: at,
-      attempts: 0,
-      expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S,
-    };
+    const r = plannedDelivery(eventId, subscriptionId, at);
     return conditional(
       this.doc,
       new PutCommand({ TableName: this.table, Item: { ...key(eventId, subscriptionId), ...r }, ConditionExpression: "attribute_not_exists(id)" }),

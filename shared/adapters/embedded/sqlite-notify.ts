@@ -6,8 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Subscription } from "../../domain/notify/subscription";
-import { DELIVERY_TTL_S } from "../../domain/notify/retry";
-import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, type SubscriptionStore } from "../../ports";
+import { type DeliveryRecord, type DeliveryStore, FINAL_DELIVERY_STATUSES, plannedDelivery, type SubscriptionStore } from "../../ports";
 
 export function embeddedSubscriptions(db: Database.Database): SubscriptionStore {
   const ins = db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('subscriptions', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
@@ -52,15 +51,7 @@ export function embeddedDeliveries(db: Database.Database): DeliveryStore {
   const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as DeliveryRecord) : undefined);
   return {
     claim: async (eventId, subscriptionId, at) => {
-      const r: DeliveryRecord = {
-        eventId,
-        subscriptionId,
-        status: "planned",
-        createdAt: at,
-        updatedAt: at,
-        attempts: 0,
-        expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_S,
-      };
+      const r = plannedDelivery(eventId, subscriptionId, at);
       return ins.run(key(eventId, subscriptionId), JSON.stringify(r)).changes === 1;
     },
     get: async (eventId, subscriptionId) => parse(get.get(key(eventId, subscriptionId))),
