@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { type Dirent, readdirSync, realpathSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { packagesText } from "../shared/domain/cpan/packages-text";
 import type { Feed } from "../shared/domain/advisories/feed";
 import { type PackagesIndex, parsePackagesIndex } from "../shared/domain/cpan/packages";
 import { parseCpanfile } from "../shared/domain/audit/cpanfile";
@@ -21,9 +21,8 @@ import { EXIT, UserError, isNetworkError } from "./errors";
 import { loadFeed, readSourceBytes } from "./feed-source";
 import { readFileUnder } from "./read-file-under";
 
-const MiB = 2 ** 20;
-export const INPUT_LIMIT = 64 * MiB;
-const MODULE_LIMIT = 4 * MiB;
+export const INPUT_LIMIT = FETCH_LIMITS.auditInput;
+const MODULE_LIMIT = FETCH_LIMITS.auditModule;
 const TREE_FILES_LIMIT = 500_000;
 
 /** Runs `read`, turning any failure into exit 3 with the input named (network failures keep exit 4). */
@@ -52,8 +51,7 @@ export async function loadPackages(o: { packages?: string; mirror?: string }, wa
   return unreadable(`02packages ${source}`, async () => {
     const raw = await readSourceBytes(source, INPUT_LIMIT);
     if (!raw) throw new Error("not found");
-    const text = new TextDecoder().decode(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: FETCH_LIMITS.packagesIndexText }) : raw);
-    const index = parsePackagesIndex(text);
+    const index = parsePackagesIndex(packagesText(raw));
     if (index.skipped) warn(`${source}: ${index.skipped} line(s) skipped${index.problems.length ? `: ${index.problems.slice(0, 3).join("; ")}` : ""}`);
     return index;
   });

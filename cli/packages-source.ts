@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
-import { gunzipSync } from "node:zlib";
 import { type PackagesIndex, parsePackagesIndex } from "../shared/domain/cpan/packages";
+import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
+import { packagesText } from "../shared/domain/cpan/packages-text";
+import { readFileUnder } from "./read-file-under";
 
 /**
  * `--packages FILE`: 02packages.details.txt or its .gz. Skipped lines are said on stderr (the index
@@ -9,9 +9,7 @@ import { type PackagesIndex, parsePackagesIndex } from "../shared/domain/cpan/pa
  */
 export async function loadPackagesOrExit(file: string): Promise<PackagesIndex | undefined> {
   try {
-    const raw = await readFile(file);
-    const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: FETCH_LIMITS.packagesIndexText }) : raw).toString("utf8");
-    const index = parsePackagesIndex(text);
+    const index = parsePackagesIndex(packagesText(await readFileUnder(file, FETCH_LIMITS.packagesIndexText)));
     if (index.skipped || index.problems.length) {
       process.stderr.write(`cpansec: ${file}: ${index.skipped} line(s) skipped${index.problems.length ? `: ${index.problems.slice(0, 3).join("; ")}` : ""}\n`);
     }

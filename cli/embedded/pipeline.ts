@@ -17,18 +17,18 @@ import { initLog } from "../../functions/append-log/append-log";
 import { generateSbom } from "../../functions/generate-sbom/generate-sbom";
 import { ingestRelease } from "../../functions/ingest-release/ingest-release";
 import { matchAdvisories } from "../../functions/match-advisories/match-advisories";
-import { type RefreshResult, refreshAdvisories } from "../../functions/refresh-advisories/refresh-advisories";
-import { type RematchResult, queueRematches } from "../../functions/refresh-advisories/rematch";
+import type { RefreshResult } from "../../functions/refresh-advisories/refresh-advisories";
+import { runRefresh } from "../../functions/refresh-advisories/refresh-sequence";
+import type { RematchResult } from "../../functions/refresh-advisories/rematch";
 import { type WatchResult, watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { LAG_DEADLINE_MS } from "../../shared/domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../shared/domain/tlog/note";
 import type { StepJob } from "../../shared/messages/jobs";
 import { QUEUE_WORKERS } from "../../shared/steps";
 import type { PipelineDeps } from "../../shared/ports/deps";
-import { matchInputsLoader, publishPackages } from "../../shared/pipeline/match-inputs";
+import { matchInputsLoader } from "../../shared/pipeline/match-inputs";
 import type { NotifyDeps } from "../../shared/ports/deps";
-import { type Mirror, MirrorLimitError } from "../../shared/ports";
-import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
+import type { Mirror } from "../../shared/ports";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "../../shared/adapters/embedded/runner";
@@ -153,32 +153,18 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     notify,
     workers,
     async runOnce() {
-      // The inputs first (feed, then 02packages), then the stored answers they can change, then
-      // new uploads: every queued match runs with what the pointers name now.
-      const feedBytes = o.feedSource ? await o.feedSource() : undefined;
-      const refreshed = feedBytes
-        ? await refreshAdvisories({
-            blobs,
-            fetchFeed: async () => feedBytes,
-            ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
-            ...(o.feedSignature ? { fetchSignature: o.feedSignature } : {}),
-            now: clock,
-          })
-        : undefined;
-      // An index that cannot be read (or is over its limit) is not published (the last good one
-      // stays) and must not stop the pass before RECENT: it is reported instead.
-      let packagesProblem: string | undefined;
-      const index = await o.mirror.fetch("modules/02packages.details.txt.gz", { maxBytes: FETCH_LIMITS.packagesIndex }).catch((e: unknown) => {
-        if (!(e instanceof MirrorLimitError)) throw e;
-        packagesProblem = `02packages not used: ${e.message}`;
-        return undefined;
+      // The refresh first (feed, 02packages, re-matching), then new uploads. An index that cannot
+      // be used must not stop the pass before RECENT: it is reported instead.
+      const {
+        feed: refreshed,
+        packages,
+        rematch,
+      } = await runRefresh(deps, {
+        ...(o.feedSource ? { feed: o.feedSource } : {}),
+        ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
+        ...(o.feedSignature ? { feedSignature: o.feedSignature } : {}),
       });
-      if (index)
-        packagesProblem = await publishPackages(blobs, index).then(
-          () => undefined,
-          (e: Error) => `02packages not used: ${e.message}`,
-        );
-      const rematch = await queueRematches(deps);
+      const packagesProblem = packages.problem ? `02packages not used: ${packages.problem}` : undefined;
       const watch = await watchUploads(deps);
       await runUntilIdle(db, workers, {
         maxReceives: o.maxReceives ?? 5,

@@ -1,8 +1,10 @@
 /**
- * How many bytes each kind of fetched object may have: every fetch streams its body and stops at
- * its limit (shared/adapters/http/body.ts), so a hostile or broken server costs at most this much
+ * How many bytes each kind of fetched or read object may have, all in this one file: every fetch
+ * streams its body and stops at its limit (shared/adapters/http/body.ts), a local file is checked
+ * by size before it is read, so a hostile or broken server or file costs at most this much
  * memory. Sizes are several times the largest real object of each kind; the smallest Lambda
- * that reads them has 512 MB.
+ * that reads them has 512 MB. (The archive reader's own budgets, per entry and in total, are in
+ * shared/domain/cpan/archive/limits.ts; a patch's in shared/domain/patches/errors.ts.)
  */
 import { MAX_ENTRY_BYTES, TILE_WIDTH } from "./tlog/tiles";
 
@@ -26,10 +28,20 @@ export const FETCH_LIMITS = {
   packagesIndex: 16 * MiB,
   /** The same index gunzipped. */
   packagesIndexText: 128 * MiB,
-  /** The advisory feed (cpan-security-advisory.json was 3.8 MiB in 2026). */
+  /**
+   * The advisory feed (cpan-security-advisory.json was 3.8 MiB in 2026), on every path that reads
+   * it: the refresh handler, `cpansec run`, scan and audit (the refresh sequence holds any other
+   * source to it too). 64 MiB is 16 times today's feed; parsed, it costs several times that in heap.
+   */
   advisoryFeed: 64 * MiB,
   /** Its detached OpenPGP signature (833 bytes). */
   feedSignature: 1 * MiB,
   /** A log tile (8 KiB), checkpoint (bytes) or entry bundle: 256 entries of at most 65,535 bytes, each with a 2-byte length. */
   logObject: TILE_WIDTH * (MAX_ENTRY_BYTES + 2),
+  /** A webhook receiver's response body: only its status matters, the body is kept for the delivery record. */
+  webhookResponse: 64 * 1024,
+  /** A file or URL named to `cpansec audit` (cpanfile, snapshot, SBOM, 02packages text). */
+  auditInput: 64 * MiB,
+  /** One installed module file `cpansec audit` reads from a library tree (larger ones are noted and skipped). */
+  auditModule: 4 * MiB,
 } as const;

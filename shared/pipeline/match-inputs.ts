@@ -6,10 +6,9 @@
  * parsed only when they change).
  */
 import { createHash } from "node:crypto";
-import { gunzipSync } from "node:zlib";
-import { FETCH_LIMITS } from "../domain/fetch-limits";
 import { type Feed, type FeedVersion, parseFeed } from "../domain/advisories/feed";
 import { type PackagesIndex, parsePackagesIndex } from "../domain/cpan/packages";
+import { gunzipPackages } from "../domain/cpan/packages-text";
 import { FEED_POINTER_KEY, PACKAGES_KEY, PACKAGES_POINTER_KEY, feedSnapshotKey } from "../domain/pipeline/keys";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { BlobStore } from "../ports";
@@ -29,7 +28,7 @@ const decode = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 export function parsePackagesGz(gz: Uint8Array): PackagesIndex {
-  return parsePackagesIndex(gunzipSync(gz, { maxOutputLength: FETCH_LIMITS.packagesIndexText }).toString("utf8"));
+  return parsePackagesIndex(gunzipPackages(gz));
 }
 
 export async function readFeedPointer(blobs: BlobStore): Promise<FeedPointer | undefined> {

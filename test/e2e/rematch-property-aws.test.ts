@@ -11,8 +11,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestRelease } from "../../functions/ingest-release/ingest-release";
 import { matchAdvisories } from "../../functions/match-advisories/match-advisories";
-import { refreshAdvisories } from "../../functions/refresh-advisories/refresh-advisories";
-import { queueRematches } from "../../functions/refresh-advisories/rematch";
+import { runRefresh } from "../../functions/refresh-advisories/refresh-sequence";
 import { watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { buildMirror } from "../../cli/demo/mirror";
 import { serveDir } from "../../cli/demo/serve";
@@ -21,7 +20,6 @@ import { awsPipelineDeps } from "../../shared/runtime/aws-pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
 import type { PipelineDeps } from "../../shared/ports/deps";
-import { publishPackages } from "../../shared/pipeline/match-inputs";
 import { type TestStack, createTestStack } from "../helpers/aws";
 import { type Answers, type Scenario, scenarioArb } from "../helpers/rematch-scenarios";
 
@@ -76,11 +74,7 @@ async function pass(stack: TestStack, s: Scenario, uploaded: readonly number[], 
     feedTtlMs: 60_000,
   });
   // refresh-advisories, as its handler runs it (with no feed configured yet, the feed step is skipped)
-  if (feed !== undefined)
-    await refreshAdvisories({ blobs: deps.blobs, fetchFeed: async () => new TextEncoder().encode(JSON.stringify(s.feeds[feed])), now: () => new Date() });
-  const index = await deps.mirror.fetch("modules/02packages.details.txt.gz");
-  if (index) await publishPackages(deps.blobs, index);
-  await queueRematches(deps);
+  await runRefresh(deps, feed !== undefined ? { feed: async () => new TextEncoder().encode(JSON.stringify(s.feeds[feed])) } : {});
   await watchUploads(deps);
   await drain(stack, deps);
 }

@@ -16,6 +16,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { FETCH_LIMITS } from "../../domain/fetch-limits";
 import { classifyAddress, isLoopback, isLoopbackName } from "../../domain/notify/address";
 import { parseRetryAfter } from "../../domain/notify/retry";
 import { webhookUrlProblem } from "../../domain/notify/subscription";
@@ -46,7 +47,7 @@ export class HttpWebhookSender implements WebhookSender {
 
   constructor(private readonly o: WebhookSenderOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? 10_000;
-    this.maxBytes = o.maxResponseBytes ?? 64 * 1024;
+    this.maxBytes = o.maxResponseBytes ?? FETCH_LIMITS.webhookResponse;
     this.resolve = o.resolve ?? ((host) => dnsLookup(host, { all: true, verbatim: true }));
   }
 

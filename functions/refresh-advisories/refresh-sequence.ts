@@ -1,0 +1,78 @@
+/**
+ * The refresh, in the one order every backend runs it (the hourly Lambda, each `cpansec run` pass):
+ * the inputs first (the advisory feed, then the mirror's 02packages), then the re-matching of the
+ * stored answers they can change, so every queued match runs with what the pointers name now.
+ * A step the refresh gains (another feed, publishing) is added here, once.
+ *
+ * Limits: the feed, its signature and the index are fetched under FETCH_LIMITS (one file); a feed
+ * source that is not a fetch (a test, a file read whole) is held to the same cap here.
+ */
+import type { PublicKey } from "openpgp";
+import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
+import { publishPackages } from "../../shared/pipeline/match-inputs";
+import { MirrorLimitError } from "../../shared/ports";
+import type { PipelineDeps } from "../../shared/ports/deps";
+import { type RefreshResult, refreshAdvisories } from "./refresh-advisories";
+import { type RematchResult, queueRematches } from "./rematch";
+
+export const PACKAGES_PATH = "modules/02packages.details.txt.gz";
+
+export interface RefreshSources {
+  /**
+   * The feed's bytes (read under FETCH_LIMITS.advisoryFeed); undefined: it cannot be had now
+   * (offline), and the feed in use stays. Absent: no feed is configured, matching waits for one.
+   */
+  readonly feed?: () => Promise<Uint8Array | undefined>;
+  /** Keys trusted to sign the feed; with them, a feed whose signature fails is not used. */
+  readonly feedKeys?: readonly PublicKey[];
+  /** The feed's detached signature (`<feed>.gpg`), asked for only when feedKeys are given. */
+  readonly feedSignature?: () => Promise<Uint8Array | undefined>;
+}
+
+export interface RefreshOutcome {
+  /** Absent: no feed was read this time. */
+  readonly feed?: RefreshResult;
+  /** `bytes`: the index fetched (absent: the mirror has none); `problem`: why it was not used (the last good one stays). */
+  readonly packages: { readonly bytes?: number; readonly problem?: string };
+  /** Absent: nothing any stored answer depends on moved. */
+  readonly rematch?: RematchResult;
+}
+
+export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock"> & Parameters<typeof queueRematches>[0];
+
+async function refreshFeed(deps: RefreshSequenceDeps, s: RefreshSources): Promise<RefreshResult | undefined> {
+  const bytes = await s.feed?.();
+  if (!bytes) return undefined;
+  if (bytes.byteLength > FETCH_LIMITS.advisoryFeed)
+    return { status: "rejected", reason: `the feed is ${bytes.byteLength} bytes, over the ${FETCH_LIMITS.advisoryFeed}-byte limit` };
+  return refreshAdvisories({
+    blobs: deps.blobs,
+    fetchFeed: async () => bytes,
+    ...(s.feedKeys ? { feedKeys: s.feedKeys } : {}),
+    ...(s.feedSignature ? { fetchSignature: s.feedSignature } : {}),
+    now: deps.clock,
+  });
+}
+
+/** An index that cannot be read, is over its limit or does not parse is not published; the refresh goes on. */
+async function refreshPackages(deps: RefreshSequenceDeps): Promise<RefreshOutcome["packages"]> {
+  let index: Uint8Array | undefined;
+  try {
+    index = await deps.mirror.fetch(PACKAGES_PATH, { maxBytes: FETCH_LIMITS.packagesIndex });
+  } catch (e) {
+    if (!(e instanceof MirrorLimitError)) throw e;
+    return { problem: e.message };
+  }
+  if (!index) return {};
+  return publishPackages(deps.blobs, index).then(
+    () => ({ bytes: index.byteLength }),
+    (e: Error) => ({ bytes: index.byteLength, problem: e.message }),
+  );
+}
+
+export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSources): Promise<RefreshOutcome> {
+  const feed = await refreshFeed(deps, sources);
+  const packages = await refreshPackages(deps);
+  const rematch = await queueRematches(deps);
+  return { ...(feed ? { feed } : {}), packages, ...(rematch ? { rematch } : {}) };
+}
