@@ -37,6 +37,8 @@ export interface FeedVersion {
   readonly date?: string;
   readonly commit?: string;
   readonly sha256: string;
+  /** CVE JSON 5 records merged in (cve-merge.ts): the digest of their set and how many. */
+  readonly cve?: { readonly sha256: string; readonly records: number };
 }
 
 export interface DistEntry {
