@@ -40,8 +40,14 @@ export async function unreadable<T>(what: string, read: () => Promise<T> | T): P
 
 export const readText = async (file: string) => new TextDecoder().decode(await readFileUnder(file, INPUT_LIMIT));
 
-export function loadAuditFeed(source: string): Promise<Feed> {
-  return unreadable(`the advisory feed ${source}`, () => loadFeed(source));
+/** The feed, with the CVE records under `cveDir` merged in when given (an unreadable DIR: usage, exit 2). */
+export async function loadAuditFeed(source: string, cveDir?: string, warn: (s: string) => void = () => {}): Promise<Feed> {
+  const feed = await unreadable(`the advisory feed ${source}`, () => loadFeed(source));
+  if (!cveDir) return feed;
+  const { CveDirError, withCveDir } = await import("./cve-source");
+  return withCveDir(feed, cveDir, warn).catch((e: unknown) => {
+    throw e instanceof CveDirError ? new UserError(e.message, EXIT.usage) : e;
+  });
 }
 
 /** 02packages from `--packages FILE` or `--mirror DIR|URL` (its modules/02packages.details.txt.gz). */

@@ -36,13 +36,20 @@ export async function loadFeed(source: string, timeoutMs = 60_000): Promise<Feed
   return parseFeed(await readFeedBytes(source, timeoutMs));
 }
 
-/** loadFeed for commands: a feed that cannot be loaded is a usage-level error (exit 2), said plainly. */
-export async function loadFeedOrExit(source: string): Promise<Feed | undefined> {
+/**
+ * loadFeed for commands: a feed that cannot be loaded is a usage-level error (exit 2), said plainly.
+ * With `cveDir` (`--cve`), the CVE JSON 5 records there are merged in (docs/cve-records.md).
+ */
+export async function loadFeedOrExit(source: string, cveDir?: string): Promise<Feed | undefined> {
+  let feed: Feed;
   try {
-    return await loadFeed(source);
+    feed = await loadFeed(source);
   } catch (e) {
     process.stderr.write(`cpansec: cannot use the advisory feed ${source}: ${(e as Error).message}\n`);
     process.exitCode = 2;
     return undefined;
   }
+  if (!cveDir) return feed;
+  const { withCveDirOrExit } = await import("./cve-source");
+  return withCveDirOrExit(feed, cveDir);
 }

@@ -10,11 +10,13 @@ import { type Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import type { PublishedFile } from "../../shared/domain/publish/published";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
+import { cveOption } from "../cve-option";
 import { loadFeedOrExit } from "../feed-source";
 
 interface ExportOptions {
   format: "osv" | "csaf";
   db: string;
+  cve?: string;
   out: string;
   baseUrl?: string;
   publisherName: string;
@@ -61,7 +63,7 @@ async function run(o: ExportOptions): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const feed = await loadFeedOrExit(o.db);
+  const feed = await loadFeedOrExit(o.db, o.cve);
   if (!feed) return;
   const started = performance.now();
   const readPrevious = (path: string) => readIfThere(inside(o.out, path));
@@ -94,6 +96,7 @@ export function registerAdvisoriesExport(adv: Command): void {
     .description("publish the feed as OSV records or CSAF 2.0 advisories, laid out as osv.dev and CSAF providers serve them")
     .addOption(new Option("--format <format>", "osv or csaf").choices(["osv", "csaf"]).makeOptionMandatory())
     .option("--db <file|url>", "advisory feed (cpan-security-advisory.json)", DEFAULT_FEED_URL)
+    .addOption(cveOption())
     .requiredOption("--out <dir>", "output directory; a previous export there is read to keep unchanged documents unchanged")
     .option("--base-url <url>", "csaf: the URL the output directory is served at (e.g. https://example.org/.well-known/csaf)")
     .option("--publisher-name <name>", "csaf: document publisher", "CPAN Security Group")

@@ -4,6 +4,7 @@ import { advisoryIds, compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { nameResolver } from "../../shared/domain/advisories/names";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
+import { cveOption } from "../cve-option";
 import { loadFeedOrExit } from "../feed-source";
 import { registerAdvisoriesExport } from "./advisories-export";
 import { loadPackagesOrExit } from "../packages-source";
@@ -20,13 +21,14 @@ export function registerAdvisories(program: Command): void {
     .description("match installed distributions: reads `Dist<TAB>version` (or `Module::Name<TAB>version`) lines on stdin, prints one JSON line each")
     .option("--db <file|url>", "advisory feed (cpan-security-advisory.json)", DEFAULT_FEED_URL)
     .option("--packages <file>", "02packages.details.txt(.gz): resolves more module names, and tells a clean distribution from an unknown name")
+    .addOption(cveOption())
     .addOption(modeOption())
     .addHelpText(
       "after",
       '\nOutput: {"dist", "version", "advisories": [sorted unique ids]} per input line; for a module name also "input", "as": "module", "via"; for a name nobody knows "advisories": null and "unknown".\nExit status: 0 when nothing matched, 1 when something did, 2 on errors (bad feed, bad input line, unknown name).',
     )
-    .action(async (o: { db: string; mode: MatchMode; packages?: string }) => {
-      const loaded = await loadFeedOrExit(o.db);
+    .action(async (o: { db: string; mode: MatchMode; packages?: string; cve?: string }) => {
+      const loaded = await loadFeedOrExit(o.db, o.cve);
       if (!loaded) return;
       const packages = o.packages ? await loadPackagesOrExit(o.packages) : undefined;
       if (o.packages && !packages) return;

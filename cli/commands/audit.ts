@@ -15,10 +15,12 @@ import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import { type InputChoice, loadAuditFeed, loadPackages, readInventory, readText, unreadable } from "../audit-inputs";
 import { EXIT, UserError } from "../errors";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
+import { cveOption } from "../cve-option";
 import { modeOption } from "./advisories";
 
 interface AuditOpts extends InputChoice {
   db: string;
+  cve?: string;
   mode: MatchMode;
   packages?: string;
   mirror?: string;
@@ -43,6 +45,7 @@ export function registerAudit(program: Command): void {
     .option("--installed [dir...]", "perl library trees (cpanm's .meta, .packlist files, module $VERSIONs); without DIR, the @INC of the perl on PATH")
     .option("--sbom <file>", "CycloneDX or SPDX JSON with pkg:cpan purls")
     .option("--db <file|url>", "advisory feed (cpan-security-advisory.json)", DEFAULT_FEED_URL)
+    .addOption(cveOption())
     .addOption(modeOption())
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve modules to distributions (then the feed's module2dist)")
     .option("--mirror <dir|url>", "a CPAN mirror whose modules/02packages.details.txt.gz resolves modules")
@@ -72,7 +75,7 @@ export function registerAudit(program: Command): void {
           given.length ? `give one input, not ${given.map((g) => `--${g}`).join(" and ")}` : "give an input: --snapshot, --cpanfile, --installed or --sbom",
         );
       const warn = (s: string) => process.stderr.write(`cpansec: ${s}\n`);
-      const feed = await loadAuditFeed(o.db);
+      const feed = await loadAuditFeed(o.db, o.cve, warn);
       const packages = await loadPackages(o, warn);
       const resolve = moduleResolver(packages, feed.module2dist);
       const today = new Date().toISOString().slice(0, 10);

@@ -18,6 +18,8 @@ const pauseId = (v: string) => {
   return v;
 };
 import { modeOption } from "./advisories";
+import { cveOption } from "../cve-option";
+import { UserError } from "../errors";
 
 export function registerScan(program: Command): void {
   program
@@ -26,6 +28,7 @@ export function registerScan(program: Command): void {
     .argument("<archive...>", "distribution archives (.tar.gz, .tgz, .tar.bz2, .tar.xz, .zip)")
     .option("--json", "one JSON object per archive per line")
     .option("--advisories <file|url>", "match against this CPAN security advisory feed (adds findings)")
+    .addOption(cveOption())
     .addOption(modeOption())
     .option(
       "--out <dir>",
@@ -52,6 +55,7 @@ export function registerScan(program: Command): void {
         opts: {
           json?: boolean;
           advisories?: string;
+          cve?: string;
           mode: MatchMode;
           out?: string;
           author?: string;
@@ -71,8 +75,9 @@ export function registerScan(program: Command): void {
           if (!packages) return;
           Object.assign(options, { packages });
         }
+        if (opts.cve && !opts.advisories) throw new UserError("--cve needs --advisories FEED: the records are merged with a feed");
         if (opts.advisories) {
-          const feed = await loadFeedOrExit(opts.advisories);
+          const feed = await loadFeedOrExit(opts.advisories, opts.cve);
           if (!feed) return;
           const other: MatchMode = opts.mode === "strict" ? "cpan-audit" : "strict";
           Object.assign(options, { advisories: { chosen: compileFeed(feed, opts.mode), other: compileFeed(feed, other) } });
