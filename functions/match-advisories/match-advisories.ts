@@ -1,13 +1,15 @@
 /**
  * match-advisories: findings for a stored release against the feed and 02packages in use (self,
  * bundled, dependency), stored as advisories.json and in the findings table, with the release's
- * match-index keys. The first match with a feed raises release.vulnerable when an advisory affects
+ * match-index keys, and the advisories on its own distribution it is outside of (notAffected, what
+ * the VEX states as not_affected). The first match with a feed raises release.vulnerable when an advisory affects
  * the release itself or code bundled in it; a re-match (the refresh queues one when a change can
  * alter the answer) raises advisory.published for each finding that is new or changed.
  */
 import type { Feed } from "../../shared/domain/advisories/feed";
 import { matchRelease } from "../../shared/domain/advisories/findings";
 import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/match";
+import { notAffected } from "../../shared/domain/advisories/not-affected";
 import type { Release } from "../../shared/domain/cpan/release";
 import { type ReleaseRecord, sameInputs } from "../../shared/domain/pipeline/record";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
@@ -61,7 +63,16 @@ async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Rel
     { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) },
     { resolve },
   );
-  const doc = { release: releaseDoc, feed: { ...feed.version, verified: inputs.trust }, mode: "strict", scope, prerequisites, findings };
+  const unaffected = notAffected(strict, release.distribution, release.version);
+  const doc = {
+    release: releaseDoc,
+    feed: { ...feed.version, verified: inputs.trust },
+    mode: "strict",
+    scope,
+    prerequisites,
+    findings,
+    notAffected: unaffected,
+  };
   // Events before the findings are replaced: a crash in between is redone with the same event ids.
   await announceFindings(deps, record, findings, feed.version.sha256);
   await recordMatch(deps, record, release, findings, doc, inputs, resolve);

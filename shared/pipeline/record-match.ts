@@ -1,6 +1,6 @@
 /**
  * Storing one match (match-advisories): advisories.json, the findings, the release's match-index
- * keys and the inputs on its record; and the events a match raises.
+ * keys and the inputs on its record, the VEX; and the events a match raises.
  */
 import { type Finding, findingKey, isReleaseFinding } from "../domain/advisories/findings";
 import { matchKeys } from "../domain/advisories/rematch";
@@ -9,6 +9,7 @@ import type { Release } from "../domain/cpan/release";
 import { advisoriesKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { emit } from "./complete";
+import { writeVex } from "./write-vex";
 import type { MatchInputs, PipelineDeps } from "../ports/deps";
 
 const NO_FEED = "no advisory feed configured";
@@ -115,4 +116,5 @@ export async function recordMatch(
   const keep = new Set(keys);
   const stale = old.filter((k) => !keep.has(k));
   if (stale.length) await deps.matchIndex.remove(r.id, stale);
+  await writeVex(deps, r);
 }

@@ -19,6 +19,7 @@ import { checkCycloneDx, checkSpdx } from "../../shared/domain/sbom/check";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
 import { cgiFeed, cgiFeedWithDemoCoreAdvisory } from "../helpers/feeds";
 import { repoRoot } from "../helpers/shared-data";
+import { vexProblems } from "../helpers/vex-agreement";
 
 const FEED = cgiFeed();
 
@@ -59,6 +60,12 @@ async function invariants(data: string) {
     expect([...paths].sort()).toEqual([...mirror.paths].sort()); // exactly one entry per upload
     const events = await p.deps.events.list();
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    // Every release's VEX agrees with its advisories.json and points into its SBOM.
+    const read = async (key: string) => await p.deps.blobs.read(key).then((b) => (b ? new TextDecoder().decode(b) : undefined));
+    const vex = await Promise.all(releases.map((r) => vexProblems(read, r)));
+    expect(vex.flat()).toEqual([]);
+    for (const e of events.filter((x) => x.type === "release.processed" && x.links?.advisories && x.links.sbomCycloneDx))
+      expect(e.links?.vex).toBe(`releases/${e.release?.id}/vex.cdx.json`);
     return { p, releases, events, log };
   } finally {
     p.close();
@@ -139,7 +146,14 @@ describe("cpansec run over an HTTP mirror", () => {
       expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual([
         "CPANSA-Demo-Core-2026-1",
       ]);
+      // The re-match rewrote the VEX: a new version of the same document, now stating the advisory.
+      const vex = JSON.parse(readFileSync(join(dir, "vex.cdx.json"), "utf8"));
+      expect([vex.version, vex.vulnerabilities.map((v: { id: string; analysis: { state: string } }) => [v.id, v.analysis.state])]).toEqual([
+        2,
+        [["CPANSA-Demo-Core-2026-1", "exploitable"]],
+      ]);
       third.close();
+      await invariants(data);
     } finally {
       writeFileSync(feedFile, feedBefore);
     }

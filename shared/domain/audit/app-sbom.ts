@@ -15,6 +15,7 @@ import * as Models from "@cyclonedx/cyclonedx-library/Models";
 import { buildCpanPurl } from "../cpan/purl";
 import { serializeCycloneDx } from "../sbom/cyclonedx";
 import { uuidFromSha256 } from "../sbom/input";
+import { type VexAffect, type VexVulnerability, buildVex } from "../sbom/vex";
 import type { AppDistribution, Inventory } from "./inventory";
 import type { AuditReport } from "./report";
 
@@ -83,62 +84,47 @@ export function buildAppSboms(inv: Inventory, report: AuditReport, o: AppSbomOpt
   }
   for (const [name, c] of byName) if (!depended.has(name)) app.dependencies.add(c.bomRef);
   const sbom = serializeCycloneDx(bom);
-  return { sbom, vex: buildVex(report, byName, serial, o) };
+  return { sbom, vex: buildAuditVex(report, byName, serial, o) };
 }
 
-function buildVex(report: AuditReport, byName: ReadonlyMap<string, Models.Component>, serial: string, o: AppSbomOptions): string {
-  const vex = new Models.Bom({ serialNumber: `urn:uuid:${uuidFromSha256(sha256(`app-vex\n${serial}\n${report.feed.sha256}\n${report.mode}`))}` });
-  vex.metadata.timestamp = o.timestamp;
-  vex.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, o.tool.name, { version: o.tool.version }));
-  const source = new Models.Vulnerability.Source({ name: "CPANSA", ...(o.feedUrl ? { url: o.feedUrl } : {}) });
-  const vulns = new Map<string, Models.Vulnerability.Vulnerability>();
+function buildAuditVex(report: AuditReport, byName: ReadonlyMap<string, Models.Component>, serial: string, o: AppSbomOptions): string {
+  const vulns = new Map<string, { v: VexVulnerability; affects: VexAffect[] }>();
   for (const item of report.items) {
     const c = byName.get(item.distribution);
     for (const a of item.advisories) {
-      let v = vulns.get(a.id);
-      if (!v) {
-        v = new Models.Vulnerability.Vulnerability({ bomRef: a.id, id: a.id, source, description: a.description });
-        if (a.severity)
-          v.ratings.add(
-            new Models.Vulnerability.Rating({ source, severity: a.severity as Enums.Vulnerability.Severity, method: Enums.Vulnerability.RatingMethod.Other }),
-          );
-        for (const cve of a.cves)
-          if (/^CVE-\d{4}-\d+$/.test(cve))
-            v.references.add(
-              new Models.Vulnerability.Reference(cve, new Models.Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${cve}` })),
-            );
-        for (const r of a.references) if (/^https?:\/\//.test(r)) v.advisories.add(new Models.Vulnerability.Advisory(r));
-        vulns.set(a.id, v);
-        vex.vulnerabilities.add(v);
+      let entry = vulns.get(a.id);
+      if (!entry) {
+        const base = { bomRef: a.id, id: a.id, cves: a.cves, severity: a.severity, description: a.description, references: a.references };
+        entry = { v: { ...base, affects: [], analysis: { state: "in_triage", responses: [] } }, affects: [] };
+        vulns.set(a.id, entry);
       }
       if (!c) continue; // a cpanfile range names no installed component: the SBOM has none to point at
-      const target = new Models.BomLinkElement(`urn:cdx:${serial}/1#${c.bomRef.value}`);
-      const status = a.affectsVersion === false ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
-      v.affects.add(
-        new Models.Vulnerability.Affect(target, {
-          versions: new Models.Vulnerability.AffectedVersionRepository(
-            c.version ? [new Models.Vulnerability.AffectedSingleVersion(c.version, { status })] : [],
-          ),
-        }),
-      );
+      const unaffected = a.affectsVersion === false;
+      entry.affects.push({ ref: c.bomRef.value as string, ...(c.version ? { version: c.version } : {}), status: unaffected ? "unaffected" : "affected" });
       const accepted = a.exclusion && !a.exclusion.expired;
-      v.analysis = new Models.Vulnerability.Analysis({
-        state: a.affectsVersion === false ? Enums.Vulnerability.AnalysisState.NotAffected : Enums.Vulnerability.AnalysisState.InTriage,
-        ...(a.affectsVersion === false ? { justification: Enums.Vulnerability.AnalysisJustification.CodeNotPresent } : {}),
-        response: new Enums.Vulnerability.AnalysisResponseRepository(
-          accepted
-            ? [Enums.Vulnerability.AnalysisResponse.WillNotFix]
-            : item.fix && a.affectsVersion !== false
-              ? [Enums.Vulnerability.AnalysisResponse.Update]
-              : [],
-        ),
-        detail: accepted
-          ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}`
-          : a.affectsVersion === false
-            ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)`
-            : item.advice,
-      });
+      // One analysis per vulnerability (CycloneDX): the last component's, as the report lists them.
+      entry.v = {
+        ...entry.v,
+        analysis: {
+          state: unaffected ? "not_affected" : "in_triage",
+          ...(unaffected ? { justification: "code_not_present" as const } : {}),
+          responses: accepted ? ["will_not_fix"] : item.fix && !unaffected ? ["update"] : [],
+          detail: accepted
+            ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}`
+            : unaffected
+              ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)`
+              : item.advice,
+        },
+      };
     }
   }
-  return serializeCycloneDx(vex);
+  return buildVex({
+    serial: uuidFromSha256(sha256(`app-vex\n${serial}\n${report.feed.sha256}\n${report.mode}`)),
+    version: 1,
+    timestamp: o.timestamp,
+    sbom: { serial, version: 1 },
+    tool: o.tool,
+    source: { name: "CPANSA", ...(o.feedUrl ? { url: o.feedUrl } : {}) },
+    vulnerabilities: [...vulns.values()].map(({ v, affects }) => ({ ...v, affects })),
+  });
 }

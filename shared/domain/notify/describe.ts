@@ -24,6 +24,8 @@ const LABELS: Record<string, string> = {
   sbomCycloneDx: "CycloneDX SBOM",
   sbomSpdx: "SPDX SBOM",
   advisories: "advisory findings",
+  vex: "VEX (CycloneDX)",
+  osv: "OSV record",
   log: "transparency log entry",
   logProof: "log inclusion proof (tlog-proof)",
 };

@@ -23,6 +23,8 @@ export const releaseJsonKey = (r: Ref) => `${releaseDir(r)}/release.json`;
 export const cyclonedxKey = (r: Ref) => `${releaseDir(r)}/sbom.cdx.json`;
 export const spdxKey = (r: Ref) => `${releaseDir(r)}/sbom.spdx.json`;
 export const advisoriesKey = (r: Ref) => `${releaseDir(r)}/advisories.json`;
+/** CycloneDX VEX: what matching decided, as statements on the components of sbom.cdx.json. */
+export const vexKey = (r: Ref) => `${releaseDir(r)}/vex.cdx.json`;
 export const logJsonKey = (r: Ref) => `${releaseDir(r)}/log.json`;
 export const tlogProofKey = (r: Ref) => `${releaseDir(r)}/upload.tlog-proof`;
 export const eventKey = (id: string) => `events/${id}.json`;
