@@ -31,6 +31,7 @@ import { header, parseMime } from "../helpers/mime";
 import { type Receiver, startReceiver } from "../helpers/webhook-receiver";
 import { bundleHandler } from "../helpers/lambda-bundles";
 import { cycloneDxSchemaErrors } from "../helpers/sbom-validation";
+import { vexProblems } from "../helpers/vex-agreement";
 import { cgiFeed, cgiFeedWithDemoCoreAdvisory } from "../helpers/feeds";
 import { repoRoot } from "../helpers/shared-data";
 import { type SqsHandler, type Source, drain, lambdaContext, traceOf } from "../helpers/sqs-poller";
@@ -112,6 +113,7 @@ const table = (k: keyof typeof TABLES) => stack.env[TABLES[k].env] as string;
 const artifacts = () => new S3ObjectStore(stack.clients.s3, stack.env.ARTIFACTS_BUCKET as string);
 const logBucket = () => new S3ObjectStore(stack.clients.s3, stack.env.LOG_BUCKET as string);
 const text = async (key: string) => new TextDecoder().decode(await artifacts().read(key));
+const textIfThere = async (key: string) => artifacts().read(key).then((b) => (b ? new TextDecoder().decode(b) : undefined));
 
 /** Every dead-lettered message body, by queue (received with a zero visibility timeout, so left in place). */
 async function deadLetters(): Promise<Record<string, string[]>> {
@@ -168,6 +170,9 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
       expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] }),
     ]);
     expect(await text(`${dir}/upload.tlog-proof`)).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
+    // Every release's VEX agrees with its advisories.json and points into its SBOM; release.processed links it.
+    expect((await Promise.all(releases.map((r) => vexProblems(textIfThere, r)))).flat()).toEqual([]);
+    expect(events.find((e) => e.type === "release.processed" && e.release?.id === "ALICE/Demo-Core-1.0.tar.gz")?.links?.vex).toBe(`${dir}/vex.cdx.json`);
 
     // The public log verifies with its published key and holds each upload exactly once.
     const log = logBucket();
@@ -238,6 +243,10 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     );
     expect(JSON.parse(await text(`${dir}/advisories.json`)).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
     expect(rx.verified("/cgi")).toHaveLength(1);
+    // The re-matches rewrote the VEX documents they changed, which still agree.
+    const rematched = await new DynamoReleaseStore(stack.clients.dynamo, table("releases")).list();
+    expect((await Promise.all(rematched.map((r) => vexProblems(textIfThere, r)))).flat()).toEqual([]);
+    expect(JSON.parse(await text(`${dir}/vex.cdx.json`)).version).toBe(2);
 
     // A second poll of RECENT queues nothing, and the log does not grow.
     expect(await handlers.watch({}, lambdaContext("watch-uploads"))).toMatchObject({ queued: 0 });

@@ -21,6 +21,8 @@ export interface CsafExportOptions {
   /** Where the directory is served, e.g. https://security.example.org/.well-known/csaf */
   readonly baseUrl: string;
   readonly engine?: { readonly name: string; readonly version?: string };
+  /** What the feed stands for, when the caller knows it better than the feed says (default: feedTime). */
+  readonly time?: string;
 }
 
 export interface CsafExport {
@@ -47,7 +49,7 @@ function checkTracking(t: unknown, path: string): CsafTracking {
 }
 
 export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: CsafExportOptions): Promise<CsafExport> {
-  const time = feedTime(feed);
+  const time = o.time ?? feedTime(feed);
   const previousPaths = await readIndex(readPrevious);
   const byFile = new Map(previousPaths.map((p) => [p.slice(p.indexOf("/") + 1), p]));
   const docs = new Map<string, { path: string; doc: CsafDocument }>();

@@ -27,8 +27,9 @@ const withoutModified = ({ modified: _, ...rest }: OsvRecord) => canonicalJson(r
 
 export const osvPath = (id: string) => `${OSV_ECOSYSTEM}/${id}.json`;
 
-export async function exportOsv(feed: Feed, readPrevious: ReadPrevious): Promise<OsvExport> {
-  const time = feedTime(feed);
+/** `time`: what the feed stands for, when the caller knows it better than the feed says (default: feedTime). */
+export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: { readonly time?: string } = {}): Promise<OsvExport> {
+  const time = o.time ?? feedTime(feed);
   const problems: string[] = [];
   const records: OsvRecord[] = [];
   const current = new Set<string>();
