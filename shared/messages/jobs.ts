@@ -21,3 +21,7 @@ export type NotifyJob = Readonly<z.infer<typeof NotifyJobSchema>>;
 /** One delivery of one event to one subscription (planned by notify, worked by deliver). */
 export const DeliverJobSchema = z.object({ v: z.literal(1), eventId: id, subscriptionId: id });
 export type DeliverJob = Readonly<z.infer<typeof DeliverJobSchema>>;
+
+/** Publish the feed in use (publish-advisories); the snapshot's sha256 tells one refresh's job from another's (FIFO deduplication). */
+export const PublishJobSchema = z.object({ v: z.literal(1), feed: z.string().check(z.regex(/^[0-9a-f]{64}$/)) });
+export type PublishJob = Readonly<z.infer<typeof PublishJobSchema>>;

@@ -8,6 +8,7 @@ import type { Feed } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { Signer } from "../domain/tlog/note";
+import type { PublicationOptions } from "../domain/publish/publication";
 import type { PipelineEvent } from "../messages/events";
 import type { DeliverJob, IngestJob, NotifyJob, StepJob } from "../messages/jobs";
 import type {
@@ -110,4 +111,16 @@ export interface NotifyDeps {
     readonly feedId: string;
     readonly feedUrl: string;
   };
+}
+
+/**
+ * What publish-advisories is wired with: the artifacts bucket (the feed pointer), the feed in use,
+ * and the publication's root (the log bucket's `advisories/` on AWS, `<data>/public/advisories/`
+ * embedded) with the CSAF publisher and the URL the root is served at.
+ */
+export interface PublishDeps {
+  readonly blobs: BlobStore;
+  readonly feed: () => Promise<Feed | undefined>;
+  readonly public: ObjectStore;
+  readonly publication: Omit<PublicationOptions, "fallbackTime">;
 }

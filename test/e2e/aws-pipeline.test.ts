@@ -113,7 +113,10 @@ const table = (k: keyof typeof TABLES) => stack.env[TABLES[k].env] as string;
 const artifacts = () => new S3ObjectStore(stack.clients.s3, stack.env.ARTIFACTS_BUCKET as string);
 const logBucket = () => new S3ObjectStore(stack.clients.s3, stack.env.LOG_BUCKET as string);
 const text = async (key: string) => new TextDecoder().decode(await artifacts().read(key));
-const textIfThere = async (key: string) => artifacts().read(key).then((b) => (b ? new TextDecoder().decode(b) : undefined));
+const textIfThere = async (key: string) =>
+  artifacts()
+    .read(key)
+    .then((b) => (b ? new TextDecoder().decode(b) : undefined));
 
 /** Every dead-lettered message body, by queue (received with a zero visibility timeout, so left in place). */
 async function deadLetters(): Promise<Record<string, string[]>> {

@@ -94,7 +94,13 @@ export function parsePublicationIndex(bytes: Uint8Array): PublicationIndex {
   try {
     const v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as PublicationIndex;
     const files = v?.files;
-    if (v?.v !== 1 || typeof v.feed?.sha256 !== "string" || !files || typeof files !== "object" || Object.values(files).some((h) => !/^[0-9a-f]{64}$/.test(String(h))))
+    if (
+      v?.v !== 1 ||
+      typeof v.feed?.sha256 !== "string" ||
+      !files ||
+      typeof files !== "object" ||
+      Object.values(files).some((h) => !/^[0-9a-f]{64}$/.test(String(h)))
+    )
       throw new Error("not a version 1 index with a sha256 per file");
     return v;
   } catch (e) {

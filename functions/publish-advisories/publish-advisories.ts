@@ -1,0 +1,58 @@
+/**
+ * publish-advisories: the feed in use, published next to the log as OSV records, a CSAF provider
+ * directory and index.json (shared/domain/publish/publication.ts; docs/publishing.md), rewriting
+ * only the files whose bytes change. Queued by every refresh (runRefresh) on a FIFO queue, so one
+ * publication is written at a time. A feed already published by the same generator at the same
+ * URL is left as it is, unread beyond index.json: the export is a function of the feed and the
+ * previous export, and re-exporting its own output gives the same bytes.
+ */
+import { PreviousExportError } from "../../shared/domain/publish/published";
+import { INDEX_FILE, type PublicationOptions, buildPublication, parsePublicationIndex, samePublication } from "../../shared/domain/publish/publication";
+import type { PublishJob } from "../../shared/messages/jobs";
+import { publishChanged, readCache } from "../../shared/pipeline/publish-changed";
+import { readFeedPointer } from "../../shared/pipeline/match-inputs";
+import { PermanentError } from "../../shared/ports/errors";
+import type { PublishDeps } from "../../shared/ports/deps";
+
+export type PublishResult =
+  | { readonly status: "no feed" }
+  | { readonly status: "unchanged"; readonly feed: string }
+  | {
+      readonly status: "published";
+      readonly feed: string;
+      readonly records: number;
+      readonly documents: number;
+      readonly written: number;
+      readonly unchanged: number;
+      readonly problems: readonly string[];
+    };
+
+export async function publishAdvisories(deps: PublishDeps, _job: PublishJob): Promise<PublishResult> {
+  // The feed the pointer names now (a newer refresh may have queued this job's successor: the
+  // newest feed is the one to publish either way).
+  const pointer = await readFeedPointer(deps.blobs);
+  const feed = await deps.feed();
+  if (!pointer || !feed) return { status: "no feed" };
+  const o: PublicationOptions = { ...deps.publication, fallbackTime: pointer.takenAt };
+  try {
+    const cache = readCache(deps.public);
+    const stored = await cache.read(INDEX_FILE);
+    const previous = stored ? parsePublicationIndex(stored) : undefined;
+    if (samePublication(previous, feed, o)) return { status: "unchanged", feed: feed.version.sha256 };
+    const p = await buildPublication(feed, cache.read, o);
+    const { written, unchanged } = await publishChanged(deps.public, p, previous, cache.seen);
+    return {
+      status: "published",
+      feed: feed.version.sha256,
+      records: p.index.osv.records,
+      documents: p.index.csaf.documents,
+      written,
+      unchanged,
+      problems: p.index.problems,
+    };
+  } catch (e) {
+    // A previous publication this exporter did not write: no retry changes that; an operator must look.
+    if (e instanceof PreviousExportError) throw new PermanentError(e.message);
+    throw e;
+  }
+}
