@@ -4,15 +4,12 @@ import { basename, join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { DirPatchSource } from "../shared/adapters/embedded/dir-patch-source";
 import { HttpPatchSource } from "../shared/adapters/http/patch-source";
+import { buildPatchedArtifact } from "../shared/domain/overlay/artifact";
 import type { Feed } from "../shared/domain/advisories/feed";
-import { authorPath } from "../shared/domain/cpan/distname";
 import { describeRelease } from "../shared/domain/cpan/release";
 import { DEFAULT_PATCH_LIMITS, PatchError } from "../shared/domain/patches/errors";
 import { layoutPath, parseLayoutPath, parsePatchFileName } from "../shared/domain/patches/layout";
-import { patchRelease } from "../shared/domain/patches/patch-release";
 import { type PatchRecord, type PatchSource, loadRegistry, patchesFor, readPatchRecord } from "../shared/domain/patches/registry";
-import { patchedSboms } from "../shared/domain/patches/sboms";
-import { bundledKeep, detectBundled, moduleResolver } from "../shared/domain/sbom";
 
 export function patchSource(where: string, feed?: Feed): PatchSource {
   if (!/^https?:\/\//.test(where)) return new DirPatchSource(where);
@@ -71,32 +68,19 @@ export async function applyPatches(archive: string, files: readonly string[], o:
     if (!patches.length) throw new PatchError("mismatch", `${o.source} has no patch for ${dist} ${version}`);
   }
   const mtime = patchTime(patches, o.mtime);
-  const result = await patchRelease(archive, bytes, patches, mtime);
-  const author = o.author ?? original.path.author;
-  const patched = await describeRelease(result.fileName, result.bytes, { sha1: true, keep: bundledKeep });
-  const sboms = patchedSboms(
-    {
-      release: patched,
-      uploaded: mtime,
-      tool: { name: pkg.name, version: pkg.version },
-      resolve: moduleResolver(undefined, undefined),
-      bundled: detectBundled(patched.files),
-    },
-    { release: original, ...(author ? { author, cpanPath: authorPath(author, original.path.filename) } : {}) },
-    result.patches,
-  );
+  const a = await buildPatchedArtifact({ path: archive, bytes, ...(o.author ? { author: o.author } : {}) }, patches, mtime, { name: pkg.name, version: pkg.version });
   mkdirSync(o.out, { recursive: true });
-  const out = (suffix: string) => join(o.out, `${result.topDir}${suffix}`);
-  writeFileSync(out(".tar.gz"), result.bytes);
-  writeFileSync(out(".cdx.json"), sboms.cyclonedx);
-  writeFileSync(out(".spdx.json"), sboms.spdx);
+  const out = (suffix: string) => join(o.out, `${a.topDir}${suffix}`);
+  writeFileSync(out(".tar.gz"), a.bytes);
+  writeFileSync(out(".cdx.json"), a.cyclonedx);
+  writeFileSync(out(".spdx.json"), a.spdx);
   return {
     archive: out(".tar.gz"),
-    sha256: patched.archive.sha256,
-    size: patched.archive.size,
+    sha256: a.patched.archive.sha256,
+    size: a.patched.archive.size,
     cyclonedx: out(".cdx.json"),
     spdx: out(".spdx.json"),
     original: { file: archive, distribution: dist, version, sha256: original.archive.sha256 },
-    patches: result.patches.map((p) => ({ path: p.path, cve: p.cve, revision: p.revision, sha256: p.sha256, files: p.files })),
+    patches: a.patches.map((p) => ({ path: p.path, cve: p.cve, revision: p.revision, sha256: p.sha256, files: p.files })),
   };
 }

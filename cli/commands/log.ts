@@ -155,16 +155,20 @@ export function registerLog(program: Command): void {
         out(`OK: ${r.origin} at size ${r.size} extends its tree of size ${r.size1} (root ${b64(r.root1)})`);
         return;
       }
+      const named = r.upload ?? r.patch;
       if (o.archive) {
-        if (!r.upload) throw new CommandFailure("--archive: the proven entry is not a cpansec upload entry");
-        const problems = archiveProblems(r.upload, basename(o.archive), new Uint8Array(await readFile(o.archive)));
-        if (problems.length) throw new CommandFailure(`the archive is not the logged upload: ${problems.join("; ")}`);
+        if (!named) throw new CommandFailure("--archive: the proven entry is neither a cpansec upload entry nor a patched-archive entry");
+        const problems = archiveProblems(named, basename(o.archive), new Uint8Array(await readFile(o.archive)));
+        if (problems.length) throw new CommandFailure(`the archive is not the logged ${r.upload ? "upload" : "patched archive"}: ${problems.join("; ")}`);
       }
       out(`OK: leaf ${r.index} is in ${r.origin} at size ${r.size}`);
-      if (r.upload)
-        out(
-          `logged upload: ${r.upload.path} sha256 ${r.upload.sha256} size ${r.upload.size} uploaded ${r.upload.uploaded}${o.archive ? " (the archive matches)" : ""}`,
-        );
+      const matches = o.archive ? " (the archive matches)" : "";
+      if (r.upload) out(`logged upload: ${r.upload.path} sha256 ${r.upload.sha256} size ${r.upload.size} uploaded ${r.upload.uploaded}${matches}`);
+      if (r.patch) {
+        out(`logged patched archive: ${r.patch.path} sha256 ${r.patch.sha256} size ${r.patch.size}${matches}`);
+        out(`  from ${r.patch.original.path} sha256 ${r.patch.original.sha256}`);
+        for (const p of r.patch.patches) out(`  with ${p.path} sha256 ${p.sha256}`);
+      }
     });
 
   log
@@ -186,7 +190,7 @@ export function registerLog(program: Command): void {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CommandFailure(`cannot read state ${o.state}: ${(e as Error).message}`);
       }
       const r = await monitorLog(logSource(o.log), [await verifierFrom(o.vkey)], previous, o.origin);
-      for (const e of r.newEntries) out(JSON.stringify({ index: e.index, ...(e.upload ?? { text: e.text }) }));
+      for (const e of r.newEntries) out(JSON.stringify({ index: e.index, ...(e.upload ?? (e.patch ? { type: "patch", ...e.patch } : { text: e.text })) }));
       await writeFile(o.state, JSON.stringify(r.state));
       if (r.alerts.length) {
         for (const a of r.alerts) process.stderr.write(`ALERT: ${a}\n`);

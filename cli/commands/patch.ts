@@ -1,7 +1,9 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { loadRegistry } from "../../shared/domain/patches/registry";
 import { loadFeedOrExit } from "../feed-source";
+import { loadPackagesOrExit } from "../packages-source";
 import { applyPatches, patchSource } from "../patch-impl";
+import { overlayDir, publishOverlay } from "../patch-publish";
 import { parseUploadTime } from "../scan-one";
 
 const time = (v: string) => {
@@ -87,6 +89,53 @@ export function registerPatch(program: Command): void {
             ? `${JSON.stringify(r)}\n`
             : `${r.archive}\n  sha256 ${r.sha256 as string}\n  from ${archive} with ${patches.map((p) => p.path).join(", ")}\n  SBOMs ${r.cyclonedx as string}, ${r.spdx as string}\n`,
         );
+      },
+    );
+  patch
+    .command("publish")
+    .description("build each original's patched archive once and publish the patched CPAN overlay under <data>/patched-cpan (docs/patches.md)")
+    .argument("<original...>", "original archives (paths under authors/id/A/AU/AUTHOR/, or give --original-author)")
+    .requiredOption("--source <dir|url>", "the patch source: patches in force for each original's distribution and version are applied")
+    .requiredOption("--data <dir>", "the data directory: overlay in patched-cpan/, its key overlay.key, the log in log/ (keys created on first use)")
+    .option("--advisories <file|url>", "advisory feed whose references name the patches of an HTTPS --source")
+    .option("--author <PAUSEID>", "the overlay's author directory", pauseId, "CPANSEC")
+    .option("--original-author <PAUSEID>", "the originals' uploader, for files not under authors/id/", pauseId)
+    .option("--packages <file>", "CPAN's 02packages: list a package only while CPAN resolves it to the patched original, at its version")
+    .option("--url <url>", "the overlay's public URL (02packages' URL header; default its file: URL)")
+    .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      "\nInstall from it: cpanm --mirror <overlay> --mirror https://cpan.metacpan.org --mirror-only Module\nExit status: 0 published (or nothing new); 1 some original could not be patched (each is named); 2 usage.",
+    )
+    .action(
+      async (
+        files: string[],
+        opts: { source: string; data: string; advisories?: string; author: string; originalAuthor?: string; packages?: string; url?: string; origin?: string; json?: boolean },
+      ) => {
+        const feed = opts.advisories ? await loadFeedOrExit(opts.advisories) : undefined;
+        if (opts.advisories && !feed) return;
+        const packages = opts.packages ? await loadPackagesOrExit(opts.packages) : undefined;
+        if (opts.packages && !packages) return;
+        const r = await publishOverlay(files, {
+          data: opts.data,
+          source: patchSource(opts.source, feed),
+          author: opts.author,
+          ...(opts.originalAuthor ? { originalAuthor: opts.originalAuthor } : {}),
+          ...(packages ? { packages } : {}),
+          ...(opts.url ? { url: opts.url } : {}),
+          ...(opts.origin ? { origin: opts.origin } : {}),
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify({ overlay: overlayDir(opts.data), ...r })}\n`);
+        else {
+          for (const a of r.added)
+            process.stdout.write(`${a.path}\n  sha256 ${a.sha256}, log index ${a.logIndex}\n  from ${a.original.path} with ${a.patches.map((p) => p.path).join(", ")}\n`);
+          for (const s of r.skipped) process.stdout.write(`skipped ${s}\n`);
+          for (const f of r.failed) process.stdout.write(`FAILED ${f.path}: ${f.error}\n`);
+          for (const m of r.mismatched) process.stderr.write(`ALERT: ${m} is already in the log with other bytes\n`);
+          process.stdout.write(`${r.added.length} added, ${r.existing} already there; overlay ${overlayDir(opts.data)}\n`);
+        }
+        process.exitCode = r.failed.length || r.mismatched.length ? 1 : 0;
       },
     );
 }

@@ -67,7 +67,8 @@ export interface EmbeddedOptions {
   readonly ports?: { readonly pipeline?: (d: PipelineDeps) => PipelineDeps; readonly notify?: (d: NotifyDeps) => NotifyDeps };
 }
 
-function logSigner(data: string, origin: string): Signer {
+/** The log signing key under the data directory, created on first use. */
+export function logSigner(data: string, origin: string): Signer {
   const file = join(data, "log.key");
   if (existsSync(file)) return parsePrivateKey(readFileSync(file, "utf8"));
   const seed = randomBytes(32);

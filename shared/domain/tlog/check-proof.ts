@@ -5,7 +5,8 @@
  * extra, log.json's entry) or given by the user; a leaf hash the file states must be the entry's.
  */
 import { createHash } from "node:crypto";
-import { type UploadEntry, parseEntry } from "./entry";
+import { type UploadEntry, readLogEntry } from "./entry";
+import type { PatchEntry } from "./patch-entry";
 import { type Hash, b64, equalBytes, leafHash } from "./hash";
 import type { Verifier } from "./note";
 import { consistentWithPrevious, verifyInclusion } from "./proof";
@@ -21,6 +22,7 @@ export type CheckedProof =
       readonly leafHash: Hash;
       readonly entry?: string;
       readonly upload?: UploadEntry;
+      readonly patch?: PatchEntry;
     }
   | { readonly type: "consistency"; readonly origin: string; readonly size: number; readonly size1: number; readonly root1: Hash };
 
@@ -54,12 +56,7 @@ export function checkProof(claim: InclusionClaim | ConsistencyClaim, verifiers: 
   const { leaf, entry } = leafOf(claim, o.entry);
   verifyInclusion(claim.index, cp.size, leaf, claim.proof, cp.root);
   const text = entry ? new TextDecoder("utf-8", { fatal: false }).decode(entry) : undefined;
-  let upload: UploadEntry | undefined;
-  try {
-    upload = text === undefined ? undefined : parseEntry(text);
-  } catch {
-    upload = undefined; // logged, but not an upload entry
-  }
+  const { upload, patch } = text === undefined ? {} : readLogEntry(text);
   return {
     type: "inclusion",
     origin: cp.origin,
@@ -68,11 +65,12 @@ export function checkProof(claim: InclusionClaim | ConsistencyClaim, verifiers: 
     leafHash: leaf,
     ...(text !== undefined ? { entry: text } : {}),
     ...(upload ? { upload } : {}),
+    ...(patch ? { patch } : {}),
   };
 }
 
-/** Is `archive` the file the upload entry describes? Its name, size and sha256; the problems, or none. */
-export function archiveProblems(upload: UploadEntry, name: string, archive: Uint8Array): string[] {
+/** Is `archive` the file the entry (an upload, or a patched archive) describes? Its name, size and sha256; the problems, or none. */
+export function archiveProblems(upload: Pick<UploadEntry, "path" | "sha256" | "size">, name: string, archive: Uint8Array): string[] {
   const problems: string[] = [];
   const logged = upload.path.split("/").pop();
   if (name !== logged) problems.push(`the archive is named ${name}, the entry is for ${logged}`);

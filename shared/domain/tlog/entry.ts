@@ -2,9 +2,10 @@
  * The log's entry for one CPAN upload (docs/architecture.md, storage layout): exact UTF-8 bytes, `\n` after each
  * line, nothing else. Built once, stored and hashed as built.
  */
-export class EntryError extends Error {
-  override readonly name = "EntryError";
-}
+import { EntryError } from "./entry-error";
+import { PATCH_HEADER, type PatchEntry, parsePatchEntry } from "./patch-entry";
+
+export { EntryError };
 
 export interface UploadEntry {
   /** CPAN path, e.g. authors/id/E/ET/ETHER/Try-Tiny-0.31.tar.gz */
@@ -38,7 +39,23 @@ export function parseEntry(text: string): UploadEntry {
   return e;
 }
 
-/** The id the log deduplicates on: the CPAN path for upload entries, else the entry's SHA-256. */
+/**
+ * The id the log deduplicates on: the CPAN path for upload entries, the overlay path for patch
+ * entries (./patch-entry.ts: that name says which release and which patches), else the SHA-256.
+ */
 export function entryId(text: string, sha256hex: () => string): string {
-  return text.startsWith(`${HEADER}\n`) ? `path:${parseEntry(text).path}` : `sha256:${sha256hex()}`;
+  if (text.startsWith(`${HEADER}\n`)) return `path:${parseEntry(text).path}`;
+  if (text.startsWith(`${PATCH_HEADER}\n`)) return `patched:${parsePatchEntry(text).path}`;
+  return `sha256:${sha256hex()}`;
+}
+
+/** What a logged entry says when it is one of the kinds this log writes; neither for any other text (logged, not read). */
+export function readLogEntry(text: string): { upload?: UploadEntry; patch?: PatchEntry } {
+  try {
+    if (text.startsWith(`${HEADER}\n`)) return { upload: parseEntry(text) };
+    if (text.startsWith(`${PATCH_HEADER}\n`)) return { patch: parsePatchEntry(text) };
+  } catch (e) {
+    if (!(e instanceof EntryError)) throw e;
+  }
+  return {};
 }

@@ -6,7 +6,8 @@
  * (older-checkpoint.ts) and is always an alert: a log's head never goes back.
  */
 import { appendLeaf, type CompactRange, EMPTY_RANGE, rangeRoot } from "./compact-range";
-import { type UploadEntry, parseEntry } from "./entry";
+import { type UploadEntry, readLogEntry } from "./entry";
+import type { PatchEntry } from "./patch-entry";
 import { b64, equalBytes, leafHash, unb64 } from "./hash";
 import type { Verifier } from "./note";
 import type { ReadBytes } from "./tile-reader";
@@ -20,13 +21,13 @@ export interface MonitorState {
   readonly size: number;
   /** The compact range at `size`, base64. */
   readonly range: string[];
-  /** CPAN path → sha256 of its first log entry. */
+  /** CPAN path (of an upload, or of a patched archive in the overlay) → sha256 of its first log entry. */
   readonly paths: Record<string, string>;
 }
 
 export interface MonitorResult {
   readonly state: MonitorState;
-  readonly newEntries: { index: number; text: string; upload?: UploadEntry }[];
+  readonly newEntries: { index: number; text: string; upload?: UploadEntry; patch?: PatchEntry }[];
   /** Evidence of misbehaviour: an inconsistent checkpoint (a fork), a rollback, a path logged with two hashes. */
   readonly alerts: string[];
 }
@@ -65,19 +66,15 @@ export async function monitorLog(read: ReadBytes, verifiers: readonly Verifier[]
       const entry = bundle[i] as Uint8Array;
       range = appendLeaf(range, leafHash(entry));
       const text = decoder.decode(entry);
-      let upload: UploadEntry | undefined;
-      try {
-        upload = parseEntry(text);
-      } catch {
-        upload = undefined; // not an upload entry: logged, not tracked by path
+      const { upload, patch } = readLogEntry(text);
+      const named = upload ?? patch; // other entries are logged, not tracked by path
+      if (named) {
+        const first = paths[named.path];
+        if (first === undefined) paths[named.path] = named.sha256;
+        else if (first !== named.sha256)
+          alerts.push(`PATH LOGGED TWICE: ${named.path} at index ${range.size - 1} has sha256 ${named.sha256}, first logged with ${first}`);
       }
-      if (upload) {
-        const first = paths[upload.path];
-        if (first === undefined) paths[upload.path] = upload.sha256;
-        else if (first !== upload.sha256)
-          alerts.push(`PATH LOGGED TWICE: ${upload.path} at index ${range.size - 1} has sha256 ${upload.sha256}, first logged with ${first}`);
-      }
-      newEntries.push({ index: range.size - 1, text, ...(upload ? { upload } : {}) });
+      newEntries.push({ index: range.size - 1, text, ...(upload ? { upload } : {}), ...(patch ? { patch } : {}) });
     }
     start = n * TILE_WIDTH + width;
   }
