@@ -68,7 +68,10 @@ export async function applyPatches(archive: string, files: readonly string[], o:
     if (!patches.length) throw new PatchError("mismatch", `${o.source} has no patch for ${dist} ${version}`);
   }
   const mtime = patchTime(patches, o.mtime);
-  const a = await buildPatchedArtifact({ path: archive, bytes, ...(o.author ? { author: o.author } : {}) }, patches, mtime, { name: pkg.name, version: pkg.version });
+  const a = await buildPatchedArtifact({ path: archive, bytes, ...(o.author ? { author: o.author } : {}) }, patches, mtime, {
+    name: pkg.name,
+    version: pkg.version,
+  });
   mkdirSync(o.out, { recursive: true });
   const out = (suffix: string) => join(o.out, `${a.topDir}${suffix}`);
   writeFileSync(out(".tar.gz"), a.bytes);

@@ -35,7 +35,8 @@ export const overlayDir = (data: string) => join(data, "patched-cpan");
 
 async function overlayKey(data: string, now: Date) {
   const file = join(data, "overlay.key");
-  if (!existsSync(file)) writeFileSync(file, await generateOverlayKey("cpansec patched CPAN overlay", "overlay@cpansec.localhost", now), { flag: "wx", mode: 0o600 });
+  if (!existsSync(file))
+    writeFileSync(file, await generateOverlayKey("cpansec patched CPAN overlay", "overlay@cpansec.localhost", now), { flag: "wx", mode: 0o600 });
   return readOverlayKey(readFileSync(file, "utf8"));
 }
 

@@ -111,7 +111,17 @@ export function registerPatch(program: Command): void {
     .action(
       async (
         files: string[],
-        opts: { source: string; data: string; advisories?: string; author: string; originalAuthor?: string; packages?: string; url?: string; origin?: string; json?: boolean },
+        opts: {
+          source: string;
+          data: string;
+          advisories?: string;
+          author: string;
+          originalAuthor?: string;
+          packages?: string;
+          url?: string;
+          origin?: string;
+          json?: boolean;
+        },
       ) => {
         const feed = opts.advisories ? await loadFeedOrExit(opts.advisories) : undefined;
         if (opts.advisories && !feed) return;
@@ -129,7 +139,9 @@ export function registerPatch(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify({ overlay: overlayDir(opts.data), ...r })}\n`);
         else {
           for (const a of r.added)
-            process.stdout.write(`${a.path}\n  sha256 ${a.sha256}, log index ${a.logIndex}\n  from ${a.original.path} with ${a.patches.map((p) => p.path).join(", ")}\n`);
+            process.stdout.write(
+              `${a.path}\n  sha256 ${a.sha256}, log index ${a.logIndex}\n  from ${a.original.path} with ${a.patches.map((p) => p.path).join(", ")}\n`,
+            );
           for (const s of r.skipped) process.stdout.write(`skipped ${s}\n`);
           for (const f of r.failed) process.stdout.write(`FAILED ${f.path}: ${f.error}\n`);
           for (const m of r.mismatched) process.stderr.write(`ALERT: ${m} is already in the log with other bytes\n`);

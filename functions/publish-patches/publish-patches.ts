@@ -7,7 +7,8 @@
  *    SBOMs in the overlay (create-only: identical bytes are a retry, other bytes a ConflictError);
  * 3. append their cpansec-patch/v1 entries to the log in one batch (deduplicated by overlay path,
  *    so a retry finds them logged and gets their indexes back);
- * 4. only then publish the index files and the model: nothing is listed before it is logged.
+ * 4. create each archive's `<name>.tlog-proof` beside it (./proofs.ts);
+ * 5. only then publish the index files and the model: nothing is listed before it is logged.
  *
  * A crash anywhere leaves files the next run recreates identically. One publisher at a time (the
  * step runs alone): two at once could each publish a model lacking the other's archive, which the
@@ -25,6 +26,7 @@ import type { PatchRecord } from "../../shared/domain/patches/registry";
 import type { ObjectStore } from "../../shared/ports";
 import type { LogDeps } from "../../shared/ports/deps";
 import { appendEntries } from "../append-log/append-log";
+import { proofFiles } from "./proofs";
 import { createHash } from "node:crypto";
 
 export interface OverlayDeps {
@@ -78,7 +80,10 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
   const failed: { path: string; error: string }[] = [];
   let existing = 0;
   for (const pair of pairs) {
-    const key = buildKey(sha256(pair.original.bytes), pair.patches.map((p) => p.sha256));
+    const key = buildKey(
+      sha256(pair.original.bytes),
+      pair.patches.map((p) => p.sha256),
+    );
     if (known.has(key) || built.some((b) => releaseKey(b.release as OverlayRelease) === key)) {
       existing++;
       continue;
@@ -98,9 +103,7 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
         await deps.overlay.create(`${dir}/${name}`, bytes);
         files[name] = checksumFields(name, bytes, now);
       }
-      const cpanRows = deps.cpan
-        ? [...deps.cpan].filter(([, m]) => `authors/id/${m.path}` === pair.original.path).map(([name, m]) => ({ name, ...m }))
-        : [];
+      const cpanRows = deps.cpan ? [...deps.cpan].filter(([, m]) => `authors/id/${m.path}` === pair.original.path).map(([name, m]) => ({ name, ...m })) : [];
       built.push({
         release: {
           path,
@@ -126,9 +129,29 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
     deps.log,
     built.map((b) => enc.encode(b.entry)),
   );
-  const added = built.map((b, i) => ({ ...b.release, logIndex: logged.indexes[i] as number }));
+  const proofs = await proofFiles(
+    deps.log,
+    logged,
+    built.map((b) => b.entry),
+  );
+  const added: OverlayRelease[] = [];
+  for (const [i, b] of built.entries()) {
+    const name = `${b.release.path.slice(b.release.path.lastIndexOf("/") + 1).replace(/\.tar\.gz$/, "")}.tlog-proof`;
+    const at = `${b.release.path.slice(0, b.release.path.lastIndexOf("/"))}/${name}`;
+    // A retry after a crash gets the entry's index back with a later checkpoint: the proof
+    // already written is as good, and stays.
+    let bytes = await deps.overlay.read(at);
+    if (!bytes) await deps.overlay.create(at, (bytes = enc.encode(proofs[i] as string)));
+    added.push({ ...b.release, files: { ...b.release.files, [name]: checksumFields(name, bytes, now) }, logIndex: logged.indexes[i] as number });
+  }
   const next: OverlayModel = { v: 1, releases: [...model.releases, ...added] };
-  for (const [path, bytes] of await overlayIndexFiles(next, { key: deps.key, now, writtenBy: `${deps.tool.name} (v${deps.tool.version})`, url: deps.url, ...(deps.cpan ? { cpan: deps.cpan } : {}) }))
+  for (const [path, bytes] of await overlayIndexFiles(next, {
+    key: deps.key,
+    now,
+    writtenBy: `${deps.tool.name} (v${deps.tool.version})`,
+    url: deps.url,
+    ...(deps.cpan ? { cpan: deps.cpan } : {}),
+  }))
     await deps.overlay.publish(path, bytes);
   return { added, existing, failed, mismatched: logged.mismatched.map((i) => added[i]?.path as string) };
 }

@@ -42,18 +42,28 @@ const makefile = (name: string, from: string, prereqs: Record<string, string>) =
     .map(([m, v]) => `'${m}' => '${v}'`)
     .join(", ")} });\n`;
 
-function dist(top: string, name: string, version: string, pm: string, source: string, prereqs: Record<string, string>): Promise<Buffer> {
+function dist(top: string, name: string, version: string, pm: string, source: string, prereqs: Record<string, string>, extra: TarEntry[] = []): Promise<Buffer> {
   const module = name.replace(/-/g, "::");
   const entries: TarEntry[] = [
     { name: `${top}/Makefile.PL`, content: makefile(module, pm, prereqs) },
     { name: `${top}/META.json`, content: metaJson({ name, version, abstract: `${module} (test fixture)`, prereqs: { runtime: { requires: prereqs } } }) },
     { name: `${top}/${pm}`, content: source },
     { name: `${top}/t/load.t`, content: `use strict;\nprint "1..1\\n";\nrequire ${module};\nprint "ok 1\\n";\n` },
+    ...extra,
   ];
   return tarGz(entries);
 }
 
-export const fileFindRule = () => dist("File-Find-Rule-0.34", "File-Find-Rule", "0.34", "lib/File/Find/Rule.pm", RULE_PM, { "Text::Glob": "0" });
+/** `extra` entries make another archive of the same name (an impostor's upload, in a test). */
+export const fileFindRule = (extra: TarEntry[] = []) =>
+  dist("File-Find-Rule-0.34", "File-Find-Rule", "0.34", "lib/File/Find/Rule.pm", RULE_PM, { "Text::Glob": "0" }, extra);
 
 export const textGlob = () =>
-  dist("Text-Glob-0.11", "Text-Glob", "0.11", "lib/Text/Glob.pm", "package Text::Glob;\nuse strict;\nour $VERSION = '0.11';\nsub glob_to_regex { qr/^\\Q$_[0]\\E$/ }\n1;\n", {});
+  dist(
+    "Text-Glob-0.11",
+    "Text-Glob",
+    "0.11",
+    "lib/Text/Glob.pm",
+    "package Text::Glob;\nuse strict;\nour $VERSION = '0.11';\nsub glob_to_regex { qr/^\\Q$_[0]\\E$/ }\n1;\n",
+    {},
+  );

@@ -69,8 +69,7 @@ export function providedPackages(a: PatchedArtifact, cpanRows: readonly (Indexed
   for (const [path, bytes] of a.modules) {
     const rel = path.slice(path.indexOf("/") + 1);
     if (!rel.endsWith(".pm") || /^(t|xt|inc|examples?)\//.test(rel)) continue;
-    for (const m of moduleVersions(Buffer.from(bytes).toString("latin1")))
-      if (!found.has(m.module) && m.version !== undefined) found.set(m.module, m.version);
+    for (const m of moduleVersions(Buffer.from(bytes).toString("latin1"))) if (!found.has(m.module) && m.version !== undefined) found.set(m.module, m.version);
   }
   return [...found].map(([name, version]) => ({ name, version })).sort((x, y) => (x.name < y.name ? -1 : 1));
 }

@@ -35,7 +35,9 @@ const q = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 /** The text to sign; `writtenBy` names the writer on the comment line (e.g. "cpansec-pipeline (v0.1.0)"). */
 export function formatCksumDump(files: ReadonlyMap<string, CksumFields>, writtenAt: Date, writtenBy: string): string {
-  const when = writtenAt.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, (_, d, n, m, y, t) => `${d} ${m} ${String(Number(n)).padStart(2, " ")} ${t} ${y} GMT`);
+  const when = writtenAt
+    .toUTCString()
+    .replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, (_, d, n, m, y, t) => `${d} ${m} ${String(Number(n)).padStart(2, " ")} ${t} ${y} GMT`);
   const entries = [...files.keys()].sort(byCodePoint).map((name) => {
     const f = files.get(name) as CksumFields;
     const lines = Object.keys(f)

@@ -45,7 +45,11 @@ export const EMPTY_OVERLAY: OverlayModel = { v: 1, releases: [] };
 
 /** The key a patched archive is built once for: the original's sha256 and each patch's, in order. */
 export const buildKey = (originalSha256: string, patchSha256s: readonly string[]): string => [originalSha256, ...patchSha256s].join("+");
-export const releaseKey = (r: OverlayRelease): string => buildKey(r.original.sha256, r.patches.map((p) => p.sha256));
+export const releaseKey = (r: OverlayRelease): string =>
+  buildKey(
+    r.original.sha256,
+    r.patches.map((p) => p.sha256),
+  );
 
 export interface PatchedQuery {
   /** The archive's CPAN path: authors/id/C/CP/CPANSEC/... or C/CP/CPANSEC/... (as 02packages and Carton write it). */

@@ -31,10 +31,8 @@ const HEX = /^[0-9a-f]{64}$/;
 const MAX_PATCHES = 64;
 
 function check(e: PatchEntry): void {
-  for (const p of [e.original.path, e.path])
-    if (!PATH.test(p) || p.split("/").includes("..")) throw new EntryError(`bad CPAN path ${JSON.stringify(p)}`);
-  for (const h of [e.original.sha256, e.sha256, ...e.patches.map((p) => p.sha256)])
-    if (!HEX.test(h)) throw new EntryError(`bad sha256 ${JSON.stringify(h)}`);
+  for (const p of [e.original.path, e.path]) if (!PATH.test(p) || p.split("/").includes("..")) throw new EntryError(`bad CPAN path ${JSON.stringify(p)}`);
+  for (const h of [e.original.sha256, e.sha256, ...e.patches.map((p) => p.sha256)]) if (!HEX.test(h)) throw new EntryError(`bad sha256 ${JSON.stringify(h)}`);
   if (!e.patches.length || e.patches.length > MAX_PATCHES) throw new EntryError(`${e.patches.length} patches: 1 to ${MAX_PATCHES} expected`);
   for (const p of e.patches)
     try {
@@ -52,7 +50,9 @@ export function buildPatchEntry(e: PatchEntry): string {
 }
 
 export function parsePatchEntry(text: string): PatchEntry {
-  const m = /^cpansec-patch\/v1\noriginal (\S+)\noriginal-sha256 (\S+)\n((?:patch \S+ \S+\n)+)path (\S+)\nsha256 (\S+)\nsize (0|[1-9][0-9]{0,15})\n$/.exec(text);
+  const m = /^cpansec-patch\/v1\noriginal (\S+)\noriginal-sha256 (\S+)\n((?:patch \S+ \S+\n)+)path (\S+)\nsha256 (\S+)\nsize (0|[1-9][0-9]{0,15})\n$/.exec(
+    text,
+  );
   if (!m) throw new EntryError(`not a ${PATCH_HEADER} entry`);
   const patches = (m[3] as string)
     .slice(0, -1)
