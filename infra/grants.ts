@@ -12,13 +12,13 @@ import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { TABLES, type TableKey } from "../shared/adapters/aws/resources";
-import { type QueueKey } from "../shared/steps";
-import type { SecretKey, StepAccess, TableAccess } from "./access";
+import type { SecretKey, StepAccess, TableAccess } from "../shared/steps";
 import type { Mail } from "./constructs/mail";
 
 export interface GrantTargets {
   readonly tables: Readonly<Record<TableKey, dynamodb.Table>>;
-  readonly queues: Readonly<Record<QueueKey, sqs.IQueue>>;
+  /** Each step table row's queue, by its key. */
+  readonly queues: Readonly<Record<string, sqs.IQueue>>;
   readonly artifacts: s3.IBucket;
   readonly log: s3.IBucket;
   readonly secrets: Readonly<Record<SecretKey, secretsmanager.ISecret>>;
@@ -32,7 +32,11 @@ export function grantAccess(role: iam.Role, access: StepAccess, t: GrantTargets)
     else if (mode === "readWrite") t.tables[key].grantReadWriteData(role);
     else role.addToPrincipalPolicy(itemStatement(t.tables[key], mode.items));
   }
-  for (const key of access.sends) t.queues[key].grantSendMessages(role);
+  for (const key of access.sends) {
+    const queue = t.queues[key];
+    if (!queue) throw new Error(`${role.node.path} sends to ${key}, which is no step table row`);
+    queue.grantSendMessages(role);
+  }
   grantObjects(role, t.artifacts, access.artifacts);
   grantObjects(role, t.log, access.log);
   for (const key of access.secrets) t.secrets[key].grantRead(role);

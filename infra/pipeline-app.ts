@@ -5,7 +5,7 @@
  */
 import { App, type AppProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { PipelineStack } from "./pipeline-stack";
+import { PipelineStack, type PipelineStackProps } from "./pipeline-stack";
 import { readStageConfig } from "./stage-config";
 
 /**
@@ -30,10 +30,10 @@ export function addNagChecks(app: App): AwsSolutionsChecks {
   return checks;
 }
 
-export function createPipelineApp(props: AppProps = {}): { app: App; stack: PipelineStack } {
+export function createPipelineApp(props: AppProps = {}, o: Pick<PipelineStackProps, "steps"> = {}): { app: App; stack: PipelineStack } {
   const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
   const config = readStageConfig((key) => app.node.tryGetContext(key));
-  const stack = new PipelineStack(app, `cpansec-${config.stageName}`, { config });
+  const stack = new PipelineStack(app, `cpansec-${config.stageName}`, { config, ...o });
   addNagChecks(app);
   return { app, stack };
 }

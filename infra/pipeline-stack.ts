@@ -7,8 +7,8 @@ import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ENV, HTTP_FUNCTIONS, SCHEDULED, TABLES, type TableKey } from "../shared/adapters/aws/resources";
-import { QUEUE_WORKERS, type QueueKey } from "../shared/steps";
-import { ACCESS, type StepKey } from "./access";
+import { QUEUE_WORKERS, type QueueKey, type StepTable } from "../shared/steps";
+import { type StepKey, accessOf } from "./access";
 import { AlarmTopic } from "./constructs/alarm-topic";
 import { PipelineBuckets } from "./constructs/buckets";
 import { Mail } from "./constructs/mail";
@@ -23,6 +23,8 @@ import type { StageConfig } from "./stage-config";
 
 export interface PipelineStackProps extends StackProps {
   readonly config: StageConfig;
+  /** The step table (default shared/steps.ts; a test adds a row): one queue worker per row. */
+  readonly steps?: StepTable;
 }
 
 /** Seconds the oldest message of a queue may wait before its alarm fires (default 15 minutes). */
@@ -39,6 +41,7 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, { description: "cpansec: CPAN supply-chain security pipeline", ...props });
     const { config } = props;
+    const steps: StepTable = props.steps ?? QUEUE_WORKERS;
     const alarms = new AlarmTopic(this, "Alarms", config.alarmEmail ? { email: config.alarmEmail } : {});
     const buckets = (this.buckets = new PipelineBuckets(this, "Buckets"));
     const tables = (this.tables = new PipelineTables(this, "Tables"));
@@ -64,8 +67,8 @@ export class PipelineStack extends Stack {
     };
 
     const workers = Object.fromEntries(
-      (Object.keys(QUEUE_WORKERS) as QueueKey[]).map((k) => {
-        const spec = QUEUE_WORKERS[k];
+      Object.keys(steps).map((k) => {
+        const spec = steps[k] as StepTable[string];
         return [k, new QueueWorker(this, pascal(spec.name), { spec, environment, alarms, maxMessageAge: spec.maxMessageAge })];
       }),
     ) as Record<QueueKey, QueueWorker>;
@@ -94,7 +97,7 @@ export class PipelineStack extends Stack {
     // Queue URLs exist only once every worker does; each function learns all of them.
     const queues = (this.queues = Object.fromEntries(Object.entries(workers).map(([k, w]) => [k, w.queue])) as Record<QueueKey, sqs.Queue>);
     for (const f of Object.values(this.functions)) {
-      for (const k of Object.keys(queues) as QueueKey[]) f.fn.addEnvironment(QUEUE_WORKERS[k].env, queues[k].queueUrl);
+      for (const k of Object.keys(queues) as QueueKey[]) f.fn.addEnvironment(steps[k]?.env as string, queues[k].queueUrl);
     }
 
     // Only deliver links to the unsubscribe page (a URL on every function would make the
@@ -109,7 +112,8 @@ export class PipelineStack extends Stack {
       secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, feedKey: secrets.feedKey, unsubscribeKey: secrets.unsubscribeKey },
       mail,
     };
-    for (const [k, f] of Object.entries(this.functions) as [StepKey, PipelineFunction][]) grantAccess(f.role, ACCESS[k], targets);
+    const access = accessOf(steps);
+    for (const [k, f] of Object.entries(this.functions)) grantAccess(f.role, access[k] as (typeof access)[string], targets);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output("ArtifactsBucketName", buckets.artifacts.bucketName, "Private artifacts: archives/, releases/<AUTHOR>/<filename>/, advisories/, events/, index/");
@@ -125,15 +129,12 @@ export class PipelineStack extends Stack {
     output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");
     for (const k of Object.keys(TABLES) as TableKey[])
       output(`${pascal(TABLES[k].name)}TableName`, tables.byKey[k].tableName, `DynamoDB table ${TABLES[k].name}`);
-    for (const [k, w] of Object.entries(workers) as [QueueKey, QueueWorker][]) {
-      const name = pascal(QUEUE_WORKERS[k].name);
-      output(`${name}QueueUrl`, w.queue.queueUrl, `${QUEUE_WORKERS[k].name} queue`);
-      output(`${name}DeadLetterQueueUrl`, w.deadLetterQueue.queueUrl, `${QUEUE_WORKERS[k].name} dead-letter queue`);
-      output(
-        `${name}DeadLetterQueueArn`,
-        w.deadLetterQueue.queueArn,
-        `${QUEUE_WORKERS[k].name} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`,
-      );
+    for (const [k, w] of Object.entries(workers)) {
+      const queue = (steps[k] as StepTable[string]).name;
+      const name = pascal(queue);
+      output(`${name}QueueUrl`, w.queue.queueUrl, `${queue} queue`);
+      output(`${name}DeadLetterQueueUrl`, w.deadLetterQueue.queueUrl, `${queue} dead-letter queue`);
+      output(`${name}DeadLetterQueueArn`, w.deadLetterQueue.queueArn, `${queue} dead-letter queue (redrive: aws sqs start-message-move-task --source-arn)`);
     }
     for (const [k, s] of Object.entries(scheduled) as [keyof typeof SCHEDULED, ScheduledFunction][]) {
       output(`${pascal(SCHEDULED[k].name)}DeadLetterQueueUrl`, s.deadLetterQueue.queueUrl, `${SCHEDULED[k].name}: failed scheduled runs`);

@@ -2,15 +2,11 @@
  * Notifications on the embedded backend: NotifyDeps over the SQLite tables and queues, the
  * outbox or SMTP mailer, the HTTP webhook sender, and the Atom feed at `<data>/feeds/atom.xml`
  * (FEED_KEY under the data directory, beside `<data>/log`: the log directory itself is the
- * C2SP layout and stays exactly that). Also the deliver queue's worker with its retry schedule.
+ * C2SP layout and stays exactly that). Its workers come from the step table (./steps.ts).
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { deliverNotification, RetryDeliveryError } from "../../functions/deliver-notification/deliver-notification";
-import { notifySubscribers } from "../../functions/notify-subscribers/notify-subscribers";
 import { FEED_KEY } from "../../shared/domain/notify/atom";
-import { DELIVERY_ATTEMPTS, retryDelay } from "../../shared/domain/notify/retry";
-import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
 import { QUEUE_WORKERS } from "../../shared/steps";
 import type { NotifyDeps } from "../../shared/ports/deps";
 import type { Mailer } from "../../shared/ports";
@@ -18,7 +14,6 @@ import { SmtpMailer } from "../../shared/adapters/mail/smtp";
 import { HttpWebhookSender, type WebhookSenderOptions } from "../../shared/adapters/http/webhook";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
 import { OutboxMailer } from "../../shared/adapters/embedded/outbox-mailer";
-import { type Worker, perMessage } from "../../shared/adapters/embedded/runner";
 import type { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 
 export interface EmbeddedNotifyOptions {
@@ -29,7 +24,7 @@ export interface EmbeddedNotifyOptions {
   readonly allowLoopbackWebhooks?: boolean;
   /** The log origin names the feed (its stable id). */
   readonly origin?: string;
-  /** Tests: a different mailer, sender options, a faster retry schedule. */
+  /** Tests: a different mailer, sender options, a faster retry schedule (for every row with a `retry`). */
   readonly mailer?: Mailer;
   readonly webhookOptions?: WebhookSenderOptions;
   readonly retryDelayMs?: (attempt: number, retryAfterMs?: number) => number | undefined;
@@ -45,7 +40,7 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
     events: db.events(),
     subscriptions: db.subscriptions(),
     deliveries: db.deliveries(),
-    queues: { deliver: db.queue<DeliverJob>("deliver") },
+    queues: { deliver: db.queue(QUEUE_WORKERS.deliver.name) },
     mailer: o.mailer ?? smtp ?? new OutboxMailer(join(data, "outbox"), "cpansec.localhost", clock),
     webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false, ...o.webhookOptions }),
     feeds: new FsObjectStore(data),
@@ -61,26 +56,4 @@ export function embeddedNotifyDeps(db: EmbeddedDb, data: string, o: EmbeddedNoti
     },
     close: () => smtp?.close(),
   };
-}
-
-/** The notify and deliver queue workers; deliver retries on the delivery schedule, then dead-letters. */
-export function notifyWorkers(deps: NotifyDeps, o: EmbeddedNotifyOptions = {}, wrap = <T>(_q: string, s: (b: T, n: number) => Promise<void>) => s): Worker[] {
-  const delay = o.retryDelayMs ?? ((attempt: number, after?: number) => retryDelay(attempt, deps.random(), after));
-  const deliver = perMessage(
-    QUEUE_WORKERS.deliver.name,
-    QUEUE_WORKERS.deliver.schema,
-    wrap(QUEUE_WORKERS.deliver.name, async (job: DeliverJob) => void (await deliverNotification(deps, job))),
-  );
-  return [
-    perMessage(
-      QUEUE_WORKERS.notify.name,
-      QUEUE_WORKERS.notify.schema,
-      wrap(QUEUE_WORKERS.notify.name, async (job: NotifyJob) => void (await notifySubscribers(deps, job))),
-    ),
-    {
-      ...deliver,
-      maxReceives: DELIVERY_ATTEMPTS,
-      backoffMs: (n, e) => delay(n, e instanceof RetryDeliveryError ? e.retryAfterMs : undefined) ?? 0,
-    },
-  ];
 }

@@ -12,27 +12,22 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PublicKey } from "openpgp";
-import { appendLogBatch } from "../../functions/append-log/append-log-step";
 import { initLog } from "../../functions/append-log/append-log";
-import { generateSbom } from "../../functions/generate-sbom/generate-sbom";
-import { ingestRelease } from "../../functions/ingest-release/ingest-release";
-import { matchAdvisories } from "../../functions/match-advisories/match-advisories";
 import type { RefreshResult } from "../../functions/refresh-advisories/refresh-advisories";
 import { runRefresh } from "../../functions/refresh-advisories/refresh-sequence";
 import type { RematchResult } from "../../functions/refresh-advisories/rematch";
 import { type WatchResult, watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { LAG_DEADLINE_MS } from "../../shared/domain/pipeline/lag";
 import { type Signer, formatPrivateKey, parsePrivateKey, signerFromSeed } from "../../shared/domain/tlog/note";
-import type { StepJob } from "../../shared/messages/jobs";
-import { QUEUE_WORKERS } from "../../shared/steps";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import { QUEUE_WORKERS, type StepTable } from "../../shared/steps";
+import type { NotifyDeps, PipelineDeps, Queues } from "../../shared/ports/deps";
 import { matchInputsLoader } from "../../shared/pipeline/match-inputs";
-import type { NotifyDeps } from "../../shared/ports/deps";
 import type { Mirror } from "../../shared/ports";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
-import { type Worker, defaultBackoff, perBatch, perMessage, runUntilIdle } from "../../shared/adapters/embedded/runner";
-import { type EmbeddedNotifyOptions, embeddedNotifyDeps, notifyWorkers } from "./notify";
+import { type Worker, defaultBackoff, runUntilIdle } from "../../shared/adapters/embedded/runner";
+import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./notify";
+import { type StepLoader, type Wrap, loadSteps, stepWorker } from "./steps";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 
 export interface EmbeddedOptions {
@@ -57,7 +52,7 @@ export interface EmbeddedOptions {
   readonly lagDeadlineMs?: number;
   readonly clock?: () => Date;
   /** Wraps each step (fault injection in tests). */
-  readonly wrap?: <T>(queue: string, step: (body: T, receives: number) => Promise<void>) => (body: T, receives: number) => Promise<void>;
+  readonly wrap?: Wrap;
   readonly onBatch?: (queue: string, ok: number, failed: number) => void;
   /** Notifications: mailer, webhook policy, retry schedule (cli/embedded/notify.ts). */
   readonly notify?: EmbeddedNotifyOptions;
@@ -65,6 +60,8 @@ export interface EmbeddedOptions {
   readonly horizonMs?: number;
   /** Wraps the ports the steps use (fault injection in tests). */
   readonly ports?: { readonly pipeline?: (d: PipelineDeps) => PipelineDeps; readonly notify?: (d: NotifyDeps) => NotifyDeps };
+  /** The step table and how a row's step module is found (default shared/steps.ts and functions/; a test adds a row). */
+  readonly steps?: { readonly table?: StepTable; readonly load?: StepLoader };
 }
 
 /** The log signing key under the data directory, created on first use. */
@@ -95,6 +92,8 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const clock = o.clock ?? (() => new Date());
   const signer = logSigner(o.data, o.origin ?? "cpansec.localhost/log");
   const inputs = matchInputsLoader(blobs);
+  const table = o.steps?.table ?? QUEUE_WORKERS;
+  const steps = await loadSteps(table, o.steps?.load);
   const base: PipelineDeps = {
     mirror: o.mirror,
     blobs,
@@ -103,13 +102,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     findings: db.findings(),
     events: db.events(),
     matchIndex: db.matchIndex(),
-    queues: {
-      ingest: db.queue("ingest-release"),
-      sbom: db.queue("generate-sbom"),
-      advisories: db.queue("match-advisories"),
-      log: db.queue("append-log"),
-      notify: db.queue("notify"),
-    },
+    queues: Object.fromEntries(Object.entries(table).map(([k, spec]) => [k, db.queue(spec.name)])) as unknown as Queues,
     log: { ...embeddedLog(join(o.data, "log")), signer, origin: signer.name },
     trustedKeys: o.trustedKeys,
     feed: async () => (await inputs()).feed,
@@ -125,29 +118,10 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notifyBase = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
-  const workers: Worker[] = [
-    perMessage(
-      QUEUE_WORKERS.ingest.name,
-      QUEUE_WORKERS.ingest.schema,
-      wrap(QUEUE_WORKERS.ingest.name, (job, n) => ingestRelease(deps, job, n)),
-    ),
-    perMessage(
-      QUEUE_WORKERS.sbom.name,
-      QUEUE_WORKERS.sbom.schema,
-      wrap(QUEUE_WORKERS.sbom.name, (job) => generateSbom(deps, job)),
-    ),
-    perMessage(
-      QUEUE_WORKERS.advisories.name,
-      QUEUE_WORKERS.advisories.schema,
-      wrap(QUEUE_WORKERS.advisories.name, (job) => matchAdvisories(deps, job)),
-    ),
-    perBatch(QUEUE_WORKERS.log.name, QUEUE_WORKERS.log.schema, async (jobs) => {
-      let failed = new Map<number, unknown>();
-      await wrap<StepJob[]>("append-log", async (js) => void (failed = await appendLogBatch(deps, js)))(jobs, 1);
-      return failed;
-    }),
-    ...notifyWorkers(notify, o.notify, wrap),
-  ];
+  // One worker per step table row, in the table's order (the runner visits them in turn).
+  const workers: Worker[] = steps.map((s) =>
+    stepWorker(s, { pipeline: deps, notify }, { wrap, random: notify.random, ...(o.notify?.retryDelayMs ? { retryDelayMs: o.notify.retryDelayMs } : {}) }),
+  );
   return {
     db,
     deps,

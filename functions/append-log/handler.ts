@@ -3,14 +3,13 @@
  * log's only writer. The sequencer's compare-and-swap on the log head still guards against a
  * second writer, should one ever run.
  */
-import { coldStart, sqsBatchWorker } from "../../shared/runtime/lambda";
+import { coldStart, stepHandler } from "../../shared/runtime/lambda";
 import { logSigner } from "../../shared/adapters/aws/secrets";
-import { QUEUE_WORKERS } from "../../shared/steps";
 import { initLog } from "./append-log";
-import { appendLogBatch } from "./append-log-step";
+import { step } from "./step";
 
 const ready = coldStart("append-log", async (env, clients) => ({ signer: await logSigner(env, clients.options) })).then(async (ctx) => {
   await initLog(ctx.deps.log); // the empty log and `vkey`, on the first start ever; a no-op after
   return ctx;
 });
-export const handler = sqsBatchWorker(ready, QUEUE_WORKERS.log.schema, (ctx, jobs) => appendLogBatch(ctx.deps, jobs));
+export const handler = stepHandler(ready, "log", step);

@@ -6,19 +6,12 @@
  */
 import { FINAL_DELIVERY_STATUSES } from "../../shared/ports";
 import type { DeliverJob } from "../../shared/messages/jobs";
-import { TransientError } from "../../shared/ports/errors";
+import { RetryLaterError, TransientError } from "../../shared/ports/errors";
 import type { NotifyDeps } from "../../shared/ports/deps";
 import { sendNotification } from "./send";
 
 /** A retryable delivery failure; `retryAfterMs` is the receiver's Retry-After, if it gave one. */
-export class RetryDeliveryError extends TransientError {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
+export class RetryDeliveryError extends RetryLaterError {}
 
 /** Longer than one attempt can take (10 s webhook timeout, an SMTP exchange), shorter than a retry. */
 export const LEASE_MS = 60_000;

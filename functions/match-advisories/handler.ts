@@ -1,7 +1,5 @@
 /** Lambda: SQS match-advisories → findings for a stored release against the current feed. */
-import { coldStart, sqsWorker } from "../../shared/runtime/lambda";
-import { QUEUE_WORKERS } from "../../shared/steps";
-import { matchAdvisories } from "./match-advisories";
+import { coldStart, stepHandler } from "../../shared/runtime/lambda";
+import { step } from "./step";
 
-const ready = coldStart("match-advisories");
-export const handler = sqsWorker(ready, QUEUE_WORKERS.advisories.schema, (ctx, job) => matchAdvisories(ctx.deps, job));
+export const handler = stepHandler(coldStart("match-advisories"), "advisories", step);

@@ -1,16 +1,17 @@
 /**
  * What each use case is wired with: ports only, so embedded and AWS wire the same code. The
  * pipeline steps take PipelineDeps (or the part of it they name); notify and deliver take
- * NotifyDeps; the log sequencer takes LogDeps.
+ * NotifyDeps; the log sequencer takes LogDeps. Also the contract of a step table row's code
+ * (QueueStep), which the Lambda worker and the embedded runner both call.
  */
 import type { PublicKey } from "openpgp";
+import type * as z from "zod/mini";
 import type { Feed } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { Signer } from "../domain/tlog/note";
 import type { PublicationOptions } from "../domain/publish/publication";
-import type { PipelineEvent } from "../messages/events";
-import type { DeliverJob, IngestJob, NotifyJob, StepJob } from "../messages/jobs";
+import type { QUEUE_WORKERS, QueueKey } from "../steps";
 import type {
   BlobStore,
   CursorStore,
@@ -29,6 +30,23 @@ import type {
   TileStore,
   WebhookSender,
 } from ".";
+
+/** The body of a step's queue, as its row's schema parses it. */
+export type JobOf<K extends QueueKey> = z.infer<(typeof QUEUE_WORKERS)[K]["schema"]>;
+
+/** Every step table row's queue, by key: what producers send to. Both backends build it from the table. */
+export type Queues = { readonly [K in QueueKey]: JobQueue<JobOf<K>> };
+
+/**
+ * The code of a step table row: `functions/<folder>/step.ts` exports it as `step`. `wiring` names
+ * the deps it takes (the Lambda handler builds those; the embedded runner holds both). A step
+ * takes one message at a time (`run`, its result is logged), or a whole batch (`runBatch`, the
+ * FIFO log sequencer), naming the positions that failed on their own.
+ */
+export type QueueStep<B = never> =
+  | { readonly wiring: "pipeline"; readonly run: (deps: PipelineDeps, body: B, receives: number) => Promise<unknown> }
+  | { readonly wiring: "pipeline"; readonly runBatch: (deps: PipelineDeps, bodies: readonly B[]) => Promise<Map<number, unknown>> }
+  | { readonly wiring: "notify"; readonly run: (deps: NotifyDeps, body: B, receives: number) => Promise<unknown> };
 
 /** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
 export type FeedTrust = { readonly key: string } | false;
@@ -57,13 +75,7 @@ export interface PipelineDeps {
   readonly findings: FindingStore;
   readonly events: EventStore;
   readonly matchIndex: MatchIndex;
-  readonly queues: {
-    readonly ingest: JobQueue<IngestJob>;
-    readonly sbom: JobQueue<StepJob>;
-    readonly advisories: JobQueue<StepJob>;
-    readonly log: JobQueue<StepJob>;
-    readonly notify: JobQueue<NotifyJob>;
-  };
+  readonly queues: Queues;
   readonly log: LogDeps;
   /** Keys trusted to sign CHECKSUMS (PAUSE's batch key in production). */
   readonly trustedKeys: readonly PublicKey[];
@@ -85,10 +97,10 @@ export interface PipelineDeps {
 
 /** What the notify and deliver use cases are wired with (the pipeline steps need none of it). */
 export interface NotifyDeps {
-  readonly events: Pick<EventStore, "list"> & { get(id: string): Promise<PipelineEvent | undefined> };
+  readonly events: Pick<EventStore, "list" | "get">;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryStore;
-  readonly queues: { readonly deliver: JobQueue<DeliverJob> };
+  readonly queues: Pick<Queues, "deliver">;
   readonly mailer: Mailer;
   readonly webhooks: WebhookSender;
   /** Where the Atom feed is published as FEED_KEY (`feeds/atom.xml`): the public log bucket on AWS. */

@@ -14,6 +14,19 @@ export class TransientError extends Error {
   override readonly name: string = "TransientError";
 }
 
+/**
+ * A transient failure to be retried on its step's own schedule (the step table row's `retry`),
+ * not the queue's: `retryAfterMs` is the other side's Retry-After, if it gave one.
+ */
+export class RetryLaterError extends TransientError {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A queue body that is not JSON or not the step's schema: no retry can fix it. */
 export class BadMessageError extends PermanentError {
   override readonly name = "BadMessageError";

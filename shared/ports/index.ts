@@ -117,7 +117,7 @@ export interface MatchIndex {
 export interface EventStore {
   create(event: PipelineEvent): Promise<boolean>;
   list(): Promise<PipelineEvent[]>;
-  get?(id: string): Promise<PipelineEvent | undefined>;
+  get(id: string): Promise<PipelineEvent | undefined>;
 }
 
 /** A job queue (SQS semantics: at-least-once, so every consumer is idempotent). */

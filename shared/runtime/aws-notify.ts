@@ -5,7 +5,6 @@
  * s3:// URIs (readable with the deployment's credentials); the log proof links are public.
  */
 import { FEED_KEY } from "../domain/notify/atom";
-import type { DeliverJob } from "../messages/jobs";
 import type { NotifyDeps } from "../ports/deps";
 import { HttpWebhookSender } from "../adapters/http/webhook";
 import type { AwsClients } from "../adapters/aws/clients";
@@ -14,7 +13,7 @@ import { DynamoEventStore } from "../adapters/aws/dynamo-tables";
 import type { AwsEnv } from "../adapters/aws/env";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
 import { SesMailer, noMailer } from "../adapters/aws/ses-mailer";
-import { SqsJobQueue } from "../adapters/aws/sqs-queue";
+import { awsQueues } from "./aws-queues";
 
 /** The From address: the identity itself, or cpansec@ a verified domain. */
 export const fromAddress = (identity: string) => (identity.includes("@") ? identity : `cpansec@${identity}`);
@@ -40,7 +39,7 @@ export function awsNotifyDeps(env: AwsEnv, clients: AwsClients, o: AwsNotifyOpti
   const publicLog = (env.publicLogUrl ?? `https://${env.logBucket}.s3.amazonaws.com`).replace(/\/+$/, "");
   return {
     ...awsNotifyStores(env, clients),
-    queues: { deliver: new SqsJobQueue<DeliverJob>(clients.sqs, env.queues.deliver) },
+    queues: { deliver: awsQueues(env, clients).deliver },
     mailer: env.sesIdentity ? new SesMailer(clients.options, fromAddress(env.sesIdentity), env.sesConfigurationSet) : noMailer,
     webhooks: new HttpWebhookSender({ allowLoopback: o.allowLoopbackWebhooks ?? false }),
     feeds: new S3ObjectStore(clients.s3, env.logBucket, { cacheControl: logCacheControl }),

@@ -9,9 +9,7 @@ import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
 import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
 import { type AwsEnv, ConfigError } from "../adapters/aws/env";
-import type { QueueKey } from "../steps";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
-import { SqsJobQueue } from "../adapters/aws/sqs-queue";
 import { HttpMirror } from "../adapters/http/mirror";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import { PACKAGES_KEY } from "../domain/pipeline/keys";
@@ -19,6 +17,7 @@ import { LAG_DEADLINE_MS } from "../domain/pipeline/lag";
 import type { Signer } from "../domain/tlog/note";
 import { currentFeed, matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
 import type { LogDeps, PipelineDeps } from "../ports/deps";
+import { awsQueues } from "./aws-queues";
 
 /** A value reloaded at most every `ttlMs` (the feed moves hourly; a warm function must follow). */
 function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
@@ -54,7 +53,6 @@ export function awsBlobs(env: AwsEnv, clients: AwsClients) {
 export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipelineOptions): PipelineDeps {
   const { artifacts, log } = awsBlobs(env, clients);
   const t = env.tables;
-  const q = <T>(k: QueueKey) => new SqsJobQueue<T>(clients.sqs, env.queues[k]);
   const logDeps: LogDeps | undefined = o.signer
     ? {
         tiles: log,
@@ -72,7 +70,7 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     findings: new DynamoFindingStore(clients.dynamo, t.findings),
     events: new DynamoEventStore(clients.dynamo, t.events),
     matchIndex: new DynamoMatchIndex(clients.dynamo, t.matchIndex),
-    queues: { ingest: q("ingest"), sbom: q("sbom"), advisories: q("advisories"), log: q("log"), notify: q("notify") },
+    queues: awsQueues(env, clients),
     get log(): LogDeps {
       if (!logDeps) throw new ConfigError("only append-log holds the log signing key");
       return logDeps;

@@ -11,10 +11,12 @@ import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pkg from "../../package.json" with { type: "json" };
 import type * as z from "zod/mini";
-import type { PipelineDeps } from "../ports/deps";
-import { parseMessageText } from "../ports/errors";
+import type { JobOf, NotifyDeps, PipelineDeps, QueueStep } from "../ports/deps";
+import { RetryLaterError, parseMessageText } from "../ports/errors";
+import { QUEUE_WORKERS, type QueueKey, type QueueSpec } from "../steps";
 import { type AwsClients, awsClientsFromEnv } from "../adapters/aws/clients";
 import { type AwsEnv, readAwsEnv } from "../adapters/aws/env";
+import { retryLater } from "../adapters/aws/sqs-queue";
 import { type AwsPipelineOptions, awsPipelineDeps } from "./aws-pipeline";
 
 export interface HandlerContext {
@@ -108,10 +110,10 @@ export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; m
  * fails. The FIFO processor then also fails the records after a failed one, keeping the group's
  * order; they are redone idempotently.
  */
-export function sqsBatchWorker<S extends z.ZodMiniType>(
-  ready: Promise<HandlerContext>,
+export function sqsBatchWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(
+  ready: Promise<C>,
   schema: S,
-  step: (ctx: HandlerContext, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>,
+  step: (ctx: C, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>,
 ) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
@@ -144,6 +146,32 @@ export function sqsBatchWorker<S extends z.ZodMiniType>(
       ctx.metrics.publishStoredMetrics();
     }
   };
+}
+
+type DepsOf<S> = S extends { readonly wiring: "notify" } ? NotifyDeps : PipelineDeps;
+
+/**
+ * The Lambda handler of a step table row: the row's step (its folder's step.ts) over the deps its
+ * `wiring` names, per message or per batch as the step is written, a result logged. A
+ * RetryLaterError of a row with a `retry` schedule hides the message until its next attempt is
+ * due (ChangeMessageVisibility); any other failure comes back after the visibility timeout.
+ */
+export function stepHandler<K extends QueueKey, S extends QueueStep<JobOf<K>>>(ready: Promise<RuntimeBase & { deps: DepsOf<S> }>, key: K, step: S) {
+  const spec: QueueSpec = QUEUE_WORKERS[key];
+  const s = step as QueueStep<JobOf<K>>; // the wiring matches DepsOf<S>, which TypeScript cannot follow
+  if ("runBatch" in s) return sqsBatchWorker(ready, spec.schema, (ctx, bodies) => s.runBatch(ctx.deps as PipelineDeps, bodies as JobOf<K>[]));
+  return sqsWorker(ready, spec.schema, async (ctx, body, receives, record) => {
+    try {
+      const result = await s.run(ctx.deps as PipelineDeps & NotifyDeps, body as JobOf<K>, receives);
+      if (result !== undefined) ctx.logger.info("done", { job: body as Record<string, unknown>, result: result as Record<string, unknown> });
+    } catch (e) {
+      if (spec.retry && e instanceof RetryLaterError) {
+        const ms = spec.retry(receives, e.retryAfterMs, Math.random());
+        if (ms !== undefined) await retryLater(ctx.clients.sqs, ctx.env.queues[key], record.receiptHandle, ms);
+      }
+      throw e;
+    }
+  });
 }
 
 /** An EventBridge-scheduled function: its result is logged; a throw is a failed invocation (retried, then its DLQ). */

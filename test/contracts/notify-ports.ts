@@ -9,7 +9,7 @@ import { type ContractOptions, announceSequential, race, values } from "./race";
 export interface NotifyPorts {
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
-  events: EventStore & { get(id: string): Promise<PipelineEvent | undefined> };
+  events: EventStore;
 }
 
 const sub = (id: string, createdAt: string): Subscription => ({

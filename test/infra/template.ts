@@ -7,7 +7,7 @@ import type { App, CfnElement } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { Construct } from "constructs";
 import { createPipelineApp } from "../../infra/pipeline-app";
-import type { PipelineStack } from "../../infra/pipeline-stack";
+import type { PipelineStack, PipelineStackProps } from "../../infra/pipeline-stack";
 
 export interface Resource {
   readonly Type: string;
@@ -25,8 +25,8 @@ export interface Synthesized {
 /** Context every test stack gets: bundling off, email on (so the SES grant exists), an alarm address. */
 export const TEST_CONTEXT = { "aws:cdk:bundling-stacks": [], sesIdentity: "alerts@example.org", alarmEmail: "ops@example.org" };
 
-export function synthesize(context: Record<string, unknown> = TEST_CONTEXT): Synthesized {
-  const { app, stack } = createPipelineApp({ context });
+export function synthesize(context: Record<string, unknown> = TEST_CONTEXT, o: Pick<PipelineStackProps, "steps"> = {}): Synthesized {
+  const { app, stack } = createPipelineApp({ context }, o);
   const json = Template.fromStack(stack).toJSON() as Synthesized["json"];
   const id = (c: Construct) => stack.getLogicalId((c.node.defaultChild ?? c) as CfnElement);
   return { app, stack, json, id };

@@ -148,7 +148,7 @@ export class EmbeddedDb {
     return this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM queue WHERE name = ?").get(name)?.n ?? 0;
   }
 
-  events(): EventStore & { get(id: string): Promise<PipelineEvent | undefined> } {
+  events(): EventStore {
     const ins = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('events', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'events' ORDER BY rowid");
     const one = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'events' AND pk = ? AND sk = ''");
