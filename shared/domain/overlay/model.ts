@@ -5,6 +5,7 @@
  * (public: anyone can read what was changed, from what) and the input every index file is built
  * from (./index-files.ts). Pure.
  */
+import { compareEpochs } from "../cpan/recent";
 import type { CksumFields } from "./checksums-write";
 
 export interface OverlayPatch {
@@ -73,3 +74,14 @@ export function patchedFor(model: OverlayModel, q: PatchedQuery): string[] {
 
 /** Is this archive patched for this CVE? (Matching and audit count such a finding as fixed.) */
 export const isPatchedFor = (model: OverlayModel, q: PatchedQuery, cve: string): boolean => patchedFor(model, q).includes(cve);
+
+/**
+ * The overlay path of the archive built with a patch, for findings to name (`patched`): the
+ * archive in force for that distribution and version whose patches include these bytes.
+ */
+export function builtWith(model: OverlayModel): (p: { readonly sha256: string; readonly dist: string; readonly version: string }) => string | undefined {
+  return (p) =>
+    model.releases
+      .filter((r) => r.dist === p.dist && r.version === p.version && r.patches.some((x) => x.sha256 === p.sha256))
+      .sort((a, b) => compareEpochs(b.published, a.published))[0]?.path;
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parsePackagesIndex } from "../../../shared/domain/cpan/packages";
 import { covers, parseRecent } from "../../../shared/domain/cpan/recent";
 import { MODEL_FILE, PACKAGES_FILE, inForce, overlayIndexFiles, packageRows } from "../../../shared/domain/overlay/index-files";
-import { type OverlayModel, type OverlayRelease, isPatchedFor, patchedFor } from "../../../shared/domain/overlay/model";
+import { type OverlayModel, type OverlayRelease, builtWith, isPatchedFor, patchedFor } from "../../../shared/domain/overlay/model";
 import { generateOverlayKey, readOverlayKey } from "../../../shared/domain/overlay/sign";
 
 const hex = (c: string) => c.repeat(64);
@@ -102,5 +102,17 @@ describe("patchedFor: is this archive patched for a CVE", () => {
   it("isPatchedFor names the CVE", () => {
     expect(isPatchedFor(model, { sha256: r.sha256 }, "CVE-2026-2")).toBe(true);
     expect(isPatchedFor(model, { sha256: r.sha256 }, "CVE-2026-3")).toBe(false);
+  });
+});
+
+describe("builtWith: the archive a finding names for a patch", () => {
+  it("is the latest archive of that release built with those patch bytes", () => {
+    const a = release("1.01", ["CVE-2026-1"], "999999999");
+    const b = { ...release("1.01", ["CVE-2026-1", "CVE-2026-2"], "1000000000"), path: "authors/id/C/CP/CPANSEC/later.tar.gz" };
+    const built = builtWith({ v: 1, releases: [a, b] });
+    // 1000000000 is later than 999999999 though it sorts first as text.
+    expect(built({ sha256: hex("a"), dist: "Foo-Bar", version: "1.01" })).toBe(b.path);
+    expect(built({ sha256: hex("a"), dist: "Foo-Bar", version: "1.02" })).toBeUndefined();
+    expect(built({ sha256: hex("c"), dist: "Foo-Bar", version: "1.01" })).toBeUndefined();
   });
 });
