@@ -1,5 +1,8 @@
+import { hash } from "node:crypto";
 import { fetchBody } from "../shared/adapters/http/body";
 import type { Feed } from "../shared/domain/advisories/feed";
+import type { MatchFeed } from "../shared/domain/advisories/match";
+import { readCachedMatchFeed, writeCachedMatchFeed } from "./match-feed-cache";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { readFileUnder } from "./read-file-under";
 
@@ -41,15 +44,35 @@ export async function loadFeed(source: string, timeoutMs = 60_000): Promise<Feed
  * With `cveDir` (`--cve`), the CVE JSON 5 records there are merged in (docs/cve-records.md).
  */
 export async function loadFeedOrExit(source: string, cveDir?: string): Promise<Feed | undefined> {
-  let feed: Feed;
+  const feed = await orExit(source, loadFeed);
+  if (!feed || !cveDir) return feed;
+  const { withCveDirOrExit } = await import("./cve-source");
+  return withCveDirOrExit(feed, cveDir);
+}
+
+/**
+ * What matching reads of the feed: from the cache when these bytes (by SHA-256) were read before;
+ * else the feed is parsed and checked as loadFeed does, and cached for next time.
+ */
+export async function loadMatchFeed(source: string): Promise<MatchFeed> {
+  const bytes = await readFeedBytes(source);
+  const cached = readCachedMatchFeed(hash("sha256", bytes));
+  if (cached) return cached;
+  const { parseFeed } = await import("../shared/domain/advisories/feed");
+  const feed = parseFeed(bytes);
+  writeCachedMatchFeed(feed);
+  return feed;
+}
+
+/** loadMatchFeed for commands, as loadFeedOrExit. */
+export const loadMatchFeedOrExit = (source: string): Promise<MatchFeed | undefined> => orExit(source, loadMatchFeed);
+
+async function orExit<T>(source: string, load: (source: string) => Promise<T>): Promise<T | undefined> {
   try {
-    feed = await loadFeed(source);
+    return await load(source);
   } catch (e) {
     process.stderr.write(`cpansec: cannot use the advisory feed ${source}: ${(e as Error).message}\n`);
     process.exitCode = 2;
     return undefined;
   }
-  if (!cveDir) return feed;
-  const { withCveDirOrExit } = await import("./cve-source");
-  return withCveDirOrExit(feed, cveDir);
 }

@@ -5,7 +5,7 @@
  */
 import type { PackagesIndex } from "../cpan/packages";
 import { moduleResolver, resolvedDistributions } from "../sbom/resolve";
-import type { Feed } from "./feed";
+import type { MatchFeed } from "./match";
 
 export type NameResolution =
   | { readonly as: "distribution"; readonly distributions: readonly [string] }
@@ -19,7 +19,7 @@ function indexedDistributions(index: PackagesIndex): Set<string> {
   return s;
 }
 
-export function nameResolver(feed: Feed, index?: PackagesIndex): (name: string) => NameResolution {
+export function nameResolver(feed: Pick<MatchFeed, "dists" | "module2dist">, index?: PackagesIndex): (name: string) => NameResolution {
   const resolve = moduleResolver(index, feed.module2dist);
   return (name) => {
     if (Object.hasOwn(feed.dists, name) || (index && indexedDistributions(index).has(name))) return { as: "distribution", distributions: [name] };

@@ -18,7 +18,7 @@ export interface PinnedHit {
   readonly inOtherMode: boolean;
 }
 
-function hitRows(c: CompiledFeed, dist: string, version: string): CompiledRow[] {
+function hitRows(c: CompiledFeed, dist: string, version: string): readonly CompiledRow[] {
   if (c.mode === "strict") return affectingRows(c, dist, version);
   const inRange = cpanAuditElement(version);
   return releasedVersions(c, dist)
