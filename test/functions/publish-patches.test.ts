@@ -1,10 +1,14 @@
 // publishPatched: built once per (original, patches) pair; a crash before the index files are
 // published is completed by the next run with the same bytes and no second log entry; a name
 // already taken by another original, or a patch that does not apply, is refused and writes nothing.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { type OverlayDeps, type PatchPair, publishPatched, readOverlayModel } from "../../functions/publish-patches/publish-patches";
 import { initLog } from "../../functions/append-log/append-log";
+import { publishStoredPatches } from "../../functions/publish-patches/publish-stored";
+import { PACKAGES_KEY } from "../../shared/domain/pipeline/keys";
 import { MODEL_FILE, PACKAGES_FILE } from "../../shared/domain/overlay/index-files";
 import { generateOverlayKey, readOverlayKey } from "../../shared/domain/overlay/sign";
 import { readPatchRecord } from "../../shared/domain/patches/registry";
@@ -40,7 +44,15 @@ async function setup() {
   await initLog(log);
   const overlay = new MemoryStore();
   const key = await readOverlayKey(await generateOverlayKey("t", "t@example.invalid", new Date("2026-01-01T00:00:00Z")));
-  const deps: OverlayDeps = { overlay, log, key, author: "CPANSEC", url: "https://o.example/", clock: () => new Date("2026-12-02T02:00:00Z"), tool: { name: "t", version: "0" } };
+  const deps: OverlayDeps = {
+    overlay,
+    log,
+    key,
+    author: "CPANSEC",
+    url: "https://o.example/",
+    clock: () => new Date("2026-12-02T02:00:00Z"),
+    tool: { name: "t", version: "0" },
+  };
   const patch = readPatchRecord(FFR_PATCH, readFileSync(fixturePath("patches", FFR_PATCH)));
   const pair: PatchPair = { original: { path: "authors/id/R/RC/RCLAMP/File-Find-Rule-0.34.tar.gz", bytes: await fileFindRule() }, patches: [patch] };
   return { deps, overlay, log, pair };
@@ -68,10 +80,15 @@ describe("publishPatched", () => {
   it("refuses an original whose patched name is already taken by another original's archive", async () => {
     const { deps, overlay, pair } = await setup();
     await publishPatched(deps, [pair]);
-    const impostor = { path: "authors/id/E/EV/EVIL/File-Find-Rule-0.34.tar.gz", bytes: await fileFindRule([{ name: "File-Find-Rule-0.34/EXTRA", content: "x" }]) };
+    const impostor = {
+      path: "authors/id/E/EV/EVIL/File-Find-Rule-0.34.tar.gz",
+      bytes: await fileFindRule([{ name: "File-Find-Rule-0.34/EXTRA", content: "x" }]),
+    };
     const r = await publishPatched(deps, [{ ...pair, original: impostor }]);
     expect(r.added).toEqual([]);
-    expect(r.failed).toEqual([{ path: impostor.path, error: expect.stringMatching(/is already in the overlay, built from authors\/id\/R\/RC\/RCLAMP\/File-Find-Rule-0\.34\.tar\.gz/) }]);
+    expect(r.failed).toEqual([
+      { path: impostor.path, error: expect.stringMatching(/is already in the overlay, built from authors\/id\/R\/RC\/RCLAMP\/File-Find-Rule-0\.34\.tar\.gz/) },
+    ]);
     expect((await readOverlayModel(overlay)).releases).toHaveLength(1);
   });
 
@@ -81,5 +98,41 @@ describe("publishPatched", () => {
     const r = await publishPatched(deps, [{ ...pair, patches: [wrong] }]);
     expect(r.failed).toEqual([{ path: pair.original.path, error: expect.stringMatching(/is for Authen-SASL 2\.1800; .* is File-Find-Rule 0\.34/) }]);
     expect(overlay.objects.size).toBe(0);
+  });
+});
+
+describe("publishStoredPatches", () => {
+  it("publishes the stored, indexed release a patch is for, listing CPAN's packages for it", async () => {
+    const { deps, overlay, pair } = await setup();
+    const sha = createHash("sha256").update(pair.original.bytes).digest("hex");
+    const record = {
+      id: "RCLAMP/File-Find-Rule-0.34.tar.gz",
+      path: pair.original.path,
+      author: "RCLAMP",
+      filename: "File-Find-Rule-0.34.tar.gz",
+      distribution: "File-Find-Rule",
+      version: "0.34",
+      sha256: sha,
+      steps: {},
+    };
+    const rows = "File::Find::Rule 0.34 R/RC/RCLAMP/File-Find-Rule-0.34.tar.gz\nFile::Find::Rule::Test undef R/RC/RCLAMP/File-Find-Rule-0.34.tar.gz\n";
+    const blobs = new Map<string, Uint8Array>([
+      ["archives/RCLAMP/File-Find-Rule-0.34.tar.gz", pair.original.bytes],
+      [PACKAGES_KEY, gzipSync(`File: 02packages.details.txt\n\n${rows}`)],
+    ]);
+    const pipeline = {
+      releases: { byDistribution: async () => [record] },
+      blobs: { read: async (k: string) => blobs.get(k) },
+    } as unknown as Parameters<typeof publishStoredPatches>[0];
+    const r = await publishStoredPatches(pipeline, deps, pair.patches);
+    expect(r.problems).toEqual([]);
+    expect(r.added.map((a) => a.packages)).toEqual([
+      [
+        { name: "File::Find::Rule", version: "0.34" },
+        { name: "File::Find::Rule::Test", version: null },
+      ],
+    ]);
+    const listed = gunzipSync(overlay.objects.get(PACKAGES_FILE) as Uint8Array).toString();
+    expect(listed).toMatch(/^File::Find::Rule::Test +undef {2}C\/CP\/CPANSEC\/File-Find-Rule-0\.34-PATCHED-CVE-2011-10007-r1\.tar\.gz$/m);
   });
 });
