@@ -12,6 +12,8 @@ import { TransientError } from "../shared/ports/errors";
 import pkg from "../package.json" with { type: "json" };
 import { EXIT, UserError, isNetworkError, networkReason } from "./errors";
 import { readFeedBytes, readFeedSignature } from "./feed-source";
+import { CveDirError, readCveDir } from "./cve-source";
+import type { CveFiles } from "../shared/domain/advisories/cve-set";
 import { feedLine, idleLine, passChanged } from "./run-lines";
 import { lockDataDir } from "./run-lock";
 import { type StopSignal, Stopped, stopOnSignals } from "./run-stop";
@@ -24,6 +26,8 @@ export interface RunArgs {
   readonly advisories?: string | false;
   readonly trustKey?: string[];
   readonly feedKey?: string[];
+  /** `--cve DIR`: CVE JSON 5 records merged into the feed each refresh. */
+  readonly cve?: string;
   readonly once?: boolean;
   readonly interval: number;
   readonly origin?: string;
@@ -75,8 +79,27 @@ function feedSource(source: string): () => Promise<Uint8Array | undefined> {
   };
 }
 
+/** The CVE records for one pass; a DIR that cannot be read now (gone, over the limits) skips the feed refresh, as an unreachable feed does. */
+function cveSource(dir: string): () => Promise<CveFiles | undefined> {
+  let said = "";
+  return async () => {
+    try {
+      const files = await readCveDir(dir);
+      said = "";
+      return files;
+    } catch (e) {
+      if (!(e instanceof CveDirError)) throw e;
+      if (e.message !== said) note(`${e.message}; going on with the feed in use`);
+      said = e.message;
+      return undefined;
+    }
+  };
+}
+
 /** What the user named must exist before anything is created under --data. */
 function checkArgs(a: RunArgs): void {
+  if (a.cve && !a.advisories) throw new UserError("--cve needs an advisory feed: the records are merged with it (not with --no-advisories)");
+  if (a.cve && !(existsSync(a.cve) && statSync(a.cve).isDirectory())) throw new UserError(`--cve ${a.cve}: no such directory`);
   if (isUrl(a.mirror)) return;
   if (!existsSync(a.mirror) || !statSync(a.mirror).isDirectory())
     throw new UserError(`--mirror ${a.mirror}: no such directory (a CPAN mirror directory or an http(s):// URL)`);
@@ -107,6 +130,7 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopS
     trustedKeys: trust ?? (await trustedKeys(a.trustKey)),
     ...(a.advisories ? { feedSource: feedSource(a.advisories), feedSignature: () => readFeedSignature(a.advisories as string) } : {}),
     ...(a.feedKey?.length ? { feedKeys: await readKeys(a.feedKey) } : {}),
+    ...(a.cve ? { cveRecords: cveSource(a.cve) } : {}),
     ...(a.origin ? { origin: a.origin } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
@@ -135,6 +159,8 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
     return { summary: s, idle };
   }
   if (feed) out(feedLine(feed));
+  // What the CVE records gave: when the union changes, and on the first pass.
+  if (feed?.status !== "rejected" && feed?.cve && (feed.status === "updated" || !o.previous)) for (const l of feed.cve) out(`  ${l}`);
   if (rematch?.queued)
     out(
       `advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`,

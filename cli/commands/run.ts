@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { cveOption } from "../cve-option";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 
 const seconds = (v: string) => {
@@ -20,6 +21,7 @@ export function registerRun(program: Command): void {
     .option("--data <dir>", "where results, the log and the tables go", "cpansec-data")
     .option("--advisories <file|url>", "CPAN security advisory feed, refreshed each pass (offline: the pass goes on with the feed in use)", DEFAULT_FEED_URL)
     .option("--no-advisories", "no advisory matching")
+    .addOption(cveOption())
     .option(
       "--feed-key <file>",
       "OpenPGP key trusted to sign the advisory feed (repeatable): the feed's detached signature <feed>.gpg must verify, or the feed is not used",
@@ -43,6 +45,7 @@ export function registerRun(program: Command): void {
         advisories?: string | false;
         trustKey?: string[];
         feedKey?: string[];
+        cve?: string;
         origin?: string;
         once?: boolean;
         interval: number;

@@ -8,6 +8,7 @@
  *   <data>/feeds/atom.xml                                  the public Atom feed (log bucket on AWS)
  *   <data>/outbox/                                         email, when no --smtp is given
  */
+import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ export interface EmbeddedOptions {
   readonly feedKeys?: readonly PublicKey[];
   /** The feed's detached signature (`<feed>.gpg`), read only when feedKeys are given. */
   readonly feedSignature?: () => Promise<Uint8Array | undefined>;
+  /** CVE JSON 5 records (`--cve DIR`), merged into the feed each refresh. */
+  readonly cveRecords?: () => Promise<CveFiles | undefined>;
   readonly origin?: string;
   readonly tool: { name: string; version: string };
   readonly maxReceives?: number;
@@ -138,6 +141,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         ...(o.feedSource ? { feed: o.feedSource } : {}),
         ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
         ...(o.feedSignature ? { feedSignature: o.feedSignature } : {}),
+        ...(o.cveRecords ? { cveRecords: o.cveRecords } : {}),
       });
       const packagesProblem = packages.problem ? `02packages not used: ${packages.problem}` : undefined;
       const watch = await watchUploads(deps);

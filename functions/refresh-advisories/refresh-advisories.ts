@@ -15,12 +15,22 @@ import { FEED_POINTER_KEY, feedSnapshotKey } from "../../shared/domain/pipeline/
 import { type FeedPointer, loadFeedSnapshot, readFeedPointer } from "../../shared/pipeline/match-inputs";
 import type { FeedTrust } from "../../shared/ports/deps";
 import type { BlobStore } from "../../shared/ports";
+import type { CveFiles } from "../../shared/domain/advisories/cve-set";
+import { withCveRecords } from "./with-cve";
 
 export const CURRENT = FEED_POINTER_KEY;
 
+/** `cve`: what merging the CVE records found (with-cve.ts), when there are any. */
 export type RefreshResult =
-  | { readonly status: "unchanged"; readonly feed: FeedVersion; readonly verified: FeedTrust }
-  | { readonly status: "updated"; readonly feed: FeedVersion; readonly verified: FeedTrust; readonly previous?: FeedVersion; readonly diff: FeedDiff }
+  | { readonly status: "unchanged"; readonly feed: FeedVersion; readonly verified: FeedTrust; readonly cve?: readonly string[] }
+  | {
+      readonly status: "updated";
+      readonly feed: FeedVersion;
+      readonly verified: FeedTrust;
+      readonly previous?: FeedVersion;
+      readonly diff: FeedDiff;
+      readonly cve?: readonly string[];
+    }
   | { readonly status: "rejected"; readonly reason: string; readonly feed?: FeedVersion };
 
 export interface RefreshDeps {
@@ -31,6 +41,8 @@ export interface RefreshDeps {
   /** The detached signature (`<feed>.gpg`); asked for only when feedKeys are given. */
   readonly fetchSignature?: () => Promise<Uint8Array | undefined>;
   readonly now: () => Date;
+  /** CVE JSON 5 records to merge into the feed (docs/cve-records.md); absent: none. */
+  readonly cveRecords?: () => Promise<CveFiles>;
 }
 
 async function verify(deps: RefreshDeps, bytes: Uint8Array): Promise<FeedTrust> {
@@ -43,21 +55,23 @@ async function verify(deps: RefreshDeps, bytes: Uint8Array): Promise<FeedTrust> 
 export async function refreshAdvisories(deps: RefreshDeps): Promise<RefreshResult> {
   const pointer = await readFeedPointer(deps.blobs);
   const previous = pointer ? await loadFeedSnapshot(deps.blobs, pointer.sha256) : undefined;
-  const bytes = await deps.fetchFeed();
-  let next: Feed;
+  const published = await deps.fetchFeed();
+  let parsed: Feed;
   let verified: FeedTrust;
   try {
-    verified = await verify(deps, bytes);
-    next = parseFeed(bytes);
+    verified = await verify(deps, published);
+    parsed = parseFeed(published);
   } catch (e) {
     if (!(e instanceof FeedError)) throw e;
     return { status: "rejected", reason: e.message, ...(previous ? { feed: previous.version } : {}) };
   }
+  const { feed: next, bytes, cve } = withCveRecords(parsed, published, await deps.cveRecords?.());
+  const report = cve ? { cve } : {};
   const sameTrust = JSON.stringify(pointer?.verified ?? false) === JSON.stringify(verified);
-  if (previous?.version.sha256 === next.version.sha256 && sameTrust) return { status: "unchanged", feed: next.version, verified };
+  if (previous?.version.sha256 === next.version.sha256 && sameTrust) return { status: "unchanged", feed: next.version, verified, ...report };
   // Snapshot first, pointer last: the pointer never names a snapshot that is not there.
   await deps.blobs.create(feedSnapshotKey(next.version.sha256), bytes);
   const written: FeedPointer = { ...next.version, takenAt: deps.now().toISOString(), verified };
   await deps.blobs.publish(CURRENT, new TextEncoder().encode(`${JSON.stringify(written)}\n`));
-  return { status: "updated", feed: next.version, verified, ...(previous ? { previous: previous.version } : {}), diff: diffFeeds(previous, next) };
+  return { status: "updated", feed: next.version, verified, ...(previous ? { previous: previous.version } : {}), diff: diffFeeds(previous, next), ...report };
 }

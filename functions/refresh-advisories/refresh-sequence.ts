@@ -8,6 +8,7 @@
  * source that is not a fetch (a test, a file read whole) is held to the same cap here.
  */
 import type { PublicKey } from "openpgp";
+import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { publishPackages } from "../../shared/pipeline/match-inputs";
 import { MirrorLimitError } from "../../shared/ports";
@@ -27,6 +28,11 @@ export interface RefreshSources {
   readonly feedKeys?: readonly PublicKey[];
   /** The feed's detached signature (`<feed>.gpg`), asked for only when feedKeys are given. */
   readonly feedSignature?: () => Promise<Uint8Array | undefined>;
+  /**
+   * CVE JSON 5 records merged into the feed when it is refreshed (with-cve.ts); absent: none.
+   * Undefined: they cannot be read now, and the feed in use (with the records it had) stays.
+   */
+  readonly cveRecords?: () => Promise<CveFiles | undefined>;
 }
 
 export interface RefreshOutcome {
@@ -43,6 +49,8 @@ export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock
 async function refreshFeed(deps: RefreshSequenceDeps, s: RefreshSources): Promise<RefreshResult | undefined> {
   const bytes = await s.feed?.();
   if (!bytes) return undefined;
+  const cve = await s.cveRecords?.();
+  if (s.cveRecords && !cve) return undefined;
   if (bytes.byteLength > FETCH_LIMITS.advisoryFeed)
     return { status: "rejected", reason: `the feed is ${bytes.byteLength} bytes, over the ${FETCH_LIMITS.advisoryFeed}-byte limit` };
   return refreshAdvisories({
@@ -50,6 +58,7 @@ async function refreshFeed(deps: RefreshSequenceDeps, s: RefreshSources): Promis
     fetchFeed: async () => bytes,
     ...(s.feedKeys ? { feedKeys: s.feedKeys } : {}),
     ...(s.feedSignature ? { fetchSignature: s.feedSignature } : {}),
+    ...(cve ? { cveRecords: async () => cve } : {}),
     now: deps.clock,
   });
 }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli";
+import { buildMirror } from "../../cli/demo/mirror";
+import { runCli, runCliAsync } from "../helpers/cli";
 import { bytesOf, cveRecord } from "../helpers/cve-records";
 
 const dir = mkdtempSync(join(tmpdir(), "cpansec-cve-"));
@@ -86,5 +87,20 @@ describe("--cve DIR", () => {
     const osv = JSON.parse(readFileSync(join(out, "CPAN", "CVE-2025-40916.json"), "utf8"));
     expect(osv).toMatchObject({ id: "CVE-2025-40916", affected: [{ package: { ecosystem: "CPAN", name: "Mojolicious-Plugin-CaptchaPNG" } }] });
     expect(existsSync(join(out, "CPAN", "CPANSA-FCGI-2025-40907.json"))).toBe(true);
+  });
+
+  it("run: the records are merged each refresh and what they gave is printed; a missing DIR is refused before anything is made", async () => {
+    const mirror = await buildMirror(join(dir, "mirror"), [{ author: "ALICE", name: "Mojolicious-Plugin-CaptchaPNG", version: "1.05" }]);
+    const trust = join(dir, "mirror-key.asc");
+    writeFileSync(trust, mirror.publicKey);
+    const data = join(dir, "run-data");
+    const args = ["run", "--mirror", mirror.dir, "--trust-key", trust, "--data", data, "--advisories", feed, "--once"];
+    const r = await runCliAsync([...args, "--cve", cves]);
+    expect(r.stdout).toMatch(/\n {2}CVE records: 2 read, 2 refused; 1 advisories added, 1 already in the CPANSA feed \(1 conflicts\)\n/);
+    const doc = JSON.parse(readFileSync(join(data, "releases/ALICE/Mojolicious-Plugin-CaptchaPNG-1.05.tar.gz/advisories.json"), "utf8"));
+    expect(doc.findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CVE-2025-40916"]);
+    const missing = await runCliAsync([...args.map((a) => (a === data ? join(dir, "never") : a)), "--cve", join(dir, "nope")]);
+    expect(missing).toMatchObject({ status: 2, stderr: expect.stringMatching(/--cve .*nope: no such directory/) });
+    expect(existsSync(join(dir, "never"))).toBe(false);
   });
 });

@@ -114,6 +114,17 @@ function distEntry(v: unknown, name: string, path: string): DistEntry {
   return { ...(mainModule ? { mainModule } : {}), versions, advisories: adv.map((a, i) => advisoryRow(a, name, `${path}.advisories.${i}`)) };
 }
 
+/** `meta.cve_records`: written by serialiseFeed when CVE records were merged in (feed-serialise.ts). */
+function cveRecords(meta: Obj): FeedVersion["cve"] {
+  const c = optObj(meta, "cve_records", "meta");
+  if (!c) return undefined;
+  const sha256 = nullishString(c, "sha256", "meta.cve_records");
+  const records = nullishNumber(c, "records", "meta.cve_records");
+  if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) throw new ShapeError("meta.cve_records.sha256", "a sha256", c.sha256);
+  if (records === undefined || !Number.isSafeInteger(records) || records < 0) throw new ShapeError("meta.cve_records.records", "a count", c.records);
+  return { sha256, records };
+}
+
 export function parseFeed(bytes: Uint8Array): Feed {
   let json: unknown;
   try {
@@ -127,12 +138,13 @@ export function parseFeed(bytes: Uint8Array): Feed {
     const date = meta && nullishString(meta, "date", "meta");
     const commit = meta && nullishString(meta, "commit", "meta");
     if (meta) nullishNumber(meta, "epoch", "meta");
+    const cve = meta && cveRecords(meta);
     const module2dist = top.module2dist === undefined ? {} : stringRecord(top.module2dist, "module2dist");
     const dists: Record<string, DistEntry> = {};
     const raw = obj(top.dists, "dists");
     for (const name of ownKeys(raw)) dists[name] = distEntry(raw[name], name, `dists.${name}`);
     return {
-      version: { ...(date ? { date } : {}), ...(commit ? { commit } : {}), sha256: createHash("sha256").update(bytes).digest("hex") },
+      version: { ...(date ? { date } : {}), ...(commit ? { commit } : {}), sha256: createHash("sha256").update(bytes).digest("hex"), ...(cve ? { cve } : {}) },
       module2dist,
       dists,
     };
