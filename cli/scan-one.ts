@@ -1,16 +1,18 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type DependencyScope, type ReleaseMatch, matchRelease } from "../shared/domain/advisories/findings";
 import { findingLine, prerequisiteLine } from "../shared/domain/advisories/render";
 import type { CompiledFeed } from "../shared/domain/advisories/match";
 import type { PackagesIndex } from "../shared/domain/cpan/packages";
-import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../shared/domain/sbom";
+import { detectBundled } from "../shared/domain/sbom/bundled";
+import { moduleResolver } from "../shared/domain/sbom/resolve";
 import { releasePurl } from "../shared/domain/sbom/input";
 import pkg from "../package.json" with { type: "json" };
 import { authorPath } from "../shared/domain/cpan/distname";
 import { buildEntry } from "../shared/domain/tlog/entry";
 import { b64, leafHash } from "../shared/domain/tlog/hash";
-import { type Release, describeRelease } from "../shared/domain/cpan/release";
+import type { Release } from "../shared/domain/cpan/release";
+import { type ReadResult, readForScan } from "./scan-read";
 
 /** What scanning one archive prints: the `--json` record and the readable text. */
 export interface ScanOutput {
@@ -111,21 +113,18 @@ function human(file: string, r: Release, matched?: ReleaseMatch): string {
 }
 
 export async function scanOne(file: string, options: ScanOptions = {}): Promise<ScanOutput> {
-  let bytes: Uint8Array;
-  try {
-    // Local files are small and many: a synchronous read beats an async open/stat/read/close.
-    bytes = readFileSync(file);
-  } catch (e) {
-    const error = `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-    return { record: { file, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
-  }
-  const r = await describeRelease(file, bytes, options.out ? { sha1: true, keep: bundledKeep } : {});
-  const uploaded =
-    options.uploaded ??
-    (() => {
-      const ms = statSync(file).mtimeMs;
-      return { date: new Date(Math.floor(ms / 1000) * 1000), epoch: String(Math.floor(ms / 1000)) };
-    })();
+  return finishScan(await readForScan({ file, forSboms: !!options.out, needMtime: !options.uploaded }), options);
+}
+
+/** The rest of a scan, on the main thread and in argument order (--out's claimed folders depend on it). */
+export async function finishScan(read: ReadResult, options: ScanOptions): Promise<ScanOutput> {
+  const { file } = read;
+  if ("readError" in read) return { record: { file, error: read.readError }, text: `${file}: ERROR ${read.readError}`, failed: true, vulnerable: false };
+  const r = read.release;
+  const uploaded = options.uploaded ?? {
+    date: new Date(Math.floor((read.mtimeMs ?? 0) / 1000) * 1000),
+    epoch: String(Math.floor((read.mtimeMs ?? 0) / 1000)),
+  };
   const author = options.author ?? r.path.author;
   const record = scanRecord(file, r, uploaded.epoch, author);
   const dir = options.out ? join(options.out, releaseDir(r, file, author)) : undefined;
@@ -137,6 +136,8 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
   if (dir) options.claimed?.set(dir, r.archive.sha256);
   if (dir) mkdirSync(dir, { recursive: true });
   if (dir) {
+    // Loaded only for --out: the CycloneDX library is a good part of a plain scan's start-up.
+    const { generateSboms } = await import("../shared/domain/sbom");
     const sboms = generateSboms({
       release: r,
       ...(author ? { author, cpanPath: cpanPath(r, author) } : {}),

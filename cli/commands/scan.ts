@@ -4,7 +4,9 @@ import { compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { loadFeedOrExit } from "../feed-source";
 import { loadPackagesOrExit } from "../packages-source";
-import { type ScanOptions, parseUploadTime, scanOne } from "../scan-one";
+import { type ScanOptions, finishScan, parseUploadTime } from "../scan-one";
+import { POOL_FROM, readAll, readers } from "../scan-pool";
+import { entryUrl } from "../self";
 
 const uploadTime = (v: string) => {
   try {
@@ -16,6 +18,10 @@ const uploadTime = (v: string) => {
 const pauseId = (v: string) => {
   if (!/^[A-Z][-A-Z0-9]*$/.test(v)) throw new InvalidArgumentError("a PAUSE id is upper-case letters, digits and '-'");
   return v;
+};
+const jobCount = (v: string) => {
+  if (!/^[1-9][0-9]{0,2}$/.test(v)) throw new InvalidArgumentError("a whole number of threads, 1 to 999");
+  return Number(v);
 };
 import { modeOption } from "./advisories";
 import { cveOption } from "../cve-option";
@@ -37,6 +43,7 @@ export function registerScan(program: Command): void {
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
+    .option("--jobs <n>", `threads that read archives (default: one per CPU from ${POOL_FROM} archives on, else 1)`, jobCount)
     .addOption(
       new Option(
         "--scope <scope>",
@@ -62,6 +69,7 @@ export function registerScan(program: Command): void {
           uploadTime?: { date: Date; epoch: string };
           packages?: string;
           scope: DependencyScope;
+          jobs?: number;
         },
       ) => {
         const options: ScanOptions = {
@@ -84,10 +92,10 @@ export function registerScan(program: Command): void {
         }
         let failed = 0;
         let vulnerable = 0;
-        // One archive at a time: reading is synchronous CPU work (inflate, hash), and worker threads
-        // measured no faster on this 2-core machine (docs/benchmarks.md).
-        for (const file of archives) {
-          const o = await scanOne(file, options);
+        // Reading (inflate, hash, parse) may run on several threads; the rest runs here, in order.
+        const requests = archives.map((file) => ({ file, forSboms: !!opts.out, needMtime: !opts.uploadTime }));
+        for await (const read of readAll(requests, readers(archives.length, opts.jobs, entryUrl), entryUrl)) {
+          const o = await finishScan(read, options);
           if (o.failed) failed++;
           if (o.vulnerable) vulnerable++;
           process.stdout.write(`${opts.json ? JSON.stringify(o.record) : o.text}\n`);
