@@ -7,15 +7,15 @@
  */
 import { ChecksumsError } from "../../shared/domain/cpan/checksums";
 import { verifyChecksums } from "../../shared/domain/cpan/checksums-signature";
-import { type Release, describeRelease } from "../../shared/domain/cpan/release";
+import type { Release } from "../../shared/domain/cpan/release";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { provenanceProblem } from "../../shared/domain/cpan/checksums-provenance";
 import { archiveKey, releaseJsonKey, sha256OwnerKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
-import { bundledKeep } from "../../shared/domain/sbom/bundled";
 import { releasePurl } from "../../shared/domain/sbom/input";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
+import { describeStored } from "../../shared/pipeline/load-release";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { ConflictError, MirrorLimitError, MirrorRefusedError } from "../../shared/ports";
@@ -141,7 +141,7 @@ export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives
     return integrityFailure(deps, r, `a different archive is already stored for ${r.id}`, { actual: sha256 });
   }
 
-  const rel = await describeRelease(r.path, bytes, { sha1: true, keep: bundledKeep });
+  const rel = await describeStored(r.path, bytes);
   await deps.blobs
     .create(releaseJsonKey(r), json(releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() })))
     .catch((e: unknown) => {

@@ -1,4 +1,4 @@
-// `npm run bench [-- --only scan,advisories,process,pipeline,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
+// `npm run bench [-- --only scan,advisories,process,pipeline,rematch,log,lambda,load] [-- --load N] [-- --quick]`: measured numbers, never asserted.
 import { parseArgs } from "node:util";
 import { corpusFiles, fullCorpus } from "../helpers/corpus";
 import { realFeeds } from "../helpers/fixtures";
@@ -7,6 +7,7 @@ import { benchLambda } from "./lambda";
 import { benchLoad } from "./load";
 import { benchLog } from "./log";
 import { benchPipeline } from "./pipeline";
+import { benchRematch } from "./rematch";
 import { calibration } from "./run";
 import { benchScan } from "./scan";
 import { benchWholeProcess } from "./whole-process";
@@ -38,6 +39,10 @@ if (want("process")) {
 }
 if (want("pipeline")) {
   for (const line of await benchPipeline()) console.log(line);
+}
+if (want("rematch")) {
+  const feed = realFeeds()[0] as { name: string; path: string };
+  for (const line of await benchRematch(feed.path, values.quick ? 10_000 : 100_000)) console.log(line);
 }
 if (want("log")) {
   const q = values.quick;
