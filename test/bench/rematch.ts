@@ -2,6 +2,7 @@
 // refresh that changes ten distributions, one embedded pass: how many releases it re-matches and
 // how long that takes, end to end (refresh, selection through the match index, the matches).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { makeTarGz } from "../../cli/demo/archive";
@@ -36,7 +37,8 @@ function feedBefore(after: Uint8Array, changed: readonly string[]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(doc));
 }
 
-export async function benchRematch(feedPath: string, n: number): Promise<string[]> {
+/** `profile`: a file to write a CPU profile of the refresh pass to (the set-up left out). */
+export async function benchRematch(feedPath: string, n: number, profile?: string): Promise<string[]> {
   const root = mkdtempSync(join(tmpdir(), "cpansec-bench-rematch-"));
   const data = join(root, "data");
   const after = readFileSync(feedPath);
@@ -143,9 +145,17 @@ export async function benchRematch(feedPath: string, n: number): Promise<string[
   feedNow = after;
   spent.clear();
   const matched = { n: 0 };
+  const session = profile ? new Session() : undefined;
+  const post = (m: string) => new Promise<unknown>((ok, no) => session?.post(m, (e, r) => (e ? no(e) : ok(r))));
+  if (session) {
+    session.connect();
+    await post("Profiler.enable");
+    await post("Profiler.start");
+  }
   const pass = performance.now();
   const result = await p.runOnce();
   const passMs = performance.now() - pass;
+  if (session && profile) writeFileSync(profile, JSON.stringify(((await post("Profiler.stop")) as { profile: unknown }).profile));
   const newSha = sha256(after);
   matched.n = (await p.deps.releases.list()).filter((r) => r.matched?.feed === newSha).length;
   p.close();

@@ -54,14 +54,49 @@ function admitted(c: CompiledFeed, dist: string, range: Range): readonly Release
 
 const span = (versions: readonly string[]) => ({ count: versions.length, lowest: versions[0] as string, highest: versions[versions.length - 1] as string });
 
-export function rangeFinding(
-  chosen: CompiledFeed,
-  other: CompiledFeed,
-  dist: string,
-  kind: "dependency" | "interpreter",
-  g: { requirements: readonly Requirement[]; via: RangeFinding["dependency"]["resolvedVia"]; disagreement?: string },
-): RangeFinding | undefined {
+type Group = { requirements: readonly Requirement[]; via: RangeFinding["dependency"]["resolvedVia"]; disagreement?: string };
+
+/**
+ * Answers by feed pair and question: releases ask the same few (every one requires perl, most the
+ * same popular distributions at version 0), and an answer for perl walks hundreds of versions.
+ * What this module made is frozen, since one answer then stands in many releases' findings (the
+ * feed's own arrays it points at are left alone). Cleared when it grows large.
+ */
+const answers = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, RangeFinding | null>>>();
+const MAX_ANSWERS = 20_000;
+
+function frozen(f: RangeFinding | undefined): RangeFinding | undefined {
+  if (!f) return f;
+  for (const a of f.advisories) {
+    Object.freeze(a.affects);
+    Object.freeze(a.modes);
+    Object.freeze(a);
+  }
+  for (const q of f.dependency.requirements) Object.freeze(q);
+  Object.freeze(f.dependency.requirements);
+  Object.freeze(f.dependency.admitsAffected);
+  Object.freeze(f.dependency);
+  Object.freeze(f.advisories);
+  Object.freeze(f.modes);
+  return Object.freeze(f);
+}
+
+export function rangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: string, kind: "dependency" | "interpreter", g: Group): RangeFinding | undefined {
   if (!chosen.rows.get(dist)?.length) return undefined;
+  let byOther = answers.get(chosen);
+  if (!byOther) answers.set(chosen, (byOther = new WeakMap()));
+  let memo = byOther.get(other);
+  if (!memo) byOther.set(other, (memo = new Map()));
+  const key = JSON.stringify([dist, kind, g.via, g.disagreement ?? null, g.requirements.map((q) => [q.module, q.phase, q.relationship, q.range])]);
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  if (memo.size >= MAX_ANSWERS) memo.clear();
+  const answer = frozen(computeRangeFinding(chosen, other, dist, kind, g));
+  memo.set(key, answer ?? null);
+  return answer;
+}
+
+function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: string, kind: "dependency" | "interpreter", g: Group): RangeFinding | undefined {
   let range: Range | undefined;
   for (const q of g.requirements) {
     try {

@@ -237,6 +237,39 @@ describe("releaseFindings", () => {
   });
 });
 
+describe("range findings, answered once per question", () => {
+  const ask = (requires: Record<string, string>, phase = "runtime") =>
+    ranged(matchRelease(strict, audit, { distribution: "App", version: "1", prereqs: { [phase]: { requires } } }).findings);
+
+  it("gives a repeated question the same frozen answer, and a different question its own", () => {
+    const [a] = ask({ "Foo::Lib": "0", perl: "5.008" });
+    const [b] = ask({ "Foo::Lib": "0", perl: "5.008" });
+    const [, pa] = ask({ "Foo::Lib": "0", perl: "5.008" });
+    expect(b).toBe(a);
+    expect(pa?.kind).toBe("dependency");
+    expect(Object.isFrozen(a) && Object.isFrozen(a?.dependency) && Object.isFrozen(a?.advisories[0])).toBe(true);
+    // Another range, another phase, another module naming the distribution: each its own answer.
+    expect(ask({ "Foo::Lib": "1.5" })).toEqual([]); // no affected release admitted: no finding, twice
+    expect(ask({ "Foo::Lib": "1.5" })).toEqual([]);
+    const [c] = ask({ "Foo::Lib": "1.2" });
+    expect(c).not.toBe(a);
+    expect(c?.dependency.admitsAffected).toEqual({ count: 2, lowest: "1.2", highest: "1.4" });
+    const [d] = ask({ "Foo::Lib": "0" }, "test");
+    expect(d).not.toBe(a);
+    expect(d?.dependency.requirements).toEqual([{ module: "Foo::Lib", phase: "test", relationship: "requires", range: "0" }]);
+    const [e] = ask({ "Foo::Lib::Util": "0" });
+    expect(e?.dependency.requirements[0]?.module).toBe("Foo::Lib::Util");
+    expect(e?.dependency.advice).toMatch(/^require Foo::Lib::Util >= 1\.5 /);
+  });
+
+  it("answers the other mode's feed on its own", () => {
+    const [s] = ask({ "Foo::Lib": "0" });
+    const [x] = ranged(matchRelease(audit, strict, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib": "0" } } } }).findings);
+    expect(x).not.toBe(s);
+    expect(x?.modes[0]).toBe("cpan-audit");
+  });
+});
+
 describe("diffFeeds", () => {
   it("lists added, changed and removed advisories by content, and the distributions they touch", () => {
     const next = feedOf(
