@@ -4,7 +4,7 @@
  * scan's, byte for byte. A worker costs a thread and its own module load (tens of ms of CPU), so
  * the pool is used only above POOL_FROM archives (docs/benchmarks.md has the measurement).
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type ReadRequest, type ReadResult, readForScan } from "./scan-read";
 import { SCAN_READER } from "./self";
@@ -27,10 +27,16 @@ export async function serveReads(port: import("node:worker_threads").MessagePort
   });
 }
 
-/** How many threads read: `jobs` when given, else every core once there are POOL_FROM archives. */
+/**
+ * How many threads read: `jobs` when given; else, from POOL_FROM archives on, one more for each
+ * core the load average leaves idle. A worker only pays when it has a core to itself: it repeats
+ * the main thread's JIT warm-up (about 40% more CPU in all for the corpus), which on a busy
+ * machine is pure cost (docs/benchmarks.md measured it 1.4x slower there).
+ */
 export function readers(count: number, jobs: number | undefined, entry: string | undefined): number {
   if (!entry) return 1; // not started from the bundle's entry: no script for a worker to run
-  const n = jobs ?? (count >= POOL_FROM ? availableParallelism() : 1);
+  const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
+  const n = jobs ?? (count >= POOL_FROM ? 1 + Math.max(0, Math.min(idle, availableParallelism() - 1)) : 1);
   return Math.max(1, Math.min(n, count));
 }
 

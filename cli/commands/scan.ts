@@ -43,7 +43,7 @@ export function registerScan(program: Command): void {
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
-    .option("--jobs <n>", `threads that read archives (default: one per CPU from ${POOL_FROM} archives on, else 1)`, jobCount)
+    .option("--jobs <n>", `threads that read archives (default 1; from ${POOL_FROM} archives on, one more per idle CPU)`, jobCount)
     .addOption(
       new Option(
         "--scope <scope>",
