@@ -42,7 +42,15 @@ const makefile = (name: string, from: string, prereqs: Record<string, string>) =
     .map(([m, v]) => `'${m}' => '${v}'`)
     .join(", ")} });\n`;
 
-function dist(top: string, name: string, version: string, pm: string, source: string, prereqs: Record<string, string>, extra: TarEntry[] = []): Promise<Buffer> {
+function dist(
+  top: string,
+  name: string,
+  version: string,
+  pm: string,
+  source: string,
+  prereqs: Record<string, string>,
+  extra: TarEntry[] = [],
+): Promise<Buffer> {
   const module = name.replace(/-/g, "::");
   const entries: TarEntry[] = [
     { name: `${top}/Makefile.PL`, content: makefile(module, pm, prereqs) },
