@@ -4,7 +4,8 @@
  * match-index keys, and the advisories on its own distribution it is outside of (notAffected, what
  * the VEX states as not_affected). The first match with a feed raises release.vulnerable when an advisory affects
  * the release itself or code bundled in it; a re-match (the refresh queues one when a change can
- * alter the answer) raises advisory.published for each finding that is new or changed.
+ * alter the answer) raises advisory.published for each finding that is new or changed. Findings
+ * name the CPANSec patches in force for them; one newly named raises patch.published.
  */
 import type { Feed } from "../../shared/domain/advisories/feed";
 import { matchRelease } from "../../shared/domain/advisories/findings";
@@ -19,6 +20,8 @@ import type { MatchInputs, PipelineDeps } from "../../shared/ports/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 import { currentIdentity } from "../../shared/pipeline/match-inputs";
 import { announceFindings, recordMatch } from "../../shared/pipeline/record-match";
+import { announcePatches } from "../../shared/pipeline/announce-patches";
+import { withPatches } from "../../shared/domain/patches/citations";
 
 const NO_FEED = "no advisory feed configured";
 
@@ -57,16 +60,19 @@ async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Rel
     return;
   }
   const { strict, audit } = compile(feed);
-  const { findings, scope, prerequisites } = matchRelease(
+  const matched = matchRelease(
     strict,
     audit,
     { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) },
     { resolve },
   );
+  const { scope, prerequisites } = matched;
+  const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches);
   const unaffected = notAffected(strict, release.distribution, release.version);
   const doc = {
     release: releaseDoc,
     feed: { ...feed.version, verified: inputs.trust },
+    ...(inputs.patches && inputs.identity.patches ? { patches: { sha256: inputs.identity.patches, source: inputs.patches.source } } : {}),
     mode: "strict",
     scope,
     prerequisites,
@@ -75,6 +81,7 @@ async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Rel
   };
   // Events before the findings are replaced: a crash in between is redone with the same event ids.
   await announceFindings(deps, record, findings, feed.version.sha256);
+  await announcePatches(deps, record, findings);
   await recordMatch(deps, record, release, findings, doc, inputs, resolve);
   await completeStep(deps, record.id, "advisories", { status: "done" });
 }

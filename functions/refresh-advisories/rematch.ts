@@ -1,5 +1,5 @@
 /**
- * After the feed or 02packages moved: queue a match-advisories job for every stored release whose
+ * After the feed, 02packages or the patch registry moved: queue a match-advisories job for every stored release whose
  * answer the change can alter, found through the match index (shared/domain/advisories/rematch.ts).
  * The match step does the matching, as for a new upload, with whatever the pointers name.
  *
@@ -16,6 +16,8 @@ import { type MatchIdentity, sameInputs } from "../../shared/domain/pipeline/rec
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { currentIdentity, loadFeedSnapshot, parsePackagesGz, sha256 } from "../../shared/pipeline/match-inputs";
+import { changedPatchDistributions, type PatchSnapshot } from "../../shared/domain/patches/snapshot";
+import { loadPatchSnapshot } from "../../shared/pipeline/patch-inputs";
 
 export interface RematchResult {
   /** Stored releases queued for re-matching. */
@@ -28,6 +30,8 @@ export interface RematchResult {
 interface State {
   readonly feed: Feed | undefined;
   readonly packages: PackagesIndex | undefined;
+  /** The patch registry: a release's findings name the patches for its distributions. */
+  readonly patches?: PatchSnapshot | undefined;
 }
 
 const resolution = (s: State) => ({
@@ -40,16 +44,18 @@ export function changedKeys(before: State, after: State): string[] {
   return [
     ...(!before.feed && after.feed ? [NO_FEED_KEY] : []),
     ...changedDistributions(before.feed, after.feed).map(distKey),
+    ...changedPatchDistributions(before.patches, after.patches).map(distKey),
     ...resolutionChanges(resolution(before), resolution(after)).map(moduleKey),
   ];
 }
 
 async function storedState(deps: PipelineDeps, done: MatchIdentity): Promise<State | undefined> {
   const feed = done.feed ? await loadFeedSnapshot(deps.blobs, done.feed) : undefined;
-  if (!done.packages) return { feed, packages: undefined };
+  const patches = done.patches ? await loadPatchSnapshot(deps.blobs, done.patches) : undefined;
+  if (!done.packages) return { feed, packages: undefined, patches };
   const gz = await deps.blobs.read(PACKAGES_REMATCHED_KEY);
   // Missing or not the one the cursor names (a crash between the two writes): no base to diff.
-  return gz && sha256(gz) === done.packages ? { feed, packages: parsePackagesGz(gz) } : undefined;
+  return gz && sha256(gz) === done.packages ? { feed, packages: parsePackagesGz(gz), patches } : undefined;
 }
 
 export async function queueRematches(deps: PipelineDeps): Promise<RematchResult | undefined> {
@@ -65,7 +71,11 @@ export async function queueRematches(deps: PipelineDeps): Promise<RematchResult 
   let ids: string[];
   let keys = 0;
   if (before) {
-    const after = { feed: now.feed ? await loadFeedSnapshot(deps.blobs, now.feed) : undefined, packages: gz ? parsePackagesGz(gz) : undefined };
+    const after = {
+      feed: now.feed ? await loadFeedSnapshot(deps.blobs, now.feed) : undefined,
+      packages: gz ? parsePackagesGz(gz) : undefined,
+      patches: now.patches ? await loadPatchSnapshot(deps.blobs, now.patches) : undefined,
+    };
     const changed = changedKeys(before, after);
     keys = changed.length;
     ids = changed.length ? await deps.matchIndex.releases(changed) : [];

@@ -13,6 +13,8 @@ import { FEED_POINTER_KEY, PACKAGES_KEY, PACKAGES_POINTER_KEY, feedSnapshotKey }
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { BlobStore } from "../ports";
 import type { FeedTrust, MatchInputs } from "../ports/deps";
+import type { PatchSnapshot } from "../domain/patches/snapshot";
+import { loadPatchSnapshot, readPatchPointer } from "./patch-inputs";
 
 /** advisories/current.json. */
 export interface FeedPointer extends FeedVersion {
@@ -36,10 +38,15 @@ export async function readFeedPointer(blobs: BlobStore): Promise<FeedPointer | u
   return bytes ? decode<FeedPointer>(bytes) : undefined;
 }
 
-/** The identity the pointers name now (null: no feed yet, no index yet). */
+/** The identity the pointers name now (null: no feed yet, no index yet; no `patches`: no patch registry). */
 export async function currentIdentity(blobs: BlobStore): Promise<MatchIdentity> {
-  const [f, p] = await Promise.all([readFeedPointer(blobs), blobs.read(PACKAGES_POINTER_KEY)]);
-  return { feed: f?.sha256 ?? null, feedKey: f?.verified ? f.verified.key : null, packages: p ? (decode<{ sha256?: string }>(p).sha256 ?? null) : null };
+  const [f, p, patches] = await Promise.all([readFeedPointer(blobs), blobs.read(PACKAGES_POINTER_KEY), readPatchPointer(blobs)]);
+  return {
+    feed: f?.sha256 ?? null,
+    feedKey: f?.verified ? f.verified.key : null,
+    packages: p ? (decode<{ sha256?: string }>(p).sha256 ?? null) : null,
+    ...(patches ? { patches: patches.sha256 } : {}),
+  };
 }
 
 export async function loadFeedSnapshot(blobs: BlobStore, sha: string): Promise<Feed> {
@@ -52,6 +59,7 @@ export async function loadFeedSnapshot(blobs: BlobStore, sha: string): Promise<F
 export function matchInputsLoader(blobs: BlobStore): () => Promise<MatchInputs> {
   let feed: Feed | undefined;
   let packages: { sha: string; index: PackagesIndex } | undefined;
+  let patches: { sha: string; snapshot: PatchSnapshot } | undefined;
   return async () => {
     const named = await currentIdentity(blobs);
     if (!named.feed) feed = undefined;
@@ -60,11 +68,19 @@ export function matchInputsLoader(blobs: BlobStore): () => Promise<MatchInputs> 
       const gz = await blobs.read(PACKAGES_KEY);
       packages = gz ? { sha: sha256(gz), index: parsePackagesGz(gz) } : undefined;
     }
+    if (!named.patches) patches = undefined;
+    else if (patches?.sha !== named.patches) patches = { sha: named.patches, snapshot: await loadPatchSnapshot(blobs, named.patches) };
     return {
       ...(feed ? { feed } : {}),
       trust: feed && named.feedKey ? { key: named.feedKey } : false,
       ...(packages ? { packages: packages.index } : {}),
-      identity: { feed: feed?.version.sha256 ?? null, feedKey: feed ? named.feedKey : null, packages: packages?.sha ?? null },
+      ...(patches ? { patches: patches.snapshot } : {}),
+      identity: {
+        feed: feed?.version.sha256 ?? null,
+        feedKey: feed ? named.feedKey : null,
+        packages: packages?.sha ?? null,
+        ...(patches ? { patches: patches.sha } : {}),
+      },
     };
   };
 }

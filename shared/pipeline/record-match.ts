@@ -23,7 +23,10 @@ function firstWithFeed(r: ReleaseRecord): boolean {
 
 interface Cited {
   readonly id: string;
-  /** What the finding says about this advisory (the feed version aside: it changes on every refresh). */
+  /**
+   * What the finding says about this advisory (the feed version aside: it changes on every
+   * refresh; its patches aside: a new patch is patch.published, not a changed advisory).
+   */
   readonly says: string;
   readonly detail: Record<string, unknown>;
 }
@@ -31,7 +34,7 @@ interface Cited {
 /** Each advisory a finding cites, keyed by the finding and the advisory. */
 function cited(f: Finding): Map<string, Cited> {
   if (isReleaseFinding(f)) {
-    const { feed: _feed, ...rest } = f;
+    const { feed: _feed, patches: _patches, ...rest } = f;
     const detail = { advisory: f.advisory, kind: f.kind, severity: f.severity, cves: f.cves, ...(f.component ? { component: f.component } : {}) };
     return new Map([[`${findingKey(f)}\0${f.advisory}`, { id: f.advisory, says: JSON.stringify(rest), detail }]]);
   }
@@ -46,7 +49,8 @@ function cited(f: Finding): Map<string, Cited> {
         range: f.dependency.range,
         advice: f.dependency.advice,
       };
-      return [`${findingKey(f)}\0${a.id}`, { id: a.id, says: JSON.stringify(a), detail }];
+      const { patches: _patches, ...says } = a;
+      return [`${findingKey(f)}\0${a.id}`, { id: a.id, says: JSON.stringify(says), detail }];
     }),
   );
 }

@@ -8,6 +8,7 @@ import type { PublicKey } from "openpgp";
 import type * as z from "zod/mini";
 import type { Feed } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
+import type { PatchSnapshot } from "../domain/patches/snapshot";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { Signer } from "../domain/tlog/note";
 import type { PublicationOptions } from "../domain/publish/publication";
@@ -55,6 +56,8 @@ export interface MatchInputs {
   readonly feed?: Feed;
   readonly trust: FeedTrust;
   readonly packages?: PackagesIndex;
+  /** The patch registry in use (shared/pipeline/patch-inputs.ts); absent: no patch source configured. */
+  readonly patches?: PatchSnapshot;
   readonly identity: MatchIdentity;
 }
 

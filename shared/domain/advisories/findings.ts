@@ -14,6 +14,7 @@ import { type Requirement, rangeFinding } from "./dependencies";
 import type { AdvisoryRow, FeedVersion, Severity } from "./feed";
 import { type CompiledFeed, affectingRows } from "./match";
 import { type MatchMode, parseLaxVersion } from "./ranges";
+import type { PatchRef } from "../patches/snapshot";
 
 export type FindingKind = "self" | "bundled" | "dependency" | "interpreter";
 export type { Requirement } from "./dependencies";
@@ -46,6 +47,8 @@ export interface AdvisoryRef {
   readonly modes: readonly MatchMode[];
   /** The released versions inside the declared range that this advisory affects. */
   readonly affects: VersionSpan;
+  /** CPANSec patches for versions in the range that resolve one of its CVEs (shared/domain/patches/citations.ts). */
+  readonly patches?: readonly PatchRef[];
 }
 
 interface FindingBase {
@@ -70,6 +73,8 @@ export interface ReleaseFinding extends FindingBase {
   readonly version: string;
   /** bundled: the library inside the archive. */
   readonly component?: string;
+  /** CPANSec patches for this release's exact version that resolve one of its CVEs. */
+  readonly patches?: readonly PatchRef[];
 }
 
 /** A prerequisite (a CPAN distribution, or perl itself) whose declared range admits affected versions. */

@@ -7,7 +7,7 @@
 import type { EventType, PipelineEvent } from "../../messages/events";
 import { describeEvent } from "./describe";
 
-export const PUBLIC_EVENT_TYPES: readonly EventType[] = ["release.vulnerable", "advisory.published", "integrity.alert"];
+export const PUBLIC_EVENT_TYPES: readonly EventType[] = ["release.vulnerable", "advisory.published", "patch.published", "integrity.alert"];
 export const FEED_ENTRIES = 200;
 /** Where the feed is published: the log bucket on AWS, `<data>/feeds/atom.xml` embedded. */
 export const FEED_KEY = "feeds/atom.xml";

@@ -77,6 +77,18 @@ export function describeEvent(e: NotificationEvent): Described {
         `${str(d.advisory)} (${str(d.kind)}, severity ${str(d.severity) || "unrated"})${Array.isArray(d.cves) && d.cves.length ? `: ${d.cves.map(str).join(", ")}` : ""}`,
       );
       break;
+    case "patch.published": {
+      const p = (d.patch && typeof d.patch === "object" ? d.patch : {}) as Record<string, unknown>;
+      const list = Array.isArray(d.advisories) ? (d.advisories as Record<string, unknown>[]) : [];
+      title = `A patch for ${str(p.cve)} in ${name} is published`;
+      lines.push(`Patch: ${str(p.path)} (revision ${str(p.revision)}), sha256 ${str(p.sha256)}`);
+      lines.push(`Download: ${str(p.url)}`);
+      if (p.patched) lines.push(`Patched archive: ${str(p.patched)}`);
+      for (const a of list)
+        lines.push(`Resolves ${str(p.cve)} of ${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})`);
+      lines.push("Check the patch's sha256 before applying it: cpansec patch apply ARCHIVE PATCH --out DIR");
+      break;
+    }
     case "integrity.alert":
       title = `Integrity alert for ${e.release ? str(e.release.path) : name}`;
       lines.push(`Reason: ${text(d.reason)}`);

@@ -1,8 +1,8 @@
 /**
  * Which subscriptions an event goes to. Pure: the notify use case lists subscriptions and asks.
  *
- * Severity (docs/notifications.md): release.vulnerable and advisory.published carry the highest
- * normalised severity of their advisories (shared/domain/advisories/feed.ts: low < medium < high <
+ * Severity (docs/notifications.md): release.vulnerable, advisory.published and patch.published
+ * carry the highest normalised severity of their advisories (shared/domain/advisories/feed.ts: low < medium < high <
  * critical); an advisory the feed leaves unrated passes every minimum (unknown is not known to be
  * harmless); integrity.alert counts as critical; release.processed has no severity, so a
  * subscription with a minimum never receives it.
@@ -45,7 +45,8 @@ export function eventSeverity(e: Pick<PipelineEvent, "type" | "detail">): EventS
       return "none";
     case "advisory.published":
       return highest([e.detail?.severity]);
-    case "release.vulnerable": {
+    case "release.vulnerable":
+    case "patch.published": {
       const list = Array.isArray(e.detail?.advisories) ? (e.detail.advisories as { severity?: unknown }[]) : [];
       return list.length ? highest(list.map((a) => a.severity)) : "unrated";
     }

@@ -5,7 +5,7 @@
 import type { EventType } from "../../messages/events";
 import type { Severity } from "../advisories/feed";
 
-export const EVENT_TYPES: readonly EventType[] = ["release.processed", "release.vulnerable", "advisory.published", "integrity.alert"];
+export const EVENT_TYPES: readonly EventType[] = ["release.processed", "release.vulnerable", "advisory.published", "patch.published", "integrity.alert"];
 export const SEVERITIES: readonly Severity[] = ["low", "medium", "high", "critical"];
 
 export type Target = { readonly kind: "webhook"; readonly url: string; readonly secret: string } | { readonly kind: "email"; readonly address: string };

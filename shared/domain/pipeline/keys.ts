@@ -32,6 +32,14 @@ export const PACKAGES_KEY = "index/02packages.details.txt.gz";
 /** The feed in use: a pointer (sha256, date, commit, verification) to an immutable snapshot. */
 export const FEED_POINTER_KEY = "advisories/current.json";
 export const feedSnapshotKey = (sha256: string) => `advisories/db/${sha256}.json`;
+/** The patch registry in use: a pointer (sha256, source, counts) to an immutable snapshot. */
+export const PATCHES_POINTER_KEY = "patches/current.json";
+export const patchSnapshotKey = (sha256: string) => `patches/db/${sha256}.json`;
+/** Each patch's bytes, by their sha256 (what findings cite). */
+export const patchFileKey = (sha256: string) => {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
+  return `patches/files/${sha256}.patch`;
+};
 /** The sha256 of the 02packages bytes at PACKAGES_KEY, written after them. */
 export const PACKAGES_POINTER_KEY = "index/02packages.json";
 /** The 02packages every stored answer has been brought to (or queued for): what the next refresh diffs against. */

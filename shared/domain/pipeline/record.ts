@@ -26,6 +26,8 @@ export interface MatchIdentity {
   readonly feed: string | null;
   readonly feedKey: string | null;
   readonly packages: string | null;
+  /** The patch snapshot's sha256 (absent in records from before patches were matched: none). */
+  readonly patches?: string | null;
 }
 
 export interface MatchedWith extends MatchIdentity {
@@ -33,7 +35,7 @@ export interface MatchedWith extends MatchIdentity {
 }
 
 export const sameInputs = (a: MatchIdentity | undefined, b: MatchIdentity) =>
-  !!a && a.feed === b.feed && (a.feedKey ?? null) === b.feedKey && a.packages === b.packages;
+  !!a && a.feed === b.feed && (a.feedKey ?? null) === b.feedKey && a.packages === b.packages && (a.patches ?? null) === (b.patches ?? null);
 
 export interface ReleaseRecord {
   /** AUTHOR/filename: PAUSE never accepts a filename twice, so this never changes meaning. */
