@@ -17,6 +17,7 @@ import { EXIT, UserError } from "../errors";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 import { cveOption } from "../cve-option";
 import { modeOption } from "./advisories";
+import { readPatchSnapshot } from "../patch-snapshot";
 
 interface AuditOpts extends InputChoice {
   db: string;
@@ -30,6 +31,7 @@ interface AuditOpts extends InputChoice {
   sbomOut?: string;
   name?: string;
   exclude?: string;
+  patches?: string;
   failOn: Severity;
 }
 
@@ -59,6 +61,7 @@ export function registerAudit(program: Command): void {
     .option("--sbom-out <file>", "write the application's CycloneDX 1.6 SBOM there, and its VEX beside it (<file>.vex.json)")
     .option("--name <name>", "the application's name in the SBOM (default: the input's directory name)")
     .option("--exclude <file>", "accepted risks: a YAML list of {id: advisory id or CVE, reason, expires: YYYY-MM-DD}")
+    .option("--patches <dir|url>", "CPANSec patch source (a directory in its layout, or https://security.metacpan.org/patches/): name the patches for each advisory")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when an advisory that counts is at or above this severity (unrated ones always count)")
         .choices(["low", "medium", "high", "critical"])
@@ -83,6 +86,8 @@ export function registerAudit(program: Command): void {
         ? await unreadable(o.exclude, async () => parseExclusions(await readText(o.exclude as string), o.exclude as string))
         : [];
       const inventory = await readInventory(o, feed, resolve);
+      const patches = o.patches ? await unreadable(`the patch source ${o.patches}`, () => readPatchSnapshot(o.patches as string, feed)) : undefined;
+      for (const p of patches?.problems ?? []) warn(`patch not used: ${p.message}`);
       const other: MatchMode = o.mode === "strict" ? "cpan-audit" : "strict";
       const tool = { name: "cpansec", version: pkg.version };
       const report = auditInventory(inventory, {
@@ -93,6 +98,7 @@ export function registerAudit(program: Command): void {
         exclusions,
         today,
         tool,
+        ...(patches ? { patches } : {}),
       });
       if (o.sbomOut) {
         const first = inventory.files[0] ?? ".";

@@ -6,8 +6,9 @@
  * dependencies); the application depends on the distributions nothing else depends on. The VEX:
  * one vulnerability per advisory with its ratings, CVE references and, per affected component,
  * an analysis: in triage (matched by version, exploitability not judged) with the update to make,
- * an accepted risk (will_not_fix, with its reason and expiry), or not affected (cpan-audit mode
- * reporting later releases only). Both reproducible: serials derive from the content.
+ * an accepted risk (will_not_fix, with its reason and expiry), not affected (cpan-audit mode
+ * reporting later releases only), or resolved_with_pedigree (a patched release whose pedigree's
+ * patches resolve it). Both reproducible: serials derive from the content.
  */
 import { createHash } from "node:crypto";
 import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
@@ -17,7 +18,7 @@ import { serializeCycloneDx } from "../sbom/cyclonedx";
 import { uuidFromSha256 } from "../sbom/input";
 import { type VexAffect, type VexVulnerability, buildVex } from "../sbom/vex";
 import type { AppDistribution, Inventory } from "./inventory";
-import type { AuditReport } from "./report";
+import type { AuditAdvisory, AuditItem, AuditReport } from "./report";
 
 export interface AppSbomOptions {
   readonly name: string;
@@ -66,6 +67,9 @@ export function buildAppSboms(inv: Inventory, report: AuditReport, o: AppSbomOpt
       properties: new Models.PropertyRepository([
         new Models.Property("cpansec:found-in", `${d.source}: ${d.location.file}${d.location.line ? `:${d.location.line}` : ""}`),
         ...(d.pathname ? [new Models.Property("cpansec:cpan-path", `authors/id/${d.pathname}`)] : []),
+        // a patched release: what it was made from and what its patches resolve (its own SBOM has the pedigree)
+        ...(d.pedigree?.base ? [new Models.Property("cpansec:patched-from", d.pedigree.base)] : []),
+        ...(d.pedigree?.resolves.length ? [new Models.Property("cpansec:patches-resolve", d.pedigree.resolves.join(" "))] : []),
       ]),
     });
     bom.components.add(c);
@@ -99,23 +103,10 @@ function buildAuditVex(report: AuditReport, byName: ReadonlyMap<string, Models.C
         vulns.set(a.id, entry);
       }
       if (!c) continue; // a cpanfile range names no installed component: the SBOM has none to point at
-      const unaffected = a.affectsVersion === false;
+      const unaffected = a.affectsVersion === false || !!a.resolved;
       entry.affects.push({ ref: c.bomRef.value as string, ...(c.version ? { version: c.version } : {}), status: unaffected ? "unaffected" : "affected" });
-      const accepted = a.exclusion && !a.exclusion.expired;
       // One analysis per vulnerability (CycloneDX): the last component's, as the report lists them.
-      entry.v = {
-        ...entry.v,
-        analysis: {
-          state: unaffected ? "not_affected" : "in_triage",
-          ...(unaffected ? { justification: "code_not_present" as const } : {}),
-          responses: accepted ? ["will_not_fix"] : item.fix && !unaffected ? ["update"] : [],
-          detail: accepted
-            ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}`
-            : unaffected
-              ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)`
-              : item.advice,
-        },
-      };
+      entry.v = { ...entry.v, analysis: analysis(item, a) };
     }
   }
   return buildVex({
@@ -127,4 +118,38 @@ function buildAuditVex(report: AuditReport, byName: ReadonlyMap<string, Models.C
     source: { name: "CPANSA", ...(o.feedUrl ? { url: o.feedUrl } : {}) },
     vulnerabilities: [...vulns.values()].map(({ v, affects }) => ({ ...v, affects })),
   });
+}
+
+/** Where a patch for it is published, for the analysis detail. */
+const patchNote = (a: AuditAdvisory) =>
+  a.patches?.length ? `; a CPANSec patch exists: ${a.patches.map((p) => `${p.url} (sha256 ${p.sha256})`).join(", ")}` : "";
+
+/**
+ * The component's state for one advisory: fixed by its own patches (resolved_with_pedigree), an
+ * accepted risk, not affected (cpan-audit's later-releases-only answers), or in triage with the
+ * update to make (and a third-party patch as a workaround when one exists).
+ */
+function analysis(item: AuditItem, a: AuditAdvisory): VexVulnerability["analysis"] {
+  if (a.resolved)
+    return {
+      state: "resolved_with_pedigree",
+      responses: [],
+      detail: `${item.distribution} ${item.version} is patched: its pedigree's patches resolve ${a.resolved.ids.join(", ")}`,
+    };
+  const accepted = a.exclusion && !a.exclusion.expired;
+  const later = a.affectsVersion === false;
+  return {
+    state: later ? "not_affected" : "in_triage",
+    ...(later ? { justification: "code_not_present" as const } : {}),
+    responses: accepted
+      ? ["will_not_fix"]
+      : later
+        ? []
+        : [...(item.fix ? ["update" as const] : []), ...(a.patches?.length ? ["workaround_available" as const] : [])],
+    detail: accepted
+      ? `accepted risk until ${a.exclusion?.expires}: ${a.exclusion?.reason}`
+      : later
+        ? `${item.distribution} ${item.version} is not affected; later releases are (reported as CPAN::Audit reports it)`
+        : `${item.advice}${patchNote(a)}`,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import type { Prereqs } from "../cpan/meta";
 import type { DeclaredLicense } from "../sbom/licenses";
+import type { Pedigree } from "./pedigree";
 
 export type InputKind = "snapshot" | "cpanfile" | "installed" | "sbom";
 
@@ -23,6 +24,11 @@ export interface AppDistribution {
   readonly pathname?: string;
   readonly author?: string;
   readonly license?: DeclaredLicense;
+  /**
+   * A patched release (an SBOM's pedigree, or a patched archive's name): matched at the original's
+   * version, with the advisories its patches resolve counted as fixed.
+   */
+  readonly pedigree?: Pedigree;
   /** How this entry was found: snapshot, install.json, MYMETA.json, .packlist, module, sbom. */
   readonly source: string;
   readonly location: Location;

@@ -13,6 +13,9 @@ import type { Resolution } from "../sbom/resolve";
 import { type Exclusion, type ExclusionState, exclusionFor } from "./exclusions";
 import type { InputKind, Inventory, Location } from "./inventory";
 import { pinnedHits, upgradeTarget } from "./pinned";
+import { resolvedBy } from "./pedigree";
+import { patchesFor, withPatches } from "../patches/citations";
+import type { PatchRef, PatchSnapshot } from "../patches/snapshot";
 
 export interface AuditAdvisory {
   readonly id: string;
@@ -25,6 +28,10 @@ export interface AuditAdvisory {
   readonly affectsVersion?: boolean;
   /** The accepted-risk entry it falls under (`expired`: it counts again). */
   readonly exclusion?: ExclusionState;
+  /** Fixed in this component by the patches its pedigree names (the ids they resolve): it does not count. */
+  readonly resolved?: { readonly by: "pedigree"; readonly ids: readonly string[] };
+  /** CPANSec patches for this version that resolve its CVEs (`--patches`). */
+  readonly patches?: readonly PatchRef[];
 }
 
 export interface AuditItem {
@@ -35,8 +42,10 @@ export interface AuditItem {
   readonly range?: string;
   /** Highest severity among the advisories that count (not accepted); null when none is rated. */
   readonly severity: Severity | null;
-  /** True when every advisory is an accepted risk in force. */
+  /** True when no advisory counts and some is an accepted risk in force. */
   readonly accepted: boolean;
+  /** True when the component's patches resolve every advisory (a patched release). */
+  readonly resolved: boolean;
   readonly advisories: readonly AuditAdvisory[];
   /** The version to move to, when a release free of the advisories exists. */
   readonly fix?: string;
@@ -57,6 +66,8 @@ export interface AuditReport {
     readonly vulnerable: number;
     readonly advisories: number;
     readonly accepted: number;
+    /** Advisories the components' own patches resolve. */
+    readonly resolved: number;
     readonly bySeverity: Readonly<Record<Severity | "unknown", number>>;
   };
   readonly unusedExclusions: readonly Exclusion[];
@@ -72,13 +83,21 @@ export interface AuditOptions {
   /** YYYY-MM-DD: exclusions expire after their day. */
   readonly today: string;
   readonly tool: { readonly name: string; readonly version: string };
+  /** The patch registry (`--patches`): advisories name the patches for their version. */
+  readonly patches?: PatchSnapshot;
 }
 
-export const countsAdvisory = (a: AuditAdvisory) => !a.exclusion || a.exclusion.expired;
+export const countsAdvisory = (a: AuditAdvisory) => !a.resolved && (!a.exclusion || a.exclusion.expired);
 
-function item(base: Omit<AuditItem, "severity" | "accepted">): AuditItem {
+function item(base: Omit<AuditItem, "severity" | "accepted" | "resolved">): AuditItem {
   const counted = base.advisories.filter(countsAdvisory);
-  return { ...base, severity: highestSeverity((counted.length ? counted : base.advisories).map((a) => a.severity)), accepted: counted.length === 0 };
+  const resolved = base.advisories.every((a) => a.resolved);
+  return {
+    ...base,
+    severity: highestSeverity((counted.length ? counted : base.advisories).map((a) => a.severity)),
+    accepted: counted.length === 0 && !resolved,
+    resolved,
+  };
 }
 
 function rangeItem(
@@ -99,6 +118,7 @@ function rangeItem(
       references: a.references,
       modes: a.modes,
       ...(mark(a) ? { exclusion: mark(a) } : {}),
+      ...(a.patches ? { patches: a.patches } : {}),
     })),
     ...(f.dependency.safeMinimum ? { fix: f.dependency.safeMinimum } : {}),
     advice: f.dependency.advice,
@@ -117,10 +137,14 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
   const notes = [...inv.notes];
   for (const d of inv.distributions) {
     if (!d.version) continue;
-    const hits = pinnedHits(o.chosen, o.other, d.name, d.version);
+    // a patched release is the original's version with some advisories fixed
+    const version = d.pedigree?.base ?? d.version;
+    const hits = pinnedHits(o.chosen, o.other, d.name, version);
     if (!hits.length) continue;
-    const { fix, newest } = upgradeTarget(o.chosen, d.name, d.version);
-    const ids = hits.map((h) => h.row.id).join(", ");
+    const { fix, newest } = upgradeTarget(o.chosen, d.name, version);
+    const resolved = new Map(hits.map((h) => [h.row.id, resolvedBy(h.row, d.pedigree)] as const));
+    const open = hits.filter((h) => !resolved.get(h.row.id));
+    const ids = (open.length ? open : hits).map((h) => h.row.id).join(", ");
     items.push(
       item({
         kind: "distribution",
@@ -135,13 +159,17 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
           modes: h.inOtherMode ? [o.chosen.mode, o.other.mode] : [o.chosen.mode],
           ...(o.chosen.mode === "cpan-audit" ? { affectsVersion: h.affectsVersion } : {}),
           ...(mark(h.row) ? { exclusion: mark(h.row) } : {}),
+          ...(resolved.get(h.row.id) ? { resolved: { by: "pedigree" as const, ids: resolved.get(h.row.id) as readonly string[] } } : {}),
+          ...patchesOf(o.patches, d.name, version, h.row.cves, !!resolved.get(h.row.id)),
         })),
         ...(fix ? { fix } : {}),
-        advice: fix
-          ? fix === d.version
-            ? `${d.version} itself is not affected; later releases are (${ids})`
-            : `upgrade ${d.name} to ${fix} or later`
-          : `no ${d.name} release from ${d.version} on is free of ${ids}${newest ? ` (the newest listed, ${newest}, is affected)` : ""}`,
+        advice: !open.length
+          ? `patched: ${d.name} ${version} with patches resolving ${ids}`
+          : fix
+            ? fix === version
+              ? `${version} itself is not affected; later releases are (${ids})`
+              : `upgrade ${d.name} to ${fix} or later`
+            : `no ${d.name} release from ${version} on is free of ${ids}${newest ? ` (the newest listed, ${newest}, is affected)` : ""}`,
         location: d.location,
       }),
     );
@@ -154,7 +182,7 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
       { distribution: "\0application", version: "0", prereqs: inv.cpanfile.prereqs },
       { resolve: o.resolve, scope: o.scope },
     );
-    for (const f of m.findings) {
+    for (const f of withPatches(m.findings, { distribution: "\0application", version: "0" }, o.patches)) {
       if (f.kind !== "dependency" && f.kind !== "interpreter") continue;
       const first = f.dependency.requirements[0]?.module;
       items.push(rangeItem(f, file, first ? inv.cpanfile.lines.get(first) : undefined, mark));
@@ -164,8 +192,13 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
   const bySeverity: Record<Severity | "unknown", number> = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
   let advisories = 0;
   let accepted = 0;
+  let resolvedCount = 0;
   for (const it of items) {
     for (const a of it.advisories) {
+      if (a.resolved) {
+        resolvedCount++;
+        continue;
+      }
       if (!countsAdvisory(a)) {
         accepted++;
         continue;
@@ -185,14 +218,21 @@ export function auditInventory(inv: Inventory, o: AuditOptions): AuditReport {
     summary: {
       distributions: inv.cpanfile ? countModules(inv) : inv.distributions.length,
       unversioned: inv.cpanfile ? 0 : inv.distributions.length - versioned,
-      vulnerable: items.filter((i) => !i.accepted).length,
+      vulnerable: items.filter((i) => !i.accepted && !i.resolved).length,
       advisories,
       accepted,
+      resolved: resolvedCount,
       bySeverity,
     },
     unusedExclusions: o.exclusions.filter((e) => !used.has(e.id)),
     notes,
   };
+}
+
+/** The patches for an advisory at this version, unless the component's own patches already fix it. */
+function patchesOf(s: PatchSnapshot | undefined, dist: string, version: string, cves: readonly string[], fixed: boolean) {
+  const refs = fixed ? [] : patchesFor(s, dist, version, cves);
+  return refs.length ? { patches: refs } : {};
 }
 
 const countModules = (inv: Inventory) =>

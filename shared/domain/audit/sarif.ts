@@ -2,7 +2,8 @@
  * SARIF 2.1.0 for code-scanning UIs: one rule per advisory, one result per (vulnerable
  * distribution, advisory), located at the line of the input that pins or requires it. Accepted
  * risks in force carry an accepted external suppression with their reason; expired ones are plain
- * results again. `security-severity` (the number GitHub code scanning ranks by) follows the
+ * results again; an advisory a patched component's pedigree resolves is no result.
+ * `security-severity` (the number GitHub code scanning ranks by) follows the
  * CVSS bands of the feed's severity words; an unrated advisory is a warning with none.
  */
 import type { Severity } from "../advisories/feed";
@@ -68,7 +69,8 @@ export function buildSarif(r: AuditReport, uri: (file: string) => string = (f) =
     runs: [
       {
         tool: { driver: { name: r.tool.name, version: r.tool.version, rules } },
-        results: r.items.flatMap((i) => i.advisories.map((a) => result(i, a, index.get(a.id) as number, uri))),
+        // an advisory the component's own patches fix is no result: the alert closes as for an upgrade
+        results: r.items.flatMap((i) => i.advisories.filter((a) => !a.resolved).map((a) => result(i, a, index.get(a.id) as number, uri))),
         properties: { mode: r.mode, feed: r.feed, input: r.input.kind },
       },
     ],

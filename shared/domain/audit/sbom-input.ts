@@ -9,6 +9,7 @@ import { PackageURL } from "packageurl-js";
 import { type DeclaredLicense, isSpdxExpression } from "../sbom/licenses";
 import type { Resolution } from "../sbom/resolve";
 import type { AppDistribution, Inventory } from "./inventory";
+import { type Pedigree, cycloneDxPedigree, spdxPedigrees } from "./pedigree";
 
 export class SbomInputError extends Error {
   override readonly name = "SbomInputError";
@@ -33,6 +34,8 @@ interface Candidate {
   version?: string;
   license?: DeclaredLicense;
   ref?: string;
+  /** A patched release: its pedigree, given the distribution's name. */
+  pedigree?: (name: string) => Pedigree | undefined;
 }
 
 export function parseSbomInventory(text: string, file: string, resolve: (module: string) => Resolution): Inventory {
@@ -53,6 +56,7 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
           ...(str(c.version) ? { version: str(c.version) } : {}),
           ...(cdxLicense(c) ? { license: cdxLicense(c) } : {}),
           ...(str(c["bom-ref"]) ? { ref: str(c["bom-ref"]) } : {}),
+          pedigree: (name) => cycloneDxPedigree(c, name),
         });
       arr(c.components).forEach(visit);
     };
@@ -62,7 +66,10 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
     for (const d of arr(doc.dependencies))
       if (str(d.ref)) edges.push([d.ref as string, Array.isArray(d.dependsOn) ? d.dependsOn.filter((x): x is string => typeof x === "string") : []]);
   } else if (typeof doc.spdxVersion === "string") {
+    const pedigrees = spdxPedigrees(doc);
     for (const p of arr(doc.packages)) {
+      // the original a patched release descends from is its pedigree, not a component it runs
+      if (pedigrees.ancestors.has(str(p.SPDXID) ?? "")) continue;
       const purl = arr(p.externalRefs).find((r) => r.referenceType === "purl")?.referenceLocator;
       const lic = str(p.licenseDeclared);
       if (str(purl))
@@ -73,6 +80,7 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
             ? { license: { expression: lic, named: [], source: "license" as const, problems: [] } }
             : {}),
           ...(str(p.SPDXID) ? { ref: str(p.SPDXID) } : {}),
+          pedigree: () => pedigrees.byId.get(str(p.SPDXID) ?? ""),
         });
     }
     for (const r of arr(doc.relationships))
@@ -110,9 +118,11 @@ export function parseSbomInventory(text: string, file: string, resolve: (module:
     if (c.ref) byRef.set(c.ref, name);
     const key = `${name}@${version ?? ""}`;
     if (seen.has(key)) continue;
+    const pedigree = c.pedigree?.(name);
     seen.set(key, {
       name,
       ...(version ? { version } : {}),
+      ...(pedigree ? { pedigree } : {}),
       ...(author ? { author } : {}),
       ...(c.license ? { license: c.license } : {}),
       source: "sbom",

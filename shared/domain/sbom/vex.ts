@@ -9,9 +9,9 @@ import * as Models from "@cyclonedx/cyclonedx-library/Models";
 import type { Severity } from "../advisories/feed";
 import { serializeCycloneDx } from "./cyclonedx";
 
-export type VexState = "exploitable" | "in_triage" | "not_affected";
+export type VexState = "exploitable" | "in_triage" | "not_affected" | "resolved_with_pedigree";
 export type VexJustification = "code_not_present";
-export type VexResponse = "update" | "will_not_fix";
+export type VexResponse = "update" | "will_not_fix" | "workaround_available";
 
 export interface VexAffect {
   /** A bom-ref of the SBOM the VEX speaks about. */
@@ -61,8 +61,15 @@ const STATE = {
   exploitable: Enums.Vulnerability.AnalysisState.Exploitable,
   in_triage: Enums.Vulnerability.AnalysisState.InTriage,
   not_affected: Enums.Vulnerability.AnalysisState.NotAffected,
+  // a patched release whose pedigree's patches fix it (shared/domain/audit/pedigree.ts)
+  resolved_with_pedigree: Enums.Vulnerability.AnalysisState.ResolvedWithPedigree,
 } as const;
-const RESPONSE = { update: Enums.Vulnerability.AnalysisResponse.Update, will_not_fix: Enums.Vulnerability.AnalysisResponse.WillNotFix } as const;
+const RESPONSE = {
+  update: Enums.Vulnerability.AnalysisResponse.Update,
+  will_not_fix: Enums.Vulnerability.AnalysisResponse.WillNotFix,
+  // a third-party patch (CPANSec's) exists for the version
+  workaround_available: Enums.Vulnerability.AnalysisResponse.WorkaroundAvailable,
+} as const;
 const STATUS = { affected: Enums.Vulnerability.AffectStatus.Affected, unaffected: Enums.Vulnerability.AffectStatus.Unaffected } as const;
 
 function vulnerability(v: VexVulnerability, d: VexDocument, source: Models.Vulnerability.Source): Models.Vulnerability.Vulnerability {
