@@ -14,7 +14,9 @@ import { EXIT, UserError, isNetworkError, networkReason } from "./errors";
 import { readFeedBytes, readFeedSignature } from "./feed-source";
 import { CveDirError, readCveDir } from "./cve-source";
 import type { CveFiles } from "../shared/domain/advisories/cve-set";
-import { feedLine, idleLine, passChanged } from "./run-lines";
+import { feedLine, idleLine, passChanged, patchesLine } from "./run-lines";
+import { patchSource } from "./patch-impl";
+import { patchUrlFor } from "./patch-snapshot";
 import { lockDataDir } from "./run-lock";
 import { type StopSignal, Stopped, stopOnSignals } from "./run-stop";
 import { type RunSummary, printSummary, summarize } from "./run-summary";
@@ -34,6 +36,8 @@ export interface RunArgs {
   readonly smtp?: string;
   readonly emailFrom?: string;
   readonly allowLoopbackWebhooks?: boolean;
+  /** A CPANSec patch source: a directory in its layout, or an HTTPS base URL. */
+  readonly patches?: string;
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -106,6 +110,8 @@ function checkArgs(a: RunArgs): void {
   if (a.advisories && !isUrl(a.advisories) && !existsSync(a.advisories)) throw new UserError(`--advisories ${a.advisories}: no such file`);
   for (const k of a.trustKey ?? []) if (!existsSync(k)) throw new UserError(`--trust-key ${k}: no such file`);
   for (const k of a.feedKey ?? []) if (!existsSync(k)) throw new UserError(`--feed-key ${k}: no such file`);
+  if (a.patches && !isUrl(a.patches) && !(existsSync(a.patches) && statSync(a.patches).isDirectory()))
+    throw new UserError(`--patches ${a.patches}: no such directory (a patch source in CPANSec's layout or an https:// URL)`);
 }
 
 function progress(): ((queue: string, ok: number, failed: number) => void) | undefined {
@@ -132,6 +138,7 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopS
     ...(a.feedKey?.length ? { feedKeys: await readKeys(a.feedKey) } : {}),
     ...(a.cve ? { cveRecords: cveSource(a.cve) } : {}),
     ...(a.origin ? { origin: a.origin } : {}),
+    ...(a.patches ? { patches: patchSourceConfig(a.patches) } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
     notify: {
@@ -142,6 +149,9 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopS
   });
 }
 
+/** `--patches`: a directory (file: URLs name its patches) or a site (its patches found through the feed in use). */
+const patchSourceConfig = (where: string) => ({ source: (feed: Parameters<typeof patchSource>[1]) => patchSource(where, feed), urlFor: patchUrlFor(where) });
+
 export interface Pass {
   readonly summary: RunSummary;
   /** Nothing new: no uploads, no feed change, the same counts as the pass before. */
@@ -150,7 +160,7 @@ export interface Pass {
 
 /** One pass; the whole summary unless `brief` and nothing changed since `previous` (then one line). */
 export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?: RunSummary; brief?: boolean; interval?: number } = {}): Promise<Pass> {
-  const { watch, feed, rematch, packagesProblem } = await p.runOnce();
+  const { watch, feed, rematch, packagesProblem, patches } = await p.runOnce();
   if (process.stderr.isTTY) process.stderr.write("\n");
   const s = await summarize(p);
   const idle = !passChanged(o.previous, s, watch, feed, rematch?.queued);
@@ -161,6 +171,7 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
   if (feed) out(feedLine(feed));
   // What the CVE records gave: when the union changes, and on the first pass.
   if (feed?.status !== "rejected" && feed?.cve && (feed.status === "updated" || !o.previous)) for (const l of feed.cve) out(`  ${l}`);
+  if (patches) out(patchesLine(patches));
   if (rematch?.queued)
     out(
       `advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`,

@@ -1,5 +1,6 @@
-/** The short lines of `cpansec run`: the feed's version and an idle pass. */
+/** The short lines of `cpansec run`: the feed's version, the patch registry and an idle pass. */
 import type { RefreshResult } from "../functions/refresh-advisories/refresh-advisories";
+import type { RefreshOutcome } from "../functions/refresh-advisories/refresh-sequence";
 import type { WatchResult } from "../functions/watch-uploads/watch-uploads";
 import type { FeedVersion } from "../shared/domain/advisories/feed";
 import type { RunSummary } from "./run-summary";
@@ -15,6 +16,12 @@ export function feedLine(f: RefreshResult): string {
     return `advisory feed: rejected (${f.reason}); NOT USED, ${f.feed ? `the previous feed stays in use (${feedVersion(f.feed)})` : "no feed in use: no advisory findings"}`;
   const trust = f.verified ? `signature verified by ${f.verified.key}` : "signature not checked (no --feed-key)";
   return `advisory feed: ${f.status} (${feedVersion(f.feed)}), ${trust}`;
+}
+
+/** The patch registry's line: what is in force, what was refused, or why the source could not be read. */
+export function patchesLine(p: NonNullable<RefreshOutcome["patches"]>): string {
+  if (p.status === "failed") return `WARNING patches: the source could not be read (${p.problem}); the registry in use stays`;
+  return `patches: ${p.status} (${p.patches} in force${p.problems ? `, ${p.problems} refused: cpansec patch list SOURCE says why` : ""}; sha256 ${p.sha256.slice(0, 16)})`;
 }
 
 const counts = (s: RunSummary) => JSON.stringify([s.releases, s.failures.length, s.findings, s.log.size, s.events, s.notifications, s.deadLetters.length]);

@@ -23,6 +23,10 @@ export function registerRun(program: Command): void {
     .option("--no-advisories", "no advisory matching")
     .addOption(cveOption())
     .option(
+      "--patches <dir|url>",
+      "CPANSec patch source, refreshed each pass: a directory in its layout, or https://security.metacpan.org/patches/ (its patches found through the feed's references); findings name the patches for them",
+    )
+    .option(
       "--feed-key <file>",
       "OpenPGP key trusted to sign the advisory feed (repeatable): the feed's detached signature <feed>.gpg must verify, or the feed is not used",
       collect,
@@ -52,6 +56,7 @@ export function registerRun(program: Command): void {
         smtp?: string;
         emailFrom?: string;
         allowLoopbackWebhooks?: boolean;
+        patches?: string;
       }) => {
         const { run } = await import("../run-impl");
         process.exitCode = await run(o);

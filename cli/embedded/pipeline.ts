@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { PublicKey } from "openpgp";
 import { initLog } from "../../functions/append-log/append-log";
 import type { RefreshResult } from "../../functions/refresh-advisories/refresh-advisories";
-import { runRefresh } from "../../functions/refresh-advisories/refresh-sequence";
+import { type PatchSourceConfig, type RefreshOutcome, runRefresh } from "../../functions/refresh-advisories/refresh-sequence";
 import type { RematchResult } from "../../functions/refresh-advisories/rematch";
 import { type WatchResult, watchUploads } from "../../functions/watch-uploads/watch-uploads";
 import { LAG_DEADLINE_MS } from "../../shared/domain/pipeline/lag";
@@ -46,6 +46,8 @@ export interface EmbeddedOptions {
   readonly feedSignature?: () => Promise<Uint8Array | undefined>;
   /** CVE JSON 5 records (`--cve DIR`), merged into the feed each refresh. */
   readonly cveRecords?: () => Promise<CveFiles | undefined>;
+  /** The CPANSec patch source (`--patches DIR|URL`), refreshed each pass; none: findings name no patches. */
+  readonly patches?: PatchSourceConfig;
   readonly origin?: string;
   readonly tool: { name: string; version: string };
   readonly maxReceives?: number;
@@ -83,7 +85,7 @@ export interface EmbeddedPipeline {
   readonly notify: NotifyDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
-  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult; packagesProblem?: string }>;
+  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult; packagesProblem?: string; patches?: RefreshOutcome["patches"] }>;
   close(): void;
 }
 
@@ -136,12 +138,14 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
       const {
         feed: refreshed,
         packages,
+        patches,
         rematch,
       } = await runRefresh(deps, {
         ...(o.feedSource ? { feed: o.feedSource } : {}),
         ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
         ...(o.feedSignature ? { feedSignature: o.feedSignature } : {}),
         ...(o.cveRecords ? { cveRecords: o.cveRecords } : {}),
+        ...(o.patches ? { patches: o.patches } : {}),
       });
       const packagesProblem = packages.problem ? `02packages not used: ${packages.problem}` : undefined;
       const watch = await watchUploads(deps);
@@ -153,7 +157,13 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         horizonMs: o.horizonMs ?? 60_000,
         ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       });
-      return { watch, ...(refreshed ? { feed: refreshed } : {}), ...(rematch ? { rematch } : {}), ...(packagesProblem ? { packagesProblem } : {}) };
+      return {
+        watch,
+        ...(refreshed ? { feed: refreshed } : {}),
+        ...(rematch ? { rematch } : {}),
+        ...(packagesProblem ? { packagesProblem } : {}),
+        ...(patches ? { patches } : {}),
+      };
     },
     close: () => {
       notify.close();

@@ -1,7 +1,7 @@
 /**
  * The refresh, in the one order every backend runs it (the hourly Lambda, each `cpansec run` pass):
- * the inputs first (the advisory feed, then the mirror's 02packages), then the re-matching of the
- * stored answers they can change, so every queued match runs with what the pointers name now.
+ * the inputs first (the advisory feed, the mirror's 02packages, the CPANSec patch registry), then
+ * the re-matching of the stored answers they can change, so every queued match runs with what the pointers name now.
  * A step the refresh gains (another feed, publishing) is added here, once.
  *
  * Limits: the feed, its signature and the index are fetched under FETCH_LIMITS (one file); a feed
@@ -10,7 +10,10 @@
 import type { PublicKey } from "openpgp";
 import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
-import { publishPackages } from "../../shared/pipeline/match-inputs";
+import { currentFeed, publishPackages } from "../../shared/pipeline/match-inputs";
+import { type PatchRefreshResult, refreshPatches } from "../../shared/pipeline/patch-inputs";
+import type { Feed } from "../../shared/domain/advisories/feed";
+import type { PatchSource } from "../../shared/domain/patches/registry";
 import { MirrorLimitError } from "../../shared/ports";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { type RefreshResult, refreshAdvisories } from "./refresh-advisories";
@@ -33,6 +36,15 @@ export interface RefreshSources {
    * Undefined: they cannot be read now, and the feed in use (with the records it had) stays.
    */
   readonly cveRecords?: () => Promise<CveFiles | undefined>;
+  /** The CPANSec patch source; absent: findings name no patches. */
+  readonly patches?: PatchSourceConfig;
+}
+
+export interface PatchSourceConfig {
+  /** The source, given the feed in use (a site has no listing: the feed's references name its patches). */
+  readonly source: (feed: Feed | undefined) => PatchSource;
+  /** A URL for a patch the source gives none for (a directory's file: URL, a bucket's s3: URL). */
+  readonly urlFor: (path: string) => string;
 }
 
 export interface RefreshOutcome {
@@ -40,6 +52,8 @@ export interface RefreshOutcome {
   readonly feed?: RefreshResult;
   /** `bytes`: the index fetched (absent: the mirror has none); `problem`: why it was not used (the last good one stays). */
   readonly packages: { readonly bytes?: number; readonly problem?: string };
+  /** Absent: no patch source; `problem`: it could not be read (the snapshot in use stays). */
+  readonly patches?: PatchRefreshResult | { readonly status: "failed"; readonly problem: string };
   /** Absent: nothing any stored answer depends on moved. */
   readonly rematch?: RematchResult;
 }
@@ -79,9 +93,19 @@ async function refreshPackages(deps: RefreshSequenceDeps): Promise<RefreshOutcom
   );
 }
 
+/** A source that cannot be read (offline, refused) is reported; the refresh and the re-matching go on. */
+async function refreshPatchRegistry(deps: RefreshSequenceDeps, c: PatchSourceConfig): Promise<NonNullable<RefreshOutcome["patches"]>> {
+  try {
+    return await refreshPatches({ blobs: deps.blobs, source: c.source(await currentFeed(deps.blobs)), urlFor: c.urlFor, now: deps.clock });
+  } catch (e) {
+    return { status: "failed", problem: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSources): Promise<RefreshOutcome> {
   const feed = await refreshFeed(deps, sources);
   const packages = await refreshPackages(deps);
+  const patches = sources.patches ? await refreshPatchRegistry(deps, sources.patches) : undefined;
   const rematch = await queueRematches(deps);
-  return { ...(feed ? { feed } : {}), packages, ...(rematch ? { rematch } : {}) };
+  return { ...(feed ? { feed } : {}), packages, ...(patches ? { patches } : {}), ...(rematch ? { rematch } : {}) };
 }
