@@ -61,7 +61,10 @@ export function registerAudit(program: Command): void {
     .option("--sbom-out <file>", "write the application's CycloneDX 1.6 SBOM there, and its VEX beside it (<file>.vex.json)")
     .option("--name <name>", "the application's name in the SBOM (default: the input's directory name)")
     .option("--exclude <file>", "accepted risks: a YAML list of {id: advisory id or CVE, reason, expires: YYYY-MM-DD}")
-    .option("--patches <dir|url>", "CPANSec patch source (a directory in its layout, or https://security.metacpan.org/patches/): name the patches for each advisory")
+    .option(
+      "--patches <dir|url>",
+      "CPANSec patch source (a directory in its layout, or https://security.metacpan.org/patches/): name the patches for each advisory",
+    )
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when an advisory that counts is at or above this severity (unrated ones always count)")
         .choices(["low", "medium", "high", "critical"])

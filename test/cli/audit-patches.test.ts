@@ -71,7 +71,9 @@ describe("cpansec audit of a patched release", () => {
     const out = join(dir, "app.cdx.json");
     const clean = audit(["--sbom", sbom, "--db", onlyFixed(), "--sbom-out", out]);
     expect(clean.status, clean.stdout + clean.stderr).toBe(0);
-    expect(clean.stdout).toContain("Authen-SASL 2.1800-PATCHED-CVE-2025-40918-r1 [patched]: advisory CPANSA-Authen-SASL-2025-40918 high CVE-2025-40918 (fixed by its patches: CVE-2025-40918)");
+    expect(clean.stdout).toContain(
+      "Authen-SASL 2.1800-PATCHED-CVE-2025-40918-r1 [patched]: advisory CPANSA-Authen-SASL-2025-40918 high CVE-2025-40918 (fixed by its patches: CVE-2025-40918)",
+    );
     expect(clean.stdout).toMatch(/; 0 vulnerable; 0 advisories; 1 fixed by patches/);
     const vexText = readFileSync(join(dir, "app.cdx.vex.json"), "utf8");
     expect(await cycloneDxSchemaErrors(vexText)).toBeNull();
@@ -116,7 +118,12 @@ describe("cpansec audit --patches", () => {
     const app = join(dir, "app-sbom.json");
     writeFileSync(
       app,
-      JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", version: 1, components: [{ type: "library", name: "Authen-SASL", version: "2.1800", purl: "pkg:cpan/EHUELS/Authen-SASL@2.1800" }] }),
+      JSON.stringify({
+        bomFormat: "CycloneDX",
+        specVersion: "1.6",
+        version: 1,
+        components: [{ type: "library", name: "Authen-SASL", version: "2.1800", purl: "pkg:cpan/EHUELS/Authen-SASL@2.1800" }],
+      }),
     );
     const sha = createHash("sha256").update(saslPatchBytes()).digest("hex");
     const url = pathToFileURL(join(source, SASL_PATCH)).href;

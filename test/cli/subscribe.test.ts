@@ -37,7 +37,7 @@ describe("cpansec subscribe", () => {
       "cpansec: the webhook URL must be https:// (plain http only to localhost, for local testing)",
       "cpansec: the secret must decode to 24 to 64 bytes (it has 5)",
       'cpansec: not a distribution name or glob (letters, digits, - _ . + * ?): "bad name"',
-      'cpansec: unknown event type "release.nope" (one of release.processed, release.vulnerable, advisory.published, integrity.alert)',
+      'cpansec: unknown event type "release.nope" (one of release.processed, release.vulnerable, advisory.published, patch.published, integrity.alert)',
     ]);
     // Nothing stored, not even a store: and list, remove and test never make one (a --data typo).
     expect(runCli(["subscribe", "list", "--data", data])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no cpansec store there/) });

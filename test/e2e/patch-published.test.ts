@@ -49,8 +49,13 @@ describe("patch.published through cpansec run", () => {
     add("--webhook", `${rx.url}/core`, "--secret-file", "-", "--dist", "Demo-Core", "--event", "patch.published");
     add("--email", "cgi-watch@example.org", "--dist", "CGI*", "--event", "patch.published");
     const run = () =>
-      runCliAsync(["run", "--once", "--mirror", url, "--data", data, "--advisories", join(root, "feed.json"), "--trust-key", join(root, "trust.asc")]
-        .concat(["--patches", patches, "--allow-loopback-webhooks"]));
+      runCliAsync(
+        ["run", "--once", "--mirror", url, "--data", data, "--advisories", join(root, "feed.json"), "--trust-key", join(root, "trust.asc")].concat([
+          "--patches",
+          patches,
+          "--allow-loopback-webhooks",
+        ]),
+      );
     const advisories = () => JSON.parse(readFileSync(join(data, "releases/DAVE/CGI-3.62.tar.gz/advisories.json"), "utf8"));
     const published = (path: string) => rx.verified(path).filter((r) => r.payload?.type === "patch.published");
 
@@ -62,7 +67,9 @@ describe("patch.published through cpansec run", () => {
 
     const [path] = writePatches(patches, [{ dist: "CGI", version: "3.62", cve: "CVE-2012-5526" }]);
     writePatches(patches, [{ dist: "CGI", version: "3.63", cve: "CVE-2012-5526" }]); // another release: not CGI-3.62's
-    const sha = createHash("sha256").update(patchText({ dist: "CGI", version: "3.62", cve: "CVE-2012-5526" })).digest("hex");
+    const sha = createHash("sha256")
+      .update(patchText({ dist: "CGI", version: "3.62", cve: "CVE-2012-5526" }))
+      .digest("hex");
     const second = await run();
     expect(second.stdout).toContain("patches: updated (2 in force;");
     // CGI-3.62 and the demo release that requires CGI: the releases indexed under dist:CGI

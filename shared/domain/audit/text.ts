@@ -55,7 +55,8 @@ export function reportText(r: AuditReport, seconds?: number): string {
   const lines = [
     `cpansec audit of ${r.input.files.join(", ")} (${r.input.kind}), ${r.mode} mode, feed ${r.feed.date ?? "undated"} sha256 ${r.feed.sha256.slice(0, 12)}`,
   ];
-  const order = (i: AuditItem) => (i.resolved ? 10 : i.accepted ? 9 : ({ critical: 0, high: 1, medium: 2, low: 3 } as const)[i.severity ?? "low"] + (i.severity ? 0 : 0.5));
+  const order = (i: AuditItem) =>
+    i.resolved ? 10 : i.accepted ? 9 : ({ critical: 0, high: 1, medium: 2, low: 3 } as const)[i.severity ?? "low"] + (i.severity ? 0 : 0.5);
   for (const i of [...r.items].sort((a, b) => order(a) - order(b) || (a.distribution < b.distribution ? -1 : 1))) lines.push(itemLine(i));
   for (const e of r.unusedExclusions) lines.push(displayText(`exclusion ${e.id} (until ${e.expires}) matched nothing`));
   for (const n of r.notes) lines.push(displayText(`note: ${n}`));

@@ -84,8 +84,7 @@ export function describeEvent(e: NotificationEvent): Described {
       lines.push(`Patch: ${str(p.path)} (revision ${str(p.revision)}), sha256 ${str(p.sha256)}`);
       lines.push(`Download: ${str(p.url)}`);
       if (p.patched) lines.push(`Patched archive: ${str(p.patched)}`);
-      for (const a of list)
-        lines.push(`Resolves ${str(p.cve)} of ${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})`);
+      for (const a of list) lines.push(`Resolves ${str(p.cve)} of ${str(a.id)} (${str(a.kind)}, severity ${str(a.severity) || "unrated"})`);
       lines.push("Check the patch's sha256 before applying it: cpansec patch apply ARCHIVE PATCH --out DIR");
       break;
     }

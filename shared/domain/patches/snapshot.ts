@@ -74,7 +74,12 @@ export function snapshotOf(r: PatchRegistry, source: string, urlFor: (path: stri
     v: 1,
     source,
     patches: r.current.map((p) =>
-      entry({ ...p, url: p.url ?? urlFor(p.path), ...(p.header.subject ? { subject: p.header.subject } : {}), ...(p.header.author ? { author: p.header.author } : {}) }),
+      entry({
+        ...p,
+        url: p.url ?? urlFor(p.path),
+        ...(p.header.subject ? { subject: p.header.subject } : {}),
+        ...(p.header.author ? { author: p.header.author } : {}),
+      }),
     ),
     superseded: r.superseded.map((p) => ({ path: p.path, sha256: p.sha256 })),
     problems: r.problems.map((p) => ({ path: p.path, code: p.code, message: p.message })),

@@ -11,13 +11,7 @@ import { type RangeFinding, type ReleaseFinding, matchRelease } from "../../../s
 import { compileFeed } from "../../../shared/domain/advisories/match";
 import { releasePatches, withPatches } from "../../../shared/domain/patches/citations";
 import { loadRegistry } from "../../../shared/domain/patches/registry";
-import {
-  type PatchSnapshot,
-  changedPatchDistributions,
-  parseSnapshot,
-  serializeSnapshot,
-  snapshotOf,
-} from "../../../shared/domain/patches/snapshot";
+import { type PatchSnapshot, changedPatchDistributions, parseSnapshot, serializeSnapshot, snapshotOf } from "../../../shared/domain/patches/snapshot";
 import { type TestPatch, writePatches } from "../../helpers/patch-source";
 
 async function snapshot(patches: readonly TestPatch[], reverse = false): Promise<PatchSnapshot> {
@@ -37,7 +31,14 @@ const feed = parseFeed(
         "Vuln-Lib": {
           versions: ["1.0", "1.1", "2.0"].map((version) => ({ version })),
           advisories: [
-            { id: "CPANSA-Vuln-Lib-2026-1", distribution: "Vuln-Lib", affected_versions: ["<2.0"], fixed_versions: [">=2.0"], cves: ["CVE-2026-0001"], severity: "high" },
+            {
+              id: "CPANSA-Vuln-Lib-2026-1",
+              distribution: "Vuln-Lib",
+              affected_versions: ["<2.0"],
+              fixed_versions: [">=2.0"],
+              cves: ["CVE-2026-0001"],
+              severity: "high",
+            },
             { id: "CPANSA-Vuln-Lib-2026-2", distribution: "Vuln-Lib", affected_versions: ["<2.0"], cves: [], severity: "low" },
           ],
         },
@@ -70,7 +71,9 @@ describe("patch snapshots", () => {
   it("refuses a stored entry whose key is not its path's", async () => {
     const s = await snapshot([{ dist: "Vuln-Lib", version: "1.0", cve: "CVE-2026-0001" }]);
     const bad = { ...s, patches: [{ ...(s.patches[0] as PatchSnapshot["patches"][number]), version: "1.1" }] };
-    expect(() => parseSnapshot(serializeSnapshot(bad), "db/x.json")).toThrow("db/x.json: entry \"V/Vuln-Lib/1.0/CVE-2026-0001-r1.patch\" does not match its path");
+    expect(() => parseSnapshot(serializeSnapshot(bad), "db/x.json")).toThrow(
+      'db/x.json: entry "V/Vuln-Lib/1.0/CVE-2026-0001-r1.patch" does not match its path',
+    );
   });
 
   it("say which distributions' patches changed: added, new revision, new bytes, removed", async () => {
