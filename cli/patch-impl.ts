@@ -2,21 +2,16 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { DirPatchSource } from "../shared/adapters/embedded/dir-patch-source";
-import { HttpPatchSource } from "../shared/adapters/http/patch-source";
 import { buildPatchedArtifact } from "../shared/domain/overlay/artifact";
 import type { Feed } from "../shared/domain/advisories/feed";
 import { describeRelease } from "../shared/domain/cpan/release";
 import { DEFAULT_PATCH_LIMITS, PatchError } from "../shared/domain/patches/errors";
 import { layoutPath, parseLayoutPath, parsePatchFileName } from "../shared/domain/patches/layout";
-import { type PatchRecord, type PatchSource, loadRegistry, patchesFor, readPatchRecord } from "../shared/domain/patches/registry";
+import { type PatchRecord, loadRegistry, patchesFor, readPatchRecord } from "../shared/domain/patches/registry";
 
-export function patchSource(where: string, feed?: Feed): PatchSource {
-  if (!/^https?:\/\//.test(where)) return new DirPatchSource(where);
-  if (!feed) throw new PatchError("layout", `${where} is a web site with no listing: give --advisories FEED, whose references name its patches`);
-  const refs = Object.values(feed.dists).flatMap((d) => d.advisories.flatMap((a) => a.references));
-  return new HttpPatchSource(where, HttpPatchSource.pathsUnder(where, refs));
-}
+import { patchSource } from "./patch-snapshot";
+
+export { patchSource };
 
 /**
  * A patch named on the command line: its layout path is read from its last four path components

@@ -6,11 +6,20 @@
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Feed } from "../shared/domain/advisories/feed";
-import { loadRegistry } from "../shared/domain/patches/registry";
+import { DirPatchSource } from "../shared/adapters/embedded/dir-patch-source";
+import { HttpPatchSource } from "../shared/adapters/http/patch-source";
+import { PatchError } from "../shared/domain/patches/errors";
+import { type PatchSource, loadRegistry } from "../shared/domain/patches/registry";
 import { type PatchSnapshot, snapshotOf } from "../shared/domain/patches/snapshot";
-import { patchSource } from "./patch-impl";
 
 export const isUrl = (s: string) => /^https?:\/\//.test(s);
+
+export function patchSource(where: string, feed?: Feed): PatchSource {
+  if (!isUrl(where)) return new DirPatchSource(where);
+  if (!feed) throw new PatchError("layout", `${where} is a web site with no listing: give --advisories FEED, whose references name its patches`);
+  const refs = Object.values(feed.dists).flatMap((d) => d.advisories.flatMap((a) => a.references));
+  return new HttpPatchSource(where, HttpPatchSource.pathsUnder(where, refs));
+}
 
 /** The URL of a patch its source gives none for: where it was read. */
 export const patchUrlFor = (where: string) => (path: string) => pathToFileURL(join(resolve(where), ...path.split("/"))).href;
