@@ -6,6 +6,7 @@
 // (DEP0005, on stderr) only when the caller is outside node_modules, as bundled code would be.
 import { pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
+import pkg from "../package.json" with { type: "json" };
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
   entryPoints: { cpansec: "cli/cpansec.ts" },
@@ -20,6 +21,8 @@ export const bundleOptions = (outdir: string): BuildOptions => ({
   format: "esm",
   external: ["xz-decompress", "yauzl", "@cyclonedx/cyclonedx-library", "better-sqlite3", "seek-bzip"],
   banner: { js: 'import { createRequire as __cpansecCreateRequire } from "node:module"; const require = __cpansecCreateRequire(import.meta.url);' },
+  // cli/cpansec.ts answers a bare --version with it, without loading a chunk.
+  define: { CPANSEC_VERSION: JSON.stringify(pkg.version) },
   sourcemap: "linked",
   logLevel: "warning",
 });

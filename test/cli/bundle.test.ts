@@ -1,7 +1,7 @@
 // The command users run is the esbuild bundle (`npx cpansec` → dist/cpansec.mjs), not the sources:
 // build it the way `prepare` does and smoke-test the commands whose dependencies load lazily.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -32,6 +32,15 @@ describe("the bundled cpansec command", () => {
     const vkey = run(["log", "keygen", "--origin", "example.org/b", "--out", join(dir, "k")]).stdout.trim();
     expect(run(["log", "append", "--log", join(dir, "log"), "--key", join(dir, "k")], '"x"\n').status).toBe(0);
     expect(run(["log", "verify", "--log", join(dir, "log"), "--vkey", vkey]).stdout).toMatch(/^OK/);
+  });
+
+  it("answers a bare --version from its entry file alone, as commander does", () => {
+    // A static import in the entry would load a chunk (and what it imports) before --version is read.
+    expect(readFileSync(join(out, "cpansec.mjs"), "utf8")).not.toMatch(/^import [^;]* from "\./m);
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) expect(run([flag])).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    // Through commander (another argument with it): the same answer.
+    expect(run(["--version", "--debug"])).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
   });
 
   it("runs the demo (the pipeline on the embedded store)", () => {
