@@ -57,7 +57,7 @@ export function registerLog(program: Command): void {
         if (!line.trim()) return [];
         const v: unknown = JSON.parse(line);
         if (typeof v !== "string") throw new CommandFailure(`line ${i + 1}: expected a JSON string`);
-        return [new TextEncoder().encode(v)];
+        return [Buffer.from(v, "utf8")];
       });
       const r = await appendEntries({ ...embeddedLog(o.log), signer, origin: signer.name }, entries);
       for (const i of r.mismatched)

@@ -12,7 +12,7 @@
  * Every step is idempotent and every write deterministic given the staged batch, so a crash after
  * any write leaves a log the next append completes, and no two writers can fork it.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { formatCheckpoint, parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
 import { entryId } from "../../shared/domain/tlog/entry";
 import { extendLog } from "../../shared/domain/tlog/extend";
@@ -43,7 +43,7 @@ const STAGING = (size: number) => `.staging/${size}`;
 const utf8 = new TextEncoder();
 const text = new TextDecoder("utf-8", { fatal: true });
 
-const idOf = (entry: Uint8Array) => entryId(text.decode(entry), () => createHash("sha256").update(entry).digest("hex"));
+const idOf = (entry: Uint8Array) => entryId(text.decode(entry), () => hash("sha256", entry, "hex"));
 
 async function readHead(deps: LogDeps): Promise<{ note: string; size: number } | undefined> {
   const note = await deps.head.read();
@@ -64,9 +64,12 @@ export async function initLog(deps: LogDeps): Promise<string> {
   return head.note;
 }
 
-/** Writes a staged batch's records and tiles, signs, and moves the head from `from`: the new head, or undefined if another writer moved it first. */
-async function commit(deps: LogDeps, from: { note: string; size: number }, batch: Uint8Array[]): Promise<string | undefined> {
-  await deps.index.putMany(batch.map((e, i) => [idOf(e), from.size + i] as const));
+/**
+ * Writes a staged batch's records and tiles, signs, and moves the head from `from`: the new head,
+ * or undefined if another writer moved it first. `ids`: the batch's, when the caller has them.
+ */
+async function commit(deps: LogDeps, from: { note: string; size: number }, batch: Uint8Array[], ids = batch.map(idOf)): Promise<string | undefined> {
+  await deps.index.putMany(batch.map((_, i) => [ids[i] as string, from.size + i] as const));
   const ext = await extendLog((p) => deps.tiles.read(p), from.size, batch);
   for (const [path, bytes] of ext.writes) await deps.tiles.create(path, bytes);
   const next = signNote(formatCheckpoint({ origin: deps.origin, size: ext.size, root: ext.root, extensions: [] }), deps.signer);
@@ -111,6 +114,7 @@ export async function appendEntries(deps: LogDeps, entries: readonly Uint8Array[
     const indexes: number[] = [];
     const mismatched: number[] = [];
     const batch: Uint8Array[] = [];
+    const batchIds: string[] = [];
     const inBatch = new Map<string, number>();
     entries.forEach((e, i) => {
       const id = ids[i] as string;
@@ -124,6 +128,7 @@ export async function appendEntries(deps: LogDeps, entries: readonly Uint8Array[
       inBatch.set(id, head.size + batch.length);
       indexes.push(head.size + batch.length);
       batch.push(e);
+      batchIds.push(id);
     });
     let checkpoint = head.note;
     if (batch.length) {
@@ -133,7 +138,7 @@ export async function appendEntries(deps: LogDeps, entries: readonly Uint8Array[
         if (e instanceof ConflictError) continue; // another sequencer staged at this size: finish theirs first
         throw e;
       }
-      const next = await commit(deps, head, batch);
+      const next = await commit(deps, head, batch, batchIds);
       if (!next) continue; // someone finished our staged batch first; the next round finds our entries
       checkpoint = next;
     }
