@@ -125,7 +125,11 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
   // One worker per step table row, in the table's order (the runner visits them in turn).
   const workers: Worker[] = steps.map((s) =>
-    stepWorker(s, { pipeline: deps, notify }, { wrap, random: notify.random, ...(o.notify?.retryDelayMs ? { retryDelayMs: o.notify.retryDelayMs } : {}) }),
+    stepWorker(
+      s,
+      { pipeline: deps, log: deps, notify },
+      { wrap, random: notify.random, ...(o.notify?.retryDelayMs ? { retryDelayMs: o.notify.retryDelayMs } : {}) },
+    ),
   );
   return {
     db,

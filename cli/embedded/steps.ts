@@ -4,7 +4,7 @@
  * functions/<folder>/step.ts, each a chunk), so a new row and its folder need no line here.
  * Per message or per batch, and the retry schedule, are as the row and its step say, as on AWS.
  */
-import type { NotifyDeps, PipelineDeps, QueueStep } from "../../shared/ports/deps";
+import type { QueueStep, Wirings } from "../../shared/ports/deps";
 import { RetryLaterError } from "../../shared/ports/errors";
 import { type QueueSpec, type StepTable, stepFolder } from "../../shared/steps";
 import { type Worker, perBatch, perMessage } from "../../shared/adapters/embedded/runner";
@@ -25,7 +25,7 @@ export const stepModule: StepLoader = (spec) => import(`../../functions/${stepFo
 const isStep = (s: unknown): s is QueueStep<unknown> =>
   typeof s === "object" &&
   s !== null &&
-  ["pipeline", "notify"].includes((s as { wiring?: unknown }).wiring as string) &&
+  ["pipeline", "log", "notify"].includes((s as { wiring?: unknown }).wiring as string) &&
   (typeof (s as { run?: unknown }).run === "function" || typeof (s as { runBatch?: unknown }).runBatch === "function");
 
 /** Every row with its step; a row whose folder has no step.ts exporting a QueueStep fails, naming it. */
@@ -53,19 +53,19 @@ export interface WorkerOptions {
 }
 
 /** The runner's worker for one row: its step over the deps its `wiring` names. */
-export function stepWorker({ spec, step }: TableStep, deps: { pipeline: PipelineDeps; notify: NotifyDeps }, o: WorkerOptions): Worker {
+export function stepWorker({ spec, step }: TableStep, wirings: Wirings, o: WorkerOptions): Worker {
+  const deps = wirings[step.wiring] as never; // the deps this step's wiring names (checked where the step is written)
   if ("runBatch" in step) {
     return perBatch(spec.name, spec.schema, async (jobs) => {
       let failed = new Map<number, unknown>();
-      await o.wrap<unknown[]>(spec.name, async (js) => void (failed = await step.runBatch(deps.pipeline, js)))(jobs, 1);
+      await o.wrap<unknown[]>(spec.name, async (js) => void (failed = await step.runBatch(deps, js)))(jobs, 1);
       return failed;
     });
   }
-  const run = step.wiring === "notify" ? (b: unknown, n: number) => step.run(deps.notify, b, n) : (b: unknown, n: number) => step.run(deps.pipeline, b, n);
   const worker = perMessage(
     spec.name,
     spec.schema,
-    o.wrap(spec.name, async (body: unknown, n: number) => void (await run(body, n))),
+    o.wrap(spec.name, async (body: unknown, n: number) => void (await step.run(deps, body, n))),
   );
   const retry = spec.retry;
   if (!retry) return worker;

@@ -12,7 +12,7 @@ import { logJsonKey, tlogProofKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
-import { type PipelineDeps } from "../../shared/ports/deps";
+import type { AppendLogDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { appendEntries } from "./append-log";
 
@@ -23,7 +23,7 @@ const enc = new TextEncoder();
  * throws); what follows is per release, so one release's failed write fails only its own job:
  * the result maps job positions to their errors, and a retried job finds its entry already logged.
  */
-export async function appendLogBatch(deps: PipelineDeps, jobs: readonly StepJob[]): Promise<Map<number, unknown>> {
+export async function appendLogBatch(deps: AppendLogDeps, jobs: readonly StepJob[]): Promise<Map<number, unknown>> {
   const failed = new Map<number, unknown>();
   const records: { at: number; r: ReleaseRecord }[] = [];
   for (const [at, j] of jobs.entries()) {

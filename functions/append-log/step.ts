@@ -5,4 +5,4 @@
 import type { JobOf, QueueStep } from "../../shared/ports/deps";
 import { appendLogBatch } from "./append-log-step";
 
-export const step = { wiring: "pipeline", runBatch: (deps, jobs) => appendLogBatch(deps, jobs) } satisfies QueueStep<JobOf<"log">>;
+export const step = { wiring: "log", runBatch: (deps, jobs) => appendLogBatch(deps, jobs) } satisfies QueueStep<JobOf<"log">>;

@@ -7,7 +7,7 @@
 import { FINAL_DELIVERY_STATUSES } from "../../shared/ports";
 import type { DeliverJob } from "../../shared/messages/jobs";
 import { RetryLaterError, TransientError } from "../../shared/ports/errors";
-import type { NotifyDeps } from "../../shared/ports/deps";
+import type { DeliverDeps } from "../../shared/ports/deps";
 import { sendNotification } from "./send";
 
 /** A retryable delivery failure; `retryAfterMs` is the receiver's Retry-After, if it gave one. */
@@ -35,7 +35,7 @@ async function recordOutcome(write: () => Promise<unknown>): Promise<void> {
 
 export type DeliverResult = "delivered" | "gone" | "failed" | "skipped" | "already";
 
-export async function deliverNotification(deps: NotifyDeps, job: DeliverJob): Promise<DeliverResult> {
+export async function deliverNotification(deps: DeliverDeps, job: DeliverJob): Promise<DeliverResult> {
   const { eventId, subscriptionId } = job;
   const record = await deps.deliveries.get(eventId, subscriptionId);
   // No record: it expired (30 days) or was never claimed; either way nothing should be sent now.

@@ -3,11 +3,11 @@ import { cyclonedxKey, spdxKey } from "../../shared/domain/pipeline/keys";
 import { detectBundled, generateSboms, moduleResolver } from "../../shared/domain/sbom";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { SbomDeps } from "../../shared/ports/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 import { writeVex } from "../../shared/pipeline/write-vex";
 
-export async function generateSbom(deps: PipelineDeps, job: StepJob): Promise<void> {
+export async function generateSbom(deps: SbomDeps, job: StepJob): Promise<void> {
   const { record, release } = await loadRelease(deps, job.id);
   if (record.steps.sbom) return announceIfComplete(deps, record); // a redelivery: finish what the first run may not have
   const feed = await deps.feed();

@@ -16,7 +16,7 @@ import { releasePurl } from "../../shared/domain/sbom/input";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
 import { describeStored } from "../../shared/pipeline/load-release";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { IngestDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { ConflictError, MirrorLimitError, MirrorRefusedError } from "../../shared/ports";
 import { fanOut, integrityFailure, waitForMirror } from "./outcomes";
@@ -29,7 +29,7 @@ import { createHash } from "node:crypto";
  * trusted keys) once per process, not once per upload. Failures are not cached.
  */
 const verifiedCache = new Map<string, Awaited<ReturnType<typeof verifyChecksums>>>();
-async function verifyOnce(file: Uint8Array, deps: PipelineDeps): Promise<Awaited<ReturnType<typeof verifyChecksums>>> {
+async function verifyOnce(file: Uint8Array, deps: IngestDeps): Promise<Awaited<ReturnType<typeof verifyChecksums>>> {
   const key = `${createHash("sha256").update(file).digest("hex")}:${deps.trustedKeys.map((k) => k.getFingerprint()).join(",")}`;
   const hit = verifiedCache.get(key);
   if (hit) return hit;
@@ -45,7 +45,7 @@ const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null,
 export const CHECKSUMS_MAX_BYTES = FETCH_LIMITS.checksums;
 
 /** The author an archive's sha256 was first verified under (this one, if it is the first). */
-async function claimSha256(deps: PipelineDeps, sha256: string, author: string): Promise<string> {
+async function claimSha256(deps: IngestDeps, sha256: string, author: string): Promise<string> {
   const key = sha256OwnerKey(sha256);
   try {
     await deps.blobs.create(key, new TextEncoder().encode(author));
@@ -87,7 +87,7 @@ export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { sig
   };
 }
 
-export async function ingestRelease(deps: PipelineDeps, job: IngestJob, receives: number): Promise<void> {
+export async function ingestRelease(deps: IngestDeps, job: IngestJob, receives: number): Promise<void> {
   const r = await deps.releases.get(job.id);
   if (!r) throw new TransientError(`release ${job.id} is not in the releases table yet`);
   if (r.steps.ingest) {

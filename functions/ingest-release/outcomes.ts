@@ -5,9 +5,9 @@
 import { lagExpired, nextLag } from "../../shared/domain/pipeline/lag";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import { completeStep, emit } from "../../shared/pipeline/complete";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { IngestDeps } from "../../shared/ports/deps";
 
-export async function fanOut(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
+export async function fanOut(deps: IngestDeps, r: ReleaseRecord): Promise<void> {
   const job = [{ v: 1 as const, id: r.id }];
   if (r.steps.ingest?.status === "done") await Promise.all([deps.queues.sbom.send(job), deps.queues.advisories.send(job)]);
   if (r.sha256) await deps.queues.log.send(job);
@@ -21,7 +21,7 @@ export async function fanOut(deps: PipelineDeps, r: ReleaseRecord): Promise<void
  * hash of whatever a hostile mirror pointed us at.
  */
 export async function integrityFailure(
-  deps: PipelineDeps,
+  deps: IngestDeps,
   r: ReleaseRecord,
   reason: string,
   detail: Record<string, unknown>,
@@ -50,7 +50,7 @@ const hours = (ms: number) => `${Math.round((ms / 3600_000) * 10) / 10} hours`;
  * the reason, without an alert (nothing was shown to be false) and without a log entry (nothing
  * PAUSE signed says what the upload is).
  */
-export async function waitForMirror(deps: PipelineDeps, r: ReleaseRecord, reason: string, after: string): Promise<void> {
+export async function waitForMirror(deps: IngestDeps, r: ReleaseRecord, reason: string, after: string): Promise<void> {
   const now = deps.clock();
   const lag = nextLag(r.lag, reason, now);
   if (!lagExpired(lag, now, deps.lagDeadlineMs)) {

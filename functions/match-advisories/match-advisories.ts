@@ -16,7 +16,7 @@ import { type ReleaseRecord, sameInputs } from "../../shared/domain/pipeline/rec
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
-import type { MatchInputs, PipelineDeps } from "../../shared/ports/deps";
+import type { MatchInputs, MatchDeps } from "../../shared/ports/deps";
 import { loadRelease } from "../../shared/pipeline/load-release";
 import { currentIdentity } from "../../shared/pipeline/match-inputs";
 import { announceFindings, recordMatch } from "../../shared/pipeline/record-match";
@@ -33,7 +33,7 @@ function compile(feed: Feed): { strict: CompiledFeed; audit: CompiledFeed } {
   return c;
 }
 
-export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise<void> {
+export async function matchAdvisories(deps: MatchDeps, job: StepJob): Promise<void> {
   for (let round = 1; ; round++) {
     const inputs = await deps.matchInputs();
     const stored = await deps.releases.get(job.id);
@@ -47,7 +47,7 @@ export async function matchAdvisories(deps: PipelineDeps, job: StepJob): Promise
   }
 }
 
-async function matchWith(deps: PipelineDeps, record: ReleaseRecord, release: Release, inputs: MatchInputs): Promise<void> {
+async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: Release, inputs: MatchInputs): Promise<void> {
   const { feed, packages } = inputs;
   const resolve = moduleResolver(packages, feed?.module2dist);
   const identity = { distribution: release.distribution, version: release.version };

@@ -15,7 +15,7 @@ import { FEED_KEY, PUBLIC_EVENT_TYPES, renderAtom } from "../../shared/domain/no
 import { matches } from "../../shared/domain/notify/match";
 import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
 import { TransientError } from "../../shared/ports/errors";
-import type { NotifyDeps } from "../../shared/ports/deps";
+import type { NotifySubscribersDeps } from "../../shared/ports/deps";
 
 export interface NotifyResult {
   readonly matched: number;
@@ -24,7 +24,7 @@ export interface NotifyResult {
   readonly feed: boolean;
 }
 
-export async function notifySubscribers(deps: NotifyDeps, job: NotifyJob): Promise<NotifyResult> {
+export async function notifySubscribers(deps: NotifySubscribersDeps, job: NotifyJob): Promise<NotifyResult> {
   const event = await deps.events.get(job.eventId);
   // emit stores the event before queueing it, so absence is a lagging read: retry, then the DLQ.
   if (!event) throw new TransientError(`event ${job.eventId} is not in the event store`);
@@ -51,7 +51,7 @@ export async function notifySubscribers(deps: NotifyDeps, job: NotifyJob): Promi
  * changed. Idempotent: the same events give the same bytes. Two concurrent rebuilds may race, the
  * later write holding an older view; the next public event's rebuild heals that.
  */
-export async function publishFeed(deps: NotifyDeps): Promise<boolean> {
+export async function publishFeed(deps: NotifySubscribersDeps): Promise<boolean> {
   const xml = renderAtom(await deps.events.list(), {
     id: deps.links.feedId,
     title: "cpansec: CPAN security events",

@@ -14,7 +14,7 @@ import type { PackagesIndex } from "../../shared/domain/cpan/packages";
 import { PACKAGES_KEY, PACKAGES_REMATCHED_KEY, REMATCHED_CURSOR } from "../../shared/domain/pipeline/keys";
 import { type MatchIdentity, sameInputs } from "../../shared/domain/pipeline/record";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { RematchDeps } from "../../shared/ports/deps";
 import { currentIdentity, loadFeedSnapshot, parsePackagesGz, sha256 } from "../../shared/pipeline/match-inputs";
 import { changedPatchDistributions, type PatchSnapshot } from "../../shared/domain/patches/snapshot";
 import { loadPatchSnapshot } from "../../shared/pipeline/patch-inputs";
@@ -49,7 +49,7 @@ export function changedKeys(before: State, after: State): string[] {
   ];
 }
 
-async function storedState(deps: PipelineDeps, done: MatchIdentity): Promise<State | undefined> {
+async function storedState(deps: RematchDeps, done: MatchIdentity): Promise<State | undefined> {
   const feed = done.feed ? await loadFeedSnapshot(deps.blobs, done.feed) : undefined;
   const patches = done.patches ? await loadPatchSnapshot(deps.blobs, done.patches) : undefined;
   if (!done.packages) return { feed, packages: undefined, patches };
@@ -58,7 +58,7 @@ async function storedState(deps: PipelineDeps, done: MatchIdentity): Promise<Sta
   return gz && sha256(gz) === done.packages ? { feed, packages: parsePackagesGz(gz), patches } : undefined;
 }
 
-export async function queueRematches(deps: PipelineDeps): Promise<RematchResult | undefined> {
+export async function queueRematches(deps: RematchDeps): Promise<RematchResult | undefined> {
   const named = await currentIdentity(deps.blobs);
   const gz = named.packages ? await deps.blobs.read(PACKAGES_KEY) : undefined;
   const now: MatchIdentity = { ...named, packages: gz ? sha256(gz) : null };

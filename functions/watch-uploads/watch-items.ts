@@ -8,12 +8,12 @@ import type { WatchItem } from "../../shared/domain/cpan/recent";
 import { failedForLag, isWaitingForLag, LAG_MAX_DELAY_MS, reopen } from "../../shared/domain/pipeline/lag";
 import { type ReleaseRecord, releaseId } from "../../shared/domain/pipeline/record";
 import type { IngestJob } from "../../shared/messages/jobs";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { WatchDeps } from "../../shared/ports/deps";
 
 const job = (r: ReleaseRecord): IngestJob => ({ v: 1, id: r.id, path: r.path, uploaded: r.uploaded });
 
 /** Queue again what waits; reopen what failed for lag (its failure may have been the mirror's). */
-async function wake(deps: PipelineDeps, r: ReleaseRecord): Promise<IngestJob[]> {
+async function wake(deps: WatchDeps, r: ReleaseRecord): Promise<IngestJob[]> {
   if (!r.steps.ingest) return [job(r)];
   if (!failedForLag(r)) return [];
   const now = deps.clock();
@@ -21,7 +21,7 @@ async function wake(deps: PipelineDeps, r: ReleaseRecord): Promise<IngestJob[]> 
   return reopened ? [job(reopened)] : [];
 }
 
-export async function applyItem(deps: PipelineDeps, item: WatchItem): Promise<{ jobs: IngestJob[]; removed: number }> {
+export async function applyItem(deps: WatchDeps, item: WatchItem): Promise<{ jobs: IngestJob[]; removed: number }> {
   if (item.kind === "checksums") {
     const jobs: IngestJob[] = [];
     for (const r of await deps.releases.lagging(item.author)) jobs.push(...(await wake(deps, r)));
@@ -46,7 +46,7 @@ export async function applyItem(deps: PipelineDeps, item: WatchItem): Promise<{ 
  * (so the next minute's pass does not queue them again while the job waits; ingest sets the real
  * next time when it runs).
  */
-export async function retryDueLagging(deps: PipelineDeps, queuedNow: ReadonlySet<string>): Promise<number> {
+export async function retryDueLagging(deps: WatchDeps, queuedNow: ReadonlySet<string>): Promise<number> {
   const now = deps.clock();
   const jobs: IngestJob[] = [];
   for (const r of await deps.releases.lagging()) {

@@ -19,7 +19,7 @@ import {
   parseRecent,
 } from "../../shared/domain/cpan/recent";
 import type { IngestJob } from "../../shared/messages/jobs";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { WatchDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
 import { MirrorLimitError } from "../../shared/ports";
 import { CURSOR, RECENT_MAX_BYTES, type WatchResult } from "./watch-result";
@@ -27,7 +27,7 @@ import { applyItem, retryDueLagging } from "./watch-items";
 
 export { CURSOR, RECENT_MAX_BYTES, type WatchResult } from "./watch-result";
 
-async function readRecent(deps: PipelineDeps, cursor: string | undefined): Promise<{ name: string; file: RecentFile; gap?: string }> {
+async function readRecent(deps: WatchDeps, cursor: string | undefined): Promise<{ name: string; file: RecentFile; gap?: string }> {
   let last: { name: string; file: RecentFile } | undefined;
   let stop = "";
   for (const name of RECENT_FILES) {
@@ -54,7 +54,7 @@ async function readRecent(deps: PipelineDeps, cursor: string | undefined): Promi
 /** Uploads recorded, queued and passed by the cursor together: a pass that dies keeps what it did. */
 const CHUNK = 25;
 
-export async function watchUploads(deps: PipelineDeps): Promise<WatchResult> {
+export async function watchUploads(deps: WatchDeps): Promise<WatchResult> {
   const now = epochOf(deps.clock());
   const warnings: Ignored[] = [];
   let cursor = await deps.cursors.get(CURSOR);

@@ -7,10 +7,10 @@ import { resultLinks } from "../domain/notify/links";
 import { eventKey } from "../domain/pipeline/keys";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
-import type { PipelineDeps } from "../ports/deps";
+import type { CompleteDeps } from "../ports/deps";
 
 export async function emit(
-  deps: PipelineDeps,
+  deps: CompleteDeps,
   type: EventType,
   r: ReleaseRecord,
   about: string,
@@ -39,7 +39,7 @@ export async function emit(
   return event;
 }
 
-export async function completeStep(deps: PipelineDeps, id: string, step: StepName, state: Omit<StepState, "at">): Promise<ReleaseRecord> {
+export async function completeStep(deps: CompleteDeps, id: string, step: StepName, state: Omit<StepState, "at">): Promise<ReleaseRecord> {
   const at = deps.clock().toISOString();
   const written = await deps.releases.update(id, (r) => {
     const next = withStep(r, step, { ...state, at });
@@ -55,7 +55,7 @@ export async function completeStep(deps: PipelineDeps, id: string, step: StepNam
  * once). Also what a redelivered step calls when it finds its work recorded: the record's write
  * may have landed while the announcement after it did not.
  */
-export async function announceIfComplete(deps: PipelineDeps, r: ReleaseRecord): Promise<void> {
+export async function announceIfComplete(deps: CompleteDeps, r: ReleaseRecord): Promise<void> {
   // A release reopened after failing for lag is announced anew for each run (a new event id).
   if (isComplete(r))
     await emit(

@@ -5,7 +5,7 @@ import { archiveKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { bundledKeep } from "../domain/sbom/bundled";
 import { TransientError } from "../ports/errors";
-import type { PipelineDeps } from "../ports/deps";
+import type { ReleaseReadDeps } from "../ports/deps";
 
 /**
  * The last few descriptions, by path and the archive's sha256. Ingest, generate-sbom and
@@ -42,7 +42,7 @@ export async function describeStored(path: string, bytes: Uint8Array): Promise<R
   return release;
 }
 
-export async function loadRelease(deps: PipelineDeps, id: string): Promise<{ record: ReleaseRecord; release: Release }> {
+export async function loadRelease(deps: ReleaseReadDeps, id: string): Promise<{ record: ReleaseRecord; release: Release }> {
   const record = await deps.releases.get(id);
   if (!record) throw new TransientError(`release ${id} is not in the releases table`);
   const bytes = await deps.blobs.read(archiveKey(record));

@@ -10,7 +10,7 @@ import { advisoriesKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { emit } from "./complete";
 import { writeVex } from "./write-vex";
-import type { MatchInputs, PipelineDeps } from "../ports/deps";
+import type { MatchInputs, RecordMatchDeps } from "../ports/deps";
 
 const NO_FEED = "no advisory feed configured";
 
@@ -60,7 +60,7 @@ function cited(f: Finding): Map<string, Cited> {
  * bundled in it (as for a new upload). A re-match: `advisory.published` for every advisory a
  * finding of any kind cites that it did not cite before, or says something else about now.
  */
-export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, findings: readonly Finding[], feedSha: string): Promise<void> {
+export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, findings: readonly Finding[], feedSha: string): Promise<void> {
   const links = { advisories: advisoriesKey(r) };
   if (firstWithFeed(r)) {
     const direct = findings.filter(isReleaseFinding);
@@ -98,7 +98,7 @@ export async function announceFindings(deps: PipelineDeps, r: ReleaseRecord, fin
  * missing one.
  */
 export async function recordMatch(
-  deps: PipelineDeps,
+  deps: RecordMatchDeps,
   r: ReleaseRecord,
   release: Release,
   findings: readonly Finding[],

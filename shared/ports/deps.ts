@@ -38,16 +38,24 @@ export type JobOf<K extends QueueKey> = z.infer<(typeof QUEUE_WORKERS)[K]["schem
 /** Every step table row's queue, by key: what producers send to. Both backends build it from the table. */
 export type Queues = { readonly [K in QueueKey]: JobQueue<JobOf<K>> };
 
+/** The deps a step's `wiring` names: the Lambda handler builds them, the embedded runner holds all three. */
+export interface Wirings {
+  readonly pipeline: StepDeps;
+  /** The pipeline's ports and the log's: append-log, the log's one writer. */
+  readonly log: PipelineDeps;
+  readonly notify: NotifyDeps;
+}
+
 /**
- * The code of a step table row: `functions/<folder>/step.ts` exports it as `step`. `wiring` names
- * the deps it takes (the Lambda handler builds those; the embedded runner holds both). A step
- * takes one message at a time (`run`, its result is logged), or a whole batch (`runBatch`, the
- * FIFO log sequencer), naming the positions that failed on their own.
+ * The code of a step table row: `functions/<folder>/step.ts` exports it as `step`. A step takes
+ * one message at a time (`run`, its result is logged), or a whole batch (`runBatch`, the FIFO log
+ * sequencer), naming the positions that failed on their own.
  */
-export type QueueStep<B = never> =
-  | { readonly wiring: "pipeline"; readonly run: (deps: PipelineDeps, body: B, receives: number) => Promise<unknown> }
-  | { readonly wiring: "pipeline"; readonly runBatch: (deps: PipelineDeps, bodies: readonly B[]) => Promise<Map<number, unknown>> }
-  | { readonly wiring: "notify"; readonly run: (deps: NotifyDeps, body: B, receives: number) => Promise<unknown> };
+export type QueueStep<B = never> = {
+  [W in keyof Wirings]:
+    | { readonly wiring: W; readonly run: (deps: Wirings[W], body: B, receives: number) => Promise<unknown> }
+    | { readonly wiring: W; readonly runBatch: (deps: Wirings[W], bodies: readonly B[]) => Promise<Map<number, unknown>> };
+}[keyof Wirings];
 
 /** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
 export type FeedTrust = { readonly key: string } | false;
@@ -98,6 +106,21 @@ export interface PipelineDeps {
   readonly lagDeadlineMs: number;
 }
 
+/** What every pipeline function but append-log has: the pipeline's ports without the log's (only append-log holds the signing key). */
+export type StepDeps = Omit<PipelineDeps, "log">;
+
+// The narrow deps each pipeline use case (and shared/pipeline helper) names: the ports it touches.
+export type ReleaseReadDeps = Pick<PipelineDeps, "blobs" | "releases">;
+/** Marking a step done, and announcing the release when it was the last (shared/pipeline/complete.ts). */
+export type CompleteDeps = Pick<PipelineDeps, "blobs" | "releases" | "events" | "queues" | "clock">;
+export type RecordMatchDeps = CompleteDeps & Pick<PipelineDeps, "findings" | "matchIndex" | "tool">;
+export type IngestDeps = CompleteDeps & Pick<PipelineDeps, "mirror" | "trustedKeys" | "checksumRetries" | "lagDeadlineMs">;
+export type SbomDeps = CompleteDeps & Pick<PipelineDeps, "feed" | "packages" | "tool">;
+export type MatchDeps = RecordMatchDeps & Pick<PipelineDeps, "matchInputs">;
+export type AppendLogDeps = CompleteDeps & Pick<PipelineDeps, "log">;
+export type WatchDeps = Pick<PipelineDeps, "mirror" | "cursors" | "releases" | "queues" | "clock">;
+export type RematchDeps = Pick<PipelineDeps, "blobs" | "cursors" | "matchIndex" | "releases" | "queues">;
+
 /** What the notify and deliver use cases are wired with (the pipeline steps need none of it). */
 export interface NotifyDeps {
   readonly events: Pick<EventStore, "list" | "get">;
@@ -127,6 +150,9 @@ export interface NotifyDeps {
     readonly feedUrl: string;
   };
 }
+
+export type NotifySubscribersDeps = Pick<NotifyDeps, "events" | "subscriptions" | "deliveries" | "queues" | "feeds" | "links" | "clock">;
+export type DeliverDeps = Pick<NotifyDeps, "events" | "subscriptions" | "deliveries" | "clock" | "webhooks" | "mailer" | "email" | "links">;
 
 /**
  * What publish-advisories is wired with: the artifacts bucket (the feed pointer), the feed in use,

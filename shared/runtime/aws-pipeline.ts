@@ -1,5 +1,6 @@
 /**
- * The AWS composition root: validated configuration → PipelineDeps over S3, DynamoDB and SQS.
+ * The AWS composition root: validated configuration → StepDeps over S3, DynamoDB and SQS, and
+ * (append-log only) LogDeps.
  * Each handler builds this once per cold start (shared/runtime/lambda.ts). Secrets are fetched
  * only by the functions that need them (the log key by append-log, the PAUSE key by
  * ingest-release), which is also all their IAM policies allow.
@@ -8,7 +9,7 @@ import type { PublicKey } from "openpgp";
 import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
 import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
-import { type AwsEnv, ConfigError } from "../adapters/aws/env";
+import type { AwsEnv } from "../adapters/aws/env";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
 import { HttpMirror } from "../adapters/http/mirror";
 import type { PackagesIndex } from "../domain/cpan/packages";
@@ -16,7 +17,7 @@ import { PACKAGES_KEY } from "../domain/pipeline/keys";
 import { LAG_DEADLINE_MS } from "../domain/pipeline/lag";
 import type { Signer } from "../domain/tlog/note";
 import { currentFeed, matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
-import type { LogDeps, PipelineDeps } from "../ports/deps";
+import type { LogDeps, StepDeps } from "../ports/deps";
 import { awsQueues } from "./aws-queues";
 
 /** A value reloaded at most every `ttlMs` (the feed moves hourly; a warm function must follow). */
@@ -34,8 +35,6 @@ function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
 
 export interface AwsPipelineOptions {
   readonly tool: { name: string; version: string };
-  /** append-log: the log signer (from the log key secret). */
-  readonly signer?: Signer;
   /** ingest-release: keys trusted to sign CHECKSUMS (from the PAUSE key secret). */
   readonly trustedKeys?: readonly PublicKey[];
   readonly clock?: () => Date;
@@ -50,18 +49,10 @@ export function awsBlobs(env: AwsEnv, clients: AwsClients) {
   };
 }
 
-export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipelineOptions): PipelineDeps {
-  const { artifacts, log } = awsBlobs(env, clients);
+/** Every pipeline function's deps but the log's: only append-log holds the signing key (awsLogDeps). */
+export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipelineOptions): StepDeps {
+  const { artifacts } = awsBlobs(env, clients);
   const t = env.tables;
-  const logDeps: LogDeps | undefined = o.signer
-    ? {
-        tiles: log,
-        head: new DynamoLogHead(clients.dynamo, t.logHead),
-        index: new DynamoLogIndex(clients.dynamo, t.logIndex),
-        signer: o.signer,
-        origin: env.logOrigin,
-      }
-    : undefined;
   return {
     mirror: new HttpMirror(env.mirrorUrl),
     blobs: artifacts,
@@ -71,10 +62,6 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     events: new DynamoEventStore(clients.dynamo, t.events),
     matchIndex: new DynamoMatchIndex(clients.dynamo, t.matchIndex),
     queues: awsQueues(env, clients),
-    get log(): LogDeps {
-      if (!logDeps) throw new ConfigError("only append-log holds the log signing key");
-      return logDeps;
-    },
     trustedKeys: o.trustedKeys ?? [],
     feed: cached(o.feedTtlMs ?? 5 * 60_000, () => currentFeed(artifacts)),
     packages: cached(60 * 60_000, async (): Promise<PackagesIndex | undefined> => {
@@ -86,5 +73,16 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     tool: o.tool,
     checksumRetries: 3,
     lagDeadlineMs: LAG_DEADLINE_MS,
+  };
+}
+
+/** append-log's LogDeps: the log bucket's tiles, the head and index tables, and the signer from the log key secret. */
+export function awsLogDeps(env: AwsEnv, clients: AwsClients, signer: Signer): LogDeps {
+  return {
+    tiles: awsBlobs(env, clients).log,
+    head: new DynamoLogHead(clients.dynamo, env.tables.logHead),
+    index: new DynamoLogIndex(clients.dynamo, env.tables.logIndex),
+    signer,
+    origin: env.logOrigin,
   };
 }

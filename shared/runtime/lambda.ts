@@ -11,7 +11,7 @@ import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pkg from "../../package.json" with { type: "json" };
 import type * as z from "zod/mini";
-import type { JobOf, NotifyDeps, PipelineDeps, QueueStep } from "../ports/deps";
+import type { JobOf, QueueStep, StepDeps, Wirings } from "../ports/deps";
 import { RetryLaterError, parseMessageText } from "../ports/errors";
 import { QUEUE_WORKERS, type QueueKey, type QueueSpec } from "../steps";
 import { type AwsClients, awsClientsFromEnv } from "../adapters/aws/clients";
@@ -23,14 +23,14 @@ export interface HandlerContext {
   readonly name: string;
   readonly env: AwsEnv;
   readonly clients: AwsClients;
-  readonly deps: PipelineDeps;
+  readonly deps: StepDeps;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
 
 export type RuntimeBase = Pick<HandlerContext, "name" | "env" | "clients" | "logger" | "metrics">;
 
-/** What every handler starts with (the notify, deliver and unsubscribe ones wire no PipelineDeps). */
+/** What every handler starts with (the notify, deliver and unsubscribe ones wire no StepDeps). */
 export function runtimeBase(name: string, env: Record<string, string | undefined> = process.env): RuntimeBase {
   const config = readAwsEnv(env);
   return {
@@ -148,7 +148,7 @@ export function sqsBatchWorker<S extends z.ZodMiniType, C extends { logger: Logg
   };
 }
 
-type DepsOf<S> = S extends { readonly wiring: "notify" } ? NotifyDeps : PipelineDeps;
+type DepsOf<S> = S extends { readonly wiring: infer W extends keyof Wirings } ? Wirings[W] : never;
 
 /**
  * The Lambda handler of a step table row: the row's step (its folder's step.ts) over the deps its
@@ -158,11 +158,11 @@ type DepsOf<S> = S extends { readonly wiring: "notify" } ? NotifyDeps : Pipeline
  */
 export function stepHandler<K extends QueueKey, S extends QueueStep<JobOf<K>>>(ready: Promise<RuntimeBase & { deps: DepsOf<S> }>, key: K, step: S) {
   const spec: QueueSpec = QUEUE_WORKERS[key];
-  const s = step as QueueStep<JobOf<K>>; // the wiring matches DepsOf<S>, which TypeScript cannot follow
-  if ("runBatch" in s) return sqsBatchWorker(ready, spec.schema, (ctx, bodies) => s.runBatch(ctx.deps as PipelineDeps, bodies as JobOf<K>[]));
+  const s = step as QueueStep<JobOf<K>>; // ctx.deps is DepsOf<S>, what the step's wiring names
+  if ("runBatch" in s) return sqsBatchWorker(ready, spec.schema, (ctx, bodies) => s.runBatch(ctx.deps as never, bodies as JobOf<K>[]));
   return sqsWorker(ready, spec.schema, async (ctx, body, receives, record) => {
     try {
-      const result = await s.run(ctx.deps as PipelineDeps & NotifyDeps, body as JobOf<K>, receives);
+      const result = await s.run(ctx.deps as never, body as JobOf<K>, receives);
       if (result !== undefined) ctx.logger.info("done", { job: body as Record<string, unknown>, result: result as Record<string, unknown> });
     } catch (e) {
       if (spec.retry && e instanceof RetryLaterError) {

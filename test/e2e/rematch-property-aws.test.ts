@@ -19,7 +19,7 @@ import { type AwsEnv, readAwsEnv } from "../../shared/adapters/aws/env";
 import { awsPipelineDeps } from "../../shared/runtime/aws-pipeline";
 import { readTrustedKeys } from "../../shared/domain/cpan/checksums-signature";
 import { advisoriesKey } from "../../shared/domain/pipeline/keys";
-import type { PipelineDeps } from "../../shared/ports/deps";
+import type { StepDeps } from "../../shared/ports/deps";
 import { type TestStack, createTestStack } from "../helpers/aws";
 import { type Answers, type Scenario, scenarioArb } from "../helpers/rematch-scenarios";
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** Every message on the ingest and match-advisories queues, handled until both stay empty. */
-async function drain(stack: TestStack, deps: PipelineDeps): Promise<void> {
+async function drain(stack: TestStack, deps: StepDeps): Promise<void> {
   const steps = [
     [stack.queueUrls.ingest, (body: never, n: number) => ingestRelease(deps, body, n)],
     [stack.queueUrls.advisories, (body: never) => matchAdvisories(deps, body)],
