@@ -13,6 +13,7 @@ import { buildEntry } from "../shared/domain/tlog/entry";
 import { b64, leafHash } from "../shared/domain/tlog/hash";
 import type { Release } from "../shared/domain/cpan/release";
 import { type ReadResult, readForScan } from "./scan-read";
+import { advisoriesDocument, documentText } from "../shared/domain/pipeline/documents";
 
 /** What scanning one archive prints: the `--json` record and the readable text. */
 export interface ScanOutput {
@@ -163,21 +164,14 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
     const { findings, scope, prerequisites } = matched;
     Object.assign(record, { findings, scope, resolution: prerequisites });
     if (dir) {
-      const doc = {
-        release: {
-          distribution: r.distribution,
-          version: r.version,
-          ...(author ? { author } : {}),
-          purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
-          sha256: r.archive.sha256,
-        },
-        feed: chosen.feed.version,
-        mode: chosen.mode,
-        scope,
-        prerequisites,
-        findings,
+      const about = {
+        distribution: r.distribution,
+        version: r.version,
+        ...(author ? { author } : {}),
+        purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
+        sha256: r.archive.sha256,
       };
-      writeFileSync(join(dir, "advisories.json"), `${JSON.stringify(doc, null, 2)}\n`);
+      writeFileSync(join(dir, "advisories.json"), documentText(advisoriesDocument(about, { feed: chosen.feed.version, mode: chosen.mode, match: matched })));
       record.advisories = join(dir, "advisories.json");
     }
   } else if (options.advisories) {

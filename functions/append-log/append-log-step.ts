@@ -8,11 +8,13 @@ import { inclusionProof } from "../../shared/domain/tlog/proof";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
 import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
 import { formatTlogProof } from "../../shared/domain/tlog/proof-file";
-import { logJsonKey, tlogProofKey } from "../../shared/domain/pipeline/keys";
+import type { LogDocument } from "../../shared/domain/pipeline/documents";
+import { tlogProofKey } from "../../shared/domain/pipeline/keys";
 import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep, emit } from "../../shared/pipeline/complete";
 import type { AppendLogDeps } from "../../shared/ports/deps";
+import { publishLogJson } from "../../shared/pipeline/documents";
 import { TransientError } from "../../shared/ports/errors";
 import { appendEntries } from "./append-log";
 
@@ -50,12 +52,13 @@ export async function appendLogBatch(deps: AppendLogDeps, jobs: readonly StepJob
     try {
       const index = result.indexes[i] as number;
       const proof = await inclusionProof(index, size, reader.node);
-      const leaf = b64(leafHash(enc.encode(entries[i] as string)));
-      const doc = { index, leafHash: leaf, entry: entries[i], treeSize: size, checkpoint: result.checkpoint, inclusionProof: proof.map(b64) };
-      await deps.blobs.publish(logJsonKey(r), enc.encode(`${JSON.stringify(doc, null, 2)}\n`));
+      const entry = entries[i] as string;
+      const leaf = b64(leafHash(enc.encode(entry)));
+      const doc: LogDocument = { index, leafHash: leaf, entry, treeSize: size, checkpoint: result.checkpoint, inclusionProof: proof.map(b64) };
+      await publishLogJson(deps.blobs, r, doc);
       // The entry rides as the proof's extra data: its upload time cannot be rebuilt from the archive,
       // and a checker needs the exact bytes to hash (they are proven by the proof, not trusted).
-      await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint, enc.encode(entries[i] as string))));
+      await deps.blobs.publish(tlogProofKey(r), enc.encode(formatTlogProof(index, proof, result.checkpoint, enc.encode(entry))));
       if (result.mismatched.includes(i))
         await emit(deps, "integrity.alert", r, `${r.id}\nlog`, { reason: `${r.path} is already in the log with a different entry (index ${index})` });
       await completeStep(deps, r.id, "log", { status: "done" });

@@ -7,14 +7,13 @@
  */
 import { ChecksumsError } from "../../shared/domain/cpan/checksums";
 import { verifyChecksums } from "../../shared/domain/cpan/checksums-signature";
-import type { Release } from "../../shared/domain/cpan/release";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { provenanceProblem } from "../../shared/domain/cpan/checksums-provenance";
-import { archiveKey, releaseJsonKey, sha256OwnerKey } from "../../shared/domain/pipeline/keys";
-import type { ReleaseRecord } from "../../shared/domain/pipeline/record";
-import { releasePurl } from "../../shared/domain/sbom/input";
+import { releaseDocument } from "../../shared/domain/pipeline/documents";
+import { archiveKey, sha256OwnerKey } from "../../shared/domain/pipeline/keys";
 import type { IngestJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
+import { createReleaseJson } from "../../shared/pipeline/documents";
 import { describeStored } from "../../shared/pipeline/load-release";
 import type { IngestDeps } from "../../shared/ports/deps";
 import { TransientError } from "../../shared/ports/errors";
@@ -39,8 +38,6 @@ async function verifyOnce(file: Uint8Array, deps: IngestDeps): Promise<Awaited<R
   return v;
 }
 
-const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
-
 /** The most a CHECKSUMS file may be (read while streaming, stopped at the limit). */
 export const CHECKSUMS_MAX_BYTES = FETCH_LIMITS.checksums;
 
@@ -54,37 +51,6 @@ async function claimSha256(deps: IngestDeps, sha256: string, author: string): Pr
     if (!(e instanceof ConflictError)) throw e;
     return new TextDecoder().decode(await deps.blobs.read(key));
   }
-}
-
-export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { signedBy: string; signedAt: string }): unknown {
-  return {
-    id: r.id,
-    path: r.path,
-    author: r.author,
-    uploaded: r.uploaded,
-    distribution: rel.distribution ?? null,
-    version: rel.version ?? null,
-    purl: releasePurl(rel, r.author, r.path),
-    developer: rel.developer,
-    identitySource: rel.source,
-    metaSource: rel.metaSource ?? null,
-    metaIdentity: rel.metaIdentity ?? null,
-    archive: { ...rel.archive },
-    checksums,
-    meta: rel.meta
-      ? {
-          name: rel.meta.name,
-          version: rel.meta.version,
-          abstract: rel.meta.abstract,
-          license: rel.meta.license,
-          prereqs: rel.meta.prereqs,
-          resources: rel.meta.resources,
-        }
-      : null,
-    files: rel.entries,
-    problems: rel.problems,
-    ...(rel.error ? { error: rel.error } : {}),
-  };
 }
 
 export async function ingestRelease(deps: IngestDeps, job: IngestJob, receives: number): Promise<void> {
@@ -142,11 +108,7 @@ export async function ingestRelease(deps: IngestDeps, job: IngestJob, receives: 
   }
 
   const rel = await describeStored(r.path, bytes);
-  await deps.blobs
-    .create(releaseJsonKey(r), json(releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() })))
-    .catch((e: unknown) => {
-      if (!(e instanceof ConflictError)) throw e; // written by an earlier attempt
-    });
+  await createReleaseJson(deps.blobs, r, releaseDocument(r, rel, { signedBy: verified.signedBy, signedAt: verified.signedAt.toISOString() }));
   await deps.releases.update(r.id, ({ lag: _lag, ...x }) => ({
     ...x,
     sha256,

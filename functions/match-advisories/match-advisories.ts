@@ -11,13 +11,14 @@ import type { Feed } from "../../shared/domain/advisories/feed";
 import { matchRelease } from "../../shared/domain/advisories/findings";
 import { type CompiledFeed, compileFeed } from "../../shared/domain/advisories/match";
 import { notAffected } from "../../shared/domain/advisories/not-affected";
-import type { Release } from "../../shared/domain/cpan/release";
+import { type MatchSubject, advisoriesDocument } from "../../shared/domain/pipeline/documents";
 import { type ReleaseRecord, sameInputs } from "../../shared/domain/pipeline/record";
 import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import type { StepJob } from "../../shared/messages/jobs";
 import { announceIfComplete, completeStep } from "../../shared/pipeline/complete";
 import type { MatchInputs, MatchDeps } from "../../shared/ports/deps";
-import { loadRelease } from "../../shared/pipeline/load-release";
+import { readMatchSubject } from "../../shared/pipeline/documents";
+import { TransientError } from "../../shared/ports/errors";
 import { currentIdentity } from "../../shared/pipeline/match-inputs";
 import { announceFindings, recordMatch } from "../../shared/pipeline/record-match";
 import { announcePatches } from "../../shared/pipeline/announce-patches";
@@ -39,23 +40,21 @@ export async function matchAdvisories(deps: MatchDeps, job: StepJob): Promise<vo
     const stored = await deps.releases.get(job.id);
     // Already answered with these inputs: a redelivery. Finish what the first run may not have.
     if (stored?.steps.advisories && sameInputs(stored.matched, inputs.identity)) return announceIfComplete(deps, stored);
-    const { record, release } = await loadRelease(deps, job.id);
-    await matchWith(deps, record, release, inputs);
+    if (!stored) throw new TransientError(`release ${job.id} is not in the releases table`);
+    await matchWith(deps, stored, await readMatchSubject(deps.blobs, stored), inputs);
     // A refresh that moved the pointers while this ran may have queried the index before this
     // release's keys were in it: check, and match again with what they name now (0011).
     if (round === 3 || sameInputs(inputs.identity, await currentIdentity(deps.blobs))) return;
   }
 }
 
-async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: Release, inputs: MatchInputs): Promise<void> {
+async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: MatchSubject, inputs: MatchInputs): Promise<void> {
   const { feed, packages } = inputs;
   const resolve = moduleResolver(packages, feed?.module2dist);
-  const identity = { distribution: release.distribution, version: release.version };
-  const releaseDoc = { id: record.id, ...identity, sha256: release.archive.sha256 };
+  const about = { id: record.id, distribution: release.distribution, version: release.version, sha256: release.sha256 };
   if (!feed || !release.distribution || !release.version) {
     const reason = !feed ? NO_FEED : "no distribution name and version to match";
-    const doc = { release: releaseDoc, findings: [], skipped: reason };
-    await recordMatch(deps, record, release, [], doc, inputs, resolve);
+    await recordMatch(deps, record, release, [], advisoriesDocument(about, { skipped: reason }), inputs, resolve);
     await completeStep(deps, record.id, "advisories", { status: "done", reason });
     return;
   }
@@ -63,22 +62,18 @@ async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: Releas
   const matched = matchRelease(
     strict,
     audit,
-    { distribution: release.distribution, version: release.version, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) },
+    { distribution: release.distribution, version: release.version, ...(release.prereqs ? { prereqs: release.prereqs } : {}) },
     { resolve },
   );
-  const { scope, prerequisites } = matched;
   const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches);
-  const unaffected = notAffected(strict, release.distribution, release.version);
-  const doc = {
-    release: releaseDoc,
-    feed: { ...feed.version, verified: inputs.trust },
+  const doc = advisoriesDocument(about, {
+    feed: feed.version,
+    verified: inputs.trust,
     ...(inputs.patches && inputs.identity.patches ? { patches: { sha256: inputs.identity.patches, source: inputs.patches.source } } : {}),
     mode: "strict",
-    scope,
-    prerequisites,
-    findings,
-    notAffected: unaffected,
-  };
+    match: { ...matched, findings },
+    notAffected: notAffected(strict, release.distribution, release.version),
+  });
   // Events before the findings are replaced: a crash in between is redone with the same event ids.
   await announceFindings(deps, record, findings, feed.version.sha256);
   await announcePatches(deps, record, findings);

@@ -4,7 +4,7 @@
  * is redelivered after that re-queues the same event id, which notification deduplicates.
  */
 import { resultLinks } from "../domain/notify/links";
-import { eventKey } from "../domain/pipeline/keys";
+import { createEventDocument } from "./documents";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
 import type { CompleteDeps } from "../ports/deps";
@@ -34,7 +34,7 @@ export async function emit(
   };
   // Stored first (once), then queued: a crash in between is healed by the step's redelivery.
   await deps.events.create(event);
-  await deps.blobs.create(eventKey(event.id), new TextEncoder().encode(`${JSON.stringify(event, null, 2)}\n`)).catch(() => undefined);
+  await createEventDocument(deps.blobs, event).catch(() => undefined);
   await deps.queues.notify.send([{ v: 1, eventId: event.id }]);
   return event;
 }

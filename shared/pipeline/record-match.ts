@@ -5,12 +5,13 @@
 import { type Finding, findingKey, isReleaseFinding } from "../domain/advisories/findings";
 import { matchKeys } from "../domain/advisories/rematch";
 import type { Resolution } from "../domain/sbom/resolve";
-import type { Release } from "../domain/cpan/release";
+import type { AdvisoriesDocument, MatchSubject } from "../domain/pipeline/documents";
 import { advisoriesKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { emit } from "./complete";
 import { writeVex } from "./write-vex";
 import type { MatchInputs, RecordMatchDeps } from "../ports/deps";
+import { publishAdvisories } from "./documents";
 
 const NO_FEED = "no advisory feed configured";
 
@@ -100,16 +101,16 @@ export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, 
 export async function recordMatch(
   deps: RecordMatchDeps,
   r: ReleaseRecord,
-  release: Release,
+  release: MatchSubject,
   findings: readonly Finding[],
-  doc: unknown,
+  doc: AdvisoriesDocument,
   inputs: MatchInputs,
   resolve: (m: string) => Resolution,
 ): Promise<void> {
-  await deps.blobs.publish(advisoriesKey(r), new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`));
+  await publishAdvisories(deps.blobs, r, doc);
   await deps.findings.replace(r.id, findings);
   const keys = release.distribution
-    ? matchKeys({ distribution: release.distribution, ...(release.meta ? { prereqs: release.meta.prereqs } : {}) }, resolve, inputs.identity.feed !== null)
+    ? matchKeys({ distribution: release.distribution, ...(release.prereqs ? { prereqs: release.prereqs } : {}) }, resolve, inputs.identity.feed !== null)
     : [];
   await deps.matchIndex.put(r.id, keys);
   let old: readonly string[] = [];

@@ -6,7 +6,7 @@
  */
 import type { PublicKey } from "openpgp";
 import type * as z from "zod/mini";
-import type { Feed } from "../domain/advisories/feed";
+import type { Feed, FeedTrust } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import type { PatchSnapshot } from "../domain/patches/snapshot";
 import type { MatchIdentity } from "../domain/pipeline/record";
@@ -57,8 +57,7 @@ export type QueueStep<B = never> = {
     | { readonly wiring: W; readonly runBatch: (deps: Wirings[W], bodies: readonly B[]) => Promise<Map<number, unknown>> };
 }[keyof Wirings];
 
-/** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
-export type FeedTrust = { readonly key: string } | false;
+export type { FeedTrust } from "../domain/advisories/feed";
 
 export interface MatchInputs {
   readonly feed?: Feed;

@@ -33,6 +33,9 @@ export interface AdvisoryRow {
   readonly bundled?: string;
 }
 
+/** Whether the feed's detached OpenPGP signature was checked, and with which trusted key. */
+export type FeedTrust = { readonly key: string } | false;
+
 export interface FeedVersion {
   readonly date?: string;
   readonly commit?: string;

@@ -1,0 +1,134 @@
+/**
+ * The per-release result documents (docs/architecture.md, storage layout): their shapes, how each
+ * is built, and their bytes. Pure: shared/pipeline/documents.ts writes and reads them under their
+ * keys. Each is JSON, two-space indented, with a newline at the end, whoever writes it (the
+ * pipeline's steps, `cpansec scan --out`); field order is part of the format (readers diff them).
+ */
+import type { FeedTrust, FeedVersion } from "../advisories/feed";
+import type { Finding, PrerequisiteSummary, ReleaseMatch } from "../advisories/findings";
+import type { NotAffected } from "../advisories/not-affected";
+import type { MatchMode } from "../advisories/ranges";
+import type { Release } from "../cpan/release";
+import type { Prereqs } from "../cpan/meta/prereqs";
+import { releasePurl } from "../sbom/input";
+import type { ReleaseRecord } from "./record";
+
+/** A document's bytes: `JSON.stringify(v, null, 2)` and a newline. */
+export const documentText = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+export const documentBytes = (v: unknown): Uint8Array => new TextEncoder().encode(documentText(v));
+
+/** release.json: identity, digests, the META summary and the file manifest, as ingest read them. */
+export function releaseDocument(r: ReleaseRecord, rel: Release, checksums: { signedBy: string; signedAt: string }) {
+  return {
+    id: r.id,
+    path: r.path,
+    author: r.author,
+    uploaded: r.uploaded,
+    distribution: rel.distribution ?? null,
+    version: rel.version ?? null,
+    purl: releasePurl(rel, r.author, r.path),
+    developer: rel.developer,
+    identitySource: rel.source,
+    metaSource: rel.metaSource ?? null,
+    metaIdentity: rel.metaIdentity ?? null,
+    archive: { ...rel.archive },
+    checksums,
+    meta: rel.meta
+      ? {
+          name: rel.meta.name,
+          version: rel.meta.version,
+          abstract: rel.meta.abstract,
+          license: rel.meta.license,
+          prereqs: rel.meta.prereqs,
+          resources: rel.meta.resources,
+        }
+      : null,
+    files: rel.entries,
+    problems: rel.problems,
+    ...(rel.error ? { error: rel.error } : {}),
+  };
+}
+export type ReleaseDocument = ReturnType<typeof releaseDocument>;
+
+/** The release as matching sees it. */
+export interface MatchSubject {
+  readonly distribution?: string;
+  readonly version?: string;
+  readonly sha256: string;
+  readonly prereqs?: Prereqs;
+}
+
+/** A release.json's fields (checked where it is read) as matching sees them. */
+export function matchSubject(
+  doc: Pick<ReleaseDocument, "distribution" | "version"> & { archive: { sha256: string }; meta: { prereqs: Prereqs } | null },
+): MatchSubject {
+  return {
+    ...(doc.distribution !== null ? { distribution: doc.distribution } : {}),
+    ...(doc.version !== null ? { version: doc.version } : {}),
+    sha256: doc.archive.sha256,
+    ...(doc.meta ? { prereqs: doc.meta.prereqs } : {}),
+  };
+}
+
+/** Who advisories.json is about: the pipeline names the release id; `scan` names the author and purl. */
+export interface AdvisoriesRelease {
+  readonly id?: string;
+  readonly distribution?: string;
+  readonly version?: string;
+  readonly author?: string;
+  readonly purl?: string;
+  readonly sha256: string;
+}
+
+/** advisories.json: the findings with the feed (and its verification) and mode they came from, or why there are none. */
+export type AdvisoriesDocument =
+  | { readonly release: AdvisoriesRelease; readonly findings: readonly []; readonly skipped: string }
+  | {
+      readonly release: AdvisoriesRelease;
+      readonly feed: FeedVersion & { readonly verified?: FeedTrust };
+      /** The patch registry snapshot the findings' patch notes come from (pipeline, when patches are configured). */
+      readonly patches?: { readonly sha256: string; readonly source: string };
+      readonly mode: MatchMode;
+      readonly scope: ReleaseMatch["scope"];
+      readonly prerequisites: PrerequisiteSummary;
+      readonly findings: readonly Finding[];
+      /** The advisories on the release's own distribution that matching decided do not affect it (the pipeline's VEX states them). */
+      readonly notAffected?: readonly NotAffected[];
+    };
+
+export type AdvisoriesAnswer =
+  | { readonly skipped: string }
+  | {
+      readonly feed: FeedVersion;
+      readonly verified?: FeedTrust;
+      readonly patches?: { readonly sha256: string; readonly source: string };
+      readonly mode: MatchMode;
+      readonly match: ReleaseMatch;
+      readonly notAffected?: readonly NotAffected[];
+    };
+
+export function advisoriesDocument(release: AdvisoriesRelease, a: AdvisoriesAnswer): AdvisoriesDocument {
+  if ("skipped" in a) return { release, findings: [], skipped: a.skipped };
+  const { scope, prerequisites, findings } = a.match;
+  const feed = a.verified !== undefined ? { ...a.feed, verified: a.verified } : a.feed;
+  return {
+    release,
+    feed,
+    ...(a.patches ? { patches: a.patches } : {}),
+    mode: a.mode,
+    scope,
+    prerequisites,
+    findings,
+    ...(a.notAffected ? { notAffected: a.notAffected } : {}),
+  };
+}
+
+/** log.json: where the upload's entry is in the log, with the checkpoint and inclusion proof to check it. */
+export interface LogDocument {
+  readonly index: number;
+  readonly leafHash: string;
+  readonly entry: string;
+  readonly treeSize: number;
+  readonly checkpoint: string;
+  readonly inclusionProof: readonly string[];
+}
