@@ -56,6 +56,7 @@ export class PipelineStack extends Stack {
       [ENV.logBucket]: buckets.log.bucketName,
       [ENV.mirrorUrl]: config.mirrorUrl,
       [ENV.feedUrl]: config.feedUrl,
+      ...(config.patchesUrl ? { [ENV.patchesUrl]: config.patchesUrl } : {}),
       [ENV.logOrigin]: config.logOrigin ?? buckets.log.bucketRegionalDomainName,
       [ENV.logKeySecret]: secrets.logKey.secretArn,
       [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,

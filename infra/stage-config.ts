@@ -12,6 +12,8 @@ export interface StageConfig {
   readonly mirrorUrl: string;
   /** The CPAN security advisory feed (JSON). */
   readonly feedUrl: string;
+  /** CPANSec's patch site (https://security.metacpan.org/patches/); none: findings name no patches. */
+  readonly patchesUrl?: string;
   /**
    * The transparency log's origin line (C2SP tlog-checkpoint: a schema-less URL). Undefined: the
    * log bucket's regional domain name, which is where the log is served from.
@@ -24,7 +26,7 @@ export interface StageConfig {
 }
 
 /** The context keys, for documentation and for the error messages. */
-export const CONTEXT_KEYS = ["stageName", "mirrorUrl", "feedUrl", "logOrigin", "alarmEmail", "sesIdentity"] as const;
+export const CONTEXT_KEYS = ["stageName", "mirrorUrl", "feedUrl", "patchesUrl", "logOrigin", "alarmEmail", "sesIdentity"] as const;
 
 export const DEFAULTS = {
   stageName: "dev",
@@ -63,6 +65,7 @@ export function readStageConfig(lookup: Lookup): StageConfig {
   );
   const mirror = check("mirrorUrl", text("mirrorUrl") ?? DEFAULTS.mirrorUrl, (v) => isUrl(v, ["https:", "http:"]), "an http(s) URL");
   const feedUrl = check("feedUrl", text("feedUrl") ?? DEFAULTS.feedUrl, (v) => isUrl(v, ["https:"]), "an https URL");
+  const patchesUrl = check("patchesUrl", text("patchesUrl"), (v) => isUrl(v, ["https:"]), "an https URL");
   const logOrigin = check(
     "logOrigin",
     text("logOrigin"),
@@ -80,6 +83,7 @@ export function readStageConfig(lookup: Lookup): StageConfig {
     // The handlers join paths onto the mirror URL: one trailing slash, always.
     mirrorUrl: (mirror as string).replace(/\/*$/, "/"),
     feedUrl: feedUrl as string,
+    ...(patchesUrl ? { patchesUrl } : {}),
     ...(logOrigin ? { logOrigin } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sesIdentity ? { sesIdentity } : {}),

@@ -18,6 +18,7 @@ const schema = z.object({
   logBucket: name,
   mirrorUrl: url,
   feedUrl: url,
+  patchesUrl: z.optional(z.url({ protocol: /^https$/ })),
   logOrigin: z.string().check(z.regex(/^[^\s+]+$/, "a log origin is one word without '+' (e.g. example.org/cpansec)")),
   logKeySecret: name,
   pauseKeySecret: name,
