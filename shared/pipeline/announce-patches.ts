@@ -9,10 +9,10 @@ import { advisoriesKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import type { Finding } from "../domain/advisories/findings";
 import type { PatchPublishedDetail } from "../messages/events";
-import type { PipelineDeps } from "../ports/deps";
+import type { RecordMatchDeps } from "../ports/deps";
 import { emit } from "./complete";
 
-export async function announcePatches(deps: PipelineDeps, r: ReleaseRecord, findings: readonly Finding[]): Promise<number> {
+export async function announcePatches(deps: RecordMatchDeps, r: ReleaseRecord, findings: readonly Finding[]): Promise<number> {
   const now = releasePatches(findings);
   if (!now.size) return 0;
   const before = releasePatches(await deps.findings.byRelease(r.id));
