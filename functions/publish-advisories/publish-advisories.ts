@@ -10,7 +10,7 @@ import { PreviousExportError } from "../../shared/domain/publish/published";
 import { INDEX_FILE, type PublicationOptions, buildPublication, parsePublicationIndex, samePublication } from "../../shared/domain/publish/publication";
 import type { PublishJob } from "../../shared/messages/jobs";
 import { publishChanged, readCache } from "../../shared/pipeline/publish-changed";
-import { readFeedPointer } from "../../shared/pipeline/match-inputs";
+import { loadFeedSnapshot, readFeedPointer } from "../../shared/pipeline/match-inputs";
 import { PermanentError } from "../../shared/ports/errors";
 import type { PublishDeps } from "../../shared/ports/deps";
 
@@ -30,17 +30,19 @@ export type PublishResult =
 export async function publishAdvisories(deps: PublishDeps, _job: PublishJob): Promise<PublishResult> {
   // The feed the pointer names now (a newer refresh may have queued this job's successor: the
   // newest feed is the one to publish either way).
+  // Read fresh, not through a warm function's cached feed: the refresh that queued this just moved it.
   const pointer = await readFeedPointer(deps.blobs);
-  const feed = await deps.feed();
-  if (!pointer || !feed) return { status: "no feed" };
-  const o: PublicationOptions = { ...deps.publication, fallbackTime: pointer.takenAt };
+  if (!pointer) return { status: "no feed" };
+  const feed = await loadFeedSnapshot(deps.blobs, pointer.sha256);
+  const store = deps.publication.store;
+  const o: PublicationOptions = { ...deps.publication.options, fallbackTime: pointer.takenAt };
   try {
-    const cache = readCache(deps.public);
+    const cache = readCache(store);
     const stored = await cache.read(INDEX_FILE);
     const previous = stored ? parsePublicationIndex(stored) : undefined;
     if (samePublication(previous, feed, o)) return { status: "unchanged", feed: feed.version.sha256 };
     const p = await buildPublication(feed, cache.read, o);
-    const { written, unchanged } = await publishChanged(deps.public, p, previous, cache.seen);
+    const { written, unchanged } = await publishChanged(store, p, previous, cache.seen);
     return {
       status: "published",
       feed: feed.version.sha256,

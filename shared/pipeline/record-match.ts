@@ -6,7 +6,8 @@ import { type Finding, findingKey, isReleaseFinding } from "../domain/advisories
 import { matchKeys } from "../domain/advisories/rematch";
 import type { Resolution } from "../domain/sbom/resolve";
 import type { AdvisoriesDocument, MatchSubject } from "../domain/pipeline/documents";
-import { advisoriesKey } from "../domain/pipeline/keys";
+import { advisoriesKey, publicLink } from "../domain/pipeline/keys";
+import { publishedOsvPath } from "../domain/publish/publication";
 import type { ReleaseRecord } from "../domain/pipeline/record";
 import { emit } from "./complete";
 import { writeVex } from "./write-vex";
@@ -89,7 +90,9 @@ export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, 
   const before = new Map((await deps.findings.byRelease(r.id)).flatMap((f) => [...cited(f)].map(([k, c]) => [k, c.says] as const)));
   for (const [key, c] of findings.flatMap((f) => [...cited(f)])) {
     if (before.get(key) === c.says) continue;
-    await emit(deps, "advisory.published", r, `${r.id}\n${c.id}\n${feedSha}`, c.detail, links);
+    // The advisory's OSV record, where publish-advisories puts it (no link for an id it cannot publish).
+    const osv = publishedOsvPath(c.id);
+    await emit(deps, "advisory.published", r, `${r.id}\n${c.id}\n${feedSha}`, c.detail, { ...links, ...(osv ? { osv: publicLink(osv) } : {}) });
   }
 }
 

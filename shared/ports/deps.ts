@@ -154,13 +154,16 @@ export type NotifySubscribersDeps = Pick<NotifyDeps, "events" | "subscriptions" 
 export type DeliverDeps = Pick<NotifyDeps, "events" | "subscriptions" | "deliveries" | "clock" | "webhooks" | "mailer" | "email" | "links">;
 
 /**
- * What publish-advisories is wired with: the artifacts bucket (the feed pointer), the feed in use,
- * and the publication's root (the log bucket's `advisories/` on AWS, `<data>/public/advisories/`
- * embedded) with the CSAF publisher and the URL the root is served at.
+ * Where publish-advisories writes (publication's root: the log bucket's `advisories/` on AWS,
+ * `<data>/public/advisories/` embedded), with the CSAF publisher and the URL the root is served at.
  */
+export interface PublicationTarget {
+  readonly store: ObjectStore;
+  readonly options: Omit<PublicationOptions, "fallbackTime">;
+}
+
+/** What publish-advisories is wired with: the artifacts bucket (the feed pointer and snapshot) and the target. */
 export interface PublishDeps {
   readonly blobs: BlobStore;
-  readonly feed: () => Promise<Feed | undefined>;
-  readonly public: ObjectStore;
-  readonly publication: Omit<PublicationOptions, "fallbackTime">;
+  readonly publication: PublicationTarget;
 }

@@ -2,9 +2,11 @@
  * NotifyDeps on AWS: the events, subscriptions and deliveries tables, the deliver queue, SES v2
  * (or no email when the stack has no SES identity), the webhook sender, and the Atom feed in the
  * public log bucket. Results live in the private artifacts bucket, so notifications link them as
- * s3:// URIs (readable with the deployment's credentials); the log proof links are public.
+ * s3:// URIs (readable with the deployment's credentials); the log proof links and the published
+ * advisory index (public/advisories/...) are public.
  */
 import { FEED_KEY } from "../domain/notify/atom";
+import { PUBLIC_LINK_PREFIX } from "../domain/pipeline/keys";
 import type { NotifyDeps } from "../ports/deps";
 import { HttpWebhookSender } from "../adapters/http/webhook";
 import type { AwsClients } from "../adapters/aws/clients";
@@ -47,7 +49,8 @@ export function awsNotifyDeps(env: AwsEnv, clients: AwsClients, o: AwsNotifyOpti
     random: Math.random,
     email: { from: fromAddress(env.sesIdentity ?? "cpansec.invalid"), ...(o.unsubscribeUrl ? { unsubscribeUrl: o.unsubscribeUrl } : {}) },
     links: {
-      result: (key) => `s3://${env.artifactsBucket}/${key}`,
+      // Published files (public/advisories/...) are in the public log bucket; the rest are private results.
+      result: (key) => (key.startsWith(PUBLIC_LINK_PREFIX) ? `${publicLog}/${key.slice(PUBLIC_LINK_PREFIX.length)}` : `s3://${env.artifactsBucket}/${key}`),
       publicLog,
       feedId: `urn:cpansec:feed:${env.logOrigin}`,
       feedUrl: `${publicLog}/${FEED_KEY}`,

@@ -60,8 +60,8 @@ export const HTTP_FUNCTIONS = {
   unsubscribe: { name: "unsubscribe", entry: "functions/unsubscribe/handler.ts", timeout: 10, memorySize: 256, reservedConcurrency: 5 },
 } as const;
 
-/** The keys of the log bucket anyone may GET: the C2SP layout, the verifier key and the feeds (not `.staging/`). */
-export const PUBLIC_LOG_PATHS = ["checkpoint", "vkey", "tile/*", "feeds/*"] as const;
+/** The keys of the log bucket anyone may GET: the C2SP layout, the verifier key, the feeds and the published advisory index (not `.staging/`). */
+export const PUBLIC_LOG_PATHS = ["checkpoint", "vkey", "tile/*", "feeds/*", "advisories/*"] as const;
 
 /** Other environment variables the handlers read (all validated at cold start). */
 export const ENV = {

@@ -21,12 +21,17 @@ export function logCacheControl(key: string): string | undefined {
   if (key.startsWith("tile/")) return key.includes(".p/") ? "public, max-age=300" : "public, max-age=31536000, immutable";
   if (key.startsWith("feeds/")) return "public, max-age=60";
   if (key === "vkey") return "public, max-age=3600";
+  // The published advisory index changes at most once per refresh (hourly).
+  if (key.startsWith("advisories/")) return "public, max-age=300";
   return undefined;
 }
 
 export function contentTypeOf(key: string): string {
   if (key.endsWith(".json")) return "application/json";
   if (key.endsWith(".xml")) return "application/atom+xml";
+  if (key.endsWith(".zip")) return "application/zip";
+  if (key.endsWith(".csv")) return "text/csv; charset=utf-8";
+  if (/\.(txt|sha256|sha512)$/.test(key)) return "text/plain; charset=utf-8";
   if (key === "checkpoint" || key === "vkey" || key.endsWith(".tlog-proof")) return "text/plain; charset=utf-8";
   return "application/octet-stream";
 }

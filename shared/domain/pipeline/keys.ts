@@ -51,3 +51,12 @@ export const sha256OwnerKey = (sha256: string) => {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
   return `index/sha256/${sha256}`;
 };
+
+/**
+ * The published advisory index (publish-advisories): its root in the public log bucket, and
+ * `<data>/public/advisories/` embedded. Events link a file of it as `public/advisories/<path>`,
+ * which the notify wiring turns into the log bucket's public URL (AWS) or a file URL (embedded).
+ */
+export const PUBLIC_ADVISORIES_PREFIX = "advisories/";
+export const PUBLIC_LINK_PREFIX = "public/";
+export const publicLink = (path: string) => `${PUBLIC_LINK_PREFIX}${PUBLIC_ADVISORIES_PREFIX}${path}`;

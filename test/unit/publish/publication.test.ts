@@ -2,7 +2,7 @@
 // next to the log; a re-run writes nothing, a changed advisory rewrites only what it changes.
 import { describe, expect, it } from "vitest";
 import { parseFeed } from "../../../shared/domain/advisories/feed";
-import { FEED_POINTER_KEY } from "../../../shared/domain/pipeline/keys";
+import { FEED_POINTER_KEY, feedSnapshotKey } from "../../../shared/domain/pipeline/keys";
 import { INDEX_FILE, publishedOsvPath } from "../../../shared/domain/publish/publication";
 import { publishAdvisories } from "../../../functions/publish-advisories/publish-advisories";
 import type { ObjectStore } from "../../../shared/ports";
@@ -36,36 +36,44 @@ const row = (id: string, affected: string[], fixed: string[], description = "Bad
   severity: "high",
   references: ["https://example.org/a"],
 });
-const feedOf = (date: string, rows: ReturnType<typeof row>[]) =>
-  parseFeed(
-    new TextEncoder().encode(
-      JSON.stringify({
-        meta: { date, commit: "abc" },
-        module2dist: {},
-        dists: { "Foo-Bar": { versions: ["1.0", "1.1", "1.2", "2.0"].map((version) => ({ version })), advisories: rows } },
-      }),
-    ),
+interface Snapshot {
+  readonly bytes: Uint8Array;
+  readonly feed: ReturnType<typeof parseFeed>;
+}
+const feedOf = (date: string, rows: ReturnType<typeof row>[]): Snapshot => {
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({
+      meta: { date, commit: "abc" },
+      module2dist: {},
+      dists: { "Foo-Bar": { versions: ["1.0", "1.1", "1.2", "2.0"].map((version) => ({ version })), advisories: rows } },
+    }),
   );
+  return { bytes, feed: parseFeed(bytes) };
+};
 
-function setup(feed: ReturnType<typeof feedOf>) {
+function setup(feed: Snapshot) {
   const blobs = new CountingStore();
   const pub = new CountingStore();
   let current = feed;
-  const pointer = (f: typeof feed) =>
-    blobs.objects.set(FEED_POINTER_KEY, new TextEncoder().encode(JSON.stringify({ ...f.version, takenAt: "2026-08-17T01:02:03.000Z", verified: false })));
+  // The refresh's snapshot and pointer, as refresh-advisories writes them.
+  const pointer = (f: Snapshot) => {
+    blobs.objects.set(feedSnapshotKey(f.feed.version.sha256), f.bytes);
+    blobs.objects.set(FEED_POINTER_KEY, new TextEncoder().encode(JSON.stringify({ ...f.feed.version, takenAt: "2026-08-17T01:02:03.000Z", verified: false })));
+  };
   pointer(feed);
   const deps = {
     blobs,
-    feed: async () => current,
-    public: pub,
     publication: {
-      publisher: { category: "coordinator" as const, name: "T", namespace: "https://t.example" },
-      baseUrl: "https://t.example/advisories/",
-      generator: { name: "cpansec-pipeline", version: "0.0.0-test" },
+      store: pub,
+      options: {
+        publisher: { category: "coordinator" as const, name: "T", namespace: "https://t.example" },
+        baseUrl: "https://t.example/advisories/",
+        generator: { name: "cpansec-pipeline", version: "0.0.0-test" },
+      },
     },
   };
-  const run = () => publishAdvisories(deps, { v: 1, feed: current.version.sha256 });
-  return { deps, pub, run, next: (f: typeof feed) => (pointer(f), (current = f)) };
+  const run = () => publishAdvisories(deps, { v: 1, feed: current.feed.version.sha256 });
+  return { deps, pub, run, next: (f: Snapshot) => (pointer(f), (current = f)) };
 }
 
 const ROWS = [row("CPANSA-Foo-Bar-2026-1", ["<1.2"], [">=1.2"]), row("CPANSA-Foo-Bar-2026-2", ["<2.0"], [])];
