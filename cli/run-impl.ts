@@ -32,6 +32,8 @@ export interface RunArgs {
   readonly once?: boolean;
   readonly interval: number;
   readonly origin?: string;
+  /** Where <data>/public/ is served (the published CSAF advisories name it). */
+  readonly publicUrl?: string;
   readonly smtp?: string;
   readonly emailFrom?: string;
   readonly allowLoopbackWebhooks?: boolean;
@@ -138,6 +140,7 @@ export async function openPipeline(a: RunArgs, trust?: PublicKey[], stop?: StopS
     ...(a.cve ? { cveRecords: cveSource(a.cve) } : {}),
     ...(a.origin ? { origin: a.origin } : {}),
     ...(a.patches ? { patches: patchSourceConfig(a.patches) } : {}),
+    ...(a.publicUrl ? { publicUrl: a.publicUrl } : {}),
     tool: { name: pkg.name, version: pkg.version },
     ...(onBatch ? { onBatch } : {}),
     notify: {

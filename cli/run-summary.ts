@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { OutboxMailer } from "../shared/adapters/embedded/outbox-mailer";
 import { isReleaseFinding } from "../shared/domain/advisories/findings";
 import { FEED_KEY } from "../shared/domain/notify/atom";
+import { publicLink } from "../shared/domain/pipeline/keys";
+import { INDEX_FILE, parsePublicationIndex } from "../shared/domain/publish/publication";
 import type { EmbeddedPipeline } from "./embedded/pipeline";
 import { terminalState } from "../shared/domain/pipeline/record";
 import { parseCheckpoint } from "../shared/domain/tlog/checkpoint";
@@ -19,6 +21,8 @@ export interface RunSummary {
   /** Deliveries: made, waiting on the deliver queue (a retry due later), and dead-lettered. */
   readonly notifications: { subscriptions: number; delivered: number; waiting: number; dead: number; feed?: string; outbox?: string };
   readonly deadLetters: { queue: string; body: unknown; reason: string }[];
+  /** The published advisory index (publish-advisories), once there is one. */
+  readonly published?: { index: string; records: number; documents: number; problems: number };
 }
 
 export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
@@ -42,7 +46,16 @@ export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
     events: (await p.deps.events.list()).length,
     deadLetters: p.db.deadLetters().map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
     notifications: await notificationSummary(p),
+    ...(await publishedSummary(p)),
   };
+}
+
+async function publishedSummary(p: EmbeddedPipeline): Promise<Pick<RunSummary, "published">> {
+  const bytes = await p.deps.publication.store.read(INDEX_FILE);
+  if (!bytes) return {};
+  const i = parsePublicationIndex(bytes);
+  const index = fileURLToPath(p.notify.links.result(publicLink(INDEX_FILE)));
+  return { published: { index, records: i.osv.records, documents: i.csaf.documents, problems: i.problems.length } };
 }
 
 async function notificationSummary(p: EmbeddedPipeline): Promise<RunSummary["notifications"]> {
@@ -76,6 +89,12 @@ export function printSummary(s: RunSummary, data: string, out: (line: string) =>
     out(`DEAD LETTERS: ${s.deadLetters.length}`);
     for (const d of s.deadLetters) out(`  ${d.queue} ${JSON.stringify(d.body)}: ${d.reason}`);
   } else out("dead letters: none");
-  out(`results: ${join(data, "releases")}/<AUTHOR>/<file>/{release.json,sbom.cdx.json,sbom.spdx.json,advisories.json,log.json,upload.tlog-proof}`);
+  if (s.published) {
+    const pub = s.published;
+    out(
+      `published advisory index: ${pub.index} (${pub.records} OSV records under osv/, ${pub.documents} CSAF advisories under csaf/${pub.problems ? `, ${pub.problems} advisories not publishable` : ""})`,
+    );
+  }
+  out(`results: ${join(data, "releases")}/<AUTHOR>/<file>/{release.json,sbom.cdx.json,sbom.spdx.json,advisories.json,vex.cdx.json,log.json,upload.tlog-proof}`);
   out(`verify the log: npx cpansec log verify --log ${join(data, "log")} --vkey '${s.log.vkey}'`);
 }

@@ -24,7 +24,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionKey, StepAccess<QueueKey>>
   // the match index selects; match-advisories does the matching.
   refresh: {
     tables: { releases: "read", matchIndex: "read", cursors: "readWrite" },
-    sends: ["advisories"],
+    sends: ["advisories", "publish"],
     artifacts: { read: [], write: ["advisories/*", "index/*"] },
     log: none,
     secrets: ["feedKey"],

@@ -10,7 +10,7 @@
 import type * as z from "zod/mini";
 import type { TableKey } from "./adapters/aws/resources";
 import { DELIVERY_ATTEMPTS, retryDelay } from "./domain/notify/retry";
-import { DeliverJobSchema, IngestJobSchema, NotifyJobSchema, StepJobSchema } from "./messages/jobs";
+import { DeliverJobSchema, IngestJobSchema, NotifyJobSchema, PublishJobSchema, StepJobSchema } from "./messages/jobs";
 
 export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey";
 
@@ -207,6 +207,30 @@ export const QUEUE_WORKERS = {
     },
     // The delivery schedule (about a day, shared/domain/notify/retry.ts), then the dead-letter queue.
     retry: (attempt, retryAfterMs, jitter) => retryDelay(attempt, jitter, retryAfterMs),
+  },
+  // The advisory index next to the log (docs/publishing.md): one publication at a time (FIFO),
+  // one job per refresh; the export of the whole feed takes seconds and a first publication
+  // thousands of writes, hence the long timeout. Writes the log bucket's advisories/ only.
+  publish: {
+    name: "publish-advisories",
+    env: "PUBLISH_QUEUE_URL",
+    fifo: true,
+    maxReceiveCount: 5,
+    batchSize: 1,
+    timeout: 900,
+    visibilityTimeout: 5400,
+    entry: "functions/publish-advisories/handler.ts",
+    memorySize: 2048,
+    schema: PublishJobSchema,
+    maxMessageAge: 7200,
+    access: {
+      tables: {},
+      sends: [],
+      artifacts: { read: ["advisories/*"], write: [] },
+      log: { read: [], write: ["advisories/*"] },
+      secrets: [],
+      email: false,
+    },
   },
 } as const satisfies Record<string, QueueSpec>;
 

@@ -8,6 +8,10 @@ const seconds = (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const httpsUrl = (v: string) => {
+  if (!/^https:\/\/[^\s/]+/.test(v) || !URL.canParse(v)) throw new InvalidArgumentError("--public-url takes an https:// URL");
+  return v;
+};
 const smtpUrl = (v: string) => {
   if (!/^smtps?:\/\/[^\s/]+/.test(v)) throw new InvalidArgumentError("--smtp takes smtp://host:port or smtps://host:port");
   return v;
@@ -33,6 +37,7 @@ export function registerRun(program: Command): void {
     )
     .option("--trust-key <file>", "OpenPGP key trusted to sign CHECKSUMS (repeatable; default: PAUSE's batch signing key)", collect)
     .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
+    .option("--public-url <url>", "the https URL <data>/public/ is served at, named in the published CSAF advisories (default https://cpansec.localhost/)", httpsUrl)
     .option("--once", "one pass, then a summary and exit")
     .option("--interval <seconds>", "time between passes", seconds, 60)
     .option("--smtp <url>", "send notification email over SMTP, smtp://host:port (default: files in <data>/outbox/)", smtpUrl)
@@ -51,6 +56,7 @@ export function registerRun(program: Command): void {
         feedKey?: string[];
         cve?: string;
         origin?: string;
+        publicUrl?: string;
         once?: boolean;
         interval: number;
         smtp?: string;

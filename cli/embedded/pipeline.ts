@@ -6,6 +6,7 @@
  *   <data>/log.key                                         the log signing key (created on first run)
  *   <data>/cpansec.db                                      tables and queues (SQLite)
  *   <data>/feeds/atom.xml                                  the public Atom feed (log bucket on AWS)
+ *   <data>/public/advisories/                              the published advisory index (log bucket's advisories/ on AWS)
  *   <data>/outbox/                                         email, when no --smtp is given
  */
 import type { CveFiles } from "../../shared/domain/advisories/cve-set";
@@ -25,6 +26,9 @@ import type { NotifyDeps, PipelineDeps, Queues } from "../../shared/ports/deps";
 import { matchInputsLoader } from "../../shared/pipeline/match-inputs";
 import type { Mirror } from "../../shared/ports";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
+import { prefixedStore } from "../../shared/adapters/prefixed-store";
+import { PUBLIC_ADVISORIES_PREFIX } from "../../shared/domain/pipeline/keys";
+import { CSAF_PUBLISHER } from "../../shared/domain/publish/publication";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { type Worker, defaultBackoff, runUntilIdle } from "../../shared/adapters/embedded/runner";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./notify";
@@ -49,6 +53,8 @@ export interface EmbeddedOptions {
   /** The CPANSec patch source (`--patches DIR|URL`), refreshed each pass; none: findings name no patches. */
   readonly patches?: PatchSourceConfig;
   readonly origin?: string;
+  /** Where <data>/public/ is served (an https URL: the CSAF documents name it); default https://cpansec.localhost/. */
+  readonly publicUrl?: string;
   readonly tool: { name: string; version: string };
   readonly maxReceives?: number;
   readonly backoffMs?: number;
@@ -89,6 +95,8 @@ export interface EmbeddedPipeline {
   close(): void;
 }
 
+const publicBase = (url: string | undefined) => (url ?? "https://cpansec.localhost").replace(/\/+$/, "");
+
 export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<EmbeddedPipeline> {
   mkdirSync(o.data, { recursive: true });
   const db = new EmbeddedDb(join(o.data, "cpansec.db"));
@@ -117,6 +125,10 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
     lagDeadlineMs: o.lagDeadlineMs ?? LAG_DEADLINE_MS,
+    publication: {
+      store: prefixedStore(new FsObjectStore(join(o.data, "public")), PUBLIC_ADVISORIES_PREFIX),
+      options: { publisher: CSAF_PUBLISHER, baseUrl: `${publicBase(o.publicUrl)}/${PUBLIC_ADVISORIES_PREFIX}`, generator: o.tool },
+    },
   };
   await initLog(base.log);
   const deps = o.ports?.pipeline?.(base) ?? base;

@@ -10,7 +10,7 @@
 import type { PublicKey } from "openpgp";
 import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
-import { currentFeed, publishPackages } from "../../shared/pipeline/match-inputs";
+import { currentFeed, publishPackages, readFeedPointer } from "../../shared/pipeline/match-inputs";
 import { type PatchRefreshResult, refreshPatches } from "../../shared/pipeline/patch-inputs";
 import type { Feed } from "../../shared/domain/advisories/feed";
 import type { PatchSource } from "../../shared/domain/patches/registry";
@@ -56,9 +56,11 @@ export interface RefreshOutcome {
   readonly patches?: PatchRefreshResult | { readonly status: "failed"; readonly problem: string };
   /** Absent: nothing any stored answer depends on moved. */
   readonly rematch?: RematchResult;
+  /** The feed snapshot publish-advisories was asked to publish (absent: there is no feed yet). */
+  readonly published?: string;
 }
 
-export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock"> & Parameters<typeof queueRematches>[0];
+export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock" | "queues"> & Parameters<typeof queueRematches>[0];
 
 async function refreshFeed(deps: RefreshSequenceDeps, s: RefreshSources): Promise<RefreshResult | undefined> {
   const bytes = await s.feed?.();
@@ -107,5 +109,15 @@ export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSour
   const packages = await refreshPackages(deps);
   const patches = sources.patches ? await refreshPatchRegistry(deps, sources.patches) : undefined;
   const rematch = await queueRematches(deps);
-  return { ...(feed ? { feed } : {}), packages, ...(patches ? { patches } : {}), ...(rematch ? { rematch } : {}) };
+  // Every refresh publishes the feed in use next to the log; the step writes only what changed,
+  // and nothing at all for a feed it has published already.
+  const pointer = await readFeedPointer(deps.blobs);
+  if (pointer) await deps.queues.publish.send([{ v: 1, feed: pointer.sha256 }]);
+  return {
+    ...(feed ? { feed } : {}),
+    packages,
+    ...(patches ? { patches } : {}),
+    ...(rematch ? { rematch } : {}),
+    ...(pointer ? { published: pointer.sha256 } : {}),
+  };
 }

@@ -103,6 +103,8 @@ export interface PipelineDeps {
    * it not there yet) before it fails with that reason (docs/decisions/0010-mirror-lag.md).
    */
   readonly lagDeadlineMs: number;
+  /** Where publish-advisories publishes the advisory index. */
+  readonly publication: PublicationTarget;
 }
 
 /** What every pipeline function but append-log has: the pipeline's ports without the log's (only append-log holds the signing key). */
@@ -163,7 +165,4 @@ export interface PublicationTarget {
 }
 
 /** What publish-advisories is wired with: the artifacts bucket (the feed pointer and snapshot) and the target. */
-export interface PublishDeps {
-  readonly blobs: BlobStore;
-  readonly publication: PublicationTarget;
-}
+export type PublishDeps = Pick<PipelineDeps, "blobs" | "publication">;

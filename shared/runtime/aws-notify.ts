@@ -12,7 +12,7 @@ import { HttpWebhookSender } from "../adapters/http/webhook";
 import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoDeliveryStore, DynamoSubscriptionStore } from "../adapters/aws/dynamo-notify";
 import { DynamoEventStore } from "../adapters/aws/dynamo-tables";
-import type { AwsEnv } from "../adapters/aws/env";
+import { type AwsEnv, publicLogBase } from "../adapters/aws/env";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
 import { SesMailer, noMailer } from "../adapters/aws/ses-mailer";
 import { awsQueues } from "./aws-queues";
@@ -38,7 +38,7 @@ export function awsNotifyStores(env: Pick<AwsEnv, "tables">, clients: AwsClients
 }
 
 export function awsNotifyDeps(env: AwsEnv, clients: AwsClients, o: AwsNotifyOptions = {}): NotifyDeps {
-  const publicLog = (env.publicLogUrl ?? `https://${env.logBucket}.s3.amazonaws.com`).replace(/\/+$/, "");
+  const publicLog = publicLogBase(env);
   return {
     ...awsNotifyStores(env, clients),
     queues: { deliver: awsQueues(env, clients).deliver },

@@ -9,11 +9,13 @@ import type { PublicKey } from "openpgp";
 import type { AwsClients } from "../adapters/aws/clients";
 import { DynamoLogHead, DynamoLogIndex } from "../adapters/aws/dynamo-log";
 import { DynamoCursorStore, DynamoEventStore, DynamoFindingStore, DynamoMatchIndex, DynamoReleaseStore } from "../adapters/aws/dynamo-tables";
-import type { AwsEnv } from "../adapters/aws/env";
+import { type AwsEnv, publicLogBase } from "../adapters/aws/env";
+import { prefixedStore } from "../adapters/prefixed-store";
 import { S3ObjectStore, logCacheControl } from "../adapters/aws/s3-object-store";
 import { HttpMirror } from "../adapters/http/mirror";
 import type { PackagesIndex } from "../domain/cpan/packages";
-import { PACKAGES_KEY } from "../domain/pipeline/keys";
+import { PACKAGES_KEY, PUBLIC_ADVISORIES_PREFIX } from "../domain/pipeline/keys";
+import { CSAF_PUBLISHER } from "../domain/publish/publication";
 import { LAG_DEADLINE_MS } from "../domain/pipeline/lag";
 import type { Signer } from "../domain/tlog/note";
 import { currentFeed, matchInputsLoader, parsePackagesGz } from "../pipeline/match-inputs";
@@ -73,6 +75,10 @@ export function awsPipelineDeps(env: AwsEnv, clients: AwsClients, o: AwsPipeline
     tool: o.tool,
     checksumRetries: 3,
     lagDeadlineMs: LAG_DEADLINE_MS,
+    publication: {
+      store: prefixedStore(awsBlobs(env, clients).log, PUBLIC_ADVISORIES_PREFIX),
+      options: { publisher: CSAF_PUBLISHER, baseUrl: `${publicLogBase(env)}/${PUBLIC_ADVISORIES_PREFIX}`, generator: o.tool },
+    },
   };
 }
 

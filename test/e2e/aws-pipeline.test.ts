@@ -51,6 +51,7 @@ let handlers: {
   log: SqsHandler;
   notify: SqsHandler;
   deliver: SqsHandler;
+  publish: SqsHandler;
 };
 let rx: Receiver;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -95,8 +96,9 @@ beforeAll(async () => {
     log: await load(QUEUE_WORKERS.log),
     notify: await load(QUEUE_WORKERS.notify),
     deliver: await load(QUEUE_WORKERS.deliver),
+    publish: await load(QUEUE_WORKERS.publish),
   };
-  sources = (["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const).map((k) => ({
+  sources = (["ingest", "sbom", "advisories", "log", "notify", "deliver", "publish"] as const).map((k) => ({
     name: QUEUE_WORKERS[k].name,
     url: stack.queueUrls[k],
     batchSize: QUEUE_WORKERS[k].batchSize,
@@ -183,7 +185,7 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const verified = await verifyLog((p) => log.read(p), [vkey], { keepEntries: true, origin: "test.cpansec/log" });
     expect((verified.entries ?? []).map((e) => parseEntry(new TextDecoder().decode(e)).path).sort()).toEqual([...mirror.paths].sort());
     expect(verified.checkpoint.size).toBe(mirror.paths.length);
-    for (const k of ["ingest", "sbom", "advisories", "log", "notify", "deliver"] as const) expect(await dlqDepth(stack.dlqUrls[k])).toBe(0);
+    for (const k of ["ingest", "sbom", "advisories", "log", "notify", "deliver", "publish"] as const) expect(await dlqDepth(stack.dlqUrls[k])).toBe(0);
 
     // Each subscriber got exactly what it asked for, once: webhooks verified by the receiver,
     // email through SES (moto's record), the public events in the Atom feed next to the log.
@@ -215,6 +217,11 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     const anonymous = (key: string) => fetch(`${stack.endpoint}/${stack.env.LOG_BUCKET}/${key}`).then((r) => r.status);
     expect(await log.read(".staging/0")).toBeDefined();
     expect([await anonymous("checkpoint"), await anonymous("vkey"), await anonymous(".staging/0")]).toEqual([200, 200, 403]);
+    // The refresh published the feed next to the log: OSV, CSAF and the index, public like the log.
+    const index = JSON.parse(new TextDecoder().decode(await log.read("advisories/index.json")));
+    expect(index).toMatchObject({ v: 1, osv: { records: 1 }, csaf: { documents: 1 }, problems: [] });
+    expect(await anonymous("advisories/osv/CPAN/CPANSA-CGI-2012-5526.json")).toBe(200);
+    expect(await anonymous("advisories/csaf/provider-metadata.json")).toBe(200);
     // A third party verifies the published log over HTTP with the CLI, from the bucket alone.
     const verify = runCli([
       "log",
@@ -246,6 +253,11 @@ describe("the pipeline on AWS APIs (moto), handlers invoked as Lambda would", ()
     );
     expect(JSON.parse(await text(`${dir}/advisories.json`)).findings.map((f: { advisory: string }) => f.advisory)).toEqual(["CPANSA-Demo-Core-2026-1"]);
     expect(rx.verified("/cgi")).toHaveLength(1);
+    // Republished with the new advisory; each advisory.published links its OSV record, public.
+    expect(JSON.parse(new TextDecoder().decode(await log.read("advisories/index.json"))).osv.records).toBe(2);
+    const osvLinks = new Set(published.map((r) => (r.payload?.links as { osv?: string }).osv));
+    expect([...osvLinks]).toEqual(["public/advisories/osv/CPAN/CPANSA-Demo-Core-2026-1.json"]);
+    expect(await anonymous("advisories/osv/CPAN/CPANSA-Demo-Core-2026-1.json")).toBe(200);
     // The re-matches rewrote the VEX documents they changed, which still agree.
     const rematched = await new DynamoReleaseStore(stack.clients.dynamo, table("releases")).list();
     expect((await Promise.all(rematched.map((r) => vexProblems(textIfThere, r)))).flat()).toEqual([]);

@@ -1,7 +1,7 @@
 // The whole pipeline on the embedded backend, over a generated CPAN mirror served by HTTP on
 // 127.0.0.1: every upload ends in a terminal state, results are valid, the log verifies.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:http";
@@ -99,6 +99,11 @@ describe("cpansec run over an HTTP mirror", () => {
     expect(web.findings).toEqual([
       expect.objectContaining({ kind: "dependency", distribution: "CGI", advisories: [expect.objectContaining({ id: "CPANSA-CGI-2012-5526" })] }),
     ]);
+    // The refresh published the feed in use next to the log: OSV, CSAF and index.json.
+    const pub = join(data, "public/advisories");
+    expect(JSON.parse(readFileSync(join(pub, "index.json"), "utf8"))).toMatchObject({ v: 1, osv: { records: 1 }, csaf: { documents: 1 } });
+    const cgiOsv = join(pub, "osv/CPAN/CPANSA-CGI-2012-5526.json");
+    expect(JSON.parse(readFileSync(cgiOsv, "utf8")).affected[0].package).toEqual({ ecosystem: "CPAN", name: "CGI", purl: "pkg:cpan/CGI" });
     const proof = readFileSync(join(dir, "upload.tlog-proof"), "utf8");
     expect(proof).toMatch(/^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
     p.close();
@@ -133,6 +138,7 @@ describe("cpansec run over an HTTP mirror", () => {
     const updated = cgiFeedWithDemoCoreAdvisory();
     writeFileSync(feedFile, JSON.stringify(updated));
     try {
+      const cgiWritten = statSync(cgiOsv).mtimeMs;
       const third = await pipeline(data);
       const r = await third.runOnce();
       expect(r.rematch).toEqual({ queued: 4, selectedBy: "index", keys: 1 });
@@ -143,6 +149,11 @@ describe("cpansec run over an HTTP mirror", () => {
         ["BOB/Demo-Util-0.5.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
         ["DAVE/Demo-Web-0.3.tar.gz", "CPANSA-Demo-Core-2026-1", "dependency"],
       ]);
+      // Republished: the new advisory's record, which each advisory.published links; the CGI record, unchanged, not rewritten.
+      expect(new Set(published.map((e) => e.links?.osv))).toEqual(new Set(["public/advisories/osv/CPAN/CPANSA-Demo-Core-2026-1.json"]));
+      expect(JSON.parse(readFileSync(join(data, published[0]?.links?.osv as string), "utf8")).id).toBe("CPANSA-Demo-Core-2026-1");
+      expect(JSON.parse(readFileSync(join(pub, "index.json"), "utf8")).osv.records).toBe(2);
+      expect(statSync(cgiOsv).mtimeMs).toBe(cgiWritten);
       expect(JSON.parse(readFileSync(join(dir, "advisories.json"), "utf8")).findings.map((f: { advisory: string }) => f.advisory)).toEqual([
         "CPANSA-Demo-Core-2026-1",
       ]);

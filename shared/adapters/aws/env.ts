@@ -32,6 +32,10 @@ const schema = z.object({
 
 export type AwsEnv = z.infer<typeof schema>;
 
+/** The public log bucket's base URL (no trailing slash): PUBLIC_LOG_URL, else the bucket's S3 URL. */
+export const publicLogBase = (env: Pick<AwsEnv, "publicLogUrl" | "logBucket">) =>
+  (env.publicLogUrl ?? `https://${env.logBucket}.s3.amazonaws.com`).replace(/\/+$/, "");
+
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }

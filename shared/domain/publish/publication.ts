@@ -19,6 +19,9 @@ export const CSAF_DIR = "csaf/";
 /** Where an advisory's OSV record is, relative to the publication's root. */
 export const publishedOsvPath = (id: string) => (checkId(id) ? undefined : `${OSV_DIR}${osvPath(id)}`);
 
+/** The CSAF publisher the pipeline names (the CLI's defaults too). */
+export const CSAF_PUBLISHER: CsafPublisher = { category: "coordinator", name: "CPAN Security Group", namespace: "https://security.metacpan.org" };
+
 export interface PublicationOptions {
   readonly publisher: CsafPublisher;
   /** The URL the publication's root is served at (the CSAF documents and provider metadata name it). */
