@@ -70,9 +70,9 @@ describe("least privilege per function", () => {
     expect(ses.flatMap((st) => st.resources).every((r) => r.text.includes(":identity/") || r.text.includes(":configuration-set/"))).toBe(true);
   });
 
-  it("keeps generate-sbom (and every step but append-log and notify) away from the log bucket and its head", () => {
+  it("keeps generate-sbom (and every step but append-log, notify and publish) away from the log bucket and its head", () => {
     const logBucket = s.id(s.stack.buckets.log);
-    expect(stepsReaching(logBucket)).toEqual(["log", "notify"]);
+    expect(stepsReaching(logBucket).sort()).toEqual(["log", "notify", "publish"]);
     expect(stepsReaching(tableId("logHead"))).toEqual(["log"]);
     expect(stepsReaching(tableId("logIndex"))).toEqual(["log"]);
     expect(stepsReaching(s.id(s.stack.buckets.accessLogs))).toEqual([]);
@@ -80,6 +80,26 @@ describe("least privilege per function", () => {
     // notify writes the Atom feed and nothing else of the log.
     const notifyLog = policies.notify.flatMap((st) => st.resources).filter((r) => r.id === logBucket && r.suffix !== "");
     expect(new Set(notifyLog.map((r) => r.suffix))).toEqual(new Set(["/feeds/*"]));
+  });
+
+  it("lets only publish-advisories write the published advisory index, and nothing else of the log bucket; the refresh only queues it", () => {
+    const logBucket = s.id(s.stack.buckets.log);
+    const writesTo = (k: StepKey) =>
+      policies[k]
+        .filter((st) => st.actions.includes("s3:PutObject"))
+        .flatMap((st) => st.resources.filter((r) => r.id === logBucket && r.suffix !== "").map((r) => r.suffix));
+    expect(new Set(writesTo("publish"))).toEqual(new Set(["/advisories/*"]));
+    expect(steps.filter((k) => writesTo(k).some((x) => x === "/advisories/*" || x === "/*"))).toEqual(
+      ["log", "publish"].filter((k) => steps.includes(k as StepKey)),
+    );
+    // It reads the feed (pointer and snapshot) and nothing else of the artifacts bucket; no table, queue or secret.
+    const artifacts = s.id(s.stack.buckets.artifacts);
+    const reads = policies.publish
+      .filter((st) => st.actions.includes("s3:GetObject*"))
+      .flatMap((st) => st.resources.filter((r) => r.id === artifacts && r.suffix !== "").map((r) => r.suffix));
+    expect(new Set(reads)).toEqual(new Set(["/advisories/*"]));
+    expect(policies.publish.some((st) => st.actions.some((a) => /^(dynamodb|sqs:Send|secretsmanager|ses):?/.test(a)))).toBe(false);
+    expect(policies.refresh.some((st) => st.resources.some((r) => r.id === logBucket))).toBe(false);
   });
 
   it("grants no wildcard actions or resources beyond key patterns and index ARNs of the pipeline's own resources", () => {
