@@ -37,7 +37,11 @@ export function registerRun(program: Command): void {
     )
     .option("--trust-key <file>", "OpenPGP key trusted to sign CHECKSUMS (repeatable; default: PAUSE's batch signing key)", collect)
     .option("--origin <origin>", "the log's origin line (first run only; default cpansec.localhost/log)")
-    .option("--public-url <url>", "the https URL <data>/public/ is served at, named in the published CSAF advisories (default https://cpansec.localhost/)", httpsUrl)
+    .option(
+      "--public-url <url>",
+      "the https URL <data>/public/ is served at, named in the published CSAF advisories (default https://cpansec.localhost/)",
+      httpsUrl,
+    )
     .option("--once", "one pass, then a summary and exit")
     .option("--interval <seconds>", "time between passes", seconds, 60)
     .option("--smtp <url>", "send notification email over SMTP, smtp://host:port (default: files in <data>/outbox/)", smtpUrl)

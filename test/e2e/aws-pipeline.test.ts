@@ -104,7 +104,7 @@ beforeAll(async () => {
     batchSize: QUEUE_WORKERS[k].batchSize,
     handler: handlers[k],
   }));
-}, 60_000);
+}, 180_000); // bundles nine handlers with esbuild: over a minute on a loaded machine
 afterAll(async () => {
   server?.close();
   await rx?.close();
