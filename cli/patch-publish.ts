@@ -3,7 +3,7 @@
  * (serve it as a CPAN mirror), `<data>/overlay.key` its CHECKSUMS signing key and `<data>/log` the
  * transparency log, both keys created on first use as `cpansec run` creates log.key.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import pkg from "../package.json" with { type: "json" };
@@ -14,9 +14,11 @@ import { embeddedLog } from "../shared/adapters/embedded/log";
 import { authorPath, parseCpanPath } from "../shared/domain/cpan/distname";
 import type { PackagesIndex } from "../shared/domain/cpan/packages";
 import { describeRelease } from "../shared/domain/cpan/release";
-import { generateOverlayKey, readOverlayKey } from "../shared/domain/overlay/sign";
 import { type PatchSource, loadRegistry, patchesFor } from "../shared/domain/patches/registry";
 import { logSigner } from "./embedded/pipeline";
+import { overlayDir, overlayKey } from "./embedded/overlay";
+
+export { overlayDir };
 import { CommandFailure } from "./errors";
 
 export interface PublishOptions {
@@ -29,15 +31,6 @@ export interface PublishOptions {
   /** The originals' uploader, for files whose path has no authors/id/ part. */
   readonly originalAuthor?: string;
   readonly clock?: () => Date;
-}
-
-export const overlayDir = (data: string) => join(data, "patched-cpan");
-
-async function overlayKey(data: string, now: Date) {
-  const file = join(data, "overlay.key");
-  if (!existsSync(file))
-    writeFileSync(file, await generateOverlayKey("cpansec patched CPAN overlay", "overlay@cpansec.localhost", now), { flag: "wx", mode: 0o600 });
-  return readOverlayKey(readFileSync(file, "utf8"));
 }
 
 /** The original's CPAN path: from an authors/id/A/AU/AUTHOR/ part of the file's path, else --original-author. */

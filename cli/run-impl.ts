@@ -14,7 +14,8 @@ import { EXIT, UserError, isNetworkError, networkReason } from "./errors";
 import { readFeedBytes, readFeedSignature } from "./feed-source";
 import { CveDirError, readCveDir } from "./cve-source";
 import type { CveFiles } from "../shared/domain/advisories/cve-set";
-import { feedLine, idleLine, passChanged, patchesLine } from "./run-lines";
+import { feedLine, idleLine, overlayLines, passChanged, patchesLine } from "./run-lines";
+import { overlayDir } from "./embedded/overlay";
 import { patchSource, patchUrlFor } from "./patch-snapshot";
 import { lockDataDir } from "./run-lock";
 import { type StopSignal, Stopped, stopOnSignals } from "./run-stop";
@@ -162,7 +163,7 @@ export interface Pass {
 
 /** One pass; the whole summary unless `brief` and nothing changed since `previous` (then one line). */
 export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?: RunSummary; brief?: boolean; interval?: number } = {}): Promise<Pass> {
-  const { watch, feed, rematch, packagesProblem, patches } = await p.runOnce();
+  const { watch, feed, rematch, packagesProblem, patches, overlay } = await p.runOnce();
   if (process.stderr.isTTY) process.stderr.write("\n");
   const s = await summarize(p);
   const idle = !passChanged(o.previous, s, watch, feed, rematch?.queued);
@@ -174,6 +175,7 @@ export async function runPass(p: EmbeddedPipeline, data: string, o: { previous?:
   // What the CVE records gave: when the union changes, and on the first pass.
   if (feed?.status !== "rejected" && feed?.cve && (feed.status === "updated" || !o.previous)) for (const l of feed.cve) out(`  ${l}`);
   if (patches) out(patchesLine(patches));
+  if (overlay) for (const l of overlayLines(overlay, overlayDir(resolve(data)))) out(l);
   if (rematch?.queued)
     out(
       `advisory inputs changed: ${rematch.queued} stored release(s) queued for re-matching${rematch.selectedBy === "all" ? " (all of them: no earlier state to compare with)" : ""}`,

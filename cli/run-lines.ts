@@ -1,4 +1,4 @@
-/** The short lines of `cpansec run`: the feed's version, the patch registry and an idle pass. */
+/** The short lines of `cpansec run`: the feed's version, the patch registry, the overlay and an idle pass. */
 import type { RefreshResult } from "../functions/refresh-advisories/refresh-advisories";
 import type { RefreshOutcome } from "../functions/refresh-advisories/refresh-sequence";
 import type { WatchResult } from "../functions/watch-uploads/watch-uploads";
@@ -22,6 +22,20 @@ export function feedLine(f: RefreshResult): string {
 export function patchesLine(p: NonNullable<RefreshOutcome["patches"]>): string {
   if (p.status === "failed") return `WARNING patches: the source could not be read (${p.problem}); the registry in use stays`;
   return `patches: ${p.status} (${p.patches} in force${p.problems ? `, ${p.problems} refused: cpansec patch list SOURCE says why` : ""}; sha256 ${p.sha256.slice(0, 16)})`;
+}
+
+/**
+ * The overlay's lines, once it holds an archive: where it is (serve it as a CPAN mirror), what this
+ * pass added, and each archive that could not be built or whose log entry disagrees.
+ */
+export function overlayLines(o: NonNullable<RefreshOutcome["overlay"]>, dir: string): string[] {
+  if (!o.archives && !o.failed.length) return [];
+  return [
+    `patched CPAN overlay: ${dir} (${o.archives} patched archive(s), ${o.added.length} added${o.queued ? `, ${o.queued} release(s) re-matched to name them` : ""})`,
+    ...o.added.map((p) => `  added ${p}`),
+    ...o.failed.map((f) => `  WARNING not patched ${f.path}: ${f.error}`),
+    ...o.mismatched.map((p) => `  WARNING ${p}: the log already holds other bytes under this path`),
+  ];
 }
 
 const counts = (s: RunSummary) => JSON.stringify([s.releases, s.failures.length, s.findings, s.log.size, s.events, s.notifications, s.deadLetters.length]);

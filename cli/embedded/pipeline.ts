@@ -8,6 +8,7 @@
  *   <data>/feeds/atom.xml                                  the public Atom feed (log bucket on AWS)
  *   <data>/public/advisories/                              the published advisory index (log bucket's advisories/ on AWS)
  *   <data>/outbox/                                         email, when no --smtp is given
+ *   <data>/patched-cpan/, overlay.key                      the patched CPAN overlay and its key (with a patch source)
  */
 import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { randomBytes } from "node:crypto";
@@ -32,6 +33,7 @@ import { CSAF_PUBLISHER } from "../../shared/domain/publish/publication";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { type Worker, defaultBackoff, runUntilIdle } from "../../shared/adapters/embedded/runner";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./notify";
+import { embeddedOverlay } from "./overlay";
 import { type StepLoader, type Wrap, loadSteps, stepWorker } from "./steps";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 
@@ -91,7 +93,14 @@ export interface EmbeddedPipeline {
   readonly notify: NotifyDeps;
   readonly workers: readonly Worker[];
   /** One pass: refresh the feed, read RECENT, and process until every queue is empty. */
-  runOnce(): Promise<{ watch: WatchResult; feed?: RefreshResult; rematch?: RematchResult; packagesProblem?: string; patches?: RefreshOutcome["patches"] }>;
+  runOnce(): Promise<{
+    watch: WatchResult;
+    feed?: RefreshResult;
+    rematch?: RematchResult;
+    packagesProblem?: string;
+    patches?: RefreshOutcome["patches"];
+    overlay?: RefreshOutcome["overlay"];
+  }>;
   close(): void;
 }
 
@@ -131,7 +140,10 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     },
   };
   await initLog(base.log);
-  const deps = o.ports?.pipeline?.(base) ?? base;
+  const wired = o.ports?.pipeline?.(base) ?? base;
+  // With a patch source, the overlay: built each refresh, and named by the findings.
+  const overlay = o.patches ? embeddedOverlay(o.data, wired) : undefined;
+  const deps: PipelineDeps = overlay ? { ...wired, patched: overlay.patched } : wired;
   const notifyBase = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
@@ -156,29 +168,41 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
         packages,
         patches,
         rematch,
+        overlay: refreshBuilt,
       } = await runRefresh(deps, {
         ...(o.feedSource ? { feed: o.feedSource } : {}),
         ...(o.feedKeys ? { feedKeys: o.feedKeys } : {}),
         ...(o.feedSignature ? { feedSignature: o.feedSignature } : {}),
         ...(o.cveRecords ? { cveRecords: o.cveRecords } : {}),
         ...(o.patches ? { patches: o.patches } : {}),
+        ...(overlay ? { overlay: overlay.step } : {}),
       });
       const packagesProblem = packages.problem ? `02packages not used: ${packages.problem}` : undefined;
       const watch = await watchUploads(deps);
-      await runUntilIdle(db, workers, {
-        maxReceives: o.maxReceives ?? 5,
-        visibilityMs: 60_000,
-        backoffMs: defaultBackoff(o.backoffMs ?? 200, 30_000),
-        // Longer than the steps' backoff cap (30 s): only delivery retries wait for a later pass.
-        horizonMs: o.horizonMs ?? 60_000,
-        ...(o.onBatch ? { onBatch: o.onBatch } : {}),
-      });
+      const drain = () =>
+        runUntilIdle(db, workers, {
+          maxReceives: o.maxReceives ?? 5,
+          visibilityMs: 60_000,
+          backoffMs: defaultBackoff(o.backoffMs ?? 200, 30_000),
+          // Longer than the steps' backoff cap (30 s): only delivery retries wait for a later pass.
+          horizonMs: o.horizonMs ?? 60_000,
+          ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+        });
+      await drain();
+      // New uploads a patch is for were stored only now: patch them in this pass, not the next.
+      let built = refreshBuilt;
+      if (overlay && watch.queued) {
+        const again = await overlay.step();
+        if (again?.queued) await drain();
+        if (again) built = { ...again, added: [...(built?.added ?? []), ...again.added] };
+      }
       return {
         watch,
         ...(refreshed ? { feed: refreshed } : {}),
         ...(rematch ? { rematch } : {}),
         ...(packagesProblem ? { packagesProblem } : {}),
         ...(patches ? { patches } : {}),
+        ...(built ? { overlay: built } : {}),
       };
     },
     close: () => {

@@ -39,7 +39,7 @@ export async function matchAdvisories(deps: MatchDeps, job: StepJob): Promise<vo
     const inputs = await deps.matchInputs();
     const stored = await deps.releases.get(job.id);
     // Already answered with these inputs: a redelivery. Finish what the first run may not have.
-    if (stored?.steps.advisories && sameInputs(stored.matched, inputs.identity)) return announceIfComplete(deps, stored);
+    if (!job.force && stored?.steps.advisories && sameInputs(stored.matched, inputs.identity)) return announceIfComplete(deps, stored);
     if (!stored) throw new TransientError(`release ${job.id} is not in the releases table`);
     await matchWith(deps, stored, await readMatchSubject(deps.blobs, stored), inputs);
     // A refresh that moved the pointers while this ran may have queried the index before this
@@ -65,7 +65,7 @@ async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: MatchS
     { distribution: release.distribution, version: release.version, ...(release.prereqs ? { prereqs: release.prereqs } : {}) },
     { resolve },
   );
-  const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches);
+  const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches, await deps.patched?.());
   const doc = advisoriesDocument(about, {
     feed: feed.version,
     verified: inputs.trust,

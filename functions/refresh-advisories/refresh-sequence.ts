@@ -14,6 +14,7 @@ import { currentFeed, publishPackages, readFeedPointer } from "../../shared/pipe
 import { type PatchRefreshResult, refreshPatches } from "../../shared/pipeline/patch-inputs";
 import type { Feed } from "../../shared/domain/advisories/feed";
 import type { PatchSource } from "../../shared/domain/patches/registry";
+import type { OverlayOutcome } from "../publish-patches/overlay-step";
 import { MirrorLimitError } from "../../shared/ports";
 import type { PipelineDeps } from "../../shared/ports/deps";
 import { type RefreshResult, refreshAdvisories } from "./refresh-advisories";
@@ -38,6 +39,12 @@ export interface RefreshSources {
   readonly cveRecords?: () => Promise<CveFiles | undefined>;
   /** The CPANSec patch source; absent: findings name no patches. */
   readonly patches?: PatchSourceConfig;
+  /**
+   * The patched CPAN overlay's step (functions/publish-patches/overlay-step.ts, wired by the
+   * backend with its overlay store and key), run with a patch source, after the re-matching is
+   * queued: the queued matches then name the archives it built. Absent: no overlay (AWS, for now).
+   */
+  readonly overlay?: () => Promise<OverlayOutcome | undefined>;
 }
 
 export interface PatchSourceConfig {
@@ -58,6 +65,8 @@ export interface RefreshOutcome {
   readonly rematch?: RematchResult;
   /** The feed snapshot publish-advisories was asked to publish (absent: there is no feed yet). */
   readonly published?: string;
+  /** Absent: no overlay step, or no patch registry yet. */
+  readonly overlay?: OverlayOutcome;
 }
 
 export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock" | "queues"> & Parameters<typeof queueRematches>[0];
@@ -113,11 +122,13 @@ export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSour
   // and nothing at all for a feed it has published already.
   const pointer = await readFeedPointer(deps.blobs);
   if (pointer) await deps.queues.publish.send([{ v: 1, feed: pointer.sha256 }]);
+  const overlay = sources.patches ? await sources.overlay?.() : undefined;
   return {
     ...(feed ? { feed } : {}),
     packages,
     ...(patches ? { patches } : {}),
     ...(rematch ? { rematch } : {}),
     ...(pointer ? { published: pointer.sha256 } : {}),
+    ...(overlay ? { overlay } : {}),
   };
 }

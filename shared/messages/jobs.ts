@@ -11,8 +11,11 @@ const id = z.string().check(z.minLength(1));
 export const IngestJobSchema = z.object({ v: z.literal(1), id, path: id, uploaded: id });
 export type IngestJob = Readonly<z.infer<typeof IngestJobSchema>>;
 
-/** sbom, advisories and log steps work from the stored release: the id is enough. */
-export const StepJobSchema = z.object({ v: z.literal(1), id });
+/**
+ * sbom, advisories and log steps work from the stored release: the id is enough. `force`: match
+ * again even with the same inputs (the overlay added a patched archive the findings should name).
+ */
+export const StepJobSchema = z.object({ v: z.literal(1), id, force: z.optional(z.literal(true)) });
 export type StepJob = Readonly<z.infer<typeof StepJobSchema>>;
 
 export const NotifyJobSchema = z.object({ v: z.literal(1), eventId: id });

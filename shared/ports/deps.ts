@@ -9,6 +9,7 @@ import type * as z from "zod/mini";
 import type { Feed, FeedTrust } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
 import type { PatchSnapshot } from "../domain/patches/snapshot";
+import type { BuiltLookup } from "../domain/patches/citations";
 import type { MatchIdentity } from "../domain/pipeline/record";
 import type { Signer } from "../domain/tlog/note";
 import type { PublicationOptions } from "../domain/publish/publication";
@@ -94,6 +95,12 @@ export interface PipelineDeps {
   readonly packages: () => Promise<PackagesIndex | undefined>;
   /** The feed and 02packages the pointers name now, with their identity (match-advisories). */
   readonly matchInputs: () => Promise<MatchInputs>;
+  /**
+   * The patched archives the overlay holds, for findings to name (`patched`); absent: no overlay
+   * (AWS does not build one yet). Not part of the match identity: the overlay step queues a forced
+   * re-match for the releases an archive it adds changes the answer of.
+   */
+  readonly patched?: () => Promise<BuiltLookup | undefined>;
   readonly clock: () => Date;
   readonly tool: { readonly name: string; readonly version: string };
   /** How many receives a mismatching CHECKSUMS entry gets (mirror lag) before it is an integrity alert. */
@@ -117,7 +124,7 @@ export type CompleteDeps = Pick<PipelineDeps, "blobs" | "releases" | "events" | 
 export type RecordMatchDeps = CompleteDeps & Pick<PipelineDeps, "findings" | "matchIndex" | "tool">;
 export type IngestDeps = CompleteDeps & Pick<PipelineDeps, "mirror" | "trustedKeys" | "checksumRetries" | "lagDeadlineMs">;
 export type SbomDeps = CompleteDeps & Pick<PipelineDeps, "feed" | "packages" | "tool">;
-export type MatchDeps = RecordMatchDeps & Pick<PipelineDeps, "matchInputs">;
+export type MatchDeps = RecordMatchDeps & Pick<PipelineDeps, "matchInputs" | "patched">;
 export type AppendLogDeps = CompleteDeps & Pick<PipelineDeps, "log">;
 export type WatchDeps = Pick<PipelineDeps, "mirror" | "cursors" | "releases" | "queues" | "clock">;
 export type RematchDeps = Pick<PipelineDeps, "blobs" | "cursors" | "matchIndex" | "releases" | "queues">;

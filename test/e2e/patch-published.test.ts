@@ -1,11 +1,13 @@
 // A new CPANSec patch for a stored vulnerable release, end to end through `cpansec run --once
 // --patches DIR`: the generated demo mirror (CGI-3.62 is affected by CVE-2012-5526) on 127.0.0.1,
 // a patch source written from scratch, a webhook receiver verifying signatures. Before the patch:
-// release.vulnerable and no patch. After it appears: the finding names the patch (URL, sha256),
-// and patch.published reaches the subscriptions that select CGI (webhook and e-mail), once; a new
-// revision is announced again; other distributions' subscribers get nothing.
+// release.vulnerable and no patch. After it appears: the patched archive is in the overlay
+// (<data>/patched-cpan/, with its SBOM's pedigree and its cpansec-patch/v1 log entry), the finding
+// names the patch (URL, sha256) and that archive, and patch.published reaches the subscriptions
+// that select CGI (webhook and e-mail), once; a pass with nothing new changes nothing; a new
+// revision is built and announced again; other distributions' subscribers get nothing.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +22,17 @@ import { cgiFeed } from "../helpers/feeds";
 import { header, parseMime } from "../helpers/mime";
 import { patchText, writePatches } from "../helpers/patch-source";
 import { type Receiver, startReceiver } from "../helpers/webhook-receiver";
+
+const OVERLAY_DIR = "patched-cpan/authors/id/C/CP/CPANSEC";
+const patchedPath = (r: number) => `authors/id/C/CP/CPANSEC/CGI-3.62-PATCHED-CVE-2012-5526-r${r}.tar.gz`;
+
+/** Every file under `dir` with its bytes (what a pass must leave identical). */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (f.isFile()) out[join(f.parentPath, f.name)] = readFileSync(join(f.parentPath, f.name)).toString("base64");
+  return out;
+}
 
 let server: Server;
 let url: string;
@@ -75,7 +88,31 @@ describe("patch.published through cpansec run", () => {
     // CGI-3.62 and the demo release that requires CGI: the releases indexed under dist:CGI
     expect(second.stdout).toMatch(/advisory inputs changed: 2 stored release\(s\) queued for re-matching/);
     const fileUrl = pathToFileURL(join(patches, path as string)).href;
-    expect(advisories().findings[0].patches).toEqual([{ path, url: fileUrl, sha256: sha, cve: "CVE-2012-5526", revision: 1, version: "3.62" }]);
+    expect(advisories().findings[0].patches).toEqual([
+      { path, url: fileUrl, sha256: sha, cve: "CVE-2012-5526", revision: 1, version: "3.62", patched: patchedPath(1) },
+    ]);
+    // The overlay: the patched archive, its SBOMs and proof, listed in a signed CHECKSUMS
+    expect(second.stdout).toContain(`patched CPAN overlay: ${join(data, "patched-cpan")} (1 patched archive(s), 1 added`);
+    const name = "CGI-3.62-PATCHED-CVE-2012-5526-r1";
+    expect(readdirSync(join(data, OVERLAY_DIR)).sort()).toEqual([...["cdx.json", "spdx.json", "tar.gz", "tlog-proof"].map((x) => `${name}.${x}`), "CHECKSUMS"]);
+    expect(readFileSync(join(data, OVERLAY_DIR, "CHECKSUMS"), "utf8")).toContain("-----BEGIN PGP SIGNED MESSAGE-----");
+    const pedigree = JSON.parse(readFileSync(join(data, OVERLAY_DIR, `${name}.cdx.json`), "utf8")).metadata.component.pedigree;
+    expect(pedigree.ancestors[0].purl).toBe("pkg:cpan/CGI@3.62?author=DAVE");
+    expect(pedigree.patches).toMatchObject([{ type: "backport", resolves: [{ id: "CVE-2012-5526" }] }]);
+    // Its cpansec-patch/v1 entry in the log: from the stored original, with the patch's bytes
+    const proof = runCli([
+      "log",
+      "check-proof",
+      join(data, OVERLAY_DIR, `${name}.tlog-proof`),
+      "--vkey",
+      join(data, "log", "vkey"),
+      "--archive",
+      join(data, OVERLAY_DIR, `${name}.tar.gz`),
+    ]);
+    expect(proof.stderr).toBe("");
+    expect(proof.stdout).toContain(`logged patched archive: ${patchedPath(1)} sha256 `);
+    expect(proof.stdout).toContain("from authors/id/D/DA/DAVE/CGI-3.62.tar.gz sha256 ");
+    expect(proof.stdout).toContain(`  with ${path} sha256 ${sha}`);
     expect(advisories().patches).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), source: patches });
     const [hook] = published("/cgi");
     expect(published("/cgi")).toHaveLength(1);
@@ -85,7 +122,7 @@ describe("patch.published through cpansec run", () => {
       release: { id: "DAVE/CGI-3.62.tar.gz", distribution: "CGI", version: "3.62" },
       links: { advisories: "releases/DAVE/CGI-3.62.tar.gz/advisories.json" },
       detail: {
-        patch: { path, url: fileUrl, sha256: sha, cve: "CVE-2012-5526", revision: 1 },
+        patch: { path, url: fileUrl, sha256: sha, cve: "CVE-2012-5526", revision: 1, patched: patchedPath(1) },
         advisories: [{ id: "CPANSA-CGI-2012-5526", kind: "self", severity: "medium", cves: ["CVE-2012-5526"] }],
       },
     });
@@ -99,13 +136,23 @@ describe("patch.published through cpansec run", () => {
     const mails = readdirSync(join(data, "outbox")).map((f) => parseMime(readFileSync(join(data, "outbox", f), "utf8")));
     expect(mails.map((m) => header(m, "Subject")[0])).toEqual(["[cpansec] A patch for CVE-2012-5526 in CGI 3.62 by DAVE is published"]);
 
-    // Again with nothing new: nothing delivered. Then a second revision: announced once more.
-    await run();
+    // Again with nothing new: nothing delivered, nothing re-matched, the overlay and log byte-identical.
+    const before = { overlay: tree(join(data, "patched-cpan")), log: tree(join(data, "log")) };
+    const third = await run();
+    expect(third.stdout).toContain("(1 patched archive(s), 0 added)");
+    expect(third.stdout).not.toContain("re-match");
+    expect({ overlay: tree(join(data, "patched-cpan")), log: tree(join(data, "log")) }).toEqual(before);
     expect(published("/cgi")).toHaveLength(1);
+    // Then a second revision: built, and announced once more naming its archive.
     writePatches(patches, [{ dist: "CGI", version: "3.62", cve: "CVE-2012-5526", revision: 2, salt: "r2" }]);
     await run();
-    expect(published("/cgi").map((r) => (r.payload?.detail as { patch: { revision: number } }).patch.revision)).toEqual([1, 2]);
-    expect(advisories().findings[0].patches.map((p: { revision: number }) => p.revision)).toEqual([2]);
+    const details = published("/cgi").map((r) => (r.payload?.detail as { patch: { revision: number; patched: string } }).patch);
+    expect(details.map((p) => [p.revision, p.patched])).toEqual([
+      [1, patchedPath(1)],
+      [2, patchedPath(2)],
+    ]);
+    expect(advisories().findings[0].patches.map((p: { revision: number; patched: string }) => [p.revision, p.patched])).toEqual([[2, patchedPath(2)]]);
+    expect(existsSync(join(data, OVERLAY_DIR, "CGI-3.62-PATCHED-CVE-2012-5526-r2.tar.gz"))).toBe(true);
     expect(readdirSync(join(data, "outbox"))).toHaveLength(2);
   });
 });
