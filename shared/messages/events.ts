@@ -1,10 +1,14 @@
 /**
  * Events the pipeline emits, versioned (`v`). Their ids are derived from what they are about, so a
- * redelivered step creates the same event, which the event store keeps once.
+ * redelivered step creates the same event, which the event store keeps once. Each has a zod
+ * schema (PipelineEventSchema), parsed where a stored event is read back (the event stores of
+ * both backends), so a damaged or foreign item is refused with the reason, not cast and sent.
  */
 import { createHash } from "node:crypto";
+import * as z from "zod/mini";
 
-export type EventType = "release.processed" | "release.vulnerable" | "integrity.alert" | "advisory.published" | "patch.published";
+export const EVENT_TYPES = ["release.processed", "release.vulnerable", "integrity.alert", "advisory.published", "patch.published"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface PipelineEvent {
   readonly v: 1;
@@ -16,6 +20,21 @@ export interface PipelineEvent {
   readonly links?: Readonly<Record<string, string>>;
   readonly detail?: Readonly<Record<string, unknown>>;
 }
+
+const text = z.string().check(z.minLength(1));
+
+// Loose objects: a field the schema does not name is kept, not stripped (an older reader loses nothing).
+export const PipelineEventSchema = z.looseObject({
+  v: z.literal(1),
+  id: text,
+  type: z.enum(EVENT_TYPES),
+  time: text,
+  release: z.optional(z.looseObject({ id: text, path: text, distribution: z.optional(z.string()), version: z.optional(z.string()), author: text })),
+  links: z.optional(z.record(z.string(), z.string())),
+  detail: z.optional(z.record(z.string(), z.unknown())),
+});
+// The schema's output is a PipelineEvent: a field added to one and not the other fails the typecheck.
+export const schemaAgrees = (e: z.infer<typeof PipelineEventSchema>): PipelineEvent => e;
 
 export function eventId(type: EventType, about: string): string {
   return `evt_${createHash("sha256").update(`${type}\n${about}`).digest("hex").slice(0, 32)}`;

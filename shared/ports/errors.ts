@@ -3,6 +3,7 @@
  * message decides between acknowledging it and letting it be redelivered.
  */
 import type * as z from "zod/mini";
+import { type PipelineEvent, PipelineEventSchema } from "../messages/events";
 
 /** A failure that will not change on retry: record it and acknowledge. */
 export class PermanentError extends Error {
@@ -49,4 +50,18 @@ export function parseMessageText<S extends z.ZodMiniType>(schema: S, text: strin
     throw new BadMessageError(`${what} is not JSON`);
   }
   return parseMessage(schema, body, what);
+}
+
+/** A stored event read back (the event stores): the event schema, or a BadMessageError naming each problem. */
+export function parseStoredEvent(body: unknown): PipelineEvent {
+  const id = typeof body === "object" && body !== null && typeof (body as { id?: unknown }).id === "string" ? (body as { id: string }).id : "?";
+  return parseMessage(PipelineEventSchema, body, `stored event ${id}`);
+}
+
+/** Every stored event that parses: one damaged item must not stop the Atom feed (its own notify job names the problem). */
+export function storedEvents(bodies: readonly unknown[]): PipelineEvent[] {
+  return bodies.flatMap((b) => {
+    const r = PipelineEventSchema.safeParse(b);
+    return r.success ? [r.data] : [];
+  });
 }

@@ -83,6 +83,20 @@ export function pipelinePortsContract(
       expect(await events.list()).toEqual([e]);
     });
 
+    it("refuses a stored event that is not the event schema: get names the problem, list leaves it out", async () => {
+      const { events } = make();
+      const good = { v: 1 as const, id: "evt_good", type: "release.processed" as const, time: "t", release: { id: "A/B-1.tar.gz", path: "p", author: "A" } };
+      const bad = { v: 1, id: "evt_bad", type: "release.exploded", time: "t", release: { id: "A/B-1.tar.gz", path: "p" } };
+      await events.create(good);
+      await events.create(bad as unknown as typeof good);
+      await expect(events.get("evt_bad")).rejects.toThrow(
+        expect.objectContaining({ name: "BadMessageError", message: expect.stringMatching(/stored event evt_bad .*type.*release\.author/s) }),
+      );
+      expect(await events.get("evt_good")).toEqual(good);
+      const listed = await events.list(); // the AWS contract shares its tables across tests
+      expect(listed.filter((e) => e.id.startsWith("evt_b") || e.id === "evt_good")).toEqual([good]);
+    });
+
     it("finds releases by match-index key: idempotent puts, removals, each id once, sorted", async () => {
       const { matchIndex } = make();
       const many = Array.from({ length: 30 }, (_, i) => `dist:D${i}`); // over one DynamoDB batch (25)

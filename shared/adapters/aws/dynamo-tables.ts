@@ -20,6 +20,7 @@ import { versionOrderKey } from "../../domain/cpan/version";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../ports";
+import { parseStoredEvent, storedEvents } from "../../ports/errors";
 import { ItemsById, conditional, isConditionFailure } from "./dynamo-conditional";
 
 type Item = Record<string, unknown>;
@@ -262,9 +263,14 @@ export class DynamoMatchIndex implements MatchIndex {
 }
 
 export class DynamoEventStore extends ItemsById<PipelineEvent> implements EventStore {
+  override async get(id: string): Promise<PipelineEvent | undefined> {
+    const item = await super.get(id);
+    return item === undefined ? undefined : parseStoredEvent(item);
+  }
+
   /** Every event, oldest first (a scan: for reports and tests, not for the hot path). */
   async list(): Promise<PipelineEvent[]> {
-    const items = (await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false))) as unknown as PipelineEvent[];
+    const items = storedEvents(await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false)));
     return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
   }
 }

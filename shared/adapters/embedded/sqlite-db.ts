@@ -10,6 +10,7 @@ import { type Finding, findingKey } from "../../domain/advisories/findings";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, MatchIndex, ReleaseStore, SubscriptionStore } from "../../ports";
+import { parseStoredEvent, storedEvents } from "../../ports/errors";
 import { embeddedDeliveries, embeddedSubscriptions } from "./sqlite-notify";
 
 export interface QueuedMessage<T> {
@@ -154,10 +155,10 @@ export class EmbeddedDb {
     const one = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'events' AND pk = ? AND sk = ''");
     return {
       create: async (e: PipelineEvent) => ins.run(e.id, e.type, JSON.stringify(e)).changes === 1,
-      list: async () => all.all().map((r) => JSON.parse(r.data) as PipelineEvent),
+      list: async () => storedEvents(all.all().map((r) => JSON.parse(r.data))),
       get: async (id: string) => {
         const row = one.get(id);
-        return row ? (JSON.parse(row.data) as PipelineEvent) : undefined;
+        return row ? parseStoredEvent(JSON.parse(row.data)) : undefined;
       },
     };
   }
