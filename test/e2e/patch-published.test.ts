@@ -45,7 +45,7 @@ beforeAll(async () => {
   ({ server, url } = await serveDir(mirror.dir));
   writeFileSync(join(root, "feed.json"), JSON.stringify(cgiFeed(["3.62"])));
   writeFileSync(join(root, "trust.asc"), mirror.publicKey);
-  rx = await startReceiver({ "/cgi": SECRET, "/core": SECRET });
+  rx = await startReceiver({ "/cgi": SECRET, "/core": SECRET, "/first": SECRET });
 });
 afterAll(async () => {
   server?.close();
@@ -154,5 +154,33 @@ describe("patch.published through cpansec run", () => {
     expect(advisories().findings[0].patches.map((p: { revision: number; patched: string }) => [p.revision, p.patched])).toEqual([[2, patchedPath(2)]]);
     expect(existsSync(join(data, OVERLAY_DIR, "CGI-3.62-PATCHED-CVE-2012-5526-r2.tar.gz"))).toBe(true);
     expect(readdirSync(join(data, "outbox"))).toHaveLength(2);
+  });
+
+  it("patches an upload whose patch is already in the source in the pass that stores it, announcing it once", async () => {
+    const data = join(root, "data-first");
+    const patches = join(root, "patches-first");
+    mkdirSync(patches);
+    const [path] = writePatches(patches, [{ dist: "CGI", version: "3.62", cve: "CVE-2012-5526" }]);
+    expect(runCli(["subscribe", "add", "--data", data, "--webhook", `${rx.url}/first`, "--secret-file", "-", "--dist", "CGI"], SECRET).status).toBe(0);
+    const run = () =>
+      runCliAsync(
+        ["run", "--once", "--mirror", url, "--data", data, "--advisories", join(root, "feed.json"), "--trust-key", join(root, "trust.asc")].concat([
+          "--patches",
+          patches,
+          "--allow-loopback-webhooks",
+        ]),
+      );
+    const first = await run();
+    expect(first.stdout).toContain(`patched CPAN overlay: ${join(data, "patched-cpan")} (1 patched archive(s), 1 added`);
+    // The upload was matched before its archive was built: a forced re-match names it in the same pass
+    const finding = JSON.parse(readFileSync(join(data, "releases/DAVE/CGI-3.62.tar.gz/advisories.json"), "utf8")).findings[0];
+    expect(finding.patches).toMatchObject([{ path, patched: patchedPath(1) }]);
+    const announced = () => rx.verified("/first").filter((r) => r.payload?.type === "patch.published");
+    expect(announced()).toHaveLength(1);
+    const before = tree(join(data, "patched-cpan"));
+    const second = await run();
+    expect(second.stdout).toContain("(1 patched archive(s), 0 added)");
+    expect(tree(join(data, "patched-cpan"))).toEqual(before);
+    expect(announced()).toHaveLength(1);
   });
 });
