@@ -1,7 +1,8 @@
 /**
  * The refresh, in the one order every backend runs it (the hourly Lambda, each `cpansec run` pass):
  * the inputs first (the advisory feed, the mirror's 02packages, the CPANSec patch registry), then
- * the re-matching of the stored answers they can change, so every queued match runs with what the pointers name now.
+ * the re-matching of the stored answers they can change, so every queued match runs with what the pointers name now,
+ * then (with a patch source and an overlay wired) the patched CPAN overlay, whose archives those matches name.
  * A step the refresh gains (another feed, publishing) is added here, once.
  *
  * Limits: the feed, its signature and the index are fetched under FETCH_LIMITS (one file); a feed
