@@ -98,16 +98,20 @@ describe("queues", () => {
     }
   });
 
-  it("serialises append-log: a FIFO queue (and FIFO dead-letter queue), reserved concurrency 1 and no other function limited but the public unsubscribe one", () => {
-    const fnId = s.id(s.stack.functions.log.fn);
-    expect(props(res(fnId)).ReservedConcurrentExecutions).toBe(1);
-    const [, m] = ofType(s, "AWS::Lambda::EventSourceMapping").find(([, x]) => refOf(props(x).FunctionName) === fnId) ?? [];
-    const queue = props(res(refOf(props(m).EventSourceArn) as string));
-    expect(queue.FifoQueue).toBe(true);
-    expect(queue.ContentBasedDeduplication).toBe(false);
-    expect(props(res(refOf(queue.RedrivePolicy.deadLetterTargetArn) as string)).FifoQueue).toBe(true);
+  it("serialises each FIFO step (append-log, publish-advisories): a FIFO queue (and FIFO dead-letter queue), reserved concurrency 1 and no other function limited but the public unsubscribe one", () => {
+    const fifo = (Object.keys(QUEUE_WORKERS) as QueueKey[]).filter((k) => QUEUE_WORKERS[k].fifo);
+    expect(fifo).toContain("log");
+    const ids = fifo.map((k) => s.id(s.stack.functions[k].fn));
+    for (const fnId of ids) {
+      expect(props(res(fnId)).ReservedConcurrentExecutions, fnId).toBe(1);
+      const [, m] = ofType(s, "AWS::Lambda::EventSourceMapping").find(([, x]) => refOf(props(x).FunctionName) === fnId) ?? [];
+      const queue = props(res(refOf(props(m).EventSourceArn) as string));
+      expect(queue.FifoQueue, fnId).toBe(true);
+      expect(queue.ContentBasedDeduplication, fnId).toBe(false);
+      expect(props(res(refOf(queue.RedrivePolicy.deadLetterTargetArn) as string)).FifoQueue, fnId).toBe(true);
+    }
     const limited = ofType(s, "AWS::Lambda::Function").filter(([, f]) => props(f).ReservedConcurrentExecutions !== undefined);
-    expect(limited.map(([id]) => id).sort()).toEqual([fnId, s.id(s.stack.functions.unsubscribe.fn)].sort());
+    expect(limited.map(([id]) => id).sort()).toEqual([...ids, s.id(s.stack.functions.unsubscribe.fn)].sort());
   });
 });
 

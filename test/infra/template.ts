@@ -23,7 +23,12 @@ export interface Synthesized {
 }
 
 /** Context every test stack gets: bundling off, email on (so the SES grant exists), an alarm address. */
-export const TEST_CONTEXT = { "aws:cdk:bundling-stacks": [], sesIdentity: "alerts@example.org", alarmEmail: "ops@example.org" };
+export const TEST_CONTEXT = {
+  "aws:cdk:bundling-stacks": [],
+  sesIdentity: "alerts@example.org",
+  alarmEmail: "ops@example.org",
+  patchesUrl: "https://security.metacpan.org/patches/",
+};
 
 export function synthesize(context: Record<string, unknown> = TEST_CONTEXT, o: Pick<PipelineStackProps, "steps"> = {}): Synthesized {
   const { app, stack } = createPipelineApp({ context }, o);
