@@ -76,6 +76,8 @@ export interface StackOptions {
   /** The feed key secret's value (default `none`: the feed is used unverified). */
   readonly feedKey?: string;
   readonly logKey?: string;
+  /** The overlay key secret's value (default `none`: no overlay). */
+  readonly overlayKey?: string;
   readonly logOrigin?: string;
   /** Override visibility timeouts (seconds), so a failed message comes back quickly in tests. */
   readonly visibilityTimeout?: number;
@@ -133,6 +135,7 @@ export async function createTestStack(o: StackOptions = {}): Promise<TestStack> 
     [ENV.logKeySecret]: await secret("log-key", o.logKey ?? randomBytes(32).toString("hex")),
     [ENV.pauseKeySecret]: await secret("pause-key", o.pauseKey ?? "none"),
     [ENV.feedKeySecret]: await secret("feed-key", o.feedKey ?? "none"),
+    [ENV.overlayKeySecret]: await secret("overlay-key", o.overlayKey ?? "none"),
     [ENV.unsubscribeKeySecret]: await secret("unsubscribe-key", randomBytes(32).toString("hex")),
     [ENV.unsubscribeUrl]: "https://unsubscribe.cpansec.test/",
     AWS_ENDPOINT_URL: endpoint,

@@ -23,6 +23,7 @@ const schema = z.object({
   logKeySecret: name,
   pauseKeySecret: name,
   feedKeySecret: z.optional(z.string()),
+  overlayKeySecret: z.optional(z.string()),
   sesIdentity: z.optional(z.string()),
   sesConfigurationSet: z.optional(z.string()),
   publicLogUrl: z.optional(z.string()),

@@ -60,8 +60,11 @@ export const HTTP_FUNCTIONS = {
   unsubscribe: { name: "unsubscribe", entry: "functions/unsubscribe/handler.ts", timeout: 10, memorySize: 256, reservedConcurrency: 5 },
 } as const;
 
-/** The keys of the log bucket anyone may GET: the C2SP layout, the verifier key, the feeds and the published advisory index (not `.staging/`). */
-export const PUBLIC_LOG_PATHS = ["checkpoint", "vkey", "tile/*", "feeds/*", "advisories/*"] as const;
+/**
+ * The keys of the log bucket anyone may GET: the C2SP layout, the verifier key, the feeds, the
+ * published advisory index and the patched CPAN overlay (not `.staging/`).
+ */
+export const PUBLIC_LOG_PATHS = ["checkpoint", "vkey", "tile/*", "feeds/*", "advisories/*", "patched-cpan/*"] as const;
 
 /** Other environment variables the handlers read (all validated at cold start). */
 export const ENV = {
@@ -81,6 +84,11 @@ export const ENV = {
    * (refresh-advisories), or the word `none`: the feed is then used unverified, and says so.
    */
   feedKeySecret: "FEED_KEY_SECRET_ARN",
+  /**
+   * Secrets Manager secret holding the armored OpenPGP private key that signs the patched CPAN
+   * overlay's CHECKSUMS (put there by the operator, docs/patches.md), or the word `none`: no overlay.
+   */
+  overlayKeySecret: "OVERLAY_KEY_SECRET_ARN",
   sesIdentity: "SES_IDENTITY",
   sesConfigurationSet: "SES_CONFIGURATION_SET",
   /** Base URL results are linked from in notifications (the log bucket's public URL). */
