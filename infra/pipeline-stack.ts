@@ -62,6 +62,7 @@ export class PipelineStack extends Stack {
       [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,
       [ENV.feedKeySecret]: secrets.feedKey.secretArn,
       [ENV.unsubscribeKeySecret]: secrets.unsubscribeKey.secretArn,
+      [ENV.overlayKeySecret]: secrets.overlayKey.secretArn,
       [ENV.sesIdentity]: mail.identityName,
       [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
       [ENV.publicLogUrl]: buckets.logUrl,
@@ -110,7 +111,13 @@ export class PipelineStack extends Stack {
       queues,
       artifacts: buckets.artifacts,
       log: buckets.log,
-      secrets: { logKey: secrets.logKey, pauseKey: secrets.pauseKey, feedKey: secrets.feedKey, unsubscribeKey: secrets.unsubscribeKey },
+      secrets: {
+        logKey: secrets.logKey,
+        pauseKey: secrets.pauseKey,
+        feedKey: secrets.feedKey,
+        unsubscribeKey: secrets.unsubscribeKey,
+        overlayKey: secrets.overlayKey,
+      },
       mail,
     };
     const access = accessOf(steps);
@@ -125,6 +132,11 @@ export class PipelineStack extends Stack {
     output("LogKeySecretArn", secrets.logKey.secretArn, "Secrets Manager secret: the log signing key seed");
     output("PauseKeySecretArn", secrets.pauseKey.secretArn, "Secrets Manager secret: armored PAUSE public key(s)");
     output("FeedKeySecretArn", secrets.feedKey.secretArn, "Secrets Manager secret: armored PGP public key(s) trusted to sign the advisory feed, or none");
+    output(
+      "OverlayKeySecretArn",
+      secrets.overlayKey.secretArn,
+      "Secrets Manager secret: armored OpenPGP private key signing the patched CPAN overlay, or none",
+    );
     output("UnsubscribeKeySecretArn", secrets.unsubscribeKey.secretArn, "Secrets Manager secret: key of the email unsubscribe links");
     output("UnsubscribeUrl", http.unsubscribe.url.url, "One-click unsubscribe endpoint (Lambda function URL) linked from emails");
     output("AlarmTopicArn", alarms.topic.topicArn, "SNS topic every alarm notifies");

@@ -12,7 +12,7 @@ import type { TableKey } from "./adapters/aws/resources";
 import { DELIVERY_ATTEMPTS, retryDelay } from "./domain/notify/retry";
 import { DeliverJobSchema, IngestJobSchema, NotifyJobSchema, PublishJobSchema, StepJobSchema } from "./messages/jobs";
 
-export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey";
+export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey" | "overlayKey";
 
 /**
  * GetItem and UpdateItem of single items by key, reading and writing only these top-level

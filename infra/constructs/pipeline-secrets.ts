@@ -8,6 +8,8 @@
  *   signature, or `none` (the default: the key that signs the published feed is not shipped here),
  *   read by refresh-advisories; with a key, a feed whose signature fails is not used.
  * - the unsubscribe key: generated; keys the one-click unsubscribe links (deliver, unsubscribe).
+ * - the overlay key: the armored OpenPGP private key that signs the patched CPAN overlay's CHECKSUMS,
+ *   put there by the operator, or `none` (the default: no overlay); docs/patches.md "On AWS".
  * None rotates (the unsubscribe key would break the links in emails already sent): an Ed25519 log key cannot change without starting a new log (monitors pin the
  * verifier key), and the PAUSE key is public material that changes only when PAUSE changes it.
  */
@@ -34,6 +36,7 @@ export class PipelineSecrets extends Construct {
   readonly pauseKey: secretsmanager.Secret;
   readonly feedKey: secretsmanager.Secret;
   readonly unsubscribeKey: secretsmanager.Secret;
+  readonly overlayKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -78,6 +81,19 @@ export class PipelineSecrets extends Construct {
     Validations.of(this.unsubscribeKey).acknowledge({
       id: "AwsSolutions-SMG4",
       reason: "Keys the unsubscribe links of emails already sent: rotating it would break every such link; replace it by hand if it leaks (docs/aws.md).",
+    });
+
+    this.overlayKey = new secretsmanager.Secret(this, "OverlayKey", {
+      description: "cpansec: armored OpenPGP private key signing the patched CPAN overlay's CHECKSUMS (docs/patches.md), or `none`",
+      // `none` until the operator puts a key: a generated password is not an OpenPGP key, and a key
+      // made by a function would have to be announced by hand anyway (users pin its fingerprint).
+      secretStringValue: SecretValue.unsafePlainText("none"),
+      // Users pin the key's fingerprint: it outlives the stack, like the overlay it signs.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.overlayKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Users and cpanm --verify pin the overlay key's fingerprint: a new key is a deliberate, announced operation (docs/patches.md), not a rotation.",
     });
   }
 }

@@ -30,14 +30,17 @@ const tableId = (k: TableKey) => s.id(s.stack.tables.byKey[k]);
 const WRITE = "dynamodb:PutItem";
 
 describe("least privilege per function", () => {
-  it("lets only append-log read the log signing key, only ingest-release the PAUSE key, only refresh-advisories the feed key, only deliver and unsubscribe the unsubscribe key", () => {
+  it("lets only append-log read the log signing key, only ingest-release the PAUSE key, only refresh-advisories the feed key, only deliver and unsubscribe the unsubscribe key, no function yet the overlay key", () => {
     const secrets = s.json.Resources;
     const ids = Object.keys(secrets).filter((id) => secrets[id]?.Type === "AWS::SecretsManager::Secret");
-    expect(ids).toHaveLength(4);
+    expect(ids).toHaveLength(5);
     const logKey = ids.find((id) => id.includes("LogSigningKey")) as string;
     const pauseKey = ids.find((id) => id.includes("PauseKey")) as string;
     const unsubscribeKey = ids.find((id) => id.includes("UnsubscribeKey")) as string;
     const feedKey = ids.find((id) => id.includes("FeedKey")) as string;
+    const overlayKey = ids.find((id) => id.includes("OverlayKey")) as string;
+    // The overlay's publisher is not a function yet (docs/patches.md "On AWS"): nobody reads its key.
+    expect(stepsReaching(overlayKey)).toEqual([]);
     expect(stepsReaching(feedKey)).toEqual(["refresh"]);
     expect(stepsReaching(logKey)).toEqual(["log"]);
     expect(stepsReaching(pauseKey)).toEqual(["ingest"]);
