@@ -18,6 +18,8 @@ import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 import { cveOption } from "../cve-option";
 import { modeOption } from "./advisories";
 import { readPatchSnapshot } from "../patch-snapshot";
+import { loadOverlay } from "../overlay-source";
+import { withOverlay } from "../../shared/domain/audit/overlay-archives";
 
 interface AuditOpts extends InputChoice {
   db: string;
@@ -32,6 +34,8 @@ interface AuditOpts extends InputChoice {
   name?: string;
   exclude?: string;
   patches?: string;
+  overlay?: string;
+  overlayKey?: string;
   failOn: Severity;
 }
 
@@ -65,6 +69,8 @@ export function registerAudit(program: Command): void {
       "--patches <dir|url>",
       "CPANSec patch source (a directory in its layout, or https://security.metacpan.org/patches/): name the patches for each advisory",
     )
+    .option("--overlay <dir|url>", "the patched CPAN overlay's root: snapshot and installed entries that are its archives (by full CPAN path) count as patched")
+    .option("--overlay-key <file>", "the overlay's OpenPGP public key, to verify its CHECKSUMS (default: its cpansec-overlay-key.asc)")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when an advisory that counts is at or above this severity (unrated ones always count)")
         .choices(["low", "medium", "high", "critical"])
@@ -88,7 +94,11 @@ export function registerAudit(program: Command): void {
       const exclusions: Exclusion[] = o.exclude
         ? await unreadable(o.exclude, async () => parseExclusions(await readText(o.exclude as string), o.exclude as string))
         : [];
-      const inventory = await readInventory(o, feed, resolve);
+      const read = await readInventory(o, feed, resolve);
+      const overlay = o.overlay ? await unreadable(`the overlay ${o.overlay}`, () => loadOverlay(o.overlay as string, o.overlayKey)) : undefined;
+      for (const p of overlay?.unconfirmed ?? []) warn(`overlay archive not used: ${p} is not in its signed CHECKSUMS with the model's sha256`);
+      // snapshot and install.json entries name CPAN paths; an SBOM says it is patched by its pedigree
+      const inventory = read.kind === "snapshot" || read.kind === "installed" ? withOverlay(read, overlay?.model, o.overlay) : read;
       const patches = o.patches ? await unreadable(`the patch source ${o.patches}`, () => readPatchSnapshot(o.patches as string, feed)) : undefined;
       for (const p of patches?.problems ?? []) warn(`patch not used: ${p.message}`);
       const other: MatchMode = o.mode === "strict" ? "cpan-audit" : "strict";
