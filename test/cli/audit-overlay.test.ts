@@ -122,4 +122,24 @@ describe("cpansec audit --overlay", () => {
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/cannot read the overlay .*CHECKSUMS/);
   });
+
+  it("--overlay-key: the deployment's key confirms the overlay; another deployment's key does not", () => {
+    const other = join(dir, "other");
+    const p = runCli([
+      "patch",
+      "publish",
+      join(dir, "cpan/authors/id/R/RC/RCLAMP/File-Find-Rule-0.34.tar.gz"),
+      "--source",
+      fixturePath("patches"),
+      "--data",
+      other,
+    ]);
+    expect(p.status, p.stderr).toBe(0);
+    const file = snapshot(`C/CP/CPANSEC/${NAME}.tar.gz`);
+    const ok = audit(["--snapshot", file, "--overlay", overlay, "--overlay-key", join(overlay, "cpansec-overlay-key.asc")]);
+    expect(ok.status, ok.stderr).toBe(0);
+    const bad = audit(["--snapshot", file, "--overlay", overlay, "--overlay-key", join(other, "patched-cpan", "cpansec-overlay-key.asc")]);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/cannot read the overlay .*CHECKSUMS/);
+  });
 });
