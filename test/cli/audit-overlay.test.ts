@@ -2,12 +2,13 @@
 // CPAN overlay's archives by its full path is matched at the original's version with the CVE its
 // patch resolves counted as fixed. The overlay is built by the real `cpansec patch publish` from
 // an original made from scratch (test/helpers/installable-dist.ts) and CPANSec's patch fixture.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli";
+import { runCli, runCliAsync } from "../helpers/cli";
 import { fixturePath } from "../helpers/fixtures";
 import { fileFindRule } from "../helpers/installable-dist";
 
@@ -141,5 +142,32 @@ describe("cpansec audit --overlay", () => {
     const bad = audit(["--snapshot", file, "--overlay", overlay, "--overlay-key", join(other, "patched-cpan", "cpansec-overlay-key.asc")]);
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/cannot read the overlay .*CHECKSUMS/);
+  });
+
+  it("an overlay served over HTTP (its base URL) is read the same way", async () => {
+    const server = createServer((req, res) => {
+      const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/overlay\//, "");
+      const file = join(overlay, rel);
+      if (rel.includes("..") || !existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200).end(readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      const r = await runCliAsync([
+        "audit",
+        "--db",
+        feed,
+        "--snapshot",
+        snapshot(`C/CP/CPANSEC/${NAME}.tar.gz`),
+        "--overlay",
+        `http://127.0.0.1:${port}/overlay/`,
+      ]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("[patched]");
+    } finally {
+      server.close();
+    }
   });
 });
