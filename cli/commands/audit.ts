@@ -96,7 +96,8 @@ export function registerAudit(program: Command): void {
         : [];
       const read = await readInventory(o, feed, resolve);
       const overlay = o.overlay ? await unreadable(`the overlay ${o.overlay}`, () => loadOverlay(o.overlay as string, o.overlayKey)) : undefined;
-      for (const p of overlay?.unconfirmed ?? []) warn(`overlay archive not used: ${p} is not in its signed CHECKSUMS with the model's sha256`);
+      for (const p of overlay?.unconfirmed ?? [])
+        warn(`overlay archive not used: ${p} is not in its signed CHECKSUMS with the model's sha256 and the name its distribution, version and patches give`);
       // snapshot and install.json entries name CPAN paths; an SBOM says it is patched by its pedigree
       const inventory = read.kind === "snapshot" || read.kind === "installed" ? withOverlay(read, overlay?.model, o.overlay) : read;
       const patches = o.patches ? await unreadable(`the patch source ${o.patches}`, () => readPatchSnapshot(o.patches as string, feed)) : undefined;

@@ -194,7 +194,14 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
       if (overlay && watch.queued) {
         const again = await overlay.step();
         if (again?.queued) await drain();
-        if (again) built = { ...again, added: [...(built?.added ?? []), ...again.added] };
+        if (again)
+          built = {
+            ...again,
+            added: [...(built?.added ?? []), ...again.added],
+            failed: [...(built?.failed ?? []), ...again.failed],
+            mismatched: [...(built?.mismatched ?? []), ...again.mismatched],
+            problems: [...(built?.problems ?? []), ...again.problems],
+          };
       }
       return {
         watch,

@@ -135,7 +135,11 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
     built.map((b) => b.entry),
   );
   const added: OverlayRelease[] = [];
+  // An entry the log already holds with other bytes under the same path is not this archive's
+  // record: it is reported and neither listed nor given a proof (which could never verify).
+  const mismatched = new Set(logged.mismatched);
   for (const [i, b] of built.entries()) {
+    if (mismatched.has(i)) continue;
     const name = `${b.release.path.slice(b.release.path.lastIndexOf("/") + 1).replace(/\.tar\.gz$/, "")}.tlog-proof`;
     const at = `${b.release.path.slice(0, b.release.path.lastIndexOf("/"))}/${name}`;
     // A retry after a crash gets the entry's index back with a later checkpoint: the proof
@@ -153,5 +157,5 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
     ...(deps.cpan ? { cpan: deps.cpan } : {}),
   }))
     await deps.overlay.publish(path, bytes);
-  return { added, existing, failed, mismatched: logged.mismatched.map((i) => added[i]?.path as string) };
+  return { added, existing, failed, mismatched: logged.mismatched.map((i) => built[i]?.release.path as string) };
 }

@@ -3,7 +3,6 @@
  * advisory feed from FEED_URL (verified when a feed key is trusted), the mirror's 02packages, then
  * a re-match of every stored release either change can affect. CVE JSON 5 records under
  * `advisories/cve/` in the artifacts bucket are merged into the feed (docs/cve-records.md).
-  if (patches?.status === "failed") ctx.logger.error("patch source not read; the registry in use stays", { reason: patches.problem });
  */
 import { feedKeys } from "../../shared/adapters/aws/feed-keys";
 import { readS3CveRecords } from "../../shared/adapters/aws/s3-cve-records";

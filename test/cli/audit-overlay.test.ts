@@ -124,6 +124,25 @@ describe("cpansec audit --overlay", () => {
     expect(bad.stderr).toMatch(/cannot read the overlay .*CHECKSUMS/);
   });
 
+  it("the unsigned model cannot claim more than the signed name says: a release whose CVE or version was changed is not used", () => {
+    for (const [field, edit] of [
+      ["cve", (r: { patches: { cve: string }[] }) => void (r.patches[0] = { ...r.patches[0], cve: "CVE-2099-99999" })],
+      ["version", (r: { version: string }) => void (r.version = "0.33")],
+    ] as const) {
+      const forged = join(dir, `forged-${field}`);
+      mkdirSync(join(forged, "authors/id/C/CP/CPANSEC"), { recursive: true });
+      const model = JSON.parse(readFileSync(join(overlay, "cpansec-patched.json"), "utf8"));
+      (edit as (r: unknown) => void)(model.releases[0]);
+      writeFileSync(join(forged, "cpansec-patched.json"), JSON.stringify(model));
+      writeFileSync(join(forged, "cpansec-overlay-key.asc"), readFileSync(join(overlay, "cpansec-overlay-key.asc")));
+      writeFileSync(join(forged, "authors/id/C/CP/CPANSEC/CHECKSUMS"), readFileSync(join(overlay, "authors/id/C/CP/CPANSEC/CHECKSUMS")));
+      const r = audit(["--snapshot", snapshot(`C/CP/CPANSEC/${NAME}.tar.gz`), "--overlay", forged]);
+      expect(r.stderr, field).toContain(`overlay archive not used: authors/id/C/CP/CPANSEC/${NAME}.tar.gz`);
+      expect(r.stdout, field).not.toContain("[patched]");
+      expect(r.status, field).toBe(1);
+    }
+  });
+
   it("--overlay-key: the deployment's key confirms the overlay; another deployment's key does not", () => {
     const other = join(dir, "other");
     const p = runCli([

@@ -59,6 +59,20 @@ async function setup() {
 }
 
 describe("publishPatched", () => {
+  it("an archive whose path the log already holds with other bytes is reported, not listed and given no proof", async () => {
+    const { deps, pair } = await setup();
+    const first = await publishPatched(deps, [pair]);
+    expect(first.added).toHaveLength(1);
+    // The same overlay path made from another original (its model lost, say): the log keeps the first entry.
+    const fresh = new MemoryStore();
+    const other: PatchPair = { ...pair, original: { ...pair.original, path: "authors/id/X/XY/XYZ/File-Find-Rule-0.34.tar.gz" } };
+    const r = await publishPatched({ ...deps, overlay: fresh }, [other]);
+    expect(r.added).toEqual([]);
+    expect(r.mismatched).toEqual([first.added[0]?.path]);
+    expect(JSON.parse(Buffer.from(fresh.objects.get(MODEL_FILE) as Uint8Array).toString()).releases).toEqual([]);
+    expect([...fresh.objects.keys()].filter((k) => k.endsWith(".tlog-proof"))).toEqual([]);
+  });
+
   it("a crash before the index files is completed by the next run: same files, one log entry", async () => {
     const { deps, overlay, log, pair } = await setup();
     overlay.failPublish = true;

@@ -11,6 +11,9 @@
 import { patchedFor, type OverlayModel, type OverlayRelease } from "../overlay/model";
 import type { ChecksumEntry } from "../cpan/checksums";
 import type { Inventory } from "./inventory";
+import { patchedName } from "../patches/layout";
+
+const CVE = /^CVE-[0-9]{4}-[0-9]{4,9}$/;
 
 const withAuthors = (p: string) => (p.startsWith("authors/id/") ? p : `authors/id/${p}`);
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf("/"));
@@ -18,14 +21,20 @@ const baseOf = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
 /**
  * The model's releases the overlay's signed CHECKSUMS confirm: its directory's CHECKSUMS (verified
- * by the caller) lists the archive with the model's sha256. `checksums` is by directory
- * (authors/id/C/CP/CPANSEC); the others are returned as `unconfirmed` paths.
+ * by the caller) lists the archive with the model's sha256, and the archive's file name is the one
+ * the overlay builds from the model's distribution, version and patches (CVE and revision). The model
+ * itself is not signed: only the signed file name pins what it says the archive is and fixes.
+ * `checksums` is by directory (authors/id/C/CP/CPANSEC); the others are returned as `unconfirmed` paths.
  */
 export function confirmedReleases(
   model: OverlayModel,
   checksums: ReadonlyMap<string, ReadonlyMap<string, ChecksumEntry> | undefined>,
 ): { model: OverlayModel; unconfirmed: string[] } {
-  const ok = (r: OverlayRelease) => checksums.get(dirOf(r.path))?.get(baseOf(r.path))?.sha256 === r.sha256;
+  const named = (r: OverlayRelease) =>
+    r.patches.length > 0 &&
+    r.patches.every((p) => CVE.test(p.cve) && Number.isInteger(p.revision) && p.revision > 0) &&
+    baseOf(r.path) === `${patchedName(r.dist, r.version, r.patches)}.tar.gz`;
+  const ok = (r: OverlayRelease) => named(r) && checksums.get(dirOf(r.path))?.get(baseOf(r.path))?.sha256 === r.sha256;
   return { model: { v: 1, releases: model.releases.filter(ok) }, unconfirmed: model.releases.filter((r) => !ok(r)).map((r) => r.path) };
 }
 

@@ -39,3 +39,8 @@ export const layoutPath = (k: PatchKey): string => `${k.dist[0]?.toUpperCase()}/
 
 /** `CVE-2025-40918-r1`: a patch's id in file names and SBOMs. */
 export const patchId = (k: Pick<PatchKey, "cve" | "revision">): string => `${k.cve}-r${k.revision}`;
+
+/** The patched archive's name (and top directory): `<Dist>-<version>-PATCHED-<CVE>-r<N>[-...]` (docs/patches.md). */
+export function patchedName(dist: string, version: string, patches: readonly Pick<PatchKey, "cve" | "revision">[]): string {
+  return `${dist}-${version}-PATCHED-${patches.map(patchId).join("-")}`;
+}

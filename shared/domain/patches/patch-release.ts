@@ -9,7 +9,9 @@ import { readArchive } from "../cpan/archive";
 import { DEFAULT_LIMITS } from "../cpan/archive/limits";
 import { type Release, describeRelease } from "../cpan/release";
 import { PatchError } from "./errors";
-import { patchId } from "./layout";
+import { patchedName } from "./layout";
+
+export { patchedName };
 import type { PatchRecord } from "./registry";
 import { type PackEntry, packTarGz } from "./pack";
 import { applyToTree } from "./tree";
@@ -24,10 +26,6 @@ export interface PatchedRelease {
 
 /** Every file's bytes are needed to rewrite the archive, up to the limit on one entry. */
 const READ_LIMITS = { maxKeptFileBytes: DEFAULT_LIMITS.maxEntryBytes, maxTotalBytes: 256 * 2 ** 20 };
-
-export function patchedName(dist: string, version: string, patches: readonly Pick<PatchRecord, "cve" | "revision">[]): string {
-  return `${dist}-${version}-PATCHED-${patches.map(patchId).join("-")}`;
-}
 
 function topDirectory(paths: readonly string[]): string {
   const tops = new Set(paths.map((p) => p.split("/")[0]));
