@@ -4,7 +4,7 @@
  * versions that set affects. Both OSV and CSAF are built from this, so they cannot disagree.
  */
 import type { AdvisoryRow, Feed } from "../advisories/feed";
-import { type CompiledFeed, compileFeed, releasedVersions } from "../advisories/match";
+import { type CompiledFeed, type DataWarning, compileFeed, releasedVersions } from "../advisories/match";
 import type { PerlVersion } from "../cpan/version";
 import { type VersionSet, rowSet, union } from "./intervals";
 
@@ -32,13 +32,28 @@ export interface Advisory {
 
 const sortedUnique = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
-export function advisories(feed: Feed, compiled: CompiledFeed = compileFeed(feed, "strict")): Advisory[] {
+/**
+ * The feed's advisories, made once per feed object: OSV and CSAF are built from the same list in
+ * one publication (each made its own, compiling the feed again, before), and a Feed is never
+ * changed after it is parsed.
+ */
+const made = new WeakMap<Feed, Advisory[]>();
+
+export function advisories(feed: Feed): Advisory[] {
+  let list = made.get(feed);
+  if (!list) made.set(feed, (list = build(feed, compileFeed(feed, "strict"))));
+  return list;
+}
+
+function build(feed: Feed, compiled: CompiledFeed): Advisory[] {
   const byId = new Map<string, Map<string, AdvisoryRow[]>>();
   for (const [dist, entry] of Object.entries(feed.dists))
     for (const row of entry.advisories) {
       const dists = byId.get(row.id) ?? byId.set(row.id, new Map()).get(row.id)!;
       (dists.get(dist) ?? dists.set(dist, []).get(dist)!).push(row);
     }
+  const warningsOf = new Map<string, DataWarning[]>();
+  for (const w of compiled.warnings) (warningsOf.get(w.id) ?? warningsOf.set(w.id, []).get(w.id)!).push(w);
   return [...byId.keys()].sort().map((id) => {
     const dists = [...byId.get(id)!]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -50,8 +65,8 @@ export function advisories(feed: Feed, compiled: CompiledFeed = compileFeed(feed
           set: union(...rows.map((r) => rowSet(r.affected, r.fixed))),
           released: releasedVersions(compiled, dist).map((r) => ({ s: r.s, v: r.v, affected: r.rows.some((c) => ids.has(c.row)) })),
           warnings: sortedUnique(
-            compiled.warnings
-              .filter((w) => w.id === id && rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element)))
+            (warningsOf.get(id) ?? [])
+              .filter((w) => rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element)))
               .map((w) => `${w.field} ${JSON.stringify(w.element)}: ${w.problem}`),
           ),
         };
