@@ -76,7 +76,7 @@ async function run(o: ExportOptions): Promise<void> {
     const { exportCsaf } = await import("../../shared/domain/publish/export-csaf");
     const publisher = { category: "coordinator" as const, name: o.publisherName, namespace: o.publisherNamespace };
     const r = await exportCsaf(feed, readPrevious, { publisher, baseUrl: o.baseUrl!, engine: { name: "cpansec", version: pkg.version } });
-    result = { ...r, count: r.documents.length };
+    result = { ...r, count: r.documents };
   }
   const written = await writeChanged(o.out, result.files);
   const ms = Math.round(performance.now() - started);

@@ -7,10 +7,19 @@
  * previous export, and re-exporting its own output gives the same bytes.
  */
 import { PreviousExportError } from "../../shared/domain/publish/published";
-import { INDEX_FILE, type PublicationOptions, buildPublication, parsePublicationIndex, samePublication } from "../../shared/domain/publish/publication";
+import {
+  INDEX_FILE,
+  type Publication,
+  type PublicationOptions,
+  buildPublication,
+  parsePublicationIndex,
+  samePublication,
+} from "../../shared/domain/publish/publication";
 import type { PublishJob } from "../../shared/messages/jobs";
 import { publishChanged, readCache } from "../../shared/pipeline/publish-changed";
 import { loadFeedSnapshot, readFeedPointer } from "../../shared/pipeline/match-inputs";
+import { type Feed, parseFeed } from "../../shared/domain/advisories/feed";
+import { feedSnapshotKey } from "../../shared/domain/pipeline/keys";
 import { PermanentError } from "../../shared/ports/errors";
 import type { PublishDeps } from "../../shared/ports/deps";
 
@@ -24,8 +33,25 @@ export type PublishResult =
       readonly documents: number;
       readonly written: number;
       readonly unchanged: number;
+      /** Records and documents kept from the previous publication (the advisories the feed left alike), not exported again. */
+      readonly kept: Publication["kept"];
       readonly problems: readonly string[];
     };
+
+/**
+ * The feed the previous publication was made from, when its snapshot is still stored: with it,
+ * only the advisories that differ are exported again. Without it (or unreadable), everything is:
+ * slower, the same bytes.
+ */
+async function previousFeed(deps: PublishDeps, sha256: string): Promise<Feed | undefined> {
+  const bytes = await deps.blobs.read(feedSnapshotKey(sha256));
+  if (!bytes) return undefined;
+  try {
+    return parseFeed(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function publishAdvisories(deps: PublishDeps, _job: PublishJob): Promise<PublishResult> {
   // The feed the pointer names now (a newer refresh may have queued this job's successor: the
@@ -41,7 +67,8 @@ export async function publishAdvisories(deps: PublishDeps, _job: PublishJob): Pr
     const stored = await cache.read(INDEX_FILE);
     const previous = stored ? parsePublicationIndex(stored) : undefined;
     if (samePublication(previous, feed, o)) return { status: "unchanged", feed: feed.version.sha256 };
-    const p = await buildPublication(feed, cache.read, o);
+    const since = previous && (await previousFeed(deps, previous.feed.sha256));
+    const p = await buildPublication(feed, cache.read, o, since ? { index: previous, feed: since } : undefined);
     const { written, unchanged } = await publishChanged(store, p, previous, cache.seen);
     return {
       status: "published",
@@ -50,6 +77,7 @@ export async function publishAdvisories(deps: PublishDeps, _job: PublishJob): Pr
       documents: p.index.csaf.documents,
       written,
       unchanged,
+      kept: p.kept,
       problems: p.index.problems,
     };
   } catch (e) {

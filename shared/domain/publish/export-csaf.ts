@@ -23,13 +23,25 @@ export interface CsafExportOptions {
   readonly engine?: { readonly name: string; readonly version?: string };
   /** What the feed stands for, when the caller knows it better than the feed says (default: feedTime). */
   readonly time?: string;
+  /**
+   * Advisories whose previous document stands as it is (unchanged.ts: the same rows and versions
+   * as in the feed the previous export was made from): its bytes are kept, not read as JSON and
+   * built again. One the previous export or its changes.csv lacks is built as any other.
+   */
+  readonly keep?: (id: string) => boolean;
 }
 
 export interface CsafExport {
   readonly files: readonly PublishedFile[];
-  readonly documents: readonly CsafDocument[];
+  /** How many documents the directory holds. */
+  readonly documents: number;
   readonly problems: readonly string[];
+  /** How many documents were kept as the previous export's bytes (`keep`), not built again. */
+  readonly kept: number;
 }
+
+/** A document of the export: built (or read back) as JSON, or kept as the previous export's bytes. */
+type Entry = { readonly path: string; readonly released: string } & ({ readonly doc: CsafDocument } | { readonly bytes: Uint8Array });
 
 const content = ({ document: { tracking: _, ...document }, ...rest }: CsafDocument) => canonicalJson({ ...rest, document });
 
@@ -52,8 +64,10 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
   const time = o.time ?? feedTime(feed);
   const previousPaths = await readIndex(readPrevious);
   const byFile = new Map(previousPaths.map((p) => [p.slice(p.indexOf("/") + 1), p]));
-  const docs = new Map<string, { path: string; doc: CsafDocument }>();
+  const releasedAt = o.keep ? await readChanges(readPrevious) : new Map<string, string>();
+  const docs = new Map<string, Entry>();
   const problems: string[] = [];
+  let kept = 0;
   for (const a of advisories(feed)) {
     const bad = checkId(a.id);
     if (bad) {
@@ -61,6 +75,15 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
       continue;
     }
     const prevPath = byFile.get(csafFileName(a.id));
+    if (prevPath && o.keep?.(a.id)) {
+      const bytes = await readPrevious(prevPath);
+      const released = releasedAt.get(prevPath);
+      if (bytes && released) {
+        docs.set(csafFileName(a.id), { path: prevPath, released, bytes });
+        kept++;
+        continue;
+      }
+    }
     const prev = prevPath ? await readPreviousJson<CsafDocument>(readPrevious, prevPath) : undefined;
     const prevTracking = prev ? checkTracking(prev.document?.tracking, prevPath!) : undefined;
     const initial = prevTracking?.initial_release_date ?? reportedTime(a) ?? time;
@@ -90,19 +113,19 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
         doc = csafDocument(a, tracking, o.publisher, o.baseUrl);
       }
     }
-    docs.set(csafFileName(a.id), { path: csafPath(a.id, initial), doc });
+    docs.set(csafFileName(a.id), { path: csafPath(a.id, initial), released: released(doc), doc });
   }
   // Documents of advisories no longer in the feed are carried over as they were.
   for (const [file, path] of byFile) {
     if (docs.has(file)) continue;
     const doc = await readPreviousJson<CsafDocument>(readPrevious, path);
     if (!doc) throw new PreviousExportError(`the previous index.txt lists ${path}, but it is missing`);
-    checkTracking(doc.document?.tracking, path);
-    docs.set(file, { path, doc });
+    docs.set(file, { path, released: checkTracking(doc.document?.tracking, path).current_release_date, doc });
   }
   const list = [...docs.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
-  const files: PublishedFile[] = list.flatMap(({ path, doc }) => {
-    const bytes = utf8(canonicalJson(doc));
+  const files: PublishedFile[] = list.flatMap((e) => {
+    const { path } = e;
+    const bytes = "bytes" in e ? e.bytes : utf8(canonicalJson(e.doc));
     const name = path.slice(path.indexOf("/") + 1);
     const hash = (alg: string) => utf8(`${createHash(alg).update(bytes).digest("hex")}  ${name}\n`);
     return [
@@ -111,13 +134,12 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
       { path: `${path}.sha512`, bytes: hash("sha512") },
     ];
   });
-  const released = (d: CsafDocument) => d.document.tracking.current_release_date;
-  const changes = [...list].sort((a, b) => (released(a.doc) === released(b.doc) ? (a.path < b.path ? -1 : 1) : released(a.doc) < released(b.doc) ? 1 : -1));
+  const changes = [...list].sort((a, b) => (a.released === b.released ? (a.path < b.path ? -1 : 1) : a.released < b.released ? 1 : -1));
   const base = o.baseUrl.replace(/\/+$/, "");
-  const lastUpdated = changes[0] ? released(changes[0].doc) : time;
+  const lastUpdated = changes[0] ? changes[0].released : time;
   files.push(
     { path: "index.txt", bytes: utf8(list.map((d) => `${d.path}\n`).join("")) },
-    { path: "changes.csv", bytes: utf8(changes.map((d) => `"${d.path}","${released(d.doc)}"\n`).join("")) },
+    { path: "changes.csv", bytes: utf8(changes.map((d) => `"${d.path}","${d.released}"\n`).join("")) },
     {
       path: "provider-metadata.json",
       bytes: utf8(
@@ -134,7 +156,20 @@ export async function exportCsaf(feed: Feed, readPrevious: ReadPrevious, o: Csaf
       ),
     },
   );
-  return { files, documents: list.map((d) => d.doc), problems };
+  return { files, documents: list.length, problems, kept };
+}
+
+const released = (d: CsafDocument) => d.document.tracking.current_release_date;
+
+/** The previous changes.csv: when each document was last released (lines not as written here are left out). */
+async function readChanges(readPrevious: ReadPrevious): Promise<Map<string, string>> {
+  const bytes = await readPrevious("changes.csv");
+  const at = new Map<string, string>();
+  for (const line of bytes ? new TextDecoder().decode(bytes).split("\n") : []) {
+    const m = /^"([0-9]{4}\/[+\-a-z0-9_]+\.json)","([^"]+)"$/.exec(line);
+    if (m) at.set(m[1]!, m[2]!);
+  }
+  return at;
 }
 
 async function readIndex(readPrevious: ReadPrevious): Promise<string[]> {

@@ -21,18 +21,30 @@ export interface OsvExport {
   readonly records: readonly OsvRecord[];
   /** Advisories left out, and why (an id that cannot be a file name). */
   readonly problems: readonly string[];
+  /** How many records were kept as they were (`keep`), not built again. */
+  readonly kept: number;
 }
 
 const withoutModified = ({ modified: _, ...rest }: OsvRecord) => canonicalJson(rest);
 
 export const osvPath = (id: string) => `${OSV_ECOSYSTEM}/${id}.json`;
 
-/** `time`: what the feed stands for, when the caller knows it better than the feed says (default: feedTime). */
-export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: { readonly time?: string } = {}): Promise<OsvExport> {
+export interface OsvExportOptions {
+  /** What the feed stands for, when the caller knows it better than the feed says (default: feedTime). */
+  readonly time?: string;
+  /**
+   * Advisories whose previous record stands as it is (unchanged.ts: the same rows and versions as
+   * in the feed the previous export was made from): it is kept, not built again and compared.
+   */
+  readonly keep?: (id: string) => boolean;
+}
+
+export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: OsvExportOptions = {}): Promise<OsvExport> {
   const time = o.time ?? feedTime(feed);
   const problems: string[] = [];
   const records: OsvRecord[] = [];
   const current = new Set<string>();
+  let kept = 0;
   for (const a of advisories(feed)) {
     const bad = checkId(a.id);
     if (bad) {
@@ -40,8 +52,13 @@ export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: { rea
       continue;
     }
     current.add(a.id);
-    const fresh = osvRecord(a, time);
     const previous = await readPreviousJson<OsvRecord>(readPrevious, osvPath(a.id));
+    if (previous && !previous.withdrawn && o.keep?.(a.id)) {
+      records.push(previous);
+      kept++;
+      continue;
+    }
+    const fresh = osvRecord(a, time);
     const same = previous && !previous.withdrawn && withoutModified(previous) === withoutModified(fresh);
     records.push(same ? { ...fresh, modified: previous.modified } : fresh);
   }
@@ -60,7 +77,7 @@ export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: { rea
     { path: `${OSV_ECOSYSTEM}/modified_id.csv`, bytes: utf8(index.map((r) => `${r.modified},${r.id}\n`).join("")) },
     { path: "ecosystems.txt", bytes: utf8(`${OSV_ECOSYSTEM}\n`) },
   ];
-  return { files, records, problems };
+  return { files, records, problems, kept };
 }
 
 async function previousIds(readPrevious: ReadPrevious): Promise<string[]> {

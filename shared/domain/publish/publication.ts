@@ -11,7 +11,8 @@ import { exportCsaf } from "./export-csaf";
 import { exportOsv, osvPath } from "./export-osv";
 import { FeedTimeError, feedTime } from "./feed-time";
 import { canonicalJson, utf8 } from "./json";
-import { type PublishedFile, type ReadPrevious, PreviousExportError, checkId } from "./published";
+import { type PublishedFile, type ReadPrevious, PreviousExportError, checkId, readPreviousJson } from "./published";
+import { unchangedAdvisories } from "./unchanged";
 
 export const INDEX_FILE = "index.json";
 export const OSV_DIR = "osv/";
@@ -48,6 +49,8 @@ export interface Publication {
   /** Every file but the index, by path under the root. */
   readonly files: readonly PublishedFile[];
   readonly index: PublicationIndex;
+  /** The OSV records and CSAF documents kept from the previous publication, not built again. */
+  readonly kept: { readonly osv: number; readonly csaf: number };
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -61,16 +64,39 @@ function timeOf(feed: Feed, fallback: string): string {
   }
 }
 
-export async function buildPublication(feed: Feed, readPrevious: ReadPrevious, o: PublicationOptions): Promise<Publication> {
+/** The publication in place (its index.json) and the feed it says it was made from. */
+export interface PreviousPublication {
+  readonly index: PublicationIndex;
+  readonly feed: Feed;
+}
+
+/**
+ * Which advisories a publication over `since` may keep as they are: none unless `since` was made
+ * from that feed by this generator, at this URL, for this publisher (the files name all three).
+ */
+async function keeper(feed: Feed, since: PreviousPublication | undefined, readPrevious: ReadPrevious, o: PublicationOptions) {
+  if (!since || !samePublication(since.index, since.feed, o)) return undefined;
+  const meta = await readPreviousJson<{ publisher?: unknown }>(readPrevious, `${CSAF_DIR}provider-metadata.json`);
+  return canonicalJson(meta?.publisher ?? null) === canonicalJson(o.publisher) ? unchangedAdvisories(since.feed, feed) : undefined;
+}
+
+/**
+ * The publication of `feed` over the previous one. With `since` (the previous publication's feed),
+ * the advisories the two feeds hold alike keep their files, unbuilt: the bytes are the ones a
+ * whole export over the previous one gives (test/unit/publish/incremental.test.ts).
+ */
+export async function buildPublication(feed: Feed, readPrevious: ReadPrevious, o: PublicationOptions, since?: PreviousPublication): Promise<Publication> {
   const time = timeOf(feed, o.fallbackTime);
   const under = (dir: string) => (path: string) => readPrevious(`${dir}${path}`);
-  const osv = await exportOsv(feed, under(OSV_DIR), { time });
+  const keep = await keeper(feed, since, readPrevious, o);
+  const osv = await exportOsv(feed, under(OSV_DIR), { time, ...(keep ? { keep } : {}) });
   const base = o.baseUrl.replace(/\/+$/, "");
   const csaf = await exportCsaf(feed, under(CSAF_DIR), {
     publisher: o.publisher,
     baseUrl: `${base}/${CSAF_DIR}`,
     engine: o.generator,
     time,
+    ...(keep ? { keep } : {}),
   });
   const files = [
     ...osv.files.map((f) => ({ path: `${OSV_DIR}${f.path}`, bytes: f.bytes })),
@@ -83,11 +109,11 @@ export async function buildPublication(feed: Feed, readPrevious: ReadPrevious, o
     generator: o.generator,
     baseUrl: base,
     osv: { records: osv.records.length, all: `${OSV_DIR}CPAN/all.zip`, modified: `${OSV_DIR}CPAN/modified_id.csv` },
-    csaf: { documents: csaf.documents.length, providerMetadata: `${CSAF_DIR}provider-metadata.json` },
+    csaf: { documents: csaf.documents, providerMetadata: `${CSAF_DIR}provider-metadata.json` },
     problems: [...new Set([...osv.problems, ...csaf.problems])],
     files: Object.fromEntries(files.map((f) => [f.path, sha256(f.bytes)])),
   };
-  return { files, index };
+  return { files, index, kept: { osv: osv.kept, csaf: csaf.kept } };
 }
 
 export const indexBytes = (i: PublicationIndex) => utf8(canonicalJson(i));
