@@ -133,7 +133,8 @@ function tarStream(records: readonly TarRecord[], trailer: number): Uint8Array {
   return Buffer.concat(parts);
 }
 
-const tarArb = fc.tuple(fc.array(record, { minLength: 1, maxLength: 5 }), fc.nat({ max: 2 }), fc.boolean()).map(([rs, trailer, gz]) => {
+/** Raw tar streams from random records, plain or gzipped (also the differential test's input). */
+export const tarArb = fc.tuple(fc.array(record, { minLength: 1, maxLength: 5 }), fc.nat({ max: 2 }), fc.boolean()).map(([rs, trailer, gz]) => {
   const t = tarStream(rs, trailer);
   return gz ? new Uint8Array(gzipSync(t)) : t;
 });

@@ -11,7 +11,7 @@ import { ArchiveError, readArchive } from "../../../shared/domain/cpan/archive";
 import type { FuzzTarget } from "../harness";
 import { member, pax, rawTar } from "../../helpers/raw-tar";
 
-interface Member {
+export interface Member {
   type: string;
   data: Uint8Array;
   pax: Array<[string, string]> | null;
@@ -21,7 +21,7 @@ interface Member {
 /** Types extractors do not write as a file of their own: links, directories, extension headers. */
 const NOT_FILES = new Set(["1", "2", "5", "x", "g", "L", "K", "X", "3", "4", "6", "D", "M", "V", "S"]);
 
-const memberArb: fc.Arbitrary<Member> = fc.record({
+export const memberArb: fc.Arbitrary<Member> = fc.record({
   type: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom("0", "\0", "7", "1", "2", "5") },
     { weight: 2, arbitrary: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) },
@@ -40,7 +40,7 @@ const memberArb: fc.Arbitrary<Member> = fc.record({
   zeroBefore: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
 
-const build = (ms: Member[]) =>
+export const build = (ms: Member[]) =>
   rawTar(
     ...ms.flatMap((m, i) => [
       ...(m.zeroBefore && i > 0 ? [Buffer.alloc(512)] : []),

@@ -1,7 +1,8 @@
-/** Fields of a 512-byte tar header, read as GNU tar reads them, for TarHeaderGuard. */
+/** Fields of a 512-byte tar header, read as GNU tar reads them, for ./tar.ts. */
 import { ArchiveError } from "./errors";
 
-const text = (h: Buffer, from: number, len: number) => {
+/** A NUL-terminated text field. */
+export const text = (h: Buffer, from: number, len: number) => {
   const f = h.subarray(from, from + len);
   const end = f.indexOf(0);
   return f.subarray(0, end < 0 ? len : end).toString("utf8");
@@ -44,7 +45,7 @@ export function readSize(h: Buffer, name: string): number {
 const KEYS = ["path", "linkpath", "size"];
 
 /** How node-tar reads the same records: split on newlines, values cut at a NUL. */
-function lineParse(body: Buffer): Map<string, string> {
+export function lineParse(body: Buffer): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of body.toString("utf8").replace(/\n$/, "").split("\n")) {
     const n = parseInt(line, 10);
@@ -101,4 +102,53 @@ export function checksumOk(h: Buffer): boolean {
     .replace(/\0[\s\S]*$/, "")
     .trim();
   return /^[0-7]+$/.test(stored) && parseInt(stored, 8) === sum;
+}
+
+/** A numeric field as node-tar decodes it: base-256 only with a 0x80 or 0xff lead, safe integers only. */
+function decodable(h: Buffer, from: number, len: number): boolean {
+  const lead = h[from] as number;
+  if (!(lead & 0x80)) return true;
+  if (lead !== 0x80 && lead !== 0xff) return false;
+  let n = 0n;
+  for (let i = from + (lead === 0x80 ? 1 : 0); i < from + len; i++) n = n * 256n + BigInt(h[i] as number);
+  // 0xff: two's complement over the whole field, a negative number.
+  const value = lead === 0x80 ? n : n - 2n ** BigInt(8 * len);
+  return value >= -BigInt(Number.MAX_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER);
+}
+
+/** Header fields node-tar takes from pax records instead of the block (for normal members only). */
+export interface PaxFields {
+  readonly uid?: boolean;
+  readonly gid?: boolean;
+  readonly size?: boolean;
+  readonly mtime?: boolean;
+  readonly atime?: boolean;
+  readonly ctime?: boolean;
+}
+
+/**
+ * Why node-tar (strict) would reject this header, which the checks above let through: a numeric
+ * field it cannot decode, or its reading of the checksum (12 bytes from offset 148, as an octal
+ * number up to a NUL). The reader refuses the same headers, so no archive reads differently than it
+ * did through node-tar (test/unit/cpan/tar-reader.test.ts compares the two).
+ */
+export function nodeTarRejects(h: Buffer, normal: boolean, ex: PaxFields, gex: PaxFields): string | undefined {
+  const from = (k: keyof PaxFields) => normal && (ex[k] || gex[k]);
+  const fields: Array<[number, number, boolean]> = [
+    [100, 8, true],
+    [108, 8, !from("uid")],
+    [116, 8, !from("gid")],
+    [124, 12, !from("size")],
+    [136, 12, !from("mtime")],
+  ];
+  if (h.subarray(257, 265).toString("latin1") === POSIX_MAGIC) {
+    fields.push([329, 8, true], [337, 8, true]);
+    if (h[475] === 0) fields.push([476, 12, !(ex.atime || gex.atime)], [488, 12, !(ex.ctime || gex.ctime)]);
+  }
+  for (const [at, len, read] of fields) if (read && !decodable(h, at, len)) return `a numeric field at offset ${at} is not valid base-256`;
+  let sum = 8 * 0x20;
+  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += h[i] as number;
+  // Only octal gets here (checksumOk first): node-tar reads it on into the type and link fields.
+  const stored = parseInt(h.subarray(148, 160).toString("utf8").replace(/\0.*$/, "").trim(), 8);
+  return stored === sum ? undefined : "checksum failure";
 }

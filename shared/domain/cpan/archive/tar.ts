@@ -1,83 +1,144 @@
-import { Parser, type ReadEntry } from "tar";
-import type { Collector } from "./collector";
+import type { Collector, FileSink } from "./collector";
 import { ArchiveError } from "./errors";
 import type { Budget } from "./limits";
-import { TarHeaderGuard } from "./tar-guard";
+import { EXTENSIONS, type Pending, REGULAR, applyExtension, checkExtension, checkMember, refuse } from "./tar-guard";
+import { checksumOk, nodeTarRejects, readName, readSize, text } from "./tar-header";
 
-const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
+/** Where members go: the collector, or nothing (a reader used only for its checks). */
+export type TarSink = Pick<Collector, "openFile" | "directory" | "link">;
+
+/** Types node-tar treated as file-system members (pax fields apply to them), as opposed to extension headers. */
+const NORMAL = new Set(["0", "\0", "1", "2", "3", "4", "5", "6", "7", "D"]);
+const POSIX_MAGIC = "ustar\u000000";
+
+const isZero = (h: Buffer) => {
+  for (let i = 0; i < 512; i++) if (h[i] !== 0) return false;
+  return true;
+};
 
 /**
- * A push parser for a decompressed tar stream (node-tar's Parser, strict: a bad header checksum is
- * an error, not a skipped entry). Every byte is counted before parsing, so bombs stop at the limit;
- * file bodies stream through the collector, which hashes them and keeps only what was asked for.
+ * A push parser for a decompressed tar stream, with no stream or event per member: each header is
+ * read and checked as it completes (./tar-guard.ts, ./tar-header.ts), file bodies go to the
+ * collector as slices of the chunks they arrive in. Every byte is counted before parsing, so bombs
+ * stop at the limit. It reads every archive as node-tar's strict Parser did before it (same members,
+ * same refusals; test/unit/cpan/tar-reader.test.ts compares the two), with the refusals of the
+ * guard that ran beside node-tar then.
  */
 export class TarReader {
-  private readonly parser: Parser;
-  private readonly guard = new TarHeaderGuard();
-  private failure: unknown;
-  private entries = 0;
+  private readonly block = Buffer.alloc(512);
+  private have = 0;
+  /** Data bytes of the current member still to come, then its padding to the next block. */
+  private remain = 0;
+  private pad = 0;
+  private file: FileSink | undefined;
+  private meta: { type: string; parts: Buffer[] } | undefined;
+  private pending: Pending = { fields: {} };
+  private readonly global: Pending["fields"] = {};
+  private zeros = 0;
+  private members = 0;
 
   constructor(
     private readonly budget: Budget,
-    private readonly out: Collector,
-  ) {
-    this.parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024, onReadEntry: (e) => this.entry(e) });
-    this.parser.on("error", (e: unknown) => (this.failure ??= e));
-    // TarHeaderGuard refuses every member node-tar would skip before node-tar sees it; this is
-    // the second line, should the two ever disagree.
-    this.parser.on(
-      "ignoredEntry",
-      (e: ReadEntry) =>
-        (this.failure ??= new ArchiveError(
-          "unsupported-entry",
-          `${JSON.stringify(e.path)}: a ${String(e.type)} entry this reader would skip; refused`,
-          e.path,
-        )),
-    );
-  }
-
-  private entry(e: ReadEntry): void {
-    try {
-      this.entries++;
-      const type = String(e.type);
-      if (FILE_TYPES.has(type)) {
-        const sink = this.out.openFile(e.path, e.size ?? 0);
-        e.on("data", (c: Buffer) => this.safely(() => sink.write(c)));
-        e.on("end", () => this.safely(() => sink.close()));
-        return;
-      }
-      if (type === "Directory") this.out.directory(e.path);
-      else if (type === "SymbolicLink" || type === "Link") this.out.link(e.path, type === "Link" ? "hardlink" : "symlink", e.linkpath ?? "");
-      else throw new ArchiveError("unsupported-entry", `${e.path} is a ${type} entry; only files, directories and links are allowed`, e.path);
-      e.resume();
-    } catch (err) {
-      this.failure ??= err;
-      e.resume();
-    }
-  }
-
-  private safely(f: () => void): void {
-    try {
-      f();
-    } catch (err) {
-      this.failure ??= err;
-    }
-  }
-
-  private check(): void {
-    if (this.failure) throw this.failure;
-  }
+    private readonly out: TarSink,
+  ) {}
 
   write(chunk: Uint8Array): void {
     this.budget.addDecompressed(chunk.byteLength);
-    this.guard.write(chunk);
-    this.parser.write(chunk as Buffer);
-    this.check();
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const n = buf.byteLength;
+    let i = 0;
+    while (i < n && this.zeros < 2) {
+      if (this.remain > 0) {
+        const k = Math.min(this.remain, n - i);
+        this.data(buf.subarray(i, i + k));
+        i += k;
+      } else if (this.pad > 0) {
+        const k = Math.min(this.pad, n - i);
+        this.pad -= k;
+        i += k;
+      } else if (this.have === 0 && n - i >= 512) {
+        this.header(buf.subarray(i, i + 512));
+        i += 512;
+      } else {
+        const k = Math.min(512 - this.have, n - i);
+        this.block.set(buf.subarray(i, i + k), this.have);
+        this.have += k;
+        i += k;
+        if (this.have === 512) {
+          this.have = 0;
+          this.header(this.block);
+        }
+      }
+    }
   }
 
   end(): void {
-    this.parser.end();
-    this.check();
-    if (this.entries === 0) throw new ArchiveError("corrupt", "no tar entries: not a tar stream, or an empty one");
+    if (this.remain > 0 || this.pad > 0) throw new Error(`truncated tar: the stream ends ${this.remain + this.pad} bytes before the end of a member`);
+    if (this.members === 0) throw new ArchiveError("corrupt", "no tar entries: not a tar stream, or an empty one");
+  }
+
+  private data(part: Buffer): void {
+    this.remain -= part.byteLength;
+    if (this.file) this.file.write(part);
+    else this.meta?.parts.push(Buffer.from(part));
+    if (this.remain > 0) return;
+    if (this.file) {
+      const f = this.file;
+      this.file = undefined;
+      f.close();
+    } else if (this.meta) {
+      const { type, parts } = this.meta;
+      this.meta = undefined;
+      applyExtension(type, Buffer.concat(parts), this.pending, this.global);
+    }
+  }
+
+  private header(h: Buffer): void {
+    if (isZero(h)) {
+      this.zeros++;
+      return;
+    }
+    if (!checksumOk(h)) throw new ArchiveError("corrupt", `tar header checksum does not match (at ${JSON.stringify(readName(h).slice(0, 100))})`);
+    const name = this.pending.path ?? readName(h);
+    // GNU tar and Python stop at the first zero block. Nothing may follow one.
+    if (this.zeros) throw refuse(name, "a member after an end-of-archive block (GNU tar and Python stop before it)");
+    const type = String.fromCharCode(h[156] as number);
+    const size = this.pending.size ?? readSize(h, name);
+    const extension = EXTENSIONS.has(type);
+    if (extension) checkExtension(type, name, size, this.pending);
+    else checkMember(type, name, size);
+    const normal = NORMAL.has(type);
+    const why = nodeTarRejects(h, normal, this.pending.fields, this.global);
+    if (why) throw new Error(`tar header of ${JSON.stringify(name.slice(0, 100))}: ${why}`);
+    // The header's own path (pax and long names apply to members only), with the ustar prefix.
+    const own = (normal ? this.pending.path : undefined) ?? text(h, 0, 100);
+    const prefix = h.subarray(257, 265).toString("latin1") === POSIX_MAGIC ? text(h, 345, 155) : "";
+    const headerPath = prefix ? `${prefix}/${own}` : own;
+    if (!headerPath) throw new Error("a tar header without a name");
+    const link = text(h, 157, 100);
+    const isLink = type === "1" || type === "2";
+    if (isLink && !link) throw new Error(`${JSON.stringify(headerPath)}: a link header without a link name`);
+    if (!isLink && type !== "x" && type !== "g" && link) throw new Error(`${JSON.stringify(headerPath)}: a link name on a header that is not a link`);
+    this.pad = Math.ceil(size / 512) * 512 - size;
+    if (extension) {
+      // An empty pax header sets nothing (an empty long name was refused above).
+      this.meta = size > 0 ? { type, parts: [] } : undefined;
+      this.remain = size;
+      return;
+    }
+    const path = this.pending.path ?? headerPath;
+    const linkpath = this.pending.linkpath ?? link;
+    this.pending = { fields: {} };
+    this.members++;
+    // Old tars mark a directory as a file whose name ends in "/" (checkMember saw it has no data);
+    // node-tar looked at the name before the ustar prefix, and so does this.
+    if (type === "5" || ((type === "0" || type === "\0") && own.endsWith("/"))) this.out.directory(path);
+    else if (isLink) this.out.link(path, type === "1" ? "hardlink" : "symlink", linkpath);
+    else if (REGULAR.has(type)) {
+      this.remain = size;
+      const file = this.out.openFile(path, size);
+      if (size === 0) file.close();
+      else this.file = file;
+    }
   }
 }
