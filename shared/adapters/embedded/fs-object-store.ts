@@ -30,6 +30,13 @@ export class FsObjectStore implements ObjectStore {
   }
 
   private readonly made = new Set<string>();
+  /**
+   * Temporary names: unique to this store object (random) and to each write (a counter), so
+   * neither another process nor another write here can pick the same one. Random bytes per
+   * write cost more than the write itself when a publication writes thousands of files.
+   */
+  private readonly tmpPrefix = `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-`;
+  private writes = 0;
 
   private temp(file: string, bytes: Uint8Array): string {
     const dir = dirname(file);
@@ -37,7 +44,7 @@ export class FsObjectStore implements ObjectStore {
       mkdirSync(dir, { recursive: true });
       this.made.add(dir);
     }
-    const tmp = `${file}.tmp-${randomBytes(6).toString("hex")}`;
+    const tmp = `${file}${this.tmpPrefix}${++this.writes}`;
     writeFileSync(tmp, bytes);
     return tmp;
   }
