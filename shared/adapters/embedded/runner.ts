@@ -102,13 +102,15 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
       if (!batch.length) continue;
       worked = true;
       const failed = await w.handle(batch);
-      for (const m of batch) {
-        const error = failed.get(m.id);
-        if (!failed.has(m.id)) db.ack(m.id);
-        else if (error instanceof BadMessageError) db.deadLetter(m.id, describe(error));
-        else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
-        else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
-      }
+      db.settle(() => {
+        for (const m of batch) {
+          const error = failed.get(m.id);
+          if (!failed.has(m.id)) db.ack(m.id);
+          else if (error instanceof BadMessageError) db.deadLetter(m.id, describe(error));
+          else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
+          else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
+        }
+      });
       o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
     }
     if (worked) continue;

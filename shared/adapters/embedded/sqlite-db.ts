@@ -171,41 +171,67 @@ export class EmbeddedDb {
     return { send: async (bodies) => send(bodies) };
   }
 
+  /** The queue's statements, prepared once (the runner calls these for every message). */
+  private q?: {
+    visible: Database.Statement<[string, number, number], { id: number; body: string; receives: number }>;
+    hide: Database.Statement<[number, number]>;
+    del: Database.Statement<[number]>;
+    delay: Database.Statement<[number, number]>;
+    row: Database.Statement<[number], { name: string; body: string; receives: number }>;
+    dead: Database.Statement<[number, string, string, number, string, string]>;
+  };
+
+  private get queueStatements() {
+    this.q ??= {
+      visible: this.db.prepare("SELECT id, body, receives FROM queue WHERE name = ? AND visible_at <= ? ORDER BY id LIMIT ?"),
+      hide: this.db.prepare("UPDATE queue SET visible_at = ?, receives = receives + 1 WHERE id = ?"),
+      del: this.db.prepare("DELETE FROM queue WHERE id = ?"),
+      delay: this.db.prepare("UPDATE queue SET visible_at = ? WHERE id = ?"),
+      row: this.db.prepare("SELECT name, body, receives FROM queue WHERE id = ?"),
+      dead: this.db.prepare("INSERT INTO dead (id, name, body, receives, reason, at) VALUES (?, ?, ?, ?, ?, ?)"),
+    };
+    return this.q;
+  }
+
   /** Takes up to `max` visible messages, hiding them for `visibilityMs` (SQS ReceiveMessage). */
   receive<T>(name: string, max: number, visibilityMs: number): QueuedMessage<T>[] {
     const now = this.now();
+    const q = this.queueStatements;
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare<[string, number, number], { id: number; body: string; receives: number }>(
-          "SELECT id, body, receives FROM queue WHERE name = ? AND visible_at <= ? ORDER BY id LIMIT ?",
-        )
-        .all(name, now, max);
-      const hide = this.db.prepare("UPDATE queue SET visible_at = ?, receives = receives + 1 WHERE id = ?");
-      for (const r of rows) hide.run(now + visibilityMs, r.id);
+      const rows = q.visible.all(name, now, max);
+      for (const r of rows) q.hide.run(now + visibilityMs, r.id);
       return rows.map((r) => ({ id: r.id, body: JSON.parse(r.body) as T, receives: r.receives + 1 }));
     })();
   }
 
   /** DeleteMessage: the message was handled. */
   ack(id: number): void {
-    this.db.prepare("DELETE FROM queue WHERE id = ?").run(id);
+    this.queueStatements.del.run(id);
   }
 
   /** ChangeMessageVisibility: try again after `delayMs`. */
   retryLater(id: number, delayMs: number): void {
-    this.db.prepare("UPDATE queue SET visible_at = ? WHERE id = ?").run(this.now() + delayMs, id);
+    this.queueStatements.delay.run(this.now() + delayMs, id);
   }
 
   /** The redrive policy: the message leaves the queue for its dead-letter store, with why. */
   deadLetter(id: number, reason: string): void {
+    const q = this.queueStatements;
     this.db.transaction(() => {
-      const row = this.db.prepare<[number], { name: string; body: string; receives: number }>("SELECT name, body, receives FROM queue WHERE id = ?").get(id);
+      const row = q.row.get(id);
       if (!row) return;
-      this.db
-        .prepare("INSERT INTO dead (id, name, body, receives, reason, at) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(id, row.name, row.body, row.receives, reason, new Date(this.now()).toISOString());
-      this.db.prepare("DELETE FROM queue WHERE id = ?").run(id);
+      q.dead.run(id, row.name, row.body, row.receives, reason, new Date(this.now()).toISOString());
+      q.del.run(id);
     })();
+  }
+
+  /**
+   * A batch's outcomes (acks, retries, dead letters) in one commit: each is independent of the
+   * others, and a crash before the commit leaves every message of the batch to be received again,
+   * as a crash just before the first ack would.
+   */
+  settle(outcomes: () => void): void {
+    this.db.transaction(outcomes)();
   }
 
   /** Makes messages a killed process had in flight visible again (only one runner uses a data dir). */
