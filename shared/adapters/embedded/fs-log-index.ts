@@ -1,15 +1,18 @@
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LogIndex } from "../../ports";
 
 /**
  * LogIndex as an append-only JSON-lines file, mirrored in memory and caught up on each read (other
  * processes may append). Each putMany is one append; a torn last line (a crash mid-write) is
- * ignored until completed, and a repeated record is harmless (same id, same index).
+ * ignored until completed, and a repeated record is harmless (same id, same index). An append
+ * that lands right at the end of what this instance has read goes into the map as written,
+ * instead of being read back and parsed by the next catch-up.
  */
 export class FsLogIndex implements LogIndex {
   private readonly map = new Map<string, number>();
   private offset = 0;
+  private dirMade = false;
 
   constructor(readonly file: string) {}
 
@@ -50,8 +53,24 @@ export class FsLogIndex implements LogIndex {
 
   async putMany(records: ReadonlyArray<readonly [string, number]>): Promise<void> {
     if (!records.length) return;
-    mkdirSync(dirname(this.file), { recursive: true });
+    if (!this.dirMade) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      this.dirMade = true;
+    }
     // The same bytes as JSON.stringify([id, index]) per line, without building each array.
-    appendFileSync(this.file, records.map(([id, index]) => `[${JSON.stringify(id)},${index}]\n`).join(""));
+    const lines = Buffer.from(records.map(([id, index]) => `[${JSON.stringify(id)},${index}]\n`).join(""));
+    const fd = openSync(this.file, "a");
+    try {
+      const before = fstatSync(fd).size;
+      writeFileSync(fd, lines);
+      // Nothing else was appended between the two sizes, so these lines are bytes [before, after):
+      // when this instance had read up to `before`, it has now read them too.
+      if (before === this.offset && fstatSync(fd).size === before + lines.length) {
+        for (const [id, index] of records) if (!this.map.has(id)) this.map.set(id, index);
+        this.offset += lines.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 }
