@@ -17,7 +17,7 @@ import { formatCheckpoint, parseCheckpoint } from "../../shared/domain/tlog/chec
 import { entryId } from "../../shared/domain/tlog/entry";
 import { extendLog } from "../../shared/domain/tlog/extend";
 import { EMPTY_ROOT } from "../../shared/domain/tlog/hash";
-import { formatVerifierKey, openNote, signNote } from "../../shared/domain/tlog/note";
+import { type Signer, formatVerifierKey, openNote, signNote } from "../../shared/domain/tlog/note";
 import { decodeBundle, encodeBundle, entriesPath } from "../../shared/domain/tlog/tiles";
 import { ConflictError } from "../../shared/ports";
 import type { LogDeps } from "../../shared/ports/deps";
@@ -45,10 +45,17 @@ const text = new TextDecoder("utf-8", { fatal: true });
 
 const idOf = (entry: Uint8Array) => entryId(text.decode(entry), () => hash("sha256", entry, "hex"));
 
+// The head each signer last verified or signed in this process: the same text again is not verified again.
+const trusted = new WeakMap<Signer, { note: string; origin: string; size: number }>();
+
 async function readHead(deps: LogDeps): Promise<{ note: string; size: number } | undefined> {
   const note = await deps.head.read();
   if (note === undefined) return undefined;
-  const cp = parseCheckpoint(openNote(note, [deps.signer]).text);
+  let cp = trusted.get(deps.signer);
+  if (cp?.note !== note) {
+    cp = { note, ...parseCheckpoint(openNote(note, [deps.signer]).text) };
+    trusted.set(deps.signer, cp);
+  }
   if (cp.origin !== deps.origin) throw new SequencerError(`log head is for origin ${cp.origin}, not ${deps.origin}`);
   return { note, size: cp.size };
 }
@@ -76,7 +83,9 @@ async function commit(deps: LogDeps, from: { note: string; size: number }, batch
   // The commit point: tiles, bundles and ids are all durable before the head names the new size.
   // Losing the race is fine: the winner committed this same staged batch (signatures are
   // deterministic), or an even later head.
-  return (await deps.head.compareAndSwap(from.note, next)) ? next : undefined;
+  if (!(await deps.head.compareAndSwap(from.note, next))) return undefined;
+  trusted.set(deps.signer, { note: next, origin: deps.origin, size: ext.size });
+  return next;
 }
 
 /** Entries of the log at `indexes` (tree of `size`), read from their bundles. */

@@ -20,7 +20,8 @@ const HEADER = "cpansec-upload/v1";
 const PATH = /^authors\/id\/[A-Z]\/[A-Z][-A-Z0-9]\/[A-Z][-A-Z0-9]*\/[^\s/][^\s]*$/;
 
 function check(e: UploadEntry): void {
-  if (!PATH.test(e.path) || e.path.split("/").includes("..")) throw new EntryError(`bad CPAN path ${JSON.stringify(e.path)}`);
+  // PATH starts with "authors/", so a ".." segment is "/../" inside or "/.." at the end.
+  if (!PATH.test(e.path) || e.path.includes("/../") || e.path.endsWith("/..")) throw new EntryError(`bad CPAN path ${JSON.stringify(e.path)}`);
   if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new EntryError(`bad sha256 ${JSON.stringify(e.sha256)}`);
   if (!Number.isSafeInteger(e.size) || e.size < 0) throw new EntryError(`bad size ${e.size}`);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(e.uploaded)) throw new EntryError(`bad upload epoch ${JSON.stringify(e.uploaded)}`);

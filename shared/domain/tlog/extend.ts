@@ -2,10 +2,10 @@
  * What appending entries to a tiled log writes: the new and grown tiles and entry bundles of every
  * level, and the new root. Pure over a tile reader: the sequencer decides when to write.
  */
-import { type Hash, leafHash, perfectRoot } from "./hash";
-import { treeRoot } from "./proof";
-import { type ReadBytes, TileReader } from "./tile-reader";
-import { TILE_WIDTH, decodeBundle, encodeBundle, entriesPath, joinTile, splitTile, tilePath } from "./tiles";
+import { rangeRoot } from "./compact-range";
+import { type Hash, HASH_SIZE, leafHashesInto, perfectRootOfBytes } from "./hash";
+import type { ReadBytes } from "./tile-reader";
+import { TILE_WIDTH, checkTile, decodeBundle, encodeBundle, entriesPath, tilePath } from "./tiles";
 
 export interface Extension {
   readonly size: number;
@@ -14,11 +14,7 @@ export interface Extension {
   readonly writes: ReadonlyArray<readonly [path: string, bytes: Uint8Array]>;
 }
 
-function chunks<T>(items: T[], firstIndex: number): { index: number; items: T[] }[] {
-  const out: { index: number; items: T[] }[] = [];
-  for (let i = 0; i < items.length; i += TILE_WIDTH) out.push({ index: firstIndex + i / TILE_WIDTH, items: items.slice(i, i + TILE_WIDTH) });
-  return out;
-}
+const TILE_BYTES = TILE_WIDTH * HASH_SIZE;
 
 export async function extendLog(read: ReadBytes, size: number, entries: readonly Uint8Array[]): Promise<Extension> {
   const newSize = size + entries.length;
@@ -32,25 +28,42 @@ export async function extendLog(read: ReadBytes, size: number, entries: readonly
   // Entry bundles share level 0's partitioning: grow the partial one, then add new ones.
   const partial = size % TILE_WIDTH;
   const firstBundle = Math.floor(size / TILE_WIDTH);
-  const oldEntries = partial ? decodeBundle(await need(entriesPath(firstBundle, partial)), entriesPath(firstBundle, partial), partial) : [];
-  for (const c of chunks([...oldEntries, ...entries], firstBundle)) writes.push([entriesPath(c.index, c.items.length), encodeBundle(c.items)]);
+  const bundle = partial ? entriesPath(firstBundle, partial) : "";
+  const bundled = partial ? [...decodeBundle(await need(bundle), bundle, partial), ...entries] : entries;
+  for (let i = 0; i < bundled.length; i += TILE_WIDTH) {
+    const items = bundled.slice(i, i + TILE_WIDTH);
+    writes.push([entriesPath(firstBundle + i / TILE_WIDTH, items.length), encodeBundle(items)]);
+  }
 
-  let fresh: Hash[] = entries.map((e) => leafHash(e));
-  for (let level = 0; fresh.length > 0; level++) {
+  // Each level as one buffer of hashes from the start of its partial tile (the old partial tile,
+  // then the new hashes); its tiles are slices of it. `fresh`: the level's new hashes.
+  let fresh = Buffer.allocUnsafe(entries.length * HASH_SIZE);
+  leafHashesInto(entries, fresh, 0);
+  // The root folds the perfect subtrees of the tree's right edge, largest first: within each tile
+  // level they lie in its partial tile at the new size.
+  const edge: Hash[][] = [];
+  for (let level = 0; Math.floor(newSize / TILE_WIDTH ** level) > 0; level++) {
     const count = Math.floor(size / TILE_WIDTH ** level);
     const width = count % TILE_WIDTH;
     const first = Math.floor(count / TILE_WIDTH);
     const ref = { level, index: first, width };
-    const old = width ? splitTile(await need(tilePath(level, first, width)), ref, tilePath(level, first, width)) : [];
-    const next: Hash[] = [];
-    for (const c of chunks([...old, ...fresh], first)) {
-      writes.push([tilePath(level, c.index, c.items.length), joinTile(c.items)]);
-      if (c.items.length === TILE_WIDTH) next.push(perfectRoot(c.items));
+    const old = width ? checkTile(await need(tilePath(level, first, width)), ref, tilePath(level, first, width)) : new Uint8Array(0);
+    const hashes = fresh.byteLength ? Buffer.concat([old, fresh]) : old;
+    const next = Buffer.allocUnsafe(Math.floor(hashes.byteLength / TILE_BYTES) * HASH_SIZE);
+    for (let at = 0; at < hashes.byteLength && fresh.byteLength; at += TILE_BYTES) {
+      const t = hashes.subarray(at, at + TILE_BYTES);
+      writes.push([tilePath(level, first + at / TILE_BYTES, t.byteLength / HASH_SIZE), t]);
+      if (t.byteLength === TILE_BYTES) next.set(perfectRootOfBytes(t), (at / TILE_BYTES) * HASH_SIZE);
     }
+    const tail = hashes.subarray(hashes.byteLength - (hashes.byteLength % TILE_BYTES));
+    const roots: Hash[] = [];
+    for (let at = 0, span = TILE_WIDTH / 2; span >= 1; span /= 2) {
+      if (tail.byteLength / HASH_SIZE - at < span) continue;
+      roots.push(perfectRootOfBytes(tail.subarray(at * HASH_SIZE, (at + span) * HASH_SIZE)));
+      at += span;
+    }
+    edge.push(roots);
     fresh = next;
   }
-
-  const written = new Map(writes);
-  const reader = new TileReader(async (p) => written.get(p) ?? read(p), newSize);
-  return { size: newSize, root: await treeRoot(newSize, reader.node), writes };
+  return { size: newSize, root: rangeRoot({ size: newSize, hashes: edge.reverse().flat() }), writes };
 }

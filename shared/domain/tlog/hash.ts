@@ -8,16 +8,30 @@ export const HASH_SIZE = 32;
 // append hashes every entry and every interior node, and the objects were a fifth of its time.
 const SCRATCH = 64 * 1024;
 const scratch = Buffer.allocUnsafe(SCRATCH);
-
-export function leafHash(entry: Uint8Array): Hash {
-  if (entry.byteLength >= SCRATCH) return hash("sha256", Buffer.concat([LEAF_PREFIX, entry]), "buffer");
-  scratch[0] = 0;
-  scratch.set(entry, 1);
-  return hash("sha256", scratch.subarray(0, 1 + entry.byteLength), "buffer");
-}
-
 const LEAF_PREFIX = new Uint8Array([0]);
 const NODE_PREFIX = new Uint8Array([1]);
+
+/** 0x00 ‖ entry, in the reused buffer when it fits. */
+function leafInput(entry: Uint8Array): Buffer {
+  if (entry.byteLength >= SCRATCH) return Buffer.concat([LEAF_PREFIX, entry]);
+  scratch[0] = 0;
+  scratch.set(entry, 1);
+  return scratch.subarray(0, 1 + entry.byteLength);
+}
+
+export function leafHash(entry: Uint8Array): Hash {
+  return hash("sha256", leafInput(entry), "buffer");
+}
+
+/**
+ * The leaf hashes of `entries`, one after another from byte `at` of `out` (a tile's bytes). Each
+ * hash comes back from crypto.hash as latin1 ("binary") text and is written into `out`: a Buffer per hash
+ * cost more than the hash itself.
+ */
+export function leafHashesInto(entries: readonly Uint8Array[], out: Buffer, at: number): void {
+  for (let i = 0; i < entries.length; i++) out.write(hash("sha256", leafInput(entries[i] as Uint8Array), "binary"), at + i * HASH_SIZE, HASH_SIZE, "binary");
+}
+
 const NODE = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
 NODE[0] = 1;
 
@@ -37,6 +51,22 @@ export const unb64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
+
+let work = Buffer.allocUnsafe(256 * HASH_SIZE);
+
+/** perfectRoot of the 2^k hashes stored one after another in `hashes` (a tile's bytes, or part of them), hashed in place in a scratch buffer. */
+export function perfectRootOfBytes(hashes: Uint8Array): Hash {
+  if (hashes.byteLength === 0) return EMPTY_ROOT;
+  if (work.byteLength < hashes.byteLength) work = Buffer.allocUnsafe(hashes.byteLength);
+  work.set(hashes);
+  for (let n = hashes.byteLength / HASH_SIZE; n > 1; n /= 2) {
+    for (let i = 0; i < n / 2; i++) {
+      NODE.set(work.subarray(2 * i * HASH_SIZE, (2 * i + 2) * HASH_SIZE), 1);
+      work.write(hash("sha256", NODE, "binary"), i * HASH_SIZE, HASH_SIZE, "binary");
+    }
+  }
+  return new Uint8Array(work.subarray(0, HASH_SIZE));
 }
 
 /** Root of a perfect subtree from its 2^k consecutive child hashes (the order tiles store them in). */

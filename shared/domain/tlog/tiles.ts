@@ -61,10 +61,16 @@ export function tileFor(level: number, i: number, size: number): TileRef {
   return { level, index, width: Math.min(TILE_WIDTH, hashes - index * TILE_WIDTH) };
 }
 
-export function splitTile(bytes: Uint8Array, ref: TileRef, path: string): Hash[] {
+/** A tile's bytes, checked to hold exactly `ref.width` hashes. */
+export function checkTile(bytes: Uint8Array, ref: TileRef, path: string): Uint8Array {
   if (bytes.byteLength !== ref.width * HASH_SIZE) {
     throw new TileFormatError(`${path}: ${bytes.byteLength} bytes, want ${ref.width * HASH_SIZE} (${ref.width} hashes)`);
   }
+  return bytes;
+}
+
+export function splitTile(bytes: Uint8Array, ref: TileRef, path: string): Hash[] {
+  checkTile(bytes, ref, path);
   return Array.from({ length: ref.width }, (_, i) => bytes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
 }
 
