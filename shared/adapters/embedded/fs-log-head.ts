@@ -10,6 +10,10 @@ import type { LogHead } from "../../ports";
  * calls, as in FsObjectStore.
  */
 export class FsLogHead implements LogHead {
+  /** The last version this instance read or wrote (a version's file never changes once linked): not read again. */
+  private seen: { n: number; text: string } | undefined;
+  private dirMade = false;
+
   constructor(readonly dir: string) {}
 
   private latest(): number {
@@ -28,7 +32,9 @@ export class FsLogHead implements LogHead {
       const n = this.latest();
       if (n === 0) return undefined;
       try {
-        return readFileSync(join(this.dir, String(n)), "utf8");
+        const text = readFileSync(join(this.dir, String(n)), "utf8");
+        this.seen = { n, text };
+        return text;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // pruned under us: look again
       }
@@ -39,12 +45,15 @@ export class FsLogHead implements LogHead {
     const n = this.latest();
     let current: string | null | undefined;
     try {
-      current = n === 0 ? undefined : readFileSync(join(this.dir, String(n)), "utf8");
+      current = n === 0 ? undefined : n === this.seen?.n ? this.seen.text : readFileSync(join(this.dir, String(n)), "utf8");
     } catch {
       current = null; // pruned under us: someone moved on
     }
     if (current !== expected) return false;
-    mkdirSync(this.dir, { recursive: true });
+    if (!this.dirMade) {
+      mkdirSync(this.dir, { recursive: true });
+      this.dirMade = true;
+    }
     const tmp = join(this.dir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     writeFileSync(tmp, next);
     try {
@@ -55,6 +64,7 @@ export class FsLogHead implements LogHead {
     } finally {
       unlinkSync(tmp);
     }
+    this.seen = { n: n + 1, text: next };
     try {
       if (n > 2) unlinkSync(join(this.dir, String(n - 2)));
     } catch {
