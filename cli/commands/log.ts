@@ -53,12 +53,15 @@ export function registerLog(program: Command): void {
     .action(async (file: string | undefined, o: { log: string; key: string }) => {
       const signer = parsePrivateKey(await readFile(o.key, "utf8"));
       const input = file ? await readFile(file, "utf8") : await readStream(process.stdin);
-      const entries = input.split("\n").flatMap((line, i) => {
-        if (!line.trim()) return [];
+      const entries: Buffer[] = [];
+      const lines = input.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (!line.trim()) continue;
         const v: unknown = JSON.parse(line);
         if (typeof v !== "string") throw new CommandFailure(`line ${i + 1}: expected a JSON string`);
-        return [Buffer.from(v, "utf8")];
-      });
+        entries.push(Buffer.from(v, "utf8"));
+      }
       const r = await appendEntries({ ...embeddedLog(o.log), signer, origin: signer.name }, entries);
       for (const i of r.mismatched)
         process.stderr.write(`warning: entry ${i + 1} has the id of an entry already logged with different bytes (kept the first)\n`);
