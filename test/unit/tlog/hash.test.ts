@@ -2,7 +2,7 @@
 // definition spelled out with a Hash object, on the sizes each path handles.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { leafHash, nodeHash } from "../../../shared/domain/tlog/hash";
+import { EMPTY_ROOT, leafHash, leafHashesInto, nodeHash, perfectRoot, perfectRootOfBytes } from "../../../shared/domain/tlog/hash";
 
 const sha = (...parts: Uint8Array[]) => parts.reduce((h, p) => h.update(p), createHash("sha256")).digest();
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
@@ -27,5 +27,23 @@ describe("Merkle hashing", () => {
       [0, 0],
     ] as const)
       expect(Buffer.from(nodeHash(bytes(l, 5), bytes(r, 6)))).toEqual(sha(Uint8Array.of(1), bytes(l, 5), bytes(r, 6)));
+  });
+  it("writes leaf hashes into a tile's bytes in place, at an offset, large entries included", () => {
+    const entries = [0, 1, 32, 64 * 1024 - 1, 64 * 1024, 200_000].map((n) => bytes(n, n + 7));
+    const out = Buffer.alloc(32 * (entries.length + 2), 0xee);
+    leafHashesInto(entries, out, 32);
+    expect(out.subarray(0, 32)).toEqual(Buffer.alloc(32, 0xee));
+    entries.forEach((e, i) => expect(out.subarray(32 * (i + 1), 32 * (i + 2))).toEqual(sha(Uint8Array.of(0), e)));
+    expect(out.subarray(-32)).toEqual(Buffer.alloc(32, 0xee));
+  });
+  it("takes the root of 2^k hashes stored one after another as perfectRoot does, leaving them as they were", () => {
+    for (const k of [0, 1, 2, 5, 8, 9]) {
+      const hashes = Array.from({ length: 2 ** k }, (_, i) => sha(bytes(i, k)));
+      const joined = Buffer.concat(hashes);
+      const copy = Buffer.from(joined);
+      expect(Buffer.from(perfectRootOfBytes(joined))).toEqual(Buffer.from(perfectRoot(hashes)));
+      expect(joined).toEqual(copy);
+    }
+    expect(perfectRootOfBytes(new Uint8Array(0))).toEqual(EMPTY_ROOT);
   });
 });
