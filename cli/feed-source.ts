@@ -1,8 +1,9 @@
 import { hash } from "node:crypto";
 import { fetchBody } from "../shared/adapters/http/body";
 import type { Feed } from "../shared/domain/advisories/feed";
-import type { MatchFeed } from "../shared/domain/advisories/match";
-import { readCachedMatchFeed, writeCachedMatchFeed } from "./match-feed-cache";
+import { type CachedMatch, matchData } from "../shared/domain/advisories/match-cache";
+import type { MatchMode } from "../shared/domain/advisories/ranges";
+import { readCachedMatchData, writeCachedMatchData } from "./match-feed-cache";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { readFileUnder } from "./read-file-under";
 
@@ -51,21 +52,33 @@ export async function loadFeedOrExit(source: string, cveDir?: string): Promise<F
 }
 
 /**
- * What matching reads of the feed: from the cache when these bytes (by SHA-256) were read before;
- * else the feed is parsed and checked as loadFeed does, and cached for next time.
+ * What matching reads of the feed, for `mode`: from the cache when these bytes (by SHA-256) were
+ * read before; else the feed is parsed and checked as loadFeed does, and cached for next time.
  */
-export async function loadMatchFeed(source: string): Promise<MatchFeed> {
+export async function loadMatchData(source: string, mode: MatchMode): Promise<CachedMatch> {
   const bytes = await readFeedBytes(source);
-  const cached = readCachedMatchFeed(hash("sha256", bytes));
-  if (cached) return cached;
   const { parseFeed } = await import("../shared/domain/advisories/feed");
-  const feed = parseFeed(bytes);
-  writeCachedMatchFeed(feed);
-  return feed;
+  const cached = readCachedMatchData(hash("sha256", bytes), mode);
+  if (cached) {
+    // A module2dist the cache cannot give (refused when first read) is the feed's.
+    return {
+      table: cached.table,
+      module2dist: () => {
+        try {
+          return cached.module2dist();
+        } catch {
+          return parseFeed(bytes).module2dist;
+        }
+      },
+    };
+  }
+  const data = matchData(parseFeed(bytes));
+  writeCachedMatchData(data);
+  return { table: data.tables[mode], module2dist: () => data.module2dist };
 }
 
-/** loadMatchFeed for commands, as loadFeedOrExit. */
-export const loadMatchFeedOrExit = (source: string): Promise<MatchFeed | undefined> => orExit(source, loadMatchFeed);
+/** loadMatchData for commands, as loadFeedOrExit. */
+export const loadMatchDataOrExit = (source: string, mode: MatchMode): Promise<CachedMatch | undefined> => orExit(source, (s) => loadMatchData(s, mode));
 
 async function orExit<T>(source: string, load: (source: string) => Promise<T>): Promise<T | undefined> {
   try {

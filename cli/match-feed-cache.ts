@@ -1,5 +1,5 @@
 /**
- * Where `advisories match` keeps the MatchFeed of each feed it has read (match-cache.ts), one file
+ * Where `advisories match` keeps the MatchData of each feed it has read (match-cache.ts), one file
  * per feed SHA-256 under $XDG_CACHE_HOME/cpansec (else ~/.cache/cpansec). The cache only saves
  * time: any problem reading or writing it (none there, refused, no permission, disk full) means
  * reading the feed itself, never a different answer. CPANSEC_CACHE=off turns it off.
@@ -8,8 +8,8 @@ import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdir
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { decodeMatchFeed, encodeMatchFeed } from "../shared/domain/advisories/match-cache";
-import type { MatchFeed } from "../shared/domain/advisories/match";
+import { type CachedMatch, type MatchData, decodeMatchData, encodeMatchData } from "../shared/domain/advisories/match-cache";
+import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 
 /** Feeds kept: the newest few (a feed is republished often; old caches are only disk). */
@@ -34,8 +34,8 @@ function ownDir(dir: string): boolean {
 
 const fileFor = (dir: string, sha256: string) => join(dir, `feed-${sha256}.match`);
 
-/** The cached MatchFeed of the feed with this SHA-256, or undefined (none, or refused). */
-export function readCachedMatchFeed(sha256: string, dir = cacheDir()): MatchFeed | undefined {
+/** `mode`'s part of the cached MatchData of the feed with this SHA-256, or undefined (none, or refused). */
+export function readCachedMatchData(sha256: string, mode: MatchMode, dir = cacheDir()): CachedMatch | undefined {
   if (!dir) return undefined;
   try {
     if (!ownDir(dir)) return undefined;
@@ -46,7 +46,7 @@ export function readCachedMatchFeed(sha256: string, dir = cacheDir()): MatchFeed
       const buf = Buffer.allocUnsafe(size);
       let got = 0;
       for (let n = 1; n > 0 && got < size; got += n) n = readSync(fd, buf, got, size - got, got);
-      return decodeMatchFeed(buf.subarray(0, got), sha256, pkg.version);
+      return decodeMatchData(buf.subarray(0, got), sha256, pkg.version, mode);
     } finally {
       closeSync(fd);
     }
@@ -57,13 +57,13 @@ export function readCachedMatchFeed(sha256: string, dir = cacheDir()): MatchFeed
 }
 
 /** Best effort: written whole under a temporary name and renamed, so a reader sees all of it or none. */
-export function writeCachedMatchFeed(feed: MatchFeed, dir = cacheDir()): void {
+export function writeCachedMatchData(data: MatchData, dir = cacheDir()): void {
   if (!dir) return;
   const tmp = join(dir, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     if (!ownDir(dir)) return;
-    writeFileSync(tmp, encodeMatchFeed(feed, pkg.version), { flag: "wx", mode: 0o600 });
-    renameSync(tmp, fileFor(dir, feed.version.sha256));
+    writeFileSync(tmp, encodeMatchData(data, pkg.version), { flag: "wx", mode: 0o600 });
+    renameSync(tmp, fileFor(dir, data.version.sha256));
     prune(dir);
   } catch {
     try {

@@ -1,14 +1,14 @@
 /**
  * `advisories match` over its input: one JSON line per `Name<TAB>version` line. Tens of thousands
  * of lines go through here in a process that ends right after, in code V8 has not optimised yet:
- * the common line (a distribution, one tab, nothing to trim) takes a short path, each version text
- * is parsed once, each distribution's and answer's JSON is built once, and the output goes out in
- * slices of about 1 MiB (a write per line was most of the time).
+ * the common line (a distribution of the feed, one tab, nothing to trim) takes a short path with
+ * few calls, each version text is read once (to its order key), each distribution's and answer's
+ * JSON is built once, and the output goes out in slices of about 1 MiB.
  */
-import { type CompiledFeed, type MatchFeed, advisoryIds } from "../shared/domain/advisories/match";
+import type { MatchTable } from "../shared/domain/advisories/match-table";
+import { answerIndex, cellOf } from "../shared/domain/advisories/match-table";
 import type { NameResolution } from "../shared/domain/advisories/names";
-import { parseLaxVersion } from "../shared/domain/advisories/ranges";
-import type { PerlVersion } from "../shared/domain/cpan/version";
+import { laxOrderKey } from "../shared/domain/cpan/version";
 
 export interface MatchOutcome {
   matched: boolean;
@@ -34,62 +34,70 @@ function fields(line: string): [string, string, string[]] {
   return [name, version, rest];
 }
 
-/** Output gathered in a buffer of about 1 MiB, written when full: no string per line to keep, nor one big one to encode. */
+/**
+ * Output gathered as one string (V8 joins the pieces lazily), written when about 1 MiB long: a
+ * write per line was most of the time, and so was encoding each line into a buffer.
+ */
 class Output {
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private pos = 0;
-  constructor(private readonly write: (chunk: Uint8Array) => void) {}
+  private text = "";
+  constructor(private readonly write: (chunk: string) => void) {}
 
   add(s: string): void {
-    // At most 3 bytes per UTF-16 unit.
-    if (this.pos + 3 * s.length > this.buf.length) this.flush();
-    if (3 * s.length > this.buf.length) this.write(Buffer.from(s));
-    else this.pos += this.buf.write(s, this.pos);
+    this.text += s;
+    if (this.text.length > 1 << 20) this.flush();
   }
 
   flush(): void {
-    if (!this.pos) return;
-    // The stream keeps the chunk until it is written: the next slice goes to a new buffer.
-    this.write(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.pos = 0;
+    if (this.text) this.write(this.text);
+    this.text = "";
   }
 }
 
 const NO_IDS: readonly string[] = [];
 
-/** `f(key)`, computed once per key. */
-function memo<K, V>(f: (key: K) => V): (key: K) => V {
-  const m = new Map<K, V>();
-  return (key) => {
-    if (m.has(key)) return m.get(key) as V;
-    const v = f(key);
-    m.set(key, v);
-    return v;
-  };
-}
-
 export function matchLines(
   text: string,
-  feed: CompiledFeed<MatchFeed>,
+  table: MatchTable,
   resolve: (name: string) => NameResolution,
-  write: (chunk: Uint8Array) => void,
+  write: (chunk: string) => void,
   warn: (message: string) => void,
 ): MatchOutcome {
   let matched = false;
   let bad = 0;
   const out = new Output(write);
-  const parsed = memo<string, PerlVersion | undefined>(parseLaxVersion);
+  // Version text -> its order key, or null: unparseable, it matches nothing.
+  const keys = new Map<string, string | null>();
+  const keyOf = (version: string) => {
+    let k = keys.get(version);
+    if (k === undefined) keys.set(version, (k = laxOrderKey(version) ?? null));
+    return k;
+  };
   // The common line, spelled out in three parts: the same bytes as JSON.stringify of the object.
-  const head = memo((dist: string) => `{"dist":${JSON.stringify(dist)},"version":`);
-  // Keyed by the array: advisoryIds answers a cell with the same one each time.
-  const tail = memo((ids: readonly string[]) => `,"advisories":${JSON.stringify(ids)}}\n`);
+  const heads = new Map<string, string>();
+  const tails: string[] = [];
+  const idsOf = (dist: string, key: string) => table.answers[answerIndex(table, dist, key)] as readonly string[];
   // Line by line as text.split("\n") would cut it, without keeping every line.
   for (let i = 0, start = 0; start <= text.length; i++) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end);
     start = end + 1;
+    const tab = line.indexOf("\t");
+    if (tab > 0 && line.indexOf("\t", tab + 1) < 0) {
+      const name = line.slice(0, tab);
+      const version = line.slice(tab + 1);
+      const d = table.dists.get(name);
+      if (d && version && plainEnds(name) && plainEnds(version)) {
+        // A distribution of the feed (nameResolver's first answer), as written.
+        const k = keyOf(version);
+        const a = k === null ? 0 : (d.cells[cellOf(d.keys, k)] as number);
+        if ((table.answers[a] as readonly string[]).length) matched = true;
+        let head = heads.get(name);
+        if (head === undefined) heads.set(name, (head = `{"dist":${JSON.stringify(name)},"version":`));
+        out.add(head + JSON.stringify(version) + (tails[a] ??= `,"advisories":${JSON.stringify(table.answers[a])}}\n`));
+        continue;
+      }
+    }
     if (!line.trim()) continue;
     const [name, version, rest] = fields(line);
     if (!name || !version || rest.length) {
@@ -104,22 +112,17 @@ export function matchLines(
       out.add(`${JSON.stringify({ dist: null, input: name, version, advisories: null, unknown: r.why })}\n`);
       continue;
     }
-    // The version as written: it is echoed and compared, never reformatted; unparseable, it matches nothing.
-    const v = parsed(version);
-    const ids = !v
-      ? NO_IDS
-      : r.distributions.length === 1
-        ? advisoryIds(feed, r.distributions[0] as string, v)
-        : [...new Set(r.distributions.flatMap((d) => advisoryIds(feed, d, v)))].sort();
+    // The version as written: it is echoed and compared, never reformatted.
+    const k = keyOf(version);
+    const ids =
+      k === null
+        ? NO_IDS
+        : r.distributions.length === 1
+          ? idsOf(r.distributions[0] as string, k)
+          : [...new Set(r.distributions.flatMap((d) => idsOf(d, k)))].sort();
     if (ids.length) matched = true;
-    if (r.as === "distribution") {
-      out.add(head(r.distributions[0]));
-      out.add(JSON.stringify(version));
-      out.add(tail(ids));
-    } else {
-      const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
-      out.add(`${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`);
-    }
+    const how = r.as === "module" ? { input: name, as: "module", via: r.via, ...(r.disagreement ? { disagreement: r.disagreement } : {}) } : {};
+    out.add(`${JSON.stringify({ dist: r.distributions[0], version, advisories: ids, ...how })}\n`);
   }
   out.flush();
   return { matched, bad };

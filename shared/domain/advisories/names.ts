@@ -19,10 +19,14 @@ function indexedDistributions(index: PackagesIndex): Set<string> {
   return s;
 }
 
-export function nameResolver(feed: Pick<MatchFeed, "dists" | "module2dist">, index?: PackagesIndex): (name: string) => NameResolution {
+/** `isDistribution`: whether the feed has the distribution (a Feed's `dists`, a MatchTable's). */
+export function nameResolver(
+  feed: Pick<MatchFeed, "module2dist"> & { readonly isDistribution: (name: string) => boolean },
+  index?: PackagesIndex,
+): (name: string) => NameResolution {
   const resolve = moduleResolver(index, feed.module2dist);
   return (name) => {
-    if (Object.hasOwn(feed.dists, name) || (index && indexedDistributions(index).has(name))) return { as: "distribution", distributions: [name] };
+    if (feed.isDistribution(name) || (index && indexedDistributions(index).has(name))) return { as: "distribution", distributions: [name] };
     const r = resolve(name);
     if (r.distribution === "perl" || (r.via === "unresolved" && r.dualLife)) {
       return {

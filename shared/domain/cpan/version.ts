@@ -263,13 +263,73 @@ export function normalVersion(v: string | PerlVersion): string {
  * parse sorts after every valid one, by its text.
  */
 export function versionOrderKey(v: string): string {
-  let parts: number[];
+  let version: PerlVersion;
   try {
-    parts = [...parseVersion(v).parts];
+    version = parseVersion(v);
   } catch (e) {
     if (e instanceof InvalidVersionError) return `~${v}`;
     throw e;
   }
-  while (parts.length > 1 && parts[parts.length - 1] === 0) parts.pop();
-  return parts.map((p) => String(p).padStart(10, "0")).join(".");
+  return orderKey(version);
+}
+
+/** versionOrderKey of a parsed version: equal keys are equal versions, and `<` on keys is vcmp's order. */
+export function orderKey(v: PerlVersion): string {
+  let n = v.parts.length;
+  while (n > 1 && v.parts[n - 1] === 0) n--;
+  let key = "";
+  for (let i = 0; i < n; i++) key += `${i ? "." : ""}${String(v.parts[i]).padStart(10, "0")}`;
+  return key;
+}
+
+const INTEGER = /^\d{1,9}$/;
+const DECIMAL = /^(\d{1,9})\.(\d+)(?:_(\d+))?$/;
+const DOTTED = /^(?:v\d+(?:(?:\.\d+)+(?:_\d+)?)?|\d+(?:\.\d+){2,}(?:_\d+)?)$/;
+/** A component's key from its digits (at most 10: leading zeros are zeros either way). */
+const pad = (digits: string) => "0000000000".slice(digits.length) + digits;
+const ZERO_KEY = pad("0");
+
+/** orderKey of components, from their digit strings; undefined when one may overflow (the parser then decides). */
+function keyOfDigits(digits: string[]): string | undefined {
+  let key = "";
+  let kept = "";
+  for (const d of digits) {
+    if (d.length > 9) return undefined;
+    const part = pad(d);
+    // Trailing zero components are dropped (vcmp ignores them); a first one is kept.
+    kept += `${kept ? "." : ""}${part}`;
+    if (part !== ZERO_KEY || !key) key = kept;
+  }
+  return key;
+}
+
+/**
+ * orderKey(parseVersion(text)), or undefined where parseVersion throws. The shapes nearly every
+ * CPAN version has (an integer, a decimal, a dotted-decimal, an underscore before the last digits)
+ * are read directly, as parseVersion reads them: `advisories match` reads thousands of distinct
+ * versions once each, before V8 has optimised the parser. test/unit/cpan/version.test.ts checks
+ * both ways agree.
+ */
+export function laxOrderKey(text: string): string | undefined {
+  let key: string | undefined;
+  if (INTEGER.test(text)) key = pad(text);
+  else {
+    const dec = DECIMAL.exec(text);
+    if (dec) {
+      // Decimal: the fraction in groups of three digits, left-aligned (".5" is 500); an underscore is skipped.
+      const fraction = `${dec[2]}${dec[3] ?? ""}`;
+      const groups = [dec[1] as string];
+      for (let i = 0; i < fraction.length; i += 3) groups.push(fraction.slice(i, i + 3).padEnd(3, "0"));
+      key = keyOfDigits(groups);
+    } else if (DOTTED.test(text)) {
+      // Dotted-decimal: integer components; an underscore joins the last one's digits.
+      key = keyOfDigits(text.replace(/^v/, "").replace("_", "").split("."));
+    }
+  }
+  if (key !== undefined) return key;
+  try {
+    return orderKey(parseVersion(text));
+  } catch {
+    return undefined;
+  }
 }

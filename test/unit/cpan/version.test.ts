@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { InvalidVersionError, compareVersions, normalVersion, parseVersion, versionOrderKey } from "../../../shared/domain/cpan/version";
+import { readFileSync } from "node:fs";
+import { parseFeed } from "../../../shared/domain/advisories/feed";
+import { InvalidVersionError, compareVersions, laxOrderKey, normalVersion, orderKey, parseVersion, versionOrderKey } from "../../../shared/domain/cpan/version";
+import { realFeeds } from "../../helpers/fixtures";
 import { byCodePoint } from "../../../shared/domain/order";
 
 describe("parseVersion", () => {
@@ -92,5 +95,60 @@ describe("versionOrderKey", () => {
   it("sorts what does not parse last", () => {
     expect(byCodePoint(versionOrderKey("junk"), versionOrderKey("99999.9"))).toBe(1);
     expect(versionOrderKey("1.10")).toBe("0000000001.0000000100");
+  });
+});
+
+describe("laxOrderKey", () => {
+  /** What it stands for: the key of what parseVersion reads, or nothing where parseVersion throws. */
+  const parsed = (s: string) => {
+    try {
+      return orderKey(parseVersion(s));
+    } catch {
+      return undefined;
+    }
+  };
+  it("is the key parseVersion gives, for text of digits, dots, underscores, v and spaces", () => {
+    const text = fc.stringMatching(/^v?[0-9._]{0,12}[ v0-9]?$/);
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(laxOrderKey(s)).toBe(parsed(s));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+  it("is the key parseVersion gives where the shapes it reads directly end", () => {
+    for (const s of [
+      "1",
+      "007",
+      "123456789",
+      "1234567890",
+      "2147483648",
+      "1.",
+      ".5",
+      "1.2_3",
+      "1.2_3_4",
+      "1_2",
+      "v1_2",
+      "v1",
+      "v1.2_3",
+      "1.2_3.4",
+      "0.0.0_01",
+      "1.2.3_",
+      "1.234_5",
+      "1.0000000001.1",
+      "v1.2.3_4_5",
+      "1.2 ",
+      " 1.2",
+      "1.2\n",
+      "v.1",
+      "00.00",
+      "0.000",
+      "1.23456789012345678",
+    ])
+      expect(laxOrderKey(s), s).toBe(parsed(s));
+  });
+  it.each(realFeeds())("is the key parseVersion gives for every version the real feed $name lists", ({ path }) => {
+    const versions = Object.values(parseFeed(readFileSync(path)).dists).flatMap((d) => d.versions);
+    for (const s of versions) expect(laxOrderKey(s), s).toBe(parsed(s));
   });
 });
