@@ -33,45 +33,67 @@ export interface Advisory {
 const sortedUnique = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 /**
- * The feed's advisories, made once per feed object: OSV and CSAF are built from the same list in
- * one publication (each made its own, compiling the feed again, before), and a Feed is never
- * changed after it is parsed.
+ * The feed's advisories, listed once per feed object: OSV and CSAF are built from the same list in
+ * one publication, and a Feed is never changed after it is parsed. Each advisory's distributions
+ * (version sets, released versions: the costly part, and the compiled feed they need) are made
+ * when first read, so a publication that keeps most advisories as published makes only the others.
  */
 const made = new WeakMap<Feed, Advisory[]>();
 
 export function advisories(feed: Feed): Advisory[] {
   let list = made.get(feed);
-  if (!list) made.set(feed, (list = build(feed, compileFeed(feed, "strict"))));
+  if (!list) made.set(feed, (list = build(feed)));
   return list;
 }
 
-function build(feed: Feed, compiled: CompiledFeed): Advisory[] {
+function build(feed: Feed): Advisory[] {
   const byId = new Map<string, Map<string, AdvisoryRow[]>>();
   for (const [dist, entry] of Object.entries(feed.dists))
     for (const row of entry.advisories) {
       const dists = byId.get(row.id) ?? byId.set(row.id, new Map()).get(row.id)!;
       (dists.get(dist) ?? dists.set(dist, []).get(dist)!).push(row);
     }
-  const warningsOf = new Map<string, DataWarning[]>();
-  for (const w of compiled.warnings) (warningsOf.get(w.id) ?? warningsOf.set(w.id, []).get(w.id)!).push(w);
+  let compiled: { feed: CompiledFeed; warningsOf: Map<string, DataWarning[]> } | undefined;
+  const strict = () => {
+    if (compiled) return compiled;
+    const c = compileFeed(feed, "strict");
+    const warningsOf = new Map<string, DataWarning[]>();
+    for (const w of c.warnings) (warningsOf.get(w.id) ?? warningsOf.set(w.id, []).get(w.id)!).push(w);
+    return (compiled = { feed: c, warningsOf });
+  };
   return [...byId.keys()].sort().map((id) => {
-    const dists = [...byId.get(id)!]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([dist, rows]): AffectedDist => {
-        const ids = new Set(rows);
-        return {
-          dist,
-          rows,
-          set: union(...rows.map((r) => rowSet(r.affected, r.fixed))),
-          released: releasedVersions(compiled, dist).map((r) => ({ s: r.s, v: r.v, affected: r.rows.some((c) => ids.has(c.row)) })),
-          warnings: sortedUnique(
-            (warningsOf.get(id) ?? [])
-              .filter((w) => rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element)))
-              .map((w) => `${w.field} ${JSON.stringify(w.element)}: ${w.problem}`),
-          ),
-        };
-      });
-    return { id, dists, rows: dists.flatMap((d) => d.rows) };
+    const byDist = [...byId.get(id)!].sort(([a], [b]) => (a < b ? -1 : 1));
+    const rows = byDist.flatMap(([, r]) => r);
+    let dists: AffectedDist[] | undefined;
+    return {
+      id,
+      rows,
+      get dists() {
+        dists ??= distributions(id, byDist, strict());
+        return dists;
+      },
+    };
+  });
+}
+
+function distributions(
+  id: string,
+  byDist: readonly [string, AdvisoryRow[]][],
+  { feed: compiled, warningsOf }: { feed: CompiledFeed; warningsOf: Map<string, DataWarning[]> },
+): AffectedDist[] {
+  return byDist.map(([dist, rows]): AffectedDist => {
+    const ids = new Set(rows);
+    return {
+      dist,
+      rows,
+      set: union(...rows.map((r) => rowSet(r.affected, r.fixed))),
+      released: releasedVersions(compiled, dist).map((r) => ({ s: r.s, v: r.v, affected: r.rows.some((c) => ids.has(c.row)) })),
+      warnings: sortedUnique(
+        (warningsOf.get(id) ?? [])
+          .filter((w) => rows.some((r) => r[w.field === "affected_versions" ? "affected" : "fixed"].includes(w.element)))
+          .map((w) => `${w.field} ${JSON.stringify(w.element)}: ${w.problem}`),
+      ),
+    };
   });
 }
 
