@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import pkg from "../package.json" with { type: "json" };
 import { type PublishResult, publishPatched } from "../functions/publish-patches/publish-patches";
+import { appendingLog } from "../functions/publish-patches/overlay-log";
 import { initLog } from "../functions/append-log/append-log";
 import { FsObjectStore } from "../shared/adapters/embedded/fs-object-store";
 import { embeddedLog } from "../shared/adapters/embedded/log";
@@ -63,7 +64,7 @@ export async function publishOverlay(files: readonly string[], o: PublishOptions
   const result = await publishPatched(
     {
       overlay: new FsObjectStore(overlayDir(o.data)),
-      log,
+      log: appendingLog(log),
       key: await overlayKey(o.data, clock()),
       author: o.author,
       url: o.url ?? pathToFileURL(resolve(overlayDir(o.data))).href,

@@ -9,12 +9,13 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { OverlayOutcome } from "../../functions/publish-patches/overlay-step";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
+import { DEFAULT_OVERLAY_AUTHOR } from "../../shared/domain/overlay/model";
 import { generateOverlayKey, readOverlayKey } from "../../shared/domain/overlay/sign";
 import type { BuiltLookup } from "../../shared/domain/patches/citations";
 import type { PipelineDeps } from "../../shared/ports/deps";
 
 /** The overlay's author directory when none is chosen (authors/id/C/CP/CPANSEC/). */
-export const OVERLAY_AUTHOR = "CPANSEC";
+export const OVERLAY_AUTHOR = DEFAULT_OVERLAY_AUTHOR;
 
 export const overlayDir = (data: string) => join(data, "patched-cpan");
 
@@ -36,10 +37,13 @@ export function embeddedOverlay(
   const overlay = new FsObjectStore(overlayDir(data));
   let lookup: BuiltLookup | undefined;
   const step = async () => {
-    const { refreshOverlay } = await import("../../functions/publish-patches/overlay-step");
+    const [{ refreshOverlay }, { appendingLog }] = await Promise.all([
+      import("../../functions/publish-patches/overlay-step"),
+      import("../../functions/publish-patches/overlay-log"),
+    ]);
     const out = await refreshOverlay(deps, {
       overlay,
-      log: deps.log,
+      log: appendingLog(deps.log),
       key: await overlayKey(data, deps.clock()),
       author: OVERLAY_AUTHOR,
       url: pathToFileURL(resolve(overlayDir(data))).href,

@@ -24,6 +24,8 @@ export interface OverlayOutcome {
   readonly added: readonly string[];
   readonly failed: readonly { readonly path: string; readonly error: string }[];
   readonly mismatched: readonly string[];
+  /** Built, their log entries sent to the log's writer: listed by a later run, once logged (AWS). */
+  readonly pending: readonly string[];
   readonly problems: readonly string[];
   /** Stored releases queued for a forced re-match. */
   readonly queued: number;
@@ -61,6 +63,7 @@ export async function refreshOverlay(deps: OverlayStepDeps, overlay: Omit<Overla
     added: result.added.map((a) => a.path),
     failed: result.failed,
     mismatched: result.mismatched,
+    pending: result.pending,
     problems: [...problems, ...result.problems],
     queued: ids.size,
     lookup,

@@ -5,9 +5,10 @@
  * 1. read the overlay's model; pairs already in it are done;
  * 2. build each new archive (reproducible: a rebuild gives the same bytes) and create it and its
  *    SBOMs in the overlay (create-only: identical bytes are a retry, other bytes a ConflictError);
- * 3. append their cpansec-patch/v1 entries to the log in one batch (deduplicated by overlay path,
- *    so a retry finds them logged and gets their indexes back);
- * 4. create each archive's `<name>.tlog-proof` beside it (./proofs.ts);
+ * 3. record their cpansec-patch/v1 entries in the log (./overlay-log.ts: appended in one batch,
+ *    deduplicated by overlay path, so a retry finds them logged and gets their indexes back; or,
+ *    on AWS, sent to append-log and found logged by a later run, `pending` until then);
+ * 4. create each logged archive's `<name>.tlog-proof` beside it (./proofs.ts);
  * 5. only then publish the index files and the model: nothing is listed before it is logged.
  *
  * A crash anywhere leaves files the next run recreates identically. One publisher at a time (the
@@ -20,19 +21,21 @@ import type { IndexedModule } from "../../shared/domain/cpan/packages";
 import { epochOf } from "../../shared/domain/cpan/recent";
 import { buildPatchedArtifact, newestPatchDate, patchLogEntry, providedPackages } from "../../shared/domain/overlay/artifact";
 import { checksumFields } from "../../shared/domain/overlay/checksums-write";
-import { MODEL_FILE, overlayIndexFiles } from "../../shared/domain/overlay/index-files";
-import { EMPTY_OVERLAY, type OverlayModel, type OverlayRelease, buildKey, releaseKey } from "../../shared/domain/overlay/model";
+import { overlayIndexFiles } from "../../shared/domain/overlay/index-files";
+import { type OverlayModel, type OverlayRelease, buildKey, releaseKey } from "../../shared/domain/overlay/model";
 import type { PatchRecord } from "../../shared/domain/patches/registry";
 import type { ObjectStore } from "../../shared/ports";
-import type { LogDeps } from "../../shared/ports/deps";
-import { appendEntries } from "../append-log/append-log";
-import { proofFiles } from "./proofs";
+import { readOverlayModel } from "../../shared/pipeline/overlay-model";
+import type { OverlayLog } from "./overlay-log";
+
+export { readOverlayModel };
 import { createHash } from "node:crypto";
 
 export interface OverlayDeps {
   /** The public overlay: the public bucket's `patched-cpan/` prefix, or `<data>/patched-cpan/`. */
   readonly overlay: ObjectStore;
-  readonly log: LogDeps;
+  /** Where the archives' entries are logged (./overlay-log.ts). */
+  readonly log: OverlayLog;
   /** The deployment's OpenPGP key: it signs the overlay's CHECKSUMS. */
   readonly key: PrivateKey;
   /** The PAUSE-style id of the overlay's author directory, e.g. CPANSEC. */
@@ -59,18 +62,12 @@ export interface PublishResult {
   readonly failed: readonly { readonly path: string; readonly error: string }[];
   /** Overlay paths the log already held with other bytes (an integrity alert for the caller). */
   readonly mismatched: readonly string[];
+  /** Overlay paths built whose entries are sent to the log's writer, not logged yet: not listed. */
+  readonly pending: readonly string[];
 }
 
 const enc = new TextEncoder();
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-export async function readOverlayModel(overlay: ObjectStore): Promise<OverlayModel> {
-  const bytes = await overlay.read(MODEL_FILE);
-  if (!bytes) return EMPTY_OVERLAY;
-  const m = JSON.parse(new TextDecoder().decode(bytes)) as OverlayModel;
-  if (m.v !== 1 || !Array.isArray(m.releases)) throw new Error(`${MODEL_FILE}: not an overlay model (v1)`);
-  return m;
-}
 
 export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPair[]): Promise<PublishResult> {
   const model = await readOverlayModel(deps.overlay);
@@ -123,31 +120,29 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
       failed.push({ path: pair.original.path, error: (e as Error).message });
     }
   }
-  if (!built.length) return { added: [], existing, failed, mismatched: [] };
+  if (!built.length) return { added: [], existing, failed, mismatched: [], pending: [] };
   // The commit point for each archive is its log entry: it is listed only after it is logged.
-  const logged = await appendEntries(
-    deps.log,
-    built.map((b) => enc.encode(b.entry)),
-  );
-  const proofs = await proofFiles(
-    deps.log,
-    logged,
-    built.map((b) => b.entry),
-  );
+  const records = await deps.log.record(built.map((b) => b.entry));
   const added: OverlayRelease[] = [];
-  // An entry the log already holds with other bytes under the same path is not this archive's
-  // record: it is reported and neither listed nor given a proof (which could never verify).
-  const mismatched = new Set(logged.mismatched);
+  const mismatched: string[] = [];
+  const pending: string[] = [];
   for (const [i, b] of built.entries()) {
-    if (mismatched.has(i)) continue;
+    const logged = records[i];
+    // An entry the log already holds with other bytes under the same path is not this archive's
+    // record: it is reported and neither listed nor given a proof (which could never verify).
+    if (logged?.status !== "logged") {
+      (logged?.status === "mismatched" ? mismatched : pending).push(b.release.path);
+      continue;
+    }
     const name = `${b.release.path.slice(b.release.path.lastIndexOf("/") + 1).replace(/\.tar\.gz$/, "")}.tlog-proof`;
     const at = `${b.release.path.slice(0, b.release.path.lastIndexOf("/"))}/${name}`;
     // A retry after a crash gets the entry's index back with a later checkpoint: the proof
     // already written is as good, and stays.
     let bytes = await deps.overlay.read(at);
-    if (!bytes) await deps.overlay.create(at, (bytes = enc.encode(proofs[i] as string)));
-    added.push({ ...b.release, files: { ...b.release.files, [name]: checksumFields(name, bytes, now) }, logIndex: logged.indexes[i] as number });
+    if (!bytes) await deps.overlay.create(at, (bytes = enc.encode(logged.proof)));
+    added.push({ ...b.release, files: { ...b.release.files, [name]: checksumFields(name, bytes, now) }, logIndex: logged.index });
   }
+  if (!added.length) return { added, existing, failed, mismatched, pending };
   const next: OverlayModel = { v: 1, releases: [...model.releases, ...added] };
   for (const [path, bytes] of await overlayIndexFiles(next, {
     key: deps.key,
@@ -157,5 +152,5 @@ export async function publishPatched(deps: OverlayDeps, pairs: readonly PatchPai
     ...(deps.cpan ? { cpan: deps.cpan } : {}),
   }))
     await deps.overlay.publish(path, bytes);
-  return { added, existing, failed, mismatched: logged.mismatched.map((i) => built[i]?.release.path as string) };
+  return { added, existing, failed, mismatched, pending };
 }

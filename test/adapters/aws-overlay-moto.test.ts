@@ -7,6 +7,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { initLog } from "../../functions/append-log/append-log";
+import { appendingLog } from "../../functions/publish-patches/overlay-log";
 import { publishPatched, readOverlayModel } from "../../functions/publish-patches/publish-patches";
 import { ConfigError, readAwsEnv, signerFromSecret } from "../../shared/adapters/aws/env";
 import { OVERLAY_PREFIX, awsOverlayStore, overlayKeyFromSecret } from "../../shared/adapters/aws/overlay";
@@ -37,7 +38,15 @@ describe("the overlay on AWS (moto)", () => {
     const { store, url } = awsOverlayStore(env, stack.clients);
     expect(url).toMatch(/\/patched-cpan\/$/);
     const patch = readPatchRecord(FFR_PATCH, readFileSync(fixturePath("patches", FFR_PATCH)));
-    const deps = { overlay: store, log, key: key!, author: "CPANSEC", url, clock: () => new Date("2026-12-02T03:00:00Z"), tool: { name: "t", version: "0" } };
+    const deps = {
+      overlay: store,
+      log: appendingLog(log),
+      key: key!,
+      author: "CPANSEC",
+      url,
+      clock: () => new Date("2026-12-02T03:00:00Z"),
+      tool: { name: "t", version: "0" },
+    };
     const r = await publishPatched(deps, [{ original: { path: ORIGINAL, bytes: await fileFindRule() }, patches: [patch] }]);
     expect(r).toMatchObject({ existing: 0, failed: [], mismatched: [] });
     const [added] = r.added;

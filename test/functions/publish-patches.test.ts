@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { type OverlayDeps, type PatchPair, publishPatched, readOverlayModel } from "../../functions/publish-patches/publish-patches";
 import { initLog } from "../../functions/append-log/append-log";
+import { appendingLog } from "../../functions/publish-patches/overlay-log";
 import { publishStoredPatches } from "../../functions/publish-patches/publish-stored";
 import { PACKAGES_KEY } from "../../shared/domain/pipeline/keys";
 import { MODEL_FILE, PACKAGES_FILE } from "../../shared/domain/overlay/index-files";
@@ -46,7 +47,7 @@ async function setup() {
   const key = await readOverlayKey(await generateOverlayKey("t", "t@example.invalid", new Date("2026-01-01T00:00:00Z")));
   const deps: OverlayDeps = {
     overlay,
-    log,
+    log: appendingLog(log),
     key,
     author: "CPANSEC",
     url: "https://o.example/",
@@ -69,7 +70,7 @@ describe("publishPatched", () => {
     const r = await publishPatched({ ...deps, overlay: fresh }, [other]);
     expect(r.added).toEqual([]);
     expect(r.mismatched).toEqual([first.added[0]?.path]);
-    expect(JSON.parse(Buffer.from(fresh.objects.get(MODEL_FILE) as Uint8Array).toString()).releases).toEqual([]);
+    expect((await readOverlayModel(fresh)).releases).toEqual([]); // (nothing added: no index file rewritten)
     expect([...fresh.objects.keys()].filter((k) => k.endsWith(".tlog-proof"))).toEqual([]);
   });
 

@@ -16,12 +16,12 @@ import { compareEpochs } from "../cpan/recent";
 import { compareVersions, isValidVersion } from "../cpan/version";
 import { byCodePoint } from "../order";
 import { formatCksumDump } from "./checksums-write";
-import type { OverlayModel, OverlayRelease } from "./model";
+import { MODEL_FILE, type OverlayModel, type OverlayRelease } from "./model";
 import { type PackageRow, format02packages } from "./packages-write";
 import { type OverlayEvent, formatRecentFiles } from "./recent-write";
 import { publicKeyOf, signChecksums } from "./sign";
 
-export const MODEL_FILE = "cpansec-patched.json";
+export { MODEL_FILE } from "./model";
 export const PACKAGES_FILE = "modules/02packages.details.txt.gz";
 /** The public half of the key that signs the CHECKSUMS files (to be checked against what the deployment announces). */
 export const KEY_FILE = "cpansec-overlay-key.asc";

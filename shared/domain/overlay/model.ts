@@ -44,6 +44,12 @@ export interface OverlayModel {
 
 export const EMPTY_OVERLAY: OverlayModel = { v: 1, releases: [] };
 
+/** Where the overlay keeps its model (public: anyone can read what was changed, from what). */
+export const MODEL_FILE = "cpansec-patched.json";
+
+/** The overlay's author directory when the deployment chooses none (authors/id/C/CP/CPANSEC/). */
+export const DEFAULT_OVERLAY_AUTHOR = "CPANSEC";
+
 /** The key a patched archive is built once for: the original's sha256 and each patch's, in order. */
 export const buildKey = (originalSha256: string, patchSha256s: readonly string[]): string => [originalSha256, ...patchSha256s].join("+");
 export const releaseKey = (r: OverlayRelease): string =>
