@@ -20,12 +20,13 @@ const none = { read: [], write: [] } as const;
 /** The functions that are not step table rows. */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionKey, StepAccess<QueueKey>>> = {
   watch: { tables: { releases: "readWrite", cursors: "readWrite" }, sends: ["ingest"], artifacts: none, log: none, secrets: [], email: false },
-  // Refreshes the feed (verified with the feed key) and 02packages, then queues the re-matches
-  // the match index selects; match-advisories does the matching.
+  // Refreshes the feed (verified with the feed key), 02packages and the patch registry, then
+  // queues the re-matches the match index selects; match-advisories does the matching.
+  // With a patch source it stores the registry (patches/) and queues publish-overlay.
   refresh: {
     tables: { releases: "read", matchIndex: "read", cursors: "readWrite" },
-    sends: ["advisories", "publish"],
-    artifacts: { read: [], write: ["advisories/*", "index/*"] },
+    sends: ["advisories", "publish", "overlay"],
+    artifacts: { read: ["patch-source/*"], write: ["advisories/*", "index/*", "patches/*"] },
     log: none,
     secrets: ["feedKey"],
     email: false,

@@ -19,7 +19,8 @@ import { QueueWorker } from "./constructs/queue-worker";
 import { ScheduledFunction } from "./constructs/scheduled-function";
 import { HttpFunction } from "./constructs/http-function";
 import { grantAccess } from "./grants";
-import type { StageConfig } from "./stage-config";
+import { PATCH_SOURCE_PREFIX } from "../shared/adapters/aws/s3-patch-source";
+import { PATCHES_IN_BUCKET, type StageConfig } from "./stage-config";
 
 export interface PipelineStackProps extends StackProps {
   readonly config: StageConfig;
@@ -56,7 +57,9 @@ export class PipelineStack extends Stack {
       [ENV.logBucket]: buckets.log.bucketName,
       [ENV.mirrorUrl]: config.mirrorUrl,
       [ENV.feedUrl]: config.feedUrl,
-      ...(config.patchesUrl ? { [ENV.patchesUrl]: config.patchesUrl } : {}),
+      ...(config.patchesUrl
+        ? { [ENV.patchesUrl]: config.patchesUrl === PATCHES_IN_BUCKET ? `s3://${buckets.artifacts.bucketName}/${PATCH_SOURCE_PREFIX}` : config.patchesUrl }
+        : {}),
       [ENV.logOrigin]: config.logOrigin ?? buckets.log.bucketRegionalDomainName,
       [ENV.logKeySecret]: secrets.logKey.secretArn,
       [ENV.pauseKeySecret]: secrets.pauseKey.secretArn,

@@ -12,7 +12,10 @@ export interface StageConfig {
   readonly mirrorUrl: string;
   /** The CPAN security advisory feed (JSON). */
   readonly feedUrl: string;
-  /** CPANSec's patch site (https://security.metacpan.org/patches/); none: findings name no patches. */
+  /**
+   * CPANSec's patch site (https://security.metacpan.org/patches/), or `bucket`: the patches the
+   * operator syncs into the artifacts bucket's patch-source/; none: findings name no patches.
+   */
   readonly patchesUrl?: string;
   /**
    * The transparency log's origin line (C2SP tlog-checkpoint: a schema-less URL). Undefined: the
@@ -26,6 +29,9 @@ export interface StageConfig {
 }
 
 /** The context keys, for documentation and for the error messages. */
+/** The stage setting `patchesUrl` that means the artifacts bucket's patch-source/ prefix. */
+export const PATCHES_IN_BUCKET = "bucket";
+
 export const CONTEXT_KEYS = ["stageName", "mirrorUrl", "feedUrl", "patchesUrl", "logOrigin", "alarmEmail", "sesIdentity"] as const;
 
 export const DEFAULTS = {
@@ -65,7 +71,12 @@ export function readStageConfig(lookup: Lookup): StageConfig {
   );
   const mirror = check("mirrorUrl", text("mirrorUrl") ?? DEFAULTS.mirrorUrl, (v) => isUrl(v, ["https:", "http:"]), "an http(s) URL");
   const feedUrl = check("feedUrl", text("feedUrl") ?? DEFAULTS.feedUrl, (v) => isUrl(v, ["https:"]), "an https URL");
-  const patchesUrl = check("patchesUrl", text("patchesUrl"), (v) => isUrl(v, ["https:"]), "an https URL");
+  const patchesUrl = check(
+    "patchesUrl",
+    text("patchesUrl"),
+    (v) => v === PATCHES_IN_BUCKET || isUrl(v, ["https:"]),
+    `an https URL or \`${PATCHES_IN_BUCKET}\``,
+  );
   const logOrigin = check(
     "logOrigin",
     text("logOrigin"),

@@ -10,7 +10,7 @@
 import type * as z from "zod/mini";
 import type { TableKey } from "./adapters/aws/resources";
 import { DELIVERY_ATTEMPTS, retryDelay } from "./domain/notify/retry";
-import { DeliverJobSchema, IngestJobSchema, NotifyJobSchema, PublishJobSchema, StepJobSchema } from "./messages/jobs";
+import { DeliverJobSchema, IngestJobSchema, LogJobSchema, NotifyJobSchema, OverlayJobSchema, PublishJobSchema, StepJobSchema } from "./messages/jobs";
 
 export type SecretKey = "logKey" | "pauseKey" | "feedKey" | "unsubscribeKey" | "overlayKey";
 
@@ -139,7 +139,13 @@ export const QUEUE_WORKERS = {
     memorySize: 1024,
     schema: StepJobSchema,
     maxMessageAge: 900,
-    access: { ...describesRelease, tables: { releases: "readWrite", findings: "readWrite", events: "readWrite", matchIndex: "readWrite" } },
+    // The patch registry in use (findings name its patches) and the overlay's model (and the archives it built).
+    access: {
+      ...describesRelease,
+      tables: { releases: "readWrite", findings: "readWrite", events: "readWrite", matchIndex: "readWrite" },
+      artifacts: { read: [...describesRelease.artifacts.read, "patches/*"], write: stepWrites },
+      log: { read: ["patched-cpan/cpansec-patched.json"], write: [] },
+    },
   },
   log: {
     name: "append-log",
@@ -151,11 +157,12 @@ export const QUEUE_WORKERS = {
     visibilityTimeout: 360,
     entry: "functions/append-log/handler.ts",
     memorySize: 512,
-    schema: StepJobSchema,
+    schema: LogJobSchema,
     maxMessageAge: 900,
     access: {
       tables: { logHead: "readWrite", logIndex: "readWrite", releases: "readWrite", events: "readWrite" },
-      sends: ["notify"],
+      // notify: a release's events; overlay: the overlay's entries are logged, publish-overlay lists them.
+      sends: ["notify", "overlay"],
       artifacts: { read: [], write: stepWrites },
       log: { read: [], write: ["*"] },
       secrets: ["logKey"],
@@ -229,6 +236,32 @@ export const QUEUE_WORKERS = {
       artifacts: { read: ["advisories/*"], write: [] },
       log: { read: [], write: ["advisories/*"] },
       secrets: [],
+      email: false,
+    },
+  },
+  // The patched CPAN overlay (docs/patches.md, "On AWS"): one publisher at a time (FIFO), one job per
+  // refresh with a patch registry. It builds the archives and SBOMs, sends their log entries to
+  // append-log (the only holder of the log key), and lists them once append-log has logged them and
+  // queued it again: it reads the log (index, checkpoint, tiles) and never writes it.
+  overlay: {
+    name: "publish-overlay",
+    env: "OVERLAY_QUEUE_URL",
+    fifo: true,
+    maxReceiveCount: 5,
+    batchSize: 1,
+    timeout: 900,
+    visibilityTimeout: 5400,
+    entry: "functions/publish-overlay/handler.ts",
+    memorySize: 2048,
+    schema: OverlayJobSchema,
+    maxMessageAge: 7200,
+    access: {
+      tables: { releases: "read", findings: "read", matchIndex: "read", logIndex: "read" },
+      // advisories: the forced re-match of the releases whose findings should name an archive.
+      sends: ["advisories", "log"],
+      artifacts: { read: ["archives/*", "patches/*", "index/*"], write: [] },
+      log: { read: ["checkpoint", "vkey", "tile/*"], write: ["patched-cpan/*"] },
+      secrets: ["overlayKey"],
       email: false,
     },
   },

@@ -65,7 +65,9 @@ async function matchWith(deps: MatchDeps, record: ReleaseRecord, release: MatchS
     { distribution: release.distribution, version: release.version, ...(release.prereqs ? { prereqs: release.prereqs } : {}) },
     { resolve },
   );
-  const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches, await deps.patched?.());
+  // The overlay is asked only when there are patches to name (on AWS it is a read of its model).
+  const built = inputs.patches?.patches.length ? await deps.patched?.() : undefined;
+  const findings = withPatches(matched.findings, { distribution: release.distribution, version: release.version }, inputs.patches, built);
   const doc = advisoriesDocument(about, {
     feed: feed.version,
     verified: inputs.trust,

@@ -4,6 +4,10 @@
  * a re-match of every stored release either change can affect. CVE JSON 5 records under
  * `advisories/cve/` in the artifacts bucket are merged into the feed (docs/cve-records.md).
  */
+import type { AwsClients } from "../../shared/adapters/aws/clients";
+import { type AwsEnv, ConfigError } from "../../shared/adapters/aws/env";
+import { ENV } from "../../shared/adapters/aws/resources";
+import { S3PatchSource } from "../../shared/adapters/aws/s3-patch-source";
 import { feedKeys } from "../../shared/adapters/aws/feed-keys";
 import { readS3CveRecords } from "../../shared/adapters/aws/s3-cve-records";
 import { HTTP_MIRROR_DEFAULTS, HttpMirror } from "../../shared/adapters/http/mirror";
@@ -13,8 +17,17 @@ import { HttpPatchSource } from "../../shared/adapters/http/patch-source";
 import type { Feed } from "../../shared/domain/advisories/feed";
 import { type PatchSourceConfig, runRefresh } from "./refresh-sequence";
 
-/** PATCHES_URL: a site has no listing, so its patches are the ones the feed in use references. */
-function patchSource(base: string): PatchSourceConfig {
+/**
+ * PATCHES_URL: the artifacts bucket's patch-source/ prefix (the only one the refresh may read), or a
+ * site, which has no listing, so its patches are the ones the feed in use references.
+ */
+function patchSource(base: string, env: AwsEnv, s3: AwsClients["s3"]): PatchSourceConfig {
+  if (base.startsWith("s3:")) {
+    const source = new S3PatchSource(s3, env.artifactsBucket);
+    if (base !== source.location)
+      throw new ConfigError(`${ENV.patchesUrl}: ${base} is not ${source.location}, the one bucket prefix the refresh reads patches from`);
+    return { source: () => source, urlFor: (p) => source.url(p) };
+  }
   const refs = (feed: Feed | undefined) => Object.values(feed?.dists ?? {}).flatMap((d) => d.advisories.flatMap((a) => a.references));
   return { source: (feed) => new HttpPatchSource(base, HttpPatchSource.pathsUnder(base, refs(feed))), urlFor: (p) => `${base.replace(/\/*$/, "/")}${p}` };
 }
@@ -34,7 +47,7 @@ trusted.catch(() => undefined);
 export const handler = scheduled(ready, async (ctx) => {
   const url = ctx.env.feedUrl;
   const patchesUrl = ctx.env.patchesUrl;
-  const { feed, packages, patches, rematch } = await runRefresh(ctx.deps, {
+  const { feed, packages, patches, rematch, overlayQueued } = await runRefresh(ctx.deps, {
     // The feed is configured: a missing one is an error here (the previous one stays in use).
     feed: async () => {
       const bytes = await download(url, FETCH_LIMITS.advisoryFeed);
@@ -46,7 +59,9 @@ export const handler = scheduled(ready, async (ctx) => {
     // CPANSec's CVE records, synced by the operator under advisories/cve/ (docs/cve-records.md).
     cveRecords: () =>
       readS3CveRecords(ctx.clients.s3, ctx.env.artifactsBucket, (why) => ctx.logger.error("CVE records not read; the feed in use stays", { reason: why })),
-    ...(patchesUrl ? { patches: patchSource(patchesUrl) } : {}),
+    ...(patchesUrl ? { patches: patchSource(patchesUrl, ctx.env, ctx.clients.s3) } : {}),
+    // publish-overlay holds the overlay key: the refresh only queues it.
+    queueOverlay: true,
   });
   if (feed?.status !== "rejected" && feed?.cve) ctx.logger.info("CVE records", { report: feed.cve });
   if (patches?.status === "failed") ctx.logger.error("patch source not read; the registry in use stays", { reason: patches.problem });
@@ -58,5 +73,6 @@ export const handler = scheduled(ready, async (ctx) => {
     ...(rematch ? { rematch } : {}),
     ...(patches ? { patches: patches.status === "failed" ? "failed" : { status: patches.status, sha256: patches.sha256, inForce: patches.patches } } : {}),
     packagesIndex: packages.bytes ?? "missing",
+    ...(overlayQueued ? { overlayQueued } : {}),
   };
 });

@@ -12,7 +12,7 @@ import type { PublicKey } from "openpgp";
 import type { CveFiles } from "../../shared/domain/advisories/cve-set";
 import { FETCH_LIMITS } from "../../shared/domain/fetch-limits";
 import { currentFeed, publishPackages, readFeedPointer } from "../../shared/pipeline/match-inputs";
-import { type PatchRefreshResult, refreshPatches } from "../../shared/pipeline/patch-inputs";
+import { type PatchRefreshResult, readPatchPointer, refreshPatches } from "../../shared/pipeline/patch-inputs";
 import type { Feed } from "../../shared/domain/advisories/feed";
 import type { PatchSource } from "../../shared/domain/patches/registry";
 import type { OverlayOutcome } from "../publish-patches/overlay-step";
@@ -43,9 +43,14 @@ export interface RefreshSources {
   /**
    * The patched CPAN overlay's step (functions/publish-patches/overlay-step.ts, wired by the
    * backend with its overlay store and key), run with a patch source, after the re-matching is
-   * queued: the queued matches then name the archives it built. Absent: no overlay (AWS, for now).
+   * queued: the queued matches then name the archives it built (embedded).
    */
   readonly overlay?: () => Promise<OverlayOutcome | undefined>;
+  /**
+   * Instead, queue the overlay's own step (publish-overlay) for the patch registry in use, when
+   * there is one, after the re-matching (AWS: the step holds the overlay key, the refresh does not).
+   */
+  readonly queueOverlay?: boolean;
 }
 
 export interface PatchSourceConfig {
@@ -68,6 +73,8 @@ export interface RefreshOutcome {
   readonly published?: string;
   /** Absent: no overlay step, or no patch registry yet. */
   readonly overlay?: OverlayOutcome;
+  /** The patch snapshot publish-overlay was asked to publish the overlay for (queueOverlay). */
+  readonly overlayQueued?: string;
 }
 
 export type RefreshSequenceDeps = Pick<PipelineDeps, "blobs" | "mirror" | "clock" | "queues"> & Parameters<typeof queueRematches>[0];
@@ -124,6 +131,8 @@ export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSour
   const pointer = await readFeedPointer(deps.blobs);
   if (pointer) await deps.queues.publish.send([{ v: 1, feed: pointer.sha256 }]);
   const overlay = sources.patches ? await sources.overlay?.() : undefined;
+  const patchPointer = sources.queueOverlay ? await readPatchPointer(deps.blobs) : undefined;
+  if (patchPointer) await deps.queues.overlay.send([{ v: 1, patches: patchPointer.sha256 }]);
   return {
     ...(feed ? { feed } : {}),
     packages,
@@ -131,5 +140,6 @@ export async function runRefresh(deps: RefreshSequenceDeps, sources: RefreshSour
     ...(rematch ? { rematch } : {}),
     ...(pointer ? { published: pointer.sha256 } : {}),
     ...(overlay ? { overlay } : {}),
+    ...(patchPointer ? { overlayQueued: patchPointer.sha256 } : {}),
   };
 }

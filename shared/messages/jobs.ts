@@ -26,5 +26,33 @@ export const DeliverJobSchema = z.object({ v: z.literal(1), eventId: id, subscri
 export type DeliverJob = Readonly<z.infer<typeof DeliverJobSchema>>;
 
 /** Publish the feed in use (publish-advisories); the snapshot's sha256 tells one refresh's job from another's (FIFO deduplication). */
-export const PublishJobSchema = z.object({ v: z.literal(1), feed: z.string().check(z.regex(/^[0-9a-f]{64}$/)) });
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+
+export const PublishJobSchema = z.object({ v: z.literal(1), feed: sha256 });
 export type PublishJob = Readonly<z.infer<typeof PublishJobSchema>>;
+
+/**
+ * Publish the patched CPAN overlay (publish-overlay) for the patch registry in use, `patches` its
+ * snapshot's sha256. `logged`: queued by append-log once it has appended the overlay's entries
+ * (the log's size then), so the FIFO queue does not take it for the refresh's job and drop it.
+ */
+export const OverlayJobSchema = z.object({ v: z.literal(1), patches: sha256, logged: z.optional(z.int().check(z.minimum(0))) });
+export type OverlayJob = Readonly<z.infer<typeof OverlayJobSchema>>;
+
+/** The most cpansec-patch/v1 entries one append-log job carries (each at most a few kB: SQS takes 256 KiB). */
+export const MAX_PATCHED_PER_JOB = 20;
+
+/**
+ * publish-overlay's request to the log's only writer: append these overlay paths' cpansec-patch/v1
+ * entries (deduplicated by `patched:<path>`), then queue the overlay for `patches` again.
+ */
+export const PatchedLogJobSchema = z.object({
+  v: z.literal(1),
+  patches: sha256,
+  patched: z.array(z.object({ path: id, entry: id })).check(z.minLength(1), z.maxLength(MAX_PATCHED_PER_JOB)),
+});
+export type PatchedLogJob = Readonly<z.infer<typeof PatchedLogJobSchema>>;
+
+/** append-log's queue: a stored release to log, or the overlay's entries. */
+export const LogJobSchema = z.union([StepJobSchema, PatchedLogJobSchema]);
+export type LogJob = StepJob | PatchedLogJob;

@@ -4,7 +4,7 @@
  * NotifyDeps; the log sequencer takes LogDeps. Also the contract of a step table row's code
  * (QueueStep), which the Lambda worker and the embedded runner both call.
  */
-import type { PublicKey } from "openpgp";
+import type { PrivateKey, PublicKey } from "openpgp";
 import type * as z from "zod/mini";
 import type { Feed, FeedTrust } from "../domain/advisories/feed";
 import type { PackagesIndex } from "../domain/cpan/packages";
@@ -112,6 +112,11 @@ export interface PipelineDeps {
   readonly lagDeadlineMs: number;
   /** Where publish-advisories publishes the advisory index. */
   readonly publication: PublicationTarget;
+  /**
+   * Where publish-overlay publishes the patched CPAN overlay (AWS: the log bucket's patched-cpan/);
+   * absent: the backend builds its overlay in the refresh itself (embedded) or not at all.
+   */
+  readonly overlay?: OverlayTarget;
 }
 
 /** What every pipeline function but append-log has: the pipeline's ports without the log's (only append-log holds the signing key). */
@@ -170,6 +175,22 @@ export interface PublicationTarget {
   readonly store: ObjectStore;
   readonly options: Omit<PublicationOptions, "fallbackTime">;
 }
+
+/** The patched CPAN overlay as publish-overlay writes it: the store, its signing key and the log, read only. */
+export interface OverlayTarget {
+  readonly store: ObjectStore;
+  /** The overlay's public URL (02packages' header). */
+  readonly url: string;
+  /** The PAUSE-style id of its author directory, e.g. CPANSEC. */
+  readonly author: string;
+  /** The key that signs CHECKSUMS; undefined: none configured (the secret says `none`). */
+  readonly key: () => Promise<PrivateKey | undefined>;
+  /** The log as its readers see it: the index by entry id, and the public checkpoint, vkey and tiles. */
+  readonly log: { readonly index: Pick<LogIndex, "getMany">; readonly files: Pick<TileStore, "read"> };
+}
+
+/** What publish-overlay is wired with: the stored releases, findings and patches, the queues, and the target. */
+export type OverlayJobDeps = Pick<PipelineDeps, "releases" | "blobs" | "findings" | "matchIndex" | "queues" | "clock" | "tool" | "overlay">;
 
 /** What publish-advisories is wired with: the artifacts bucket (the feed pointer and snapshot) and the target. */
 export type PublishDeps = Pick<PipelineDeps, "blobs" | "publication">;

@@ -30,7 +30,7 @@ const tableId = (k: TableKey) => s.id(s.stack.tables.byKey[k]);
 const WRITE = "dynamodb:PutItem";
 
 describe("least privilege per function", () => {
-  it("lets only append-log read the log signing key, only ingest-release the PAUSE key, only refresh-advisories the feed key, only deliver and unsubscribe the unsubscribe key, no function yet the overlay key", () => {
+  it("lets only append-log read the log signing key, only ingest-release the PAUSE key, only refresh-advisories the feed key, only deliver and unsubscribe the unsubscribe key, only publish-overlay the overlay key", () => {
     const secrets = s.json.Resources;
     const ids = Object.keys(secrets).filter((id) => secrets[id]?.Type === "AWS::SecretsManager::Secret");
     expect(ids).toHaveLength(5);
@@ -39,8 +39,9 @@ describe("least privilege per function", () => {
     const unsubscribeKey = ids.find((id) => id.includes("UnsubscribeKey")) as string;
     const feedKey = ids.find((id) => id.includes("FeedKey")) as string;
     const overlayKey = ids.find((id) => id.includes("OverlayKey")) as string;
-    // The overlay's publisher is not a function yet (docs/patches.md "On AWS"): nobody reads its key.
-    expect(stepsReaching(overlayKey)).toEqual([]);
+    // The overlay's publisher signs its CHECKSUMS (docs/patches.md "On AWS"); the refresh only queues it.
+    expect(stepsReaching(overlayKey)).toEqual(["overlay"]);
+    expect(stepsReaching(overlayKey, "secretsmanager:GetSecretValue")).toEqual(["overlay"]);
     expect(stepsReaching(feedKey)).toEqual(["refresh"]);
     expect(stepsReaching(logKey)).toEqual(["log"]);
     expect(stepsReaching(pauseKey)).toEqual(["ingest"]);
@@ -73,16 +74,36 @@ describe("least privilege per function", () => {
     expect(ses.flatMap((st) => st.resources).every((r) => r.text.includes(":identity/") || r.text.includes(":configuration-set/"))).toBe(true);
   });
 
-  it("keeps generate-sbom (and every step but append-log, notify and publish) away from the log bucket and its head", () => {
+  it("keeps generate-sbom (and every step but append-log, notify, publish and the overlay's) away from the log bucket and its head", () => {
     const logBucket = s.id(s.stack.buckets.log);
-    expect(stepsReaching(logBucket).sort()).toEqual(["log", "notify", "publish"]);
+    expect(stepsReaching(logBucket).sort()).toEqual(["advisories", "log", "notify", "overlay", "publish"]);
     expect(stepsReaching(tableId("logHead"))).toEqual(["log"]);
-    expect(stepsReaching(tableId("logIndex"))).toEqual(["log"]);
+    expect(stepsReaching(tableId("logIndex"))).toEqual(["log", "overlay"]);
+    expect(stepsReaching(tableId("logIndex"), WRITE)).toEqual(["log"]);
     expect(stepsReaching(s.id(s.stack.buckets.accessLogs))).toEqual([]);
     expect(policies.sbom.some((st) => st.resources.some((r) => r.id === logBucket || r.id === tableId("logHead")))).toBe(false);
     // notify writes the Atom feed and nothing else of the log.
     const notifyLog = policies.notify.flatMap((st) => st.resources).filter((r) => r.id === logBucket && r.suffix !== "");
     expect(new Set(notifyLog.map((r) => r.suffix))).toEqual(new Set(["/feeds/*"]));
+  });
+
+  it("lets only publish-overlay write the overlay, reading the log (index, checkpoint, vkey, tiles) and writing none of it; match-advisories reads only the overlay's model", () => {
+    const logBucket = s.id(s.stack.buckets.log);
+    const objects = (k: StepKey, action: string) =>
+      new Set(
+        policies[k]
+          .filter((st) => st.actions.includes(action))
+          .flatMap((st) => st.resources.filter((r) => r.id === logBucket && r.suffix !== "").map((r) => r.suffix)),
+      );
+    expect(objects("overlay", "s3:PutObject")).toEqual(new Set(["/patched-cpan/*"]));
+    expect(objects("overlay", "s3:GetObject*")).toEqual(new Set(["/patched-cpan/*", "/checkpoint", "/vkey", "/tile/*"]));
+    expect(steps.filter((k) => [...objects(k, "s3:PutObject")].some((x) => x === "/patched-cpan/*" || x === "/*"))).toEqual(["log", "overlay"]);
+    expect(objects("advisories", "s3:GetObject*")).toEqual(new Set(["/patched-cpan/cpansec-patched.json"]));
+    expect(objects("advisories", "s3:PutObject")).toEqual(new Set());
+    // Its entries reach the log through append-log, which queues it back; the refresh queues it too.
+    const overlayQueue = s.id(s.stack.queues.overlay);
+    const senders = steps.filter((k) => policies[k].some((st) => st.actions.includes("sqs:SendMessage") && st.resources.some((r) => r.id === overlayQueue)));
+    expect(senders.sort()).toEqual(["log", "refresh"]);
   });
 
   it("lets only publish-advisories write the published advisory index, and nothing else of the log bucket; the refresh only queues it", () => {

@@ -18,7 +18,8 @@ const schema = z.object({
   logBucket: name,
   mirrorUrl: url,
   feedUrl: url,
-  patchesUrl: z.optional(z.url({ protocol: /^https$/ })),
+  // CPANSec's site (https:), or the artifacts bucket's patch-source/ prefix (s3:, refresh-advisories checks which).
+  patchesUrl: z.optional(z.url({ protocol: /^(https|s3)$/ })),
   logOrigin: z.string().check(z.regex(/^[^\s+]+$/, "a log origin is one word without '+' (e.g. example.org/cpansec)")),
   logKeySecret: name,
   pauseKeySecret: name,

@@ -1,6 +1,7 @@
 /**
  * The patched CPAN overlay on AWS (docs/patches.md, "On AWS"): the public log bucket's
- * `patched-cpan/` prefix, and the OpenPGP key that signs its CHECKSUMS from the overlay key secret.
+ * `patched-cpan/` prefix (./overlay-store.ts), and the OpenPGP key that signs its CHECKSUMS from
+ * the overlay key secret.
  * The secret holds an armored, unprotected private key the operator put there, or exactly `none`
  * (the stack's default): then there is no overlay. Anything else is a configuration error, so a
  * mangled key never passes for "no overlay". A module of its own: only the overlay's publisher
@@ -8,14 +9,16 @@
  */
 import type { PrivateKey } from "openpgp";
 import { readOverlayKey } from "../../domain/overlay/sign";
-import type { ObjectStore } from "../../ports";
-import { prefixedStore } from "../prefixed-store";
+import { DEFAULT_OVERLAY_AUTHOR } from "../../domain/overlay/model";
+import type { OverlayTarget } from "../../ports/deps";
 import type { AwsClients, ClientOptions } from "./clients";
-import { type AwsEnv, ConfigError, publicLogBase } from "./env";
-import { S3ObjectStore, contentTypeOf } from "./s3-object-store";
+import { DynamoLogIndex } from "./dynamo-log";
+import { type AwsEnv, ConfigError } from "./env";
+import { awsOverlayStore } from "./overlay-store";
+import { S3ObjectStore } from "./s3-object-store";
 import { readSecret } from "./secrets";
 
-export const OVERLAY_PREFIX = "patched-cpan/";
+export { OVERLAY_PREFIX, awsOverlayStore } from "./overlay-store";
 export const NO_OVERLAY_KEY = "none";
 
 /** The overlay's signing key; undefined when the secret says `none` (or no secret is configured). */
@@ -32,11 +35,18 @@ export async function overlayKeyFromSecret(env: AwsEnv, o: ClientOptions): Promi
   }
 }
 
-/** The overlay's store and public URL: `patched-cpan/` of the log bucket (public-read there). */
-export function awsOverlayStore(env: AwsEnv, clients: Pick<AwsClients, "s3">): { store: ObjectStore; url: string } {
-  // Archives, SBOMs and proofs never change; CHECKSUMS and the index files at most once per refresh.
-  const cacheControl = (key: string) =>
-    key.startsWith(`${OVERLAY_PREFIX}authors/`) && !key.endsWith("/CHECKSUMS") ? "public, max-age=31536000, immutable" : "public, max-age=300";
-  const s3 = new S3ObjectStore(clients.s3, env.logBucket, { cacheControl, contentType: contentTypeOf });
-  return { store: prefixedStore(s3, OVERLAY_PREFIX), url: `${publicLogBase(env)}/${OVERLAY_PREFIX}` };
+/**
+ * publish-overlay's target: the overlay's store, the key from its secret (read for each job, so a
+ * key the operator puts there is used from the next refresh on), and the log read only (its index
+ * table and the public files of the log bucket).
+ */
+export function awsOverlayTarget(env: AwsEnv, clients: AwsClients): OverlayTarget {
+  const { store, url } = awsOverlayStore(env, clients);
+  return {
+    store,
+    url,
+    author: DEFAULT_OVERLAY_AUTHOR,
+    key: () => overlayKeyFromSecret(env, clients.options),
+    log: { index: new DynamoLogIndex(clients.dynamo, env.tables.logIndex), files: new S3ObjectStore(clients.s3, env.logBucket) },
+  };
 }

@@ -72,7 +72,10 @@ export const ENV = {
   logBucket: "LOG_BUCKET",
   mirrorUrl: "MIRROR_URL",
   feedUrl: "FEED_URL",
-  /** The CPANSec patch source's HTTPS base URL (refresh-advisories); unset: findings name no patches. */
+  /**
+   * The CPANSec patch source (refresh-advisories): its site's HTTPS base URL, or
+   * `s3://<artifacts bucket>/patch-source/` (patches synced there); unset: findings name no patches.
+   */
   patchesUrl: "PATCHES_URL",
   logOrigin: "LOG_ORIGIN",
   /** Secrets Manager secret holding the log's Ed25519 private key (note format, see docs/aws.md). */
