@@ -44,9 +44,16 @@ describe("readStageConfig", () => {
     [{ alarmEmail: "ops" }, "alarmEmail"],
     [{ sesIdentity: "not an identity" }, "sesIdentity"],
     [{ mirrorUrl: 42 }, "mirrorUrl"],
+    [{ patchesUrl: "http://security.example/patches/" }, "patchesUrl"],
+    [{ patchesUrl: "s3://some-bucket/patch-source/" }, "patchesUrl"],
   ])("rejects %j, naming %s", (ctx, key) => {
     expect(() => read(ctx)).toThrow(StageConfigError);
     expect(() => read(ctx)).toThrow(new RegExp(`\\b${key}:`));
+  });
+
+  it("takes the patch site's https URL, or `bucket` for the artifacts bucket's patch-source/", () => {
+    expect(read({ patchesUrl: "https://security.metacpan.org/patches/" }).patchesUrl).toBe("https://security.metacpan.org/patches/");
+    expect(read({ patchesUrl: "bucket" }).patchesUrl).toBe("bucket");
   });
 
   it("reports every bad key at once", () => {
