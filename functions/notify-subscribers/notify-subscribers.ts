@@ -16,6 +16,7 @@ import { matches } from "../../shared/domain/notify/match";
 import type { DeliverJob, NotifyJob } from "../../shared/messages/jobs";
 import { TransientError } from "../../shared/ports/errors";
 import type { NotifySubscribersDeps } from "../../shared/ports/deps";
+import type { Subscription } from "../../shared/domain/notify/subscription";
 
 export interface NotifyResult {
   readonly matched: number;
@@ -24,14 +25,15 @@ export interface NotifyResult {
   readonly feed: boolean;
 }
 
-export async function notifySubscribers(deps: NotifySubscribersDeps, job: NotifyJob): Promise<NotifyResult> {
+/** One event's delivery jobs (the claims above); whether the event is one the public feed shows. */
+async function planDeliveries(deps: NotifySubscribersDeps, job: NotifyJob, subscriptions: readonly Subscription[]): Promise<NotifyResult> {
   const event = await deps.events.get(job.eventId);
   // emit stores the event before queueing it, so absence is a lagging read: retry, then the DLQ.
   if (!event) throw new TransientError(`event ${job.eventId} is not in the event store`);
   const now = deps.clock().toISOString();
   const jobs: DeliverJob[] = [];
   let matched = 0;
-  for (const s of await deps.subscriptions.list()) {
+  for (const s of subscriptions) {
     if (!matches(s, event)) continue;
     matched++;
     if (!(await deps.deliveries.claim(event.id, s.id, now))) {
@@ -42,8 +44,33 @@ export async function notifySubscribers(deps: NotifySubscribersDeps, job: Notify
   }
   if (jobs.length) await deps.queues.deliver.send(jobs);
   for (const j of jobs) await deps.deliveries.markQueued(j.eventId, j.subscriptionId, now);
-  const feed = PUBLIC_EVENT_TYPES.includes(event.type) ? await publishFeed(deps) : false;
-  return { matched, queued: jobs.length, feed };
+  return { matched, queued: jobs.length, feed: PUBLIC_EVENT_TYPES.includes(event.type) };
+}
+
+export async function notifySubscribers(deps: NotifySubscribersDeps, job: NotifyJob): Promise<NotifyResult> {
+  const planned = await planDeliveries(deps, job, await deps.subscriptions.list());
+  return { ...planned, feed: planned.feed ? await publishFeed(deps) : false };
+}
+
+/**
+ * A batch of notify jobs (the step): each event's deliveries on its own (a failure fails only its
+ * job), then the Atom feed rebuilt once for the batch, not once per public event: the feed is the
+ * same, and a batch of public events costs one read of the event store, not one each. A rebuild
+ * that fails fails the batch's public jobs (their redelivery plans nothing twice and rebuilds).
+ */
+export async function notifyBatch(deps: NotifySubscribersDeps, jobs: readonly NotifyJob[]): Promise<Map<number, unknown>> {
+  const failed = new Map<number, unknown>();
+  const subscriptions = await deps.subscriptions.list();
+  const shown: number[] = [];
+  for (const [i, job] of jobs.entries()) {
+    try {
+      if ((await planDeliveries(deps, job, subscriptions)).feed) shown.push(i);
+    } catch (e) {
+      failed.set(i, e);
+    }
+  }
+  if (shown.length) await publishFeed(deps).catch((e: unknown) => shown.forEach((i) => failed.set(i, e)));
+  return failed;
 }
 
 /**

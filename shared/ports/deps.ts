@@ -49,8 +49,8 @@ export interface Wirings {
 
 /**
  * The code of a step table row: `functions/<folder>/step.ts` exports it as `step`. A step takes
- * one message at a time (`run`, its result is logged), or a whole batch (`runBatch`, the FIFO log
- * sequencer), naming the positions that failed on their own.
+ * one message at a time (`run`, its result is logged), or a whole batch (`runBatch`: the FIFO log
+ * sequencer, notify's one Atom rebuild per batch), naming the positions that failed on their own.
  */
 export type QueueStep<B = never> = {
   [W in keyof Wirings]:

@@ -69,7 +69,7 @@ export const parseBody = <S extends z.ZodMiniType>(schema: S, record: SQSRecord)
 
 const receives = (r: SQSRecord) => Number(r.attributes.ApproximateReceiveCount) || 1;
 
-/** A per-message SQS worker (ingest, sbom, advisories, notify, deliver). */
+/** A per-message SQS worker (ingest, sbom, advisories, deliver). */
 export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(
   ready: Promise<C>,
   schema: S,
@@ -105,15 +105,16 @@ export function sqsWorker<S extends z.ZodMiniType, C extends { logger: Logger; m
 }
 
 /**
- * A whole-batch worker on a FIFO queue (append-log: one sequencer batch per receive). The batch
- * step runs once and names the records that failed on their own; if it throws, every record
- * fails. The FIFO processor then also fails the records after a failed one, keeping the group's
- * order; they are redone idempotently.
+ * A whole-batch worker (append-log: one sequencer batch per receive; notify: one Atom rebuild per
+ * batch). The batch step runs once and names the records that failed on their own; if it throws,
+ * every record fails. On a FIFO queue the FIFO processor then also fails the records after a
+ * failed one, keeping the group's order; they are redone idempotently.
  */
 export function sqsBatchWorker<S extends z.ZodMiniType, C extends { logger: Logger; metrics: Metrics } = HandlerContext>(
   ready: Promise<C>,
   schema: S,
   step: (ctx: C, bodies: z.infer<S>[]) => Promise<Map<number, unknown>>,
+  fifo = true,
 ) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const ctx = await ready;
@@ -138,7 +139,7 @@ export function sqsBatchWorker<S extends z.ZodMiniType, C extends { logger: Logg
             throw error;
           }
         },
-        new SqsFifoPartialProcessorAsync(),
+        fifo ? new SqsFifoPartialProcessorAsync() : new BatchProcessor(EventType.SQS),
         { context, throwOnFullBatchFailure: false },
       );
     } finally {
@@ -160,7 +161,7 @@ type DepsOf<S> = S extends { readonly wiring: infer W extends keyof Wirings } ? 
 export function stepHandler<K extends QueueKey, S extends QueueStep<JobOf<K>>>(ready: Promise<RuntimeBase & { deps: DepsOf<S> }>, key: K, step: S) {
   const spec: QueueSpec = QUEUE_WORKERS[key];
   const s = step as QueueStep<JobOf<K>>; // ctx.deps is DepsOf<S>, what the step's wiring names
-  if ("runBatch" in s) return sqsBatchWorker(ready, spec.schema, (ctx, bodies) => s.runBatch(ctx.deps as never, bodies as JobOf<K>[]));
+  if ("runBatch" in s) return sqsBatchWorker(ready, spec.schema, (ctx, bodies) => s.runBatch(ctx.deps as never, bodies as JobOf<K>[]), spec.fifo);
   return sqsWorker(ready, spec.schema, async (ctx, body, receives, record) => {
     try {
       const result = await s.run(ctx.deps as never, body as JobOf<K>, receives);

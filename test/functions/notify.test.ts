@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryDeliveryError, deliverNotification } from "../../functions/deliver-notification/deliver-notification";
-import { notifySubscribers } from "../../functions/notify-subscribers/notify-subscribers";
+import { notifyBatch, notifySubscribers, publishFeed } from "../../functions/notify-subscribers/notify-subscribers";
 import { embeddedNotifyDeps } from "../../cli/embedded/notify";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 import { FEED_KEY } from "../../shared/domain/notify/atom";
@@ -72,6 +72,46 @@ describe("notify-subscribers", () => {
     expect(readdirSync(data)).not.toContain("feeds");
     const a = await store(makeEvent("integrity.alert", { detail: { reason: "bad" } }));
     expect((await notifySubscribers(deps, { v: 1, eventId: a.id })).feed).toBe(true);
+    expect(new TextDecoder().decode(await deps.feeds.read(FEED_KEY))).toContain(`urn:cpansec:event:${a.id}`);
+  });
+});
+
+/** The feed store with its publish replaced (a counter, an outage). */
+const withPublish = <F extends { publish(k: string, b: Uint8Array): Promise<unknown> }>(f: F, publish: F["publish"]): F =>
+  Object.assign(Object.create(f) as F, { publish });
+
+describe("notify-subscribers, a batch (the step)", () => {
+  it("plans each job's deliveries, fails only the job that failed, and rebuilds the feed once, with every public event in it", async () => {
+    const { deps, sent, store } = setup();
+    await deps.subscriptions.create(makeSubscription(hook("/ok")));
+    const events = [vulnerable("high"), makeEvent("release.processed"), makeEvent("integrity.alert", { detail: { reason: "bad" } }), vulnerable("low")];
+    for (const e of events) await store(e);
+    // Each rebuild reads the whole event store: count the reads.
+    let reads = 0;
+    const counted = { get: (id: string) => deps.events.get(id), list: () => (reads++, deps.events.list()) };
+    const jobs = [...events.map((e) => ({ v: 1 as const, eventId: e.id })), { v: 1 as const, eventId: "evt_missing" }];
+    const failed = await notifyBatch({ ...deps, events: counted }, jobs);
+    expect([...failed.keys()]).toEqual([4]);
+    expect(String(failed.get(4))).toMatch(/not in the event store/);
+    expect(reads).toBe(1);
+    expect(sent.map((j) => j.eventId)).toEqual(events.map((e) => e.id));
+    const xml = new TextDecoder().decode(await deps.feeds.read(FEED_KEY));
+    for (const e of [events[0], events[2], events[3]]) expect(xml).toContain(`urn:cpansec:event:${e?.id}`);
+    expect(xml).not.toContain(`urn:cpansec:event:${events[1]?.id}`);
+    // What a rebuild from the event store writes: nothing left to change.
+    expect(await publishFeed(deps)).toBe(false);
+  });
+
+  it("fails the batch's public jobs when the feed cannot be written; their redelivery writes it and plans nothing twice", async () => {
+    const { deps, sent, store } = setup();
+    await deps.subscriptions.create(makeSubscription(hook("/ok")));
+    const a = await store(vulnerable("high"));
+    const p = await store(makeEvent("release.processed"));
+    const jobs = [a, p].map((e) => ({ v: 1 as const, eventId: e.id }));
+    const down = withPublish(deps.feeds, async () => Promise.reject(new Error("bucket down")));
+    expect([...(await notifyBatch({ ...deps, feeds: down }, jobs)).keys()]).toEqual([0]);
+    expect(await notifyBatch(deps, [jobs[0] as (typeof jobs)[number]])).toEqual(new Map());
+    expect(sent).toHaveLength(2);
     expect(new TextDecoder().decode(await deps.feeds.read(FEED_KEY))).toContain(`urn:cpansec:event:${a.id}`);
   });
 });
