@@ -1,10 +1,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect, it } from "vitest";
 import { FsLogHead } from "../../shared/adapters/embedded/fs-log-head";
 import { FsLogIndex } from "../../shared/adapters/embedded/fs-log-index";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
-import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
+import { EmbeddedDb, LAGGING_SQL } from "../../shared/adapters/embedded/sqlite-db";
 import { pipelinePortsContract } from "../contracts/pipeline-ports";
 import { logHeadContract, logIndexContract, tileStoreContract } from "../contracts/log-ports";
 import { MemoryLogHead, MemoryLogIndex, MemoryTileStore } from "../fakes/memory-log";
@@ -21,4 +22,11 @@ logIndexContract("MemoryLogIndex (test fake)", () => new MemoryLogIndex());
 pipelinePortsContract("EmbeddedDb (SQLite)", () => {
   const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
   return { releases: db.releases(), cursors: db.cursors(), findings: db.findings(), events: db.events(), matchIndex: db.matchIndex() };
+});
+
+it("EmbeddedDb finds the lagging releases through their index, not by reading every release", () => {
+  const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
+  const plan = db.db.prepare<[null, null], { detail: string }>(`EXPLAIN QUERY PLAN ${LAGGING_SQL}`).all(null, null);
+  expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING INDEX items_lagging/);
+  db.close();
 });

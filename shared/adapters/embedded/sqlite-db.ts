@@ -31,10 +31,17 @@ export interface DeadLetter {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS items (tbl TEXT NOT NULL, pk TEXT NOT NULL, sk TEXT NOT NULL DEFAULT '', idx TEXT, data TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (tbl, pk, sk));
 CREATE INDEX IF NOT EXISTS items_idx ON items (tbl, idx);
+-- The releases waiting for a lagging mirror (ReleaseStore.lagging, each pass): few, found without reading every release.
+-- (tbl first: other tables' data need not be JSON, and the match index's is empty.)
+CREATE INDEX IF NOT EXISTS items_lagging ON items (tbl, pk) WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receives INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS queue_visible ON queue (name, visible_at);
 CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, receives INTEGER NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
 `;
+
+/** ReleaseStore.lagging (an author, or null for all, twice): served by the items_lagging index. */
+export const LAGGING_SQL =
+  "SELECT data FROM items WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL AND (? IS NULL OR json_extract(data, '$.author') = ?) ORDER BY pk";
 
 export class EmbeddedDb {
   readonly db: Database.Database;
@@ -66,9 +73,7 @@ export class EmbeddedDb {
     const cas = this.db.prepare("UPDATE items SET data = ?, idx = ?, revision = ? WHERE tbl = 'releases' AND pk = ? AND sk = '' AND revision = ?");
     const byIdx = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND idx = ? ORDER BY pk");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' ORDER BY pk");
-    const lagging = this.db.prepare<[string | null, string | null], { data: string }>(
-      "SELECT data FROM items WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL AND (? IS NULL OR json_extract(data, '$.author') = ?) ORDER BY pk",
-    );
+    const lagging = this.db.prepare<[string | null, string | null], { data: string }>(LAGGING_SQL);
     const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as ReleaseRecord) : undefined);
     return {
       create: async (r) => insert.run(r.id, r.distribution ?? null, JSON.stringify(r), r.revision).changes === 1,
