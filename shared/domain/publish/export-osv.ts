@@ -73,7 +73,7 @@ export async function exportOsv(feed: Feed, readPrevious: ReadPrevious, o: OsvEx
   const index = [...records].sort((a, b) => (a.modified === b.modified ? (a.id < b.id ? -1 : 1) : a.modified < b.modified ? 1 : -1));
   const files: PublishedFile[] = [
     ...entries.map((e) => ({ path: `${OSV_ECOSYSTEM}/${e.name}`, bytes: e.bytes })),
-    { path: `${OSV_ECOSYSTEM}/all.zip`, bytes: zipFiles(entries) },
+    { path: `${OSV_ECOSYSTEM}/all.zip`, bytes: zipFiles(entries, await readPrevious(`${OSV_ECOSYSTEM}/all.zip`)) },
     { path: `${OSV_ECOSYSTEM}/modified_id.csv`, bytes: utf8(index.map((r) => `${r.modified},${r.id}\n`).join("")) },
     { path: "ecosystems.txt", bytes: utf8(`${OSV_ECOSYSTEM}\n`) },
   ];

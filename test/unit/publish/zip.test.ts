@@ -8,12 +8,12 @@ import { ZipFile } from "yazl";
 import { type ZipEntry, zipFiles } from "../../../shared/domain/publish/zip";
 
 /** What the exporter wrote with yazl: the entry's UTC fields as a local time, so the DOS fields are the UTC ones. */
-function yazlZip(entries: readonly ZipEntry[]): Promise<Buffer> {
+function yazlZip(entries: readonly ZipEntry[], compressionLevel = 6): Promise<Buffer> {
   const zip = new ZipFile();
   for (const e of entries) {
     const t = new Date(e.mtime);
     const local = new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
-    zip.addBuffer(Buffer.from(e.bytes), e.name, { mtime: local, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    zip.addBuffer(Buffer.from(e.bytes), e.name, { mtime: local, mode: 0o100644, compressionLevel, forceDosTimestamp: true });
   }
   zip.end();
   return new Promise((resolve, reject) => {
@@ -68,5 +68,23 @@ describe("zipFiles", () => {
     expect(got["empty.json"]?.text).toBe("");
     expect(got["old.json"]?.modified).toEqual(new Date("1980-01-01T00:00:00Z"));
     expect(got["CPANSA-Foo-2026-1.json"]?.modified).toEqual(new Date("2026-08-16T14:31:06Z"));
+  });
+  it("keeps the compressed data of the entries the previous zip holds, and deflates the others", async () => {
+    // A previous zip deflated at another level: its data are recognisable.
+    const previous = await yazlZip(entries, 1);
+    const changed = entries.map((e, i) => (i === 1 ? { ...e, bytes: utf8('{"summary": "changed"}\n') } : e));
+    const zip = zipFiles(changed, previous);
+    expect(Buffer.from(zip).equals(Buffer.from(zipFiles(changed)))).toBe(false);
+    const big = Buffer.from(previous).indexOf(Buffer.from(zipFiles([entries[0]!], previous)).subarray(30 + entries[0]!.name.length, 60));
+    expect(big).toBeGreaterThan(0);
+    const got = await unzip(zip);
+    expect(Object.fromEntries(Object.entries(got).map(([k, v]) => [k, v.text]))).toEqual(
+      Object.fromEntries(changed.map((e) => [e.name, new TextDecoder().decode(e.bytes)])),
+    );
+    // Not ours: nothing reused; an entry whose data do not inflate to its bytes is deflated afresh.
+    expect(Buffer.from(zipFiles(changed, utf8("not a zip"))).equals(Buffer.from(zipFiles(changed)))).toBe(true);
+    const damaged = Buffer.from(previous);
+    damaged.fill(0x55, 40, 80);
+    expect(Buffer.from(zipFiles(changed, damaged)).equals(Buffer.from(zipFiles(changed)))).toBe(true);
   });
 });
