@@ -8,12 +8,15 @@ export const text = (h: Buffer, from: number, len: number) => {
   return f.subarray(0, end < 0 ? len : end).toString("utf8");
 };
 
-const POSIX_MAGIC = "ustar\u000000";
+const POSIX_MAGIC = Buffer.from("ustar\u000000", "latin1");
+
+/** The POSIX ustar magic (`ustar\0` `00`): only then is there a name prefix. */
+export const isPosix = (h: Buffer) => h.compare(POSIX_MAGIC, 0, 8, 257, 265) === 0;
 
 /** The member name, with the ustar prefix where the magic says there is one. */
 export function readName(h: Buffer): string {
   const name = text(h, 0, 100);
-  const posix = h.subarray(257, 265).toString("latin1") === POSIX_MAGIC;
+  const posix = isPosix(h);
   const prefixBytes = h.subarray(345, 500);
   if (!posix && prefixBytes.some((b) => b !== 0)) {
     // Python's tarfile prepends these bytes to the name whatever the magic; GNU tar and node-tar
@@ -92,16 +95,31 @@ export function parsePax(body: Buffer): Array<[string, string]> {
   return out;
 }
 
-/** The header checksum, as node-tar and GNU tar compute it (unsigned bytes, the field as spaces). */
-export function checksumOk(h: Buffer): boolean {
+/** The sum of a header's bytes with the checksum field counted as spaces. */
+export function headerSum(h: Buffer): number {
   let sum = 8 * 0x20;
-  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += h[i] as number;
-  const stored = h
-    .subarray(148, 156)
-    .toString("latin1")
-    .replace(/\0[\s\S]*$/, "")
-    .trim();
-  return /^[0-7]+$/.test(stored) && parseInt(stored, 8) === sum;
+  for (let i = 0; i < 148; i++) sum += h[i] as number;
+  for (let i = 156; i < 512; i++) sum += h[i] as number;
+  return sum;
+}
+
+const space = (b: number) => (b >= 0x09 && b <= 0x0d) || b === 0x20 || b === 0xa0;
+
+/** The stored checksum (octal up to a NUL, spaces around it allowed) matches the header. */
+export function checksumOk(h: Buffer, sum = headerSum(h)): boolean {
+  let from = 148;
+  let to = 148;
+  while (to < 156 && h[to] !== 0) to++;
+  while (from < to && space(h[from] as number)) from++;
+  while (to > from && space(h[to - 1] as number)) to--;
+  if (from === to) return false;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = (h[i] as number) - 0x30;
+    if (d < 0 || d > 7) return false;
+    n = n * 8 + d;
+  }
+  return n === sum;
 }
 
 /** A numeric field as node-tar decodes it: base-256 only with a 0x80 or 0xff lead, safe integers only. */
@@ -126,13 +144,11 @@ export interface PaxFields {
   readonly ctime?: boolean;
 }
 
-/**
- * Why node-tar (strict) would reject this header, which the checks above let through: a numeric
- * field it cannot decode, or its reading of the checksum (12 bytes from offset 148, as an octal
- * number up to a NUL). The reader refuses the same headers, so no archive reads differently than it
- * did through node-tar (test/unit/cpan/tar-reader.test.ts compares the two).
- */
-export function nodeTarRejects(h: Buffer, normal: boolean, ex: PaxFields, gex: PaxFields): string | undefined {
+/** Offsets of the numeric fields node-tar decodes (mode, uid, gid, size, mtime; devices and times of ustar). */
+const NUMERIC_AT = [100, 108, 116, 124, 136, 329, 337, 476, 488];
+
+/** A numeric field node-tar would decode and could not (only base-256 ones can fail). */
+function undecodable(h: Buffer, normal: boolean, ex: PaxFields, gex: PaxFields): number | undefined {
   const from = (k: keyof PaxFields) => normal && (ex[k] || gex[k]);
   const fields: Array<[number, number, boolean]> = [
     [100, 8, true],
@@ -141,14 +157,26 @@ export function nodeTarRejects(h: Buffer, normal: boolean, ex: PaxFields, gex: P
     [124, 12, !from("size")],
     [136, 12, !from("mtime")],
   ];
-  if (h.subarray(257, 265).toString("latin1") === POSIX_MAGIC) {
+  if (isPosix(h)) {
     fields.push([329, 8, true], [337, 8, true]);
     if (h[475] === 0) fields.push([476, 12, !(ex.atime || gex.atime)], [488, 12, !(ex.ctime || gex.ctime)]);
   }
-  for (const [at, len, read] of fields) if (read && !decodable(h, at, len)) return `a numeric field at offset ${at} is not valid base-256`;
-  let sum = 8 * 0x20;
-  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += h[i] as number;
-  // Only octal gets here (checksumOk first): node-tar reads it on into the type and link fields.
+  return fields.find(([at, len, read]) => read && !decodable(h, at, len))?.[0];
+}
+
+/**
+ * Why node-tar (strict) would reject this header, which the checks above let through: a numeric
+ * field it cannot decode, or its reading of the checksum (12 bytes from offset 148, as an octal
+ * number up to a NUL). The reader refuses the same headers, so no archive reads differently than it
+ * did through node-tar (test/unit/cpan/tar-reader.test.ts compares the two).
+ */
+export function nodeTarRejects(h: Buffer, normal: boolean, ex: PaxFields, gex: PaxFields, sum = headerSum(h)): string | undefined {
+  const at = NUMERIC_AT.some((i) => (h[i] as number) & 0x80) ? undecodable(h, normal, ex, gex) : undefined;
+  if (at !== undefined) return `a numeric field at offset ${at} is not valid base-256`;
+  // Only octal gets here (checksumOk first). node-tar reads on into the type and link fields, which
+  // changes the number only when the field's last byte is a digit (no NUL or space ends it).
+  const last = h[155] as number;
+  if (last < 0x30 || last > 0x37) return undefined;
   const stored = parseInt(h.subarray(148, 160).toString("utf8").replace(/\0.*$/, "").trim(), 8);
   return stored === sum ? undefined : "checksum failure";
 }

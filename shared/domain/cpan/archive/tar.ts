@@ -2,14 +2,13 @@ import type { Collector, FileSink } from "./collector";
 import { ArchiveError } from "./errors";
 import type { Budget } from "./limits";
 import { EXTENSIONS, type Pending, REGULAR, applyExtension, checkExtension, checkMember, refuse } from "./tar-guard";
-import { checksumOk, nodeTarRejects, readName, readSize, text } from "./tar-header";
+import { checksumOk, headerSum, isPosix, nodeTarRejects, readName, readSize, text } from "./tar-header";
 
 /** Where members go: the collector, or nothing (a reader used only for its checks). */
 export type TarSink = Pick<Collector, "openFile" | "directory" | "link">;
 
 /** Types node-tar treated as file-system members (pax fields apply to them), as opposed to extension headers. */
 const NORMAL = new Set(["0", "\0", "1", "2", "3", "4", "5", "6", "7", "D"]);
-const POSIX_MAGIC = "ustar\u000000";
 
 const isZero = (h: Buffer) => {
   for (let i = 0; i < 512; i++) if (h[i] !== 0) return false;
@@ -98,7 +97,8 @@ export class TarReader {
       this.zeros++;
       return;
     }
-    if (!checksumOk(h)) throw new ArchiveError("corrupt", `tar header checksum does not match (at ${JSON.stringify(readName(h).slice(0, 100))})`);
+    const sum = headerSum(h);
+    if (!checksumOk(h, sum)) throw new ArchiveError("corrupt", `tar header checksum does not match (at ${JSON.stringify(readName(h).slice(0, 100))})`);
     const name = this.pending.path ?? readName(h);
     // GNU tar and Python stop at the first zero block. Nothing may follow one.
     if (this.zeros) throw refuse(name, "a member after an end-of-archive block (GNU tar and Python stop before it)");
@@ -108,11 +108,11 @@ export class TarReader {
     if (extension) checkExtension(type, name, size, this.pending);
     else checkMember(type, name, size);
     const normal = NORMAL.has(type);
-    const why = nodeTarRejects(h, normal, this.pending.fields, this.global);
+    const why = nodeTarRejects(h, normal, this.pending.fields, this.global, sum);
     if (why) throw new Error(`tar header of ${JSON.stringify(name.slice(0, 100))}: ${why}`);
     // The header's own path (pax and long names apply to members only), with the ustar prefix.
     const own = (normal ? this.pending.path : undefined) ?? text(h, 0, 100);
-    const prefix = h.subarray(257, 265).toString("latin1") === POSIX_MAGIC ? text(h, 345, 155) : "";
+    const prefix = isPosix(h) ? text(h, 345, 155) : "";
     const headerPath = prefix ? `${prefix}/${own}` : own;
     if (!headerPath) throw new Error("a tar header without a name");
     const link = text(h, 157, 100);
