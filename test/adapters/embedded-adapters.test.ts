@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -22,6 +22,21 @@ logIndexContract("MemoryLogIndex (test fake)", () => new MemoryLogIndex());
 pipelinePortsContract("EmbeddedDb (SQLite)", () => {
   const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
   return { releases: db.releases(), cursors: db.cursors(), findings: db.findings(), events: db.events(), matchIndex: db.matchIndex() };
+});
+
+it("FsLogIndex: an append after a torn last line (a crash mid-append) starts a line of its own; the fragment is skipped", async () => {
+  const file = join(fresh(), "index.jsonl");
+  const first = new FsLogIndex(file);
+  await first.putMany([["authors/id/A/AB/ABC/A-1.tar.gz", 0]]);
+  appendFileSync(file, '["authors/id/B/BC/BCD/B-1.tar.gz",');
+  // A reader before the next append sees only the complete line.
+  expect(await new FsLogIndex(file).getMany(["authors/id/A/AB/ABC/A-1.tar.gz"])).toEqual(new Map([["authors/id/A/AB/ABC/A-1.tar.gz", 0]]));
+  await new FsLogIndex(file).putMany([["authors/id/B/BC/BCD/B-1.tar.gz", 1], ["authors/id/C/CD/CDE/C-1.tar.gz", 2]]);
+  expect(readFileSync(file, "utf8").split("\n")).toHaveLength(5);
+  const ids = ["authors/id/A/AB/ABC/A-1.tar.gz", "authors/id/B/BC/BCD/B-1.tar.gz", "authors/id/C/CD/CDE/C-1.tar.gz"];
+  const expected = new Map(ids.map((id, i) => [id, i]));
+  expect(await new FsLogIndex(file).getMany(ids)).toEqual(expected);
+  expect(await first.getMany(ids)).toEqual(expected);
 });
 
 it("EmbeddedDb finds the lagging releases through their index, not by reading every release", () => {

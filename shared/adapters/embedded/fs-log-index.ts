@@ -4,8 +4,11 @@ import type { LogIndex } from "../../ports";
 
 /**
  * LogIndex as an append-only JSON-lines file, mirrored in memory and caught up on each read (other
- * processes may append). Each putMany is one append; a torn last line (a crash mid-write) is
- * ignored until completed, and a repeated record is harmless (same id, same index). An append
+ * processes may append). Each putMany is one append, and a repeated record is harmless (same id,
+ * same index). A crash mid-append leaves a torn last line: the next append starts on a line of its
+ * own, and the fragment, which parses as no record, is skipped. Losing it loses nothing: ids are
+ * recorded before the batch's commit (functions/append-log/append-log.ts), so the batch staged
+ * under the same head is finished again and its ids recorded anew. An append
  * that lands right at the end of what this instance has read goes into the map as written,
  * instead of being read back and parsed by the next catch-up.
  */
@@ -31,9 +34,8 @@ export class FsLogIndex implements LogIndex {
       readSync(fd, buf, 0, buf.length, this.offset);
       const end = buf.lastIndexOf(0x0a) + 1;
       for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
-        if (!line) continue;
-        const [id, index] = JSON.parse(line) as [string, number];
-        if (!this.map.has(id)) this.map.set(id, index);
+        const record = parseRecord(line);
+        if (record && !this.map.has(record[0])) this.map.set(record[0], record[1]);
       }
       this.offset += end;
     } finally {
@@ -58,10 +60,11 @@ export class FsLogIndex implements LogIndex {
       this.dirMade = true;
     }
     // The same bytes as JSON.stringify([id, index]) per line, without building each array.
-    const lines = Buffer.from(records.map(([id, index]) => `[${JSON.stringify(id)},${index}]\n`).join(""));
-    const fd = openSync(this.file, "a");
+    let lines = Buffer.from(records.map(([id, index]) => `[${JSON.stringify(id)},${index}]\n`).join(""));
+    const fd = openSync(this.file, "a+");
     try {
       const before = fstatSync(fd).size;
+      if (before > 0 && !endsWithNewline(fd, before)) lines = Buffer.concat([NEWLINE, lines]);
       writeFileSync(fd, lines);
       // Nothing else was appended between the two sizes, so these lines are bytes [before, after):
       // when this instance had read up to `before`, it has now read them too.
@@ -73,4 +76,26 @@ export class FsLogIndex implements LogIndex {
       closeSync(fd);
     }
   }
+}
+
+const NEWLINE = Buffer.from("\n");
+
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/** One line's [id, index], or undefined for an empty line or a torn fragment. */
+function parseRecord(line: string): readonly [string, number] | undefined {
+  if (!line) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [id, index] = value as unknown[];
+  return typeof id === "string" && Number.isSafeInteger(index) && (index as number) >= 0 ? [id, index as number] : undefined;
 }
