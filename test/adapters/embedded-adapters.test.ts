@@ -31,7 +31,10 @@ it("FsLogIndex: an append after a torn last line (a crash mid-append) starts a l
   appendFileSync(file, '["authors/id/B/BC/BCD/B-1.tar.gz",');
   // A reader before the next append sees only the complete line.
   expect(await new FsLogIndex(file).getMany(["authors/id/A/AB/ABC/A-1.tar.gz"])).toEqual(new Map([["authors/id/A/AB/ABC/A-1.tar.gz", 0]]));
-  await new FsLogIndex(file).putMany([["authors/id/B/BC/BCD/B-1.tar.gz", 1], ["authors/id/C/CD/CDE/C-1.tar.gz", 2]]);
+  await new FsLogIndex(file).putMany([
+    ["authors/id/B/BC/BCD/B-1.tar.gz", 1],
+    ["authors/id/C/CD/CDE/C-1.tar.gz", 2],
+  ]);
   expect(readFileSync(file, "utf8").split("\n")).toHaveLength(5);
   const ids = ["authors/id/A/AB/ABC/A-1.tar.gz", "authors/id/B/BC/BCD/B-1.tar.gz", "authors/id/C/CD/CDE/C-1.tar.gz"];
   const expected = new Map(ids.map((id, i) => [id, i]));
