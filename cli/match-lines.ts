@@ -3,7 +3,8 @@
  * of lines go through here in a process that ends right after, in code V8 has not optimised yet:
  * the common line (a distribution of the feed, one tab, nothing to trim) takes a short path with
  * few calls, each version text is read once (to its order key), each distribution's and answer's
- * JSON is built once, and the output goes out in slices of about 1 MiB.
+ * JSON is built once, and the output goes out in slices of about 1 MiB (a string gathered instead
+ * took ~4% more instructions).
  */
 import type { MatchTable } from "../shared/domain/advisories/match-table";
 import { answerIndex, cellOf } from "../shared/domain/advisories/match-table";
@@ -34,22 +35,25 @@ function fields(line: string): [string, string, string[]] {
   return [name, version, rest];
 }
 
-/**
- * Output gathered as one string (V8 joins the pieces lazily), written when about 1 MiB long: a
- * write per line was most of the time, and so was encoding each line into a buffer.
- */
+/** Output gathered in a buffer of about 1 MiB, written when full: no string per line to keep, nor one big one to encode. */
 class Output {
-  private text = "";
-  constructor(private readonly write: (chunk: string) => void) {}
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+  constructor(private readonly write: (chunk: Uint8Array) => void) {}
 
   add(s: string): void {
-    this.text += s;
-    if (this.text.length > 1 << 20) this.flush();
+    // At most 3 bytes per UTF-16 unit.
+    if (this.pos + 3 * s.length > this.buf.length) this.flush();
+    if (3 * s.length > this.buf.length) this.write(Buffer.from(s));
+    else this.pos += this.buf.write(s, this.pos);
   }
 
   flush(): void {
-    if (this.text) this.write(this.text);
-    this.text = "";
+    if (!this.pos) return;
+    // The stream keeps the chunk until it is written: the next slice goes to a new buffer.
+    this.write(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.pos = 0;
   }
 }
 
@@ -59,7 +63,7 @@ export function matchLines(
   text: string,
   table: MatchTable,
   resolve: (name: string) => NameResolution,
-  write: (chunk: string) => void,
+  write: (chunk: Uint8Array) => void,
   warn: (message: string) => void,
 ): MatchOutcome {
   let matched = false;
