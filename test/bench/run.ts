@@ -5,6 +5,8 @@ import { existsSync } from "node:fs";
 export interface ProcessRun {
   seconds: number;
   peakRssMiB?: number;
+  /** User + system CPU seconds (from GNU time, when present). */
+  cpuSeconds?: number;
   stdout: string;
 }
 
@@ -15,13 +17,19 @@ export function timeProcess(cmd: string, args: string[], input?: string, ok: rea
   const useTime = existsSync(GNU_TIME);
   const started = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync(GNU_TIME, ["-f", "__RSS_KB=%M", cmd, ...args], { encoding: "utf8", input, maxBuffer: 1 << 30 })
+    ? spawnSync(GNU_TIME, ["-f", "__RSS_KB=%M __CPU=%U+%S", cmd, ...args], { encoding: "utf8", input, maxBuffer: 1 << 30 })
     : spawnSync(cmd, args, { encoding: "utf8", input, maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.error) throw r.error;
   if (!ok.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")}… exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const rss = /__RSS_KB=(\d+)/.exec(r.stderr)?.[1];
-  return { seconds, stdout: r.stdout, ...(rss ? { peakRssMiB: Number(rss) / 1024 } : {}) };
+  const cpu = /__CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return {
+    seconds,
+    stdout: r.stdout,
+    ...(rss ? { peakRssMiB: Number(rss) / 1024 } : {}),
+    ...(cpu ? { cpuSeconds: Number(cpu[1]) + Number(cpu[2]) } : {}),
+  };
 }
 
 /** Median of `n` runs (the first run also warms the page cache). */
