@@ -35,7 +35,7 @@ export async function benchPipeline(): Promise<string[]> {
         try {
           return await step(b, n);
         } finally {
-          // Steps run one at a time on this thread: the process's CPU meanwhile is the step's.
+          // Steps run one at a time: the process's CPU meanwhile (every thread: GC, zlib, workers) is charged to the step, so CPU can exceed wall.
           const s = spent.get(queue) ?? { ms: 0, cpu: 0, n: 0 };
           spent.set(queue, { ms: s.ms + performance.now() - t, cpu: s.cpu + cpuMs(process.cpuUsage(c)), n: s.n + (Array.isArray(b) ? b.length : 1) });
         }
