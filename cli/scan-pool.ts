@@ -1,16 +1,14 @@
 /**
  * Reading many archives on every core: worker threads run readForScan (inflate, hash, parse) while
  * the main thread reads too and hands the results on in argument order, so the output is the serial
- * scan's, byte for byte. A worker costs a thread and its own module load (tens of ms of CPU), so
- * the pool is used only above POOL_FROM archives (docs/benchmarks.md has the measurement).
+ * scan's, byte for byte. Only on request (`--jobs N`): measured on a quiet 2-core machine it did not
+ * pay at any archive count up to the corpus's 298 (docs/benchmarks.md), because each worker repeats
+ * the main thread's module load and JIT warm-up.
  */
-import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type ReadRequest, type ReadResult, readForScan } from "./scan-read";
 import { SCAN_READER } from "./self";
 
-/** From this many archives on, the automatic choice reads them in parallel. */
-export const POOL_FROM = 24;
 /** Requests in flight per worker: enough that a worker never waits for the busy main thread. */
 const IN_FLIGHT = 4;
 /** How far ahead of the next archive to print the main thread reads (bounds what waits in memory). */
@@ -27,17 +25,10 @@ export async function serveReads(port: import("node:worker_threads").MessagePort
   });
 }
 
-/**
- * How many threads read: `jobs` when given; else, from POOL_FROM archives on, one more for each
- * core the load average leaves idle. A worker only pays when it has a core to itself: it repeats
- * the main thread's JIT warm-up (about 40% more CPU in all for the corpus), which on a busy
- * machine is pure cost (docs/benchmarks.md measured it 1.4x slower there).
- */
+/** How many threads read: `jobs` when given, else one; never more than there are archives. */
 export function readers(count: number, jobs: number | undefined, entry: string | undefined): number {
   if (!entry) return 1; // not started from the bundle's entry: no script for a worker to run
-  const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
-  const n = jobs ?? (count >= POOL_FROM ? 1 + Math.max(0, Math.min(idle, availableParallelism() - 1)) : 1);
-  return Math.max(1, Math.min(n, count));
+  return Math.max(1, Math.min(jobs ?? 1, count));
 }
 
 type Msg = { i: number; result: ReadResult } | { i: number; crash: string };

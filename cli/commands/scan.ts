@@ -5,7 +5,7 @@ import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { loadFeedOrExit } from "../feed-source";
 import { loadPackagesOrExit } from "../packages-source";
 import { type ScanOptions, finishScan, parseUploadTime } from "../scan-one";
-import { POOL_FROM, readAll, readers } from "../scan-pool";
+import { readAll, readers } from "../scan-pool";
 import { entryUrl } from "../self";
 
 const uploadTime = (v: string) => {
@@ -43,7 +43,7 @@ export function registerScan(program: Command): void {
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
-    .option("--jobs <n>", `threads that read archives (default 1; from ${POOL_FROM} archives on, one more per idle CPU)`, jobCount)
+    .option("--jobs <n>", "threads that read archives (default 1)", jobCount)
     .addOption(
       new Option(
         "--scope <scope>",
