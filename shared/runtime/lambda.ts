@@ -153,9 +153,8 @@ type DepsOf<S> = S extends { readonly wiring: infer W extends keyof Wirings } ? 
 
 /**
  * The Lambda handler of a step table row: the row's step (its folder's step.ts) over the deps its
- * `wiring` names, per message or per batch as the step is written, a result logged. A
- * A result with a `warning` is logged as a warning. A
- * RetryLaterError of a row with a `retry` schedule hides the message until its next attempt is
+ * `wiring` names, per message or per batch as the step is written, a result logged (one with a
+ * `warning`, publish-overlay without a key say, as a warning). A RetryLaterError of a row with a `retry` schedule hides the message until its next attempt is
  * due (ChangeMessageVisibility); any other failure comes back after the visibility timeout.
  */
 export function stepHandler<K extends QueueKey, S extends QueueStep<JobOf<K>>>(ready: Promise<RuntimeBase & { deps: DepsOf<S> }>, key: K, step: S) {
@@ -165,7 +164,6 @@ export function stepHandler<K extends QueueKey, S extends QueueStep<JobOf<K>>>(r
   return sqsWorker(ready, spec.schema, async (ctx, body, receives, record) => {
     try {
       const result = await s.run(ctx.deps as never, body as JobOf<K>, receives);
-      // A result with a `warning` (publish-overlay without a key, say) is logged as one, saying it.
       const warning = (result as { warning?: unknown } | undefined)?.warning;
       const log = { job: body as Record<string, unknown>, result: result as Record<string, unknown> };
       if (typeof warning === "string") ctx.logger.warn(`done, with a warning: ${warning}`, log);
