@@ -8,7 +8,7 @@ import { publicLink } from "../shared/domain/pipeline/keys";
 import { INDEX_FILE, parsePublicationIndex } from "../shared/domain/publish/publication";
 import type { EmbeddedPipeline } from "./embedded/pipeline";
 import { terminalState } from "../shared/domain/pipeline/record";
-import { parseCheckpoint } from "../shared/domain/tlog/checkpoint";
+import { checkpointSize } from "../shared/domain/tlog/checkpoint";
 import { formatVerifierKey } from "../shared/domain/tlog/note";
 
 export interface RunSummary {
@@ -42,7 +42,7 @@ export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
     failures: all.filter((r) => r.failure).map((r) => ({ id: r.id, reason: r.failure?.reason ?? "", integrity: !!r.failure?.integrity })),
     findings,
     vulnerable: [...vulnerable].sort(),
-    log: { size: head ? parseCheckpoint(head.slice(0, head.indexOf("\n\n") + 1)).size : 0, checkpoint: head, vkey: formatVerifierKey(p.deps.log.signer) },
+    log: { size: head ? checkpointSize(head) : 0, checkpoint: head, vkey: formatVerifierKey(p.deps.log.signer) },
     events: (await p.deps.events.list()).length,
     deadLetters: p.db.deadLetters().map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
     notifications: await notificationSummary(p),

@@ -6,7 +6,7 @@ import { buildEntry } from "../../shared/domain/tlog/entry";
 import { b64, leafHash } from "../../shared/domain/tlog/hash";
 import { inclusionProof } from "../../shared/domain/tlog/proof";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
-import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
+import { checkpointSize } from "../../shared/domain/tlog/checkpoint";
 import { formatTlogProof } from "../../shared/domain/tlog/proof-file";
 import type { LogDocument } from "../../shared/domain/pipeline/documents";
 import { tlogProofKey } from "../../shared/domain/pipeline/keys";
@@ -46,7 +46,7 @@ export async function appendLogBatch(deps: AppendLogDeps, jobs: readonly StepJob
     deps.log,
     entries.map((e) => enc.encode(e)),
   );
-  const size = parseCheckpoint(result.checkpoint.slice(0, result.checkpoint.indexOf("\n\n") + 1)).size;
+  const size = checkpointSize(result.checkpoint);
   const reader = new TileReader((p) => deps.log.tiles.read(p), size);
   for (const [i, { at, r }] of records.entries()) {
     try {

@@ -9,7 +9,7 @@ import type { LogJob, PatchedLogJob } from "../../shared/messages/jobs";
 import { parsePatchEntry } from "../../shared/domain/tlog/patch-entry";
 import type { AppendLogDeps } from "../../shared/ports/deps";
 import { BadMessageError } from "../../shared/ports/errors";
-import { checkpointSize } from "../publish-patches/proofs";
+import { checkpointSize } from "../../shared/domain/tlog/checkpoint";
 import { appendEntries } from "./append-log";
 
 export const isPatchedLogJob = (j: LogJob): j is PatchedLogJob => "patched" in j;

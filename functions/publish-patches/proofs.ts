@@ -5,13 +5,10 @@
  * was made from. As for an upload's proof, the checkpoint is one the log signed (the append's, or
  * the published one that covers the entry).
  */
-import { parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
+import { checkpointSize } from "../../shared/domain/tlog/checkpoint";
 import { inclusionProof } from "../../shared/domain/tlog/proof";
 import { formatTlogProof } from "../../shared/domain/tlog/proof-file";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
-
-/** The size a signed checkpoint note states. */
-export const checkpointSize = (note: string) => parseCheckpoint(note.slice(0, note.indexOf("\n\n") + 1)).size;
 
 export async function proofFiles(
   read: (path: string) => Promise<Uint8Array | undefined>,

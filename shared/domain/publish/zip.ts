@@ -102,15 +102,8 @@ export function zipFiles(entries: readonly ZipEntry[], previousZip?: Uint8Array)
     const record = Buffer.alloc(46);
     record.writeUInt32LE(0x02014b50, 0);
     record.writeUInt16LE(MADE_BY, 4);
-    record.writeUInt16LE(NEEDED, 6);
-    record.writeUInt16LE(UTF8_NAMES, 8);
-    record.writeUInt16LE(DEFLATE, 10);
-    record.writeUInt16LE(time, 12);
-    record.writeUInt16LE(date, 14);
-    record.writeUInt32LE(crc, 16);
-    record.writeUInt32LE(data.length, 20);
-    record.writeUInt32LE(e.bytes.byteLength, 24);
-    record.writeUInt16LE(name.length, 28);
+    // From "version needed" to the extra field's length, the central record repeats the local header.
+    local.copy(record, 6, 4, 30);
     record.writeUInt32LE((FILE_MODE << 16) >>> 0, 38);
     record.writeUInt32LE(offset, 42);
     parts.push(local, name, data);

@@ -28,3 +28,8 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (extensions.some((e) => e === "")) throw new CheckpointError("empty extension line");
   return { origin, size: Number(size), root: new Uint8Array(bytes), extensions };
 }
+
+/** The size a signed checkpoint note states (its text before the signatures; not verified here). */
+export function checkpointSize(note: string): number {
+  return parseCheckpoint(note.slice(0, note.indexOf("\n\n") + 1)).size;
+}

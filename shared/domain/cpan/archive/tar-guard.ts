@@ -11,9 +11,9 @@ import { ArchiveError } from "./errors";
 import { type PaxFields, lineParse, parsePax } from "./tar-header";
 
 /** Largest pax or long-name header body read (node-tar's maxMetaEntrySize, kept). */
-export const META_MAX = 1024 * 1024;
+const META_MAX = 1024 * 1024;
 export const REGULAR = new Set(["0", "\0", "7"]);
-export const NO_DATA = new Set(["1", "2", "5"]);
+const NO_DATA = new Set(["1", "2", "5"]);
 export const EXTENSIONS = new Set(["x", "g", "L", "K"]);
 
 /** What the refused types are, and why they cannot be listed as they would be written. */
