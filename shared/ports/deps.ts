@@ -136,7 +136,7 @@ export type RematchDeps = Pick<PipelineDeps, "blobs" | "cursors" | "matchIndex" 
 
 /** What the notify and deliver use cases are wired with (the pipeline steps need none of it). */
 export interface NotifyDeps {
-  readonly events: Pick<EventStore, "list" | "get">;
+  readonly events: Pick<EventStore, "newestPublic" | "get">;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryStore;
   readonly queues: Pick<Queues, "deliver">;

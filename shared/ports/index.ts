@@ -113,9 +113,18 @@ export interface MatchIndex {
  * Events, stored once by id (create is conditional) before they are queued for notification.
  * - get: the stored event, read-after-create consistent (notify reads what emit just created).
  *   Optional for the pipeline; the notify use cases need it (NotifyDeps).
+ * - newestPublic(limit): the newest `limit` events of the public types (PUBLIC_EVENT_TYPES, what
+ *   the Atom feed shows), newest first, ties by id, as feedEvents orders them: one index query
+ *   whose cost is the limit's, never the store's (the feed is rebuilt once per notify batch).
+ *   The index holds the public types only, so the types are fixed, not a parameter. May lag a
+ *   moment behind create on AWS (a GSI is read eventually consistent), so a rebuild adds the
+ *   events it has in hand.
+ * - list: every event, oldest first: a scan, for summaries and tests, never a hot path.
+ * newestPublic and list leave out a stored item that is not an event; get throws, naming its problems.
  */
 export interface EventStore {
   create(event: PipelineEvent): Promise<boolean>;
+  newestPublic(limit: number): Promise<PipelineEvent[]>;
   list(): Promise<PipelineEvent[]>;
   get(id: string): Promise<PipelineEvent | undefined>;
 }

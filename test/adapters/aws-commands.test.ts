@@ -3,11 +3,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoLogHead } from "../../shared/adapters/aws/dynamo-log";
-import { DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
+import { DynamoEventStore, DynamoReleaseStore } from "../../shared/adapters/aws/dynamo-tables";
 import { ConfigError, readAwsEnv, signerFromSecret } from "../../shared/adapters/aws/env";
 import { ENV, TABLES } from "../../shared/adapters/aws/resources";
 import { QUEUE_WORKERS } from "../../shared/steps";
@@ -15,6 +15,7 @@ import { S3ObjectStore, logCacheControl } from "../../shared/adapters/aws/s3-obj
 import { SqsJobQueue } from "../../shared/adapters/aws/sqs-queue";
 import { formatPrivateKey, signerFromSeed } from "../../shared/domain/tlog/note";
 import { ConflictError } from "../../shared/ports";
+import type { PipelineEvent } from "../../shared/messages/events";
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -101,6 +102,51 @@ describe("DynamoDB adapters", () => {
       ExpressionAttributeValues: { ":r": 3 },
       Item: { revision: 4, sha256: "ab", uploadDay: "2023-11-14", versionKey: "0000000001.0000000020" },
     });
+  });
+});
+
+describe("DynamoEventStore", () => {
+  const doc = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const at = (id: string, type: PipelineEvent["type"], time: string): PipelineEvent => ({ v: 1, id, type, time });
+
+  it("puts only public events in the by-time index (the sparse `feed` key), and reads them back without it", async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).resolves({ Item: { ...at("evt_a", "integrity.alert", "t"), feed: "public" } });
+    const events = new DynamoEventStore(doc(), "events");
+    await events.create(at("evt_a", "integrity.alert", "t"));
+    await events.create(at("evt_p", "release.processed", "t"));
+    expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item)).toEqual([
+      { ...at("evt_a", "integrity.alert", "t"), feed: "public" },
+      at("evt_p", "release.processed", "t"),
+    ]);
+    expect(await events.get("evt_a")).toEqual(at("evt_a", "integrity.alert", "t"));
+  });
+
+  it("newestPublic is one Query of the index, newest first with the limit, then the ties at its oldest time; never a Scan", async () => {
+    const newest = [at("evt_3", "release.vulnerable", "t3"), at("evt_2", "release.vulnerable", "t2")];
+    ddb.on(QueryCommand, { KeyConditionExpression: "feed = :f" }).resolves({ Items: newest.map((e) => ({ ...e, feed: "public" })) });
+    ddb
+      .on(QueryCommand, { KeyConditionExpression: "feed = :f AND #t = :t" })
+      .resolves({ Items: [{ ...at("evt_1", "patch.published", "t2"), feed: "public" }] });
+    expect((await new DynamoEventStore(doc(), "events").newestPublic(2)).map((e) => e.id)).toEqual(["evt_3", "evt_1"]);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        TableName: "events",
+        IndexName: "public-by-time",
+        KeyConditionExpression: "feed = :f",
+        ExpressionAttributeValues: { ":f": "public" },
+        ScanIndexForward: false,
+        Limit: 2,
+      },
+      {
+        TableName: "events",
+        IndexName: "public-by-time",
+        KeyConditionExpression: "feed = :f AND #t = :t",
+        ExpressionAttributeNames: { "#t": "time" },
+        ExpressionAttributeValues: { ":f": "public", ":t": "t2" },
+      },
+    ]);
+    expect(ddb.commandCalls(ScanCommand)).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import { FsLogHead } from "../../shared/adapters/embedded/fs-log-head";
 import { FsLogIndex } from "../../shared/adapters/embedded/fs-log-index";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
-import { EmbeddedDb, LAGGING_SQL } from "../../shared/adapters/embedded/sqlite-db";
+import { EmbeddedDb, LAGGING_SQL, NEWEST_EVENTS_SQL } from "../../shared/adapters/embedded/sqlite-db";
 import { pipelinePortsContract } from "../contracts/pipeline-ports";
 import { logHeadContract, logIndexContract, tileStoreContract } from "../contracts/log-ports";
 import { MemoryLogHead, MemoryLogIndex, MemoryTileStore } from "../fakes/memory-log";
@@ -46,5 +46,14 @@ it("EmbeddedDb finds the lagging releases through their index, not by reading ev
   const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
   const plan = db.db.prepare<[null, null], { detail: string }>(`EXPLAIN QUERY PLAN ${LAGGING_SQL}`).all(null, null);
   expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING INDEX items_lagging/);
+  db.close();
+});
+
+it("EmbeddedDb finds a type's newest events through their index, in the feed's order, without sorting every event", () => {
+  const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
+  const plan = db.db.prepare<[string, number], { detail: string }>(`EXPLAIN QUERY PLAN ${NEWEST_EVENTS_SQL}`).all("release.vulnerable", 200);
+  const detail = plan.map((p) => p.detail).join("\n");
+  expect(detail).toMatch(/USING INDEX items_events_newest/);
+  expect(detail).not.toMatch(/TEMP B-TREE/);
   db.close();
 });

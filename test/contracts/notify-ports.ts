@@ -1,9 +1,10 @@
 // Contract tests for the notification ports (shared/ports.ts): SubscriptionStore, DeliveryStore,
-// and EventStore.get. Any adapter runs them (embedded here; DynamoDB in the AWS adapter tests).
+// and EventStore.get and newestPublic. Any adapter runs them (embedded here; DynamoDB in the AWS adapter tests).
 import { describe, expect, it } from "vitest";
 import type { DeliveryStore, EventStore, SubscriptionStore } from "../../shared/ports";
 import type { PipelineEvent } from "../../shared/messages/events";
 import type { Subscription } from "../../shared/domain/notify/subscription";
+import { feedEvents } from "../../shared/domain/notify/atom";
 import { type ContractOptions, announceSequential, race, values } from "./race";
 
 export interface NotifyPorts {
@@ -83,6 +84,27 @@ export function notifyPortsContract(name: string, make: () => NotifyPorts | Prom
       await deliveries.claim("evt_3", "sub_1", T0);
       await deliveries.settle("evt_3", "sub_1", "gone", T1, "HTTP 410 Gone");
       expect(await deliveries.get("evt_3", "sub_1")).toMatchObject({ status: "gone", lastError: "HTTP 410 Gone" });
+    });
+
+    it("gives the newest public events, newest first, ties by id, cut at the limit (what the Atom feed shows)", async () => {
+      const { events } = await make();
+      const T2 = "2026-11-01T00:02:00.000Z";
+      const at = (id: string, type: PipelineEvent["type"], time: string): PipelineEvent => ({ v: 1, id, type, time, detail: { reason: id } });
+      const stored = [
+        at("evt_n1", "integrity.alert", T0),
+        at("evt_n9", "release.processed", T2), // newer, but not public
+        at("evt_n5", "release.vulnerable", T1),
+        at("evt_n3", "advisory.published", T1), // three at T1: the limit cuts among them
+        at("evt_n4", "patch.published", T1),
+        at("evt_n2", "release.vulnerable", T2),
+      ];
+      for (const e of stored) await events.create(e);
+      const ids = async (limit: number) => (await events.newestPublic(limit)).map((e) => e.id);
+      expect(await ids(3)).toEqual(["evt_n2", "evt_n3", "evt_n4"]);
+      expect(await ids(1)).toEqual(["evt_n2"]);
+      expect(await ids(100)).toEqual(["evt_n2", "evt_n3", "evt_n4", "evt_n5", "evt_n1"]);
+      expect(await events.newestPublic(4)).toEqual(feedEvents(await events.list(), 4));
+      expect(await events.newestPublic(4)).toContainEqual(stored[2]); // the events as stored, nothing added
     });
 
     it("reads an event back by id", async () => {

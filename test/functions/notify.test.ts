@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryDeliveryError, deliverNotification } from "../../functions/deliver-notification/deliver-notification";
 import { notifyBatch, notifySubscribers, publishFeed } from "../../functions/notify-subscribers/notify-subscribers";
 import { embeddedNotifyDeps } from "../../cli/embedded/notify";
+import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
 import { FEED_KEY } from "../../shared/domain/notify/atom";
 import type { DeliverJob } from "../../shared/messages/jobs";
@@ -86,9 +87,9 @@ describe("notify-subscribers, a batch (the step)", () => {
     await deps.subscriptions.create(makeSubscription(hook("/ok")));
     const events = [vulnerable("high"), makeEvent("release.processed"), makeEvent("integrity.alert", { detail: { reason: "bad" } }), vulnerable("low")];
     for (const e of events) await store(e);
-    // Each rebuild reads the whole event store: count the reads.
+    // Each rebuild queries the event store for the feed's entries: count the queries.
     let reads = 0;
-    const counted = { get: (id: string) => deps.events.get(id), list: () => (reads++, deps.events.list()) };
+    const counted = { get: (id: string) => deps.events.get(id), newestPublic: (n: number) => (reads++, deps.events.newestPublic(n)) };
     const jobs = [...events.map((e) => ({ v: 1 as const, eventId: e.id })), { v: 1 as const, eventId: "evt_missing" }];
     const failed = await notifyBatch({ ...deps, events: counted }, jobs);
     expect([...failed.keys()]).toEqual([4]);
@@ -100,6 +101,35 @@ describe("notify-subscribers, a batch (the step)", () => {
     expect(xml).not.toContain(`urn:cpansec:event:${events[1]?.id}`);
     // What a rebuild from the event store writes: nothing left to change.
     expect(await publishFeed(deps)).toBe(false);
+  });
+
+  it("builds the feed from the newest public events only, byte for byte the feed of every stored event", async () => {
+    const { db, deps, store } = setup();
+    // Over the feed's 200 entries, most at one time (ties ordered by id), the newest not public.
+    const minute = (m: number) => `2026-11-01T12:${String(m).padStart(2, "0")}:00.000Z`;
+    for (let i = 0; i < 320; i++) await store(makeEvent(i % 3 ? "release.vulnerable" : "release.processed", { time: minute(i % 7 ? 30 : i % 60) }));
+    await store(makeEvent("release.processed", { time: minute(59) }));
+    const last = await store(vulnerable("high"));
+    const fromList = {
+      ...deps,
+      feeds: new FsObjectStore(mkdtempSync(join(tmpdir(), "cpansec-feed-"))),
+      events: { get: deps.events.get, newestPublic: async () => db.events().list() },
+    };
+    await publishFeed(fromList);
+    // An event store whose list() fails: the rebuild must not read every event.
+    const events = { ...db.events(), list: () => Promise.reject(new Error("list() read every event")) };
+    expect(await notifyBatch({ ...deps, events }, [{ v: 1, eventId: last.id }])).toEqual(new Map());
+    const xml = new TextDecoder().decode(await deps.feeds.read(FEED_KEY));
+    expect(xml.match(/<entry>/g)).toHaveLength(200);
+    expect(xml).toBe(new TextDecoder().decode(await fromList.feeds.read(FEED_KEY)));
+  });
+
+  it("puts the batch's own events in the feed when the index does not show them yet (a lagging GSI)", async () => {
+    const { deps, store } = setup();
+    const a = await store(vulnerable("high"));
+    const lagging = { get: deps.events.get, newestPublic: async () => [] };
+    expect(await notifyBatch({ ...deps, events: lagging }, [{ v: 1, eventId: a.id }])).toEqual(new Map());
+    expect(new TextDecoder().decode(await deps.feeds.read(FEED_KEY))).toContain(`urn:cpansec:event:${a.id}`);
   });
 
   it("fails the batch's public jobs when the feed cannot be written; their redelivery writes it and plans nothing twice", async () => {

@@ -1,7 +1,7 @@
 /**
  * The pipeline's tables on DynamoDB (lib-dynamodb document client), single-item conditional
  * writes only (docs/architecture.md, storage layout). Items keep the record's own attributes, so `aws dynamodb get-item`
- * shows them as they are; the GSI keys (versionKey, uploadDay) are added on write and dropped on
+ * shows them as they are; the GSI keys (versionKey, uploadDay, lagAuthor, feed) are added on write and dropped on
  * read.
  */
 import {
@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
 import { versionOrderKey } from "../../domain/cpan/version";
+import { PUBLIC_EVENT_TYPES, feedEvents } from "../../domain/notify/atom";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, EventStore, FindingStore, MatchIndex, ReleaseStore } from "../../ports";
@@ -262,15 +263,63 @@ export class DynamoMatchIndex implements MatchIndex {
   }
 }
 
+/** The by-time index's partition: every public event (the index is sparse, nothing else has it). */
+export const PUBLIC_FEED = "public";
+
+/**
+ * Events: pk `id`. A public event (PUBLIC_EVENT_TYPES) also carries `feed` = PUBLIC_FEED, which
+ * puts it in the sparse `public-by-time` index (sort key `time`): the Atom rebuild's newest
+ * entries are one Query newest-first with a Limit, not a Scan of the table.
+ */
 export class DynamoEventStore extends ItemsById<PipelineEvent> implements EventStore {
+  override create(event: PipelineEvent): Promise<boolean> {
+    const item = PUBLIC_EVENT_TYPES.includes(event.type) ? { ...event, feed: PUBLIC_FEED } : event;
+    return conditional(this.doc, new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(id)" }));
+  }
+
   override async get(id: string): Promise<PipelineEvent | undefined> {
     const item = await super.get(id);
-    return item === undefined ? undefined : parseStoredEvent(item);
+    return item === undefined ? undefined : parseStoredEvent(withoutFeed(item as unknown as Item));
+  }
+
+  /**
+   * The index orders by time only (its order among equal times is not defined), so when `limit`
+   * items came back, the events at the oldest time read are all fetched, and feedEvents orders
+   * the lot (ties by id) and cuts it to the limit.
+   */
+  async newestPublic(limit: number): Promise<PipelineEvent[]> {
+    const index = { TableName: this.table, IndexName: "public-by-time" };
+    const newest: Item[] = [];
+    const query = {
+      ...index,
+      KeyConditionExpression: "feed = :f",
+      ExpressionAttributeValues: { ":f": PUBLIC_FEED },
+      ScanIndexForward: false,
+      Limit: limit,
+    };
+    for await (const i of pages(this.doc, query, true)) if (newest.push(i) === limit) break;
+    const oldest = newest.length === limit ? newest[limit - 1]?.time : undefined;
+    if (oldest !== undefined) {
+      const ties = {
+        ...index,
+        KeyConditionExpression: "feed = :f AND #t = :t", // `time` is a reserved word
+        ExpressionAttributeNames: { "#t": "time" },
+        ExpressionAttributeValues: { ":f": PUBLIC_FEED, ":t": oldest },
+      };
+      for await (const i of pages(this.doc, ties, true)) newest.push(i);
+    }
+    const byId = new Map(newest.map((i) => [i.id, withoutFeed(i)]));
+    return feedEvents(storedEvents([...byId.values()]), limit);
   }
 
   /** Every event, oldest first (a scan: for reports and tests, not for the hot path). */
   async list(): Promise<PipelineEvent[]> {
-    const items = storedEvents(await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false)));
+    const items = storedEvents((await all(pages(this.doc, { TableName: this.table, ConsistentRead: true }, false))).map(withoutFeed));
     return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
   }
+}
+
+function withoutFeed(item: Item): Item {
+  const { feed: _f, ...event } = item;
+  return event;
 }

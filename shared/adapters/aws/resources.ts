@@ -37,7 +37,13 @@ export const TABLES = {
   },
   // pk a match-index key (`dist:<D>`, `module:<M>`), sk a release id: which releases a change can affect.
   matchIndex: { name: "match-index", env: "MATCH_INDEX_TABLE", partitionKey: "key", sortKey: "releaseId", indexes: [] },
-  events: { name: "events", env: "EVENTS_TABLE", partitionKey: "id", indexes: [] },
+  events: {
+    name: "events",
+    env: "EVENTS_TABLE",
+    partitionKey: "id",
+    // Sparse: only public events carry `feed` (one constant value); the Atom feed's newest entries.
+    indexes: [{ name: "public-by-time", partitionKey: "feed", sortKey: "time" }],
+  },
   subscriptions: { name: "subscriptions", env: "SUBSCRIPTIONS_TABLE", partitionKey: "id", indexes: [] },
   deliveries: { name: "deliveries", env: "DELIVERIES_TABLE", partitionKey: "id", indexes: [], ttl: "expiresAt" },
   logHead: { name: "log-head", env: "LOG_HEAD_TABLE", partitionKey: "id", indexes: [] },

@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { type Finding, findingKey } from "../../domain/advisories/findings";
+import { PUBLIC_EVENT_TYPES, feedEvents } from "../../domain/notify/atom";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, MatchIndex, ReleaseStore, SubscriptionStore } from "../../ports";
@@ -34,6 +35,9 @@ CREATE INDEX IF NOT EXISTS items_idx ON items (tbl, idx);
 -- The releases waiting for a lagging mirror (ReleaseStore.lagging, each pass): few, found without reading every release.
 -- (tbl first: other tables' data need not be JSON, and the match index's is empty.)
 CREATE INDEX IF NOT EXISTS items_lagging ON items (tbl, pk) WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL;
+-- The newest events of a type (EventStore.newestPublic, each Atom rebuild): a range of this index per
+-- type, newest first, ties by id, as the feed orders them; never a pass over every event.
+CREATE INDEX IF NOT EXISTS items_events_newest ON items (idx, json_extract(data, '$.time') DESC, pk) WHERE tbl = 'events';
 CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receives INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS queue_visible ON queue (name, visible_at);
 CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, receives INTEGER NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
@@ -42,6 +46,9 @@ CREATE TABLE IF NOT EXISTS dead (id INTEGER PRIMARY KEY, name TEXT NOT NULL, bod
 /** ReleaseStore.lagging (an author, or null for all, twice): served by the items_lagging index. */
 export const LAGGING_SQL =
   "SELECT data FROM items WHERE tbl = 'releases' AND json_extract(data, '$.lag') IS NOT NULL AND (? IS NULL OR json_extract(data, '$.author') = ?) ORDER BY pk";
+
+/** EventStore.newestPublic, one type (and a limit): served by the items_events_newest index. */
+export const NEWEST_EVENTS_SQL = "SELECT data FROM items WHERE tbl = 'events' AND idx = ? ORDER BY json_extract(data, '$.time') DESC, pk LIMIT ?";
 
 export class EmbeddedDb {
   readonly db: Database.Database;
@@ -158,8 +165,11 @@ export class EmbeddedDb {
     const ins = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('events', ?, '', ?, ?, 0) ON CONFLICT DO NOTHING");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'events' ORDER BY rowid");
     const one = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'events' AND pk = ? AND sk = ''");
+    const newest = this.db.prepare<[string, number], { data: string }>(NEWEST_EVENTS_SQL);
     return {
       create: async (e: PipelineEvent) => ins.run(e.id, e.type, JSON.stringify(e)).changes === 1,
+      // Each public type's newest `limit` (an index range), then the newest `limit` of those.
+      newestPublic: async (limit) => feedEvents(storedEvents(PUBLIC_EVENT_TYPES.flatMap((t) => newest.all(t, limit).map((r) => JSON.parse(r.data)))), limit),
       list: async () => storedEvents(all.all().map((r) => JSON.parse(r.data))),
       get: async (id: string) => {
         const row = one.get(id);
