@@ -14,7 +14,7 @@
  */
 import { hash } from "node:crypto";
 import { formatCheckpoint, parseCheckpoint } from "../../shared/domain/tlog/checkpoint";
-import { entryId } from "../../shared/domain/tlog/entry";
+import { entryIdOf } from "../../shared/domain/tlog/entry";
 import { extendLog } from "../../shared/domain/tlog/extend";
 import { EMPTY_ROOT } from "../../shared/domain/tlog/hash";
 import { type Signer, formatVerifierKey, openNote, signNote } from "../../shared/domain/tlog/note";
@@ -41,9 +41,8 @@ export class SequencerError extends Error {
 const MAX_ROUNDS = 50;
 const STAGING = (size: number) => `.staging/${size}`;
 const utf8 = new TextEncoder();
-const text = new TextDecoder("utf-8", { fatal: true });
 
-const idOf = (entry: Uint8Array) => entryId(text.decode(entry), () => hash("sha256", entry, "hex"));
+const idOf = (entry: Uint8Array) => entryIdOf(entry, () => hash("sha256", entry, "hex"));
 
 // The head each signer last verified or signed in this process: the same text again is not verified again.
 const trusted = new WeakMap<Signer, { note: string; origin: string; size: number }>();

@@ -42,6 +42,25 @@ it("FsLogIndex: an append after a torn last line (a crash mid-append) starts a l
   expect(await first.getMany(ids)).toEqual(expected);
 });
 
+it("FsLogIndex writes each record as JSON.stringify([id, index]), ids with characters to escape too, and reads them back", async () => {
+  const file = join(fresh(), "index.jsonl");
+  const ids = [
+    "sha256:" + "ab".repeat(32),
+    "path:authors/id/A/AB/ABC/A-1.tar.gz",
+    'quote"d',
+    "back\\slash",
+    "new\nline",
+    "tab\t",
+    "\u007f",
+    "caf\u00e9 \u{1f600}",
+    "lone \ud800",
+    "\u2028",
+  ];
+  await new FsLogIndex(file).putMany(ids.map((id, i) => [id, i]));
+  expect(readFileSync(file, "utf8")).toBe(ids.map((id, i) => `${JSON.stringify([id, i])}\n`).join(""));
+  expect(await new FsLogIndex(file).getMany(ids)).toEqual(new Map(ids.map((id, i) => [id, i])));
+});
+
 it("EmbeddedDb finds the lagging releases through their index, not by reading every release", () => {
   const db = new EmbeddedDb(join(fresh(), "db.sqlite"));
   const plan = db.db.prepare<[null, null], { detail: string }>(`EXPLAIN QUERY PLAN ${LAGGING_SQL}`).all(null, null);

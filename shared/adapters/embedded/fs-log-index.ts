@@ -60,7 +60,15 @@ export class FsLogIndex implements LogIndex {
       this.dirMade = true;
     }
     // The same bytes as JSON.stringify([id, index]) per line, without building each array.
-    let lines = Buffer.from(records.map(([id, index]) => `[${JSON.stringify(id)},${index}]\n`).join(""));
+    // Indexed loops, not `for (const [id, index] of records)`: an append of 20,000 entries runs
+    // these once, mostly before the JIT optimizes them, and unoptimized destructuring goes through
+    // the array iterator for every record.
+    let text = "";
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as readonly [string, number];
+      text += `[${quoted(r[0])},${r[1]}]\n`;
+    }
+    let lines = Buffer.from(text);
     const fd = openSync(this.file, "a+");
     try {
       const before = fstatSync(fd).size;
@@ -69,7 +77,10 @@ export class FsLogIndex implements LogIndex {
       // Nothing else was appended between the two sizes, so these lines are bytes [before, after):
       // when this instance had read up to `before`, it has now read them too.
       if (before === this.offset && fstatSync(fd).size === before + lines.length) {
-        for (const [id, index] of records) if (!this.map.has(id)) this.map.set(id, index);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i] as readonly [string, number];
+          if (!this.map.has(r[0])) this.map.set(r[0], r[1]);
+        }
         this.offset += lines.length;
       }
     } finally {
@@ -79,6 +90,13 @@ export class FsLogIndex implements LogIndex {
 }
 
 const NEWLINE = Buffer.from("\n");
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates (any surrogate here). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(id): the id in quotes when it has nothing to escape, as every id the log makes (a hash, a CPAN path) but an odd path has. */
+const quoted = (id: string) => (ESCAPED.test(id) ? JSON.stringify(id) : `"${id}"`);
 
 function endsWithNewline(fd: number, size: number): boolean {
   const last = Buffer.alloc(1);

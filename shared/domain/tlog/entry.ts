@@ -2,6 +2,7 @@
  * The log's entry for one CPAN upload (docs/architecture.md, storage layout): exact UTF-8 bytes, `\n` after each
  * line, nothing else. Built once, stored and hashed as built.
  */
+import { isUtf8 } from "node:buffer";
 import { EntryError } from "./entry-error";
 import { PATCH_HEADER, type PatchEntry, parsePatchEntry } from "./patch-entry";
 
@@ -47,6 +48,20 @@ export function parseEntry(text: string): UploadEntry {
 export function entryId(text: string, sha256hex: () => string): string {
   if (text.startsWith(`${HEADER}\n`)) return `path:${parseEntry(text).path}`;
   if (text.startsWith(`${PATCH_HEADER}\n`)) return `patched:${parsePatchEntry(text).path}`;
+  return `sha256:${sha256hex()}`;
+}
+
+const strict = new TextDecoder("utf-8", { fatal: true });
+const C = 0x63;
+const BOM = 0xef;
+
+/**
+ * entryId of an entry's bytes, which must be UTF-8 (decoding's own error otherwise). Only bytes
+ * that may start with a kind's header ("c", or the byte-order mark decoding drops) are decoded and
+ * read: any other entry's id is its hash, and a log append takes the id of every entry.
+ */
+export function entryIdOf(bytes: Uint8Array, sha256hex: () => string): string {
+  if (bytes[0] === C || bytes[0] === BOM || !isUtf8(bytes)) return entryId(strict.decode(bytes), sha256hex);
   return `sha256:${sha256hex()}`;
 }
 

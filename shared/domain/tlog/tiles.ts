@@ -83,15 +83,18 @@ export const MAX_ENTRY_BYTES = 0xffff;
 /** An entry bundle: each entry prefixed by its length as a big-endian uint16. */
 export function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
   let size = 0;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Uint8Array;
     if (e.byteLength > MAX_ENTRY_BYTES) throw new TileFormatError(`entry of ${e.byteLength} bytes is over the ${MAX_ENTRY_BYTES}-byte limit of entry bundles`);
     size += 2 + e.byteLength;
   }
   // One allocation, each entry copied once (a bundle is written for every 256 entries appended).
-  // Every byte is written below.
+  // Every byte is written below. Indexed loops: a batch's staged bundle holds all its entries, and
+  // a cold for-of steps an array iterator per entry.
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Uint8Array;
     out[at] = e.byteLength >> 8;
     out[at + 1] = e.byteLength & 0xff;
     out.set(e, at + 2);
