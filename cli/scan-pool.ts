@@ -31,12 +31,34 @@ export function readers(count: number, jobs: number | undefined, entry: string |
   return Math.max(1, Math.min(jobs ?? 1, count));
 }
 
+/**
+ * Archives read at once on this thread: while one is parsed here, the thread pool inflates and
+ * hashes the others (readArchive, describeRelease). Each holds its compressed bytes and a few
+ * inflated pieces, so this bounds what waits in memory.
+ */
+const READ_AHEAD = 4;
+
+/** Yields each archive's ReadResult in argument order, with up to READ_AHEAD of them in flight. */
+export async function* readAhead(requests: readonly ReadRequest[]): AsyncGenerator<ReadResult> {
+  const pending: Promise<ReadResult>[] = [];
+  let next = 0;
+  for (let out = 0; out < requests.length; out++) {
+    while (next < requests.length && next - out < READ_AHEAD) {
+      const p = readForScan(requests[next++] as ReadRequest);
+      // Awaited in order below; until then a failure must not count as unhandled.
+      p.catch(() => {});
+      pending.push(p);
+    }
+    yield await (pending.shift() as Promise<ReadResult>);
+  }
+}
+
 type Msg = { i: number; result: ReadResult } | { i: number; crash: string };
 
 /** Yields each archive's ReadResult in argument order, read by `threads` threads (this one included). */
 export async function* readAll(requests: readonly ReadRequest[], threads: number, entry?: string): AsyncGenerator<ReadResult> {
   if (threads <= 1 || !entry) {
-    for (const req of requests) yield await readForScan(req);
+    yield* readAhead(requests);
     return;
   }
   const done = new Map<number, ReadResult>();
