@@ -9,7 +9,8 @@ import { type BuildOptions, build } from "esbuild";
 import pkg from "../package.json" with { type: "json" };
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
-  entryPoints: { cpansec: "cli/cpansec.ts" },
+  // A scan's reader threads run their own entry, which loads the archive reader alone.
+  entryPoints: { cpansec: "cli/cpansec.ts", "scan-worker": "cli/scan-worker.ts" },
   outdir,
   outExtension: { ".js": ".mjs" },
   // Code only some commands need (the advisory feed's schema library) goes to chunks loaded on first use.

@@ -1,17 +1,11 @@
 #!/usr/bin/env node
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
-
 /** The version, written in by cli/build.ts (absent when this file runs from source). */
 declare const CPANSEC_VERSION: string | undefined;
 
 const args = process.argv.slice(2);
 const version = typeof CPANSEC_VERSION === "string" ? CPANSEC_VERSION : undefined;
-const reader = !isMainThread && (workerData as { role?: string } | null)?.role === (await import("./self")).SCAN_READER;
 
-if (reader && parentPort) {
-  // A scan's reader thread (./scan-pool.ts) runs this same script: the bundle needs no second entry.
-  await (await import("./scan-pool")).serveReads(parentPort);
-} else if (version && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+if (version && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // A bare --version is answered before anything else loads (commander, the command table, even a
   // chunk): a script asking which cpansec it has waits for little more than node itself. It prints
   // what commander's --version prints (test/cli/bundle.test.ts compares them).

@@ -12,7 +12,7 @@ import { authorPath } from "../shared/domain/cpan/distname";
 import { buildEntry } from "../shared/domain/tlog/entry";
 import { b64, leafHash } from "../shared/domain/tlog/hash";
 import type { Release } from "../shared/domain/cpan/release";
-import { type ReadResult, readForScan } from "./scan-read";
+import { type ReadResult, readForScan } from "./scan-result";
 import { advisoriesDocument, documentText } from "../shared/domain/pipeline/documents";
 
 /** What scanning one archive prints: the `--json` record and the readable text. */

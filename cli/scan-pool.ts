@@ -1,31 +1,22 @@
 /**
- * Reading many archives on every core: worker threads run readForScan (inflate, hash, parse) while
- * the main thread reads too and hands the results on in argument order, so the output is the serial
- * scan's, byte for byte. Only on request (`--jobs N`): measured on a quiet 2-core machine it did not
- * pay at any archive count up to the corpus's 298 (docs/benchmarks.md), because each worker repeats
- * the main thread's module load and JIT warm-up.
+ * Reading many archives on every core: reader threads (./scan-worker.ts) run readRaw (inflate,
+ * hash) while the main thread reads too, describes every archive (META, identity) and hands the
+ * results on in argument order, so the output is the serial scan's, byte for byte.
  */
 import { Worker } from "node:worker_threads";
-import { type ReadRequest, type ReadResult, readForScan } from "./scan-read";
-import { SCAN_READER } from "./self";
+import { type ReadResult, describeRaw } from "./scan-result";
+import { type RawRead, type ReadRequest, readRaw } from "./scan-read";
 
-/** Requests in flight per worker: enough that a worker never waits for the busy main thread. */
+/** Requests in flight per reader thread: enough that it never waits for the busy main thread. */
 const IN_FLIGHT = 4;
 /** How far ahead of the next archive to print the main thread reads (bounds what waits in memory). */
 const AHEAD = 32;
-
-/** The worker's side: answers each request with its ReadResult (./cpansec.ts starts it). */
-export async function serveReads(port: import("node:worker_threads").MessagePort): Promise<void> {
-  port.on("message", async (m: { i: number; req: ReadRequest }) => {
-    try {
-      port.postMessage({ i: m.i, result: await readForScan(m.req) });
-    } catch (e) {
-      port.postMessage({ i: m.i, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  });
-}
-
-/** How many threads read: `jobs` when given, else one; never more than there are archives. */
+/**
+ * How many threads read: `jobs` when given, else one; never more than there are archives. One by
+ * default because the thread pool already puts inflating and hashing on the second core (about a
+ * third of a scan's CPU runs off this thread), so a reader thread mostly adds its own start-up and
+ * warm-up: measured side by side it did not pay (docs/benchmarks.md).
+ */
 export function readers(count: number, jobs: number | undefined, entry: string | undefined): number {
   if (!entry) return 1; // not started from the bundle's entry: no script for a worker to run
   return Math.max(1, Math.min(jobs ?? 1, count));
@@ -33,27 +24,27 @@ export function readers(count: number, jobs: number | undefined, entry: string |
 
 /**
  * Archives read at once on this thread: while one is parsed here, the thread pool inflates and
- * hashes the others (readArchive, describeRelease). Each holds its compressed bytes and a few
- * inflated pieces, so this bounds what waits in memory.
+ * hashes the others (readArchive, readUpload). Each holds its compressed bytes and a few inflated
+ * pieces, so this bounds what waits in memory.
  */
 const READ_AHEAD = 4;
 
 /** Yields each archive's ReadResult in argument order, with up to READ_AHEAD of them in flight. */
-export async function* readAhead(requests: readonly ReadRequest[]): AsyncGenerator<ReadResult> {
-  const pending: Promise<ReadResult>[] = [];
+async function* readAhead(requests: readonly ReadRequest[]): AsyncGenerator<ReadResult> {
+  const pending: Promise<RawRead>[] = [];
   let next = 0;
   for (let out = 0; out < requests.length; out++) {
     while (next < requests.length && next - out < READ_AHEAD) {
-      const p = readForScan(requests[next++] as ReadRequest);
+      const p = readRaw(requests[next++] as ReadRequest);
       // Awaited in order below; until then a failure must not count as unhandled.
       p.catch(() => {});
       pending.push(p);
     }
-    yield await (pending.shift() as Promise<ReadResult>);
+    yield describeRaw(await (pending.shift() as Promise<RawRead>));
   }
 }
 
-type Msg = { i: number; result: ReadResult } | { i: number; crash: string };
+type Msg = { i: number; result: RawRead } | { i: number; crash: string };
 
 /** Yields each archive's ReadResult in argument order, read by `threads` threads (this one included). */
 export async function* readAll(requests: readonly ReadRequest[], threads: number, entry?: string): AsyncGenerator<ReadResult> {
@@ -61,13 +52,14 @@ export async function* readAll(requests: readonly ReadRequest[], threads: number
     yield* readAhead(requests);
     return;
   }
-  const done = new Map<number, ReadResult>();
+  const done = new Map<number, RawRead>();
   let next = 0;
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let closing = false;
+  const script = new URL("./scan-worker.mjs", entry);
   const workers = Array.from({ length: threads - 1 }, () => {
-    const w = { thread: new Worker(new URL(entry), { workerData: { role: SCAN_READER } }), busy: 0 };
+    const w = { thread: new Worker(script), busy: 0 };
     w.thread.on("message", (m: Msg) => {
       w.busy--;
       if ("crash" in m) failure ??= new Error(`a scan worker failed on ${requests[m.i]?.file}: ${m.crash}`);
@@ -100,14 +92,14 @@ export async function* readAll(requests: readonly ReadRequest[], threads: number
         if (failure) throw failure;
         if (next < requests.length && next - out < AHEAD) {
           const i = next++;
-          done.set(i, await readForScan(requests[i] as ReadRequest));
+          done.set(i, await readRaw(requests[i] as ReadRequest));
           // Let the workers' answers in before the next archive.
           await new Promise((r) => setImmediate(r));
         } else await new Promise<void>((r) => (wake = r));
       }
-      const result = done.get(out) as ReadResult;
+      const raw = done.get(out) as RawRead;
       done.delete(out);
-      yield result;
+      yield describeRaw(raw);
     }
   } finally {
     closing = true;

@@ -1,11 +1,12 @@
 /**
- * The part of scanning one archive that costs CPU (read, inflate, hash, parse META): done on the
- * main thread, or in a worker (./scan-pool.ts). What it returns is plain data, so a worker can
- * post it back and the rest of the scan cannot tell where it was made.
+ * The part of scanning one archive that costs most CPU (read, inflate, hash): done on the main
+ * thread, or on a reader thread (./scan-worker.ts). What it returns is plain data, so a reader can
+ * post it back and the rest of the scan cannot tell where it was made. It loads only the archive
+ * reader: META and identity are the main thread's (./scan-pool.ts, describeRead).
  */
 import { readFileSync, statSync } from "node:fs";
-import { type Release, describeRelease } from "../shared/domain/cpan/release";
-import { bundledKeep } from "../shared/domain/sbom/bundled";
+import { type ArchiveRead, readUpload } from "../shared/domain/cpan/release-read";
+import { bundledKeep } from "../shared/domain/sbom/bundled-keep";
 
 export interface ReadRequest {
   readonly file: string;
@@ -15,11 +16,39 @@ export interface ReadRequest {
   readonly needMtime: boolean;
 }
 
-export type ReadResult =
-  | { readonly file: string; readonly readError: string }
-  | { readonly file: string; readonly release: Release; readonly mtimeMs?: number };
+export type RawRead = { readonly file: string; readonly readError: string } | { readonly file: string; readonly read: ArchiveRead; readonly mtimeMs?: number };
 
-export async function readForScan(req: ReadRequest): Promise<ReadResult> {
+/**
+ * Archive bytes one thread holds in reads under way (a thread starts several, so that the thread
+ * pool inflates some while it parses another): past this, a read waits for others to end. One read
+ * always goes ahead, however large (the archive limit bounds it).
+ */
+const MAX_BYTES_IN_FLIGHT = 64 * 2 ** 20;
+let bytesInFlight = 0;
+const waiting: (() => void)[] = [];
+
+async function holding<T>(size: number, read: () => Promise<T>): Promise<T> {
+  while (bytesInFlight > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await new Promise<void>((r) => waiting.push(r));
+  bytesInFlight += size;
+  try {
+    return await read();
+  } finally {
+    bytesInFlight -= size;
+    for (const wake of waiting.splice(0)) wake();
+  }
+}
+
+export async function readRaw(req: ReadRequest): Promise<RawRead> {
+  let size = 0;
+  try {
+    size = statSync(req.file).size;
+  } catch {
+    // readFileSync below reports it, as it always has
+  }
+  return holding(size, () => readOne(req));
+}
+
+async function readOne(req: ReadRequest): Promise<RawRead> {
   const { file } = req;
   let bytes: Uint8Array;
   try {
@@ -28,6 +57,6 @@ export async function readForScan(req: ReadRequest): Promise<ReadResult> {
   } catch (e) {
     return { file, readError: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  const release = await describeRelease(file, bytes, req.forSboms ? { sha1: true, keep: bundledKeep } : {});
-  return req.needMtime ? { file, release, mtimeMs: statSync(file).mtimeMs } : { file, release };
+  const read = await readUpload(bytes, req.forSboms ? { sha1: true, keep: bundledKeep } : {});
+  return req.needMtime ? { file, read, mtimeMs: statSync(file).mtimeMs } : { file, read };
 }

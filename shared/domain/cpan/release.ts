@@ -2,11 +2,11 @@
  * What an upload is: identity (from the CPAN path, ./identity.ts), metadata and file manifest.
  * Never throws for bad input: an unreadable archive gives `error`, smaller problems `problems`.
  */
-import { webcrypto } from "node:crypto";
-import { type ArchiveContents, ArchiveError, type ArchiveFormat, type ArchiveLimits, type ManifestEntry, readArchive } from "./archive";
+import type { ArchiveContents, ArchiveFormat, ManifestEntry } from "./archive";
 import { type DistInfo, parseCpanPath } from "./distname";
 import { type Identity, type IdentitySource, releaseIdentity } from "./identity";
 import { type CpanMeta, MetaSyntaxError, type MetaSource, parseMeta } from "./meta";
+import { type ArchiveRead, META_FILE, type ReadOptions, readUpload } from "./release-read";
 
 export type { IdentitySource };
 
@@ -29,14 +29,7 @@ export interface Release {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-export interface DescribeOptions {
-  readonly limits?: Partial<ArchiveLimits>;
-  /** Extra files (by path inside the archive) whose bytes later steps need. */
-  readonly keep?: (path: string) => boolean | number;
-  readonly sha1?: boolean;
-}
-
-const META_FILE = /^(?:[^/]+\/)?META\.(json|yml)$/;
+export type DescribeOptions = ReadOptions;
 
 /**
  * The META file an installer would read: at the archive's root, or in its single top directory
@@ -72,47 +65,35 @@ function readMeta(contents: ArchiveContents, problems: string[]): { meta: CpanMe
   return undefined;
 }
 
-/**
- * The archive's digests, on libuv's thread pool (WebCrypto's digest runs there): they overlap the
- * reading of the archive on this thread. Measured beside createHash on the corpus, it pays for
- * whole archives; for the many small files inside them the round trip costs more than the hash.
- */
-const digest = async (alg: "SHA-256" | "SHA-512", bytes: Uint8Array) => Buffer.from(await webcrypto.subtle.digest(alg, bytes)).toString("hex");
-
 export async function describeRelease(path: string, bytes: Uint8Array, options: DescribeOptions = {}): Promise<Release> {
+  return describeRead(path, await readUpload(bytes, options));
+}
+
+/** The second half, on what ./release-read.ts read: identity, META, problems. */
+export function describeRead(path: string, read: ArchiveRead): Release {
   const info = parseCpanPath(path);
   const problems: string[] = [];
-  const digests = Promise.all([digest("SHA-256", bytes), digest("SHA-512", bytes)]);
   const fromName = { ...releaseIdentity(info, undefined, problems), developer: info.developer };
   if (!info.extension) problems.push(`${info.filename} does not have a CPAN archive extension`);
-  let contents: ArchiveContents;
-  try {
-    contents = await readArchive(bytes, { limits: options.limits, sha1: options.sha1, keep: (p) => META_FILE.test(p) || (options.keep?.(p) ?? false) });
-  } catch (e) {
-    if (!(e instanceof ArchiveError)) throw e;
-    const [sha256, sha512] = await digests;
-    const archive = { sha256, sha512, size: bytes.byteLength };
-    return clean({ path: info, ...fromName, archive, entries: [], files: new Map(), problems, error: { code: e.code, message: e.message } });
-  }
+  if ("error" in read) return clean({ path: info, ...fromName, archive: read.archive, entries: [], files: new Map(), problems, error: read.error });
+  const { contents } = read;
   // Every reader warning is a problem of the release (a duplicate META among them: which copy an
   // extractor keeps is worth knowing even when the META read fine).
   problems.push(...contents.warnings);
-  const read = readMeta(contents, problems);
-  if (!read && ![...contents.files.keys()].some((p) => META_FILE.test(p))) problems.push("no META.json or META.yml: identity from the file name");
-  const { metaIdentity, ...identity } = releaseIdentity(info, read, problems);
-  const [sha256, sha512] = await digests;
-  const archive = { sha256, sha512, size: bytes.byteLength };
+  const meta = readMeta(contents, problems);
+  if (!meta && ![...contents.files.keys()].some((p) => META_FILE.test(p))) problems.push("no META.json or META.yml: identity from the file name");
+  const { metaIdentity, ...identity } = releaseIdentity(info, meta, problems);
   return clean({
     path: info,
-    archive: { ...archive, format: contents.format },
+    archive: { ...read.archive, format: contents.format },
     entries: contents.entries,
     files: contents.files,
     problems,
     ...identity,
     metaIdentity,
-    developer: info.developer || (read !== undefined && read.meta.releaseStatus !== "stable"),
-    meta: read?.meta,
-    metaSource: read?.source,
+    developer: info.developer || (meta !== undefined && meta.meta.releaseStatus !== "stable"),
+    meta: meta?.meta,
+    metaSource: meta?.source,
   });
 }
 

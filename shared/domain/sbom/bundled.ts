@@ -6,6 +6,9 @@
 import { buildCpanPurl } from "../cpan/purl";
 import { byCodePoint } from "../order";
 
+// Apart, so that a scan's reader thread, which only reads archives, loads none of the rest.
+export { bundledKeep } from "./bundled-keep";
+
 export interface BundledComponent {
   /** The library's usual name (sqlite, zlib, libyaml, expat, jquery, or a CPAN distribution). */
   readonly name: string;
@@ -16,17 +19,7 @@ export interface BundledComponent {
   readonly ecosystem: "cpan" | "c" | "javascript";
 }
 
-const PREFIX = 256 * 1024;
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
-
-/** What the archive reader must keep (a prefix is enough: versions are declared near the top). */
-export function bundledKeep(path: string): number | false {
-  const b = base(path);
-  if (/(^|\/)inc\/Module\/Install\.pm$/.test(path)) return PREFIX;
-  if (["sqlite3.c", "sqlite3.h", "zlib.h", "expat.h", "yaml.h", "config.h", "yaml_private.h"].includes(b)) return PREFIX;
-  if (/jquery[^/]*\.js$/i.test(b)) return 4096;
-  return false;
-}
 
 const generic = (name: string, version?: string) => `pkg:generic/${name}${version ? `@${encodeURIComponent(version)}` : ""}`;
 const text = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);

@@ -29,8 +29,9 @@ function* slices(buf: Uint8Array): Generator<Buffer> {
 }
 
 /**
- * Decompresses an archive's tar stream into `sink`, chunk by chunk. gzip (almost every CPAN upload)
- * runs synchronously: no thread-pool round trip per chunk. `sink` may throw to stop early.
+ * Decompresses an archive's tar stream into `sink`, chunk by chunk, synchronously (gzip through
+ * minizlib); its pieces are the ones whose errors readArchive reports (it tries gunzipOnPool first).
+ * `sink` may throw to stop early.
  */
 export async function decompressInto(buf: Uint8Array, format: Exclude<ArchiveFormat, "zip">, sink: (chunk: Uint8Array) => void): Promise<void> {
   switch (format) {
