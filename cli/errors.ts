@@ -84,3 +84,11 @@ export function classify(e: unknown): { exitCode: number; message: string; bug: 
     return { exitCode: EXIT.found, message: err.message, bug: false };
   return { exitCode: EXIT.bug, message: err.message, bug: true };
 }
+
+/** Says on stderr why a command failed, as every command's top does, and gives its exit status. */
+export function reportFailure(e: unknown, debug: boolean): number {
+  const c = e instanceof CommandFailure ? { exitCode: EXIT.found, message: e.message, bug: false } : classify(e);
+  const stack = debug ? `\n${(e as Error).stack ?? ""}` : c.bug ? "\n(a bug in cpansec: --debug shows where; please report it)" : "";
+  process.stderr.write(`cpansec: ${c.message}${stack}\n`);
+  return c.exitCode;
+}

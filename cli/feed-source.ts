@@ -1,7 +1,10 @@
 import { hash } from "node:crypto";
 import { fetchBody } from "../shared/adapters/http/body";
 import type { Feed } from "../shared/domain/advisories/feed";
-import { type CachedMatch, matchData } from "../shared/domain/advisories/match-cache";
+import { matchData } from "../shared/domain/advisories/match-cache";
+import type { MatchTable } from "../shared/domain/advisories/match-table";
+import type { NameResolution } from "../shared/domain/advisories/names";
+import type { PackagesIndex } from "../shared/domain/cpan/packages";
 import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { readCachedMatchData, writeCachedMatchData } from "./match-feed-cache";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
@@ -51,34 +54,50 @@ export async function loadFeedOrExit(source: string, cveDir?: string): Promise<F
   return withCveDirOrExit(feed, cveDir);
 }
 
+/** What matching reads of a feed: its table, and module2dist when a name first needs it (most of the cache, seldom needed). */
+export interface FeedMatch {
+  readonly table: MatchTable;
+  readonly module2dist: () => Promise<Readonly<Record<string, string>>>;
+}
+
+/** `mode`'s match data of the feed with these bytes from the cache (by their SHA-256), or undefined when it has none. */
+export function cachedFeedMatch(bytes: Uint8Array, mode: MatchMode): FeedMatch | undefined {
+  const cached = readCachedMatchData(hash("sha256", bytes), mode);
+  if (!cached) return undefined;
+  return {
+    table: cached.table,
+    // A module2dist the cache cannot give (refused when first read) is the feed's.
+    module2dist: async () => {
+      try {
+        return cached.module2dist();
+      } catch {
+        return (await import("../shared/domain/advisories/feed")).parseFeed(bytes).module2dist;
+      }
+    },
+  };
+}
+
+/** The name resolver of `advisories match` (module2dist read now, with 02packages if given). */
+export async function feedMatchResolver(data: FeedMatch, packages?: PackagesIndex): Promise<(name: string) => NameResolution> {
+  const { nameResolver } = await import("../shared/domain/advisories/names");
+  return nameResolver({ module2dist: await data.module2dist(), isDistribution: (d) => data.table.dists.has(d) }, packages);
+}
+
 /**
  * What matching reads of the feed, for `mode`: from the cache when these bytes (by SHA-256) were
  * read before; else the feed is parsed and checked as loadFeed does, and cached for next time.
  */
-export async function loadMatchData(source: string, mode: MatchMode): Promise<CachedMatch> {
+export async function loadMatchData(source: string, mode: MatchMode): Promise<FeedMatch> {
   const bytes = await readFeedBytes(source);
-  const { parseFeed } = await import("../shared/domain/advisories/feed");
-  const cached = readCachedMatchData(hash("sha256", bytes), mode);
-  if (cached) {
-    // A module2dist the cache cannot give (refused when first read) is the feed's.
-    return {
-      table: cached.table,
-      module2dist: () => {
-        try {
-          return cached.module2dist();
-        } catch {
-          return parseFeed(bytes).module2dist;
-        }
-      },
-    };
-  }
-  const data = matchData(parseFeed(bytes));
+  const cached = cachedFeedMatch(bytes, mode);
+  if (cached) return cached;
+  const data = matchData((await import("../shared/domain/advisories/feed")).parseFeed(bytes));
   writeCachedMatchData(data);
-  return { table: data.tables[mode], module2dist: () => data.module2dist };
+  return { table: data.tables[mode], module2dist: async () => data.module2dist };
 }
 
 /** loadMatchData for commands, as loadFeedOrExit. */
-export const loadMatchDataOrExit = (source: string, mode: MatchMode): Promise<CachedMatch | undefined> => orExit(source, (s) => loadMatchData(s, mode));
+export const loadMatchDataOrExit = (source: string, mode: MatchMode): Promise<FeedMatch | undefined> => orExit(source, (s) => loadMatchData(s, mode));
 
 async function orExit<T>(source: string, load: (source: string) => Promise<T>): Promise<T | undefined> {
   try {

@@ -1,7 +1,7 @@
 /** The `cpansec` command: composition root of the embedded (no AWS) mode. */
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
-import { CommandFailure, EXIT, classify } from "./errors";
+import { EXIT, reportFailure } from "./errors";
 
 type Register = (program: Command) => void;
 // Each command's module is loaded only when that command runs (or for the full help): start-up
@@ -60,9 +60,6 @@ export async function main(args: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const c = e instanceof CommandFailure ? { exitCode: EXIT.found, message: e.message, bug: false } : classify(e);
-    const stack = debug ? `\n${(e as Error).stack ?? ""}` : c.bug ? "\n(a bug in cpansec: --debug shows where; please report it)" : "";
-    process.stderr.write(`cpansec: ${c.message}${stack}\n`);
-    return c.exitCode;
+    return reportFailure(e, debug);
   }
 }

@@ -59,13 +59,18 @@ class Output {
 
 const NO_IDS: readonly string[] = [];
 
-export function matchLines(
+/**
+ * `resolver` is asked for the first line whose name is not a distribution of the feed: what it
+ * needs (module2dist, most of a cached feed; 02packages) is read only then.
+ */
+export async function matchLines(
   text: string,
   table: MatchTable,
-  resolve: (name: string) => NameResolution,
+  resolver: () => Promise<(name: string) => NameResolution>,
   write: (chunk: Uint8Array) => void,
   warn: (message: string) => void,
-): MatchOutcome {
+): Promise<MatchOutcome> {
+  let resolve: ((name: string) => NameResolution) | undefined;
   let matched = false;
   let bad = 0;
   const out = new Output(write);
@@ -109,6 +114,7 @@ export function matchLines(
       bad++;
       continue;
     }
+    resolve ??= await resolver();
     const r = resolve(name);
     if (r.as === "unknown") {
       warn(`line ${i + 1}: ${r.why}\n`);

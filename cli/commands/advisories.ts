@@ -3,10 +3,9 @@ import { type Command, Option } from "commander";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import { buildMatchTable } from "../../shared/domain/advisories/match-table";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
-import { type NameResolution, nameResolver } from "../../shared/domain/advisories/names";
 import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 import { cveOption } from "../cve-option";
-import { loadFeedOrExit, loadMatchDataOrExit } from "../feed-source";
+import { feedMatchResolver, loadFeedOrExit, loadMatchDataOrExit } from "../feed-source";
 import { matchLines } from "../match-lines";
 import { registerAdvisoriesExport } from "./advisories-export";
 import { loadPackagesOrExit } from "../packages-source";
@@ -32,21 +31,16 @@ export function registerAdvisories(program: Command): void {
     .action(async (o: { db: string; mode: MatchMode; packages?: string; cve?: string }) => {
       // With CVE records merged in, the answer is not the feed's alone: no cache.
       const data = o.cve
-        ? await loadFeedOrExit(o.db, o.cve).then((f) => f && { table: buildMatchTable(compileFeed(f, o.mode)), module2dist: () => f.module2dist })
+        ? await loadFeedOrExit(o.db, o.cve).then((f) => f && { table: buildMatchTable(compileFeed(f, o.mode)), module2dist: async () => f.module2dist })
         : await loadMatchDataOrExit(o.db, o.mode);
       if (!data) return;
       const packages = o.packages ? await loadPackagesOrExit(o.packages) : undefined;
       if (o.packages && !packages) return;
-      const { table } = data;
-      // Made when a line first needs it (a distribution of the feed does not): module2dist is most of the cache.
-      let resolver: ((name: string) => NameResolution) | undefined;
-      const resolve = (name: string) =>
-        (resolver ??= nameResolver({ module2dist: data.module2dist(), isDistribution: (d) => table.dists.has(d) }, packages))(name);
       const input = await readStream(process.stdin);
-      const { matched, bad } = matchLines(
+      const { matched, bad } = await matchLines(
         input,
-        table,
-        resolve,
+        data.table,
+        () => feedMatchResolver(data, packages),
         (chunk) => process.stdout.write(chunk),
         (message) => process.stderr.write(message),
       );
