@@ -6,7 +6,7 @@
  * JSON is built once, and the output goes out in slices of about 1 MiB (a string gathered instead
  * took ~4% more instructions).
  */
-import type { MatchTable } from "../shared/domain/advisories/match-table";
+import type { DistCells, MatchTable } from "../shared/domain/advisories/match-table";
 import { answerIndex, cellOf } from "../shared/domain/advisories/match-table";
 import type { NameResolution } from "../shared/domain/advisories/names";
 import { laxOrderKey } from "../shared/domain/cpan/version";
@@ -35,29 +35,41 @@ function fields(line: string): [string, string, string[]] {
   return [name, version, rest];
 }
 
-/** Output gathered in a buffer of about 1 MiB, written when full: no string per line to keep, nor one big one to encode. */
+/** Output gathered in a string of about 1 MiB, encoded and written when full. */
 class Output {
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private pos = 0;
+  private text = "";
+  // The first slice is small: the flush runs before V8 optimises the loop, else its first run
+  // (thousands of lines in) would throw the optimised code away.
+  private limit = 1 << 12;
   constructor(private readonly write: (chunk: Uint8Array) => void) {}
 
   add(s: string): void {
-    // At most 3 bytes per UTF-16 unit.
-    if (this.pos + 3 * s.length > this.buf.length) this.flush();
-    if (3 * s.length > this.buf.length) this.write(Buffer.from(s));
-    else this.pos += this.buf.write(s, this.pos);
+    this.text += s;
+    if (this.text.length >= this.limit) this.flush();
   }
 
   flush(): void {
-    if (!this.pos) return;
-    // The stream keeps the chunk until it is written: the next slice goes to a new buffer.
-    this.write(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.pos = 0;
+    if (!this.text) return;
+    this.write(Buffer.from(this.text));
+    this.text = "";
+    this.limit = 1 << 20;
   }
 }
 
 const NO_IDS: readonly string[] = [];
+
+/** What a version text is read as, once per distinct text: its order key (null: unparseable, it matches nothing), its JSON. */
+interface VersionText {
+  readonly key: string | null;
+  readonly json: string;
+  readonly plain: boolean;
+}
+
+/** A name as the common line reads it, once per distinct name: the feed's distribution (undefined: the general rule reads it) and the start of its output. */
+interface DistName {
+  readonly cells: DistCells | undefined;
+  readonly head: string;
+}
 
 /**
  * `resolver` is asked for the first line whose name is not a distribution of the feed: what it
@@ -74,39 +86,55 @@ export async function matchLines(
   let matched = false;
   let bad = 0;
   const out = new Output(write);
-  // Version text -> its order key, or null: unparseable, it matches nothing.
-  const keys = new Map<string, string | null>();
-  const keyOf = (version: string) => {
-    let k = keys.get(version);
-    if (k === undefined) keys.set(version, (k = laxOrderKey(version) ?? null));
-    return k;
+  const versions = new Map<string, VersionText>();
+  const versionText = (version: string) => {
+    let v = versions.get(version);
+    if (v === undefined) versions.set(version, (v = { key: laxOrderKey(version) ?? null, json: JSON.stringify(version), plain: plainEnds(version) }));
+    return v;
   };
-  // The common line, spelled out in three parts: the same bytes as JSON.stringify of the object.
-  const heads = new Map<string, string>();
+  const names = new Map<string, DistName>();
+  const distName = (name: string) => {
+    const d = table.dists.get(name);
+    const n = { cells: d && plainEnds(name) ? d : undefined, head: `{"dist":${JSON.stringify(name)},"version":` };
+    names.set(name, n);
+    return n;
+  };
+  // The common line's output in three parts (the same bytes as JSON.stringify of the object): the tail per answer.
   const tails: string[] = [];
   const idsOf = (dist: string, key: string) => table.answers[answerIndex(table, dist, key)] as readonly string[];
+  const none = text.length + 1;
+  // The first tab at or after the line's start (none: there is none).
+  let tab = text.indexOf("\t");
+  if (tab < 0) tab = none;
   // Line by line as text.split("\n") would cut it, without keeping every line.
   for (let i = 0, start = 0; start <= text.length; i++) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    const tab = line.indexOf("\t");
-    if (tab > 0 && line.indexOf("\t", tab + 1) < 0) {
-      const name = line.slice(0, tab);
-      const version = line.slice(tab + 1);
-      const d = table.dists.get(name);
-      if (d && version && plainEnds(name) && plainEnds(version)) {
-        // A distribution of the feed (nameResolver's first answer), as written.
-        const k = keyOf(version);
-        const a = k === null ? 0 : (d.cells[cellOf(d.keys, k)] as number);
-        if ((table.answers[a] as readonly string[]).length) matched = true;
-        let head = heads.get(name);
-        if (head === undefined) heads.set(name, (head = `{"dist":${JSON.stringify(name)},"version":`));
-        out.add(head + JSON.stringify(version) + (tails[a] ??= `,"advisories":${JSON.stringify(table.answers[a])}}\n`));
-        continue;
-      }
+    let next = tab;
+    if (tab < end) {
+      next = text.indexOf("\t", tab + 1);
+      if (next < 0) next = none;
+      // One tab, with text on both sides.
+      if (next > end && tab > lineStart && tab + 1 < end) {
+        const name = text.slice(lineStart, tab);
+        const d = names.get(name) ?? distName(name);
+        const v = d.cells && versionText(text.slice(tab + 1, end));
+        tab = next;
+        if (v?.plain) {
+          // A distribution of the feed (nameResolver's first answer), as written.
+          const cells = d.cells as DistCells;
+          const a = v.key === null ? 0 : (cells.cells[cellOf(cells.keys, v.key)] as number);
+          if ((table.answers[a] as readonly string[]).length) matched = true;
+          out.add(d.head + v.json + (tails[a] ??= `,"advisories":${JSON.stringify(table.answers[a])}}\n`));
+          continue;
+        }
+      } else if (next < end) next = text.indexOf("\t", end + 1);
+      if (next < 0) next = none;
     }
+    tab = next;
+    const line = text.slice(lineStart, end);
     if (!line.trim()) continue;
     const [name, version, rest] = fields(line);
     if (!name || !version || rest.length) {
@@ -123,7 +151,7 @@ export async function matchLines(
       continue;
     }
     // The version as written: it is echoed and compared, never reformatted.
-    const k = keyOf(version);
+    const k = versionText(version).key;
     const ids =
       k === null
         ? NO_IDS
