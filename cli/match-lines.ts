@@ -2,9 +2,10 @@
  * `advisories match` over its input: one JSON line per `Name<TAB>version` line. Tens of thousands
  * of lines go through here in a process that ends right after, in code V8 has not optimised yet:
  * the common line (a distribution of the feed, one tab, nothing to trim) takes a short path with
- * few calls, each version text is read once (to its order key), each distribution's and answer's
- * JSON is built once, and the output goes out in slices of about 1 MiB (a string gathered instead
- * took ~4% more instructions).
+ * few calls and no string of its own, each distinct version text and name is read once (to its
+ * order key and JSON, to its feed entry and output head), each answer's JSON is built once, and
+ * the output is gathered as a string and encoded in slices of about 1 MiB (a buffer written line
+ * by line took ~8% more instructions).
  */
 import type { DistCells, MatchTable } from "../shared/domain/advisories/match-table";
 import { answerIndex, cellOf } from "../shared/domain/advisories/match-table";
