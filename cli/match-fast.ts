@@ -5,13 +5,13 @@
  * says "not mine", before stdin is read, and the command runs as usual: with another option, a
  * URL, a feed that cannot be read (the command says why) or is not cached yet (it caches it).
  */
-import { text as readStream } from "node:stream/consumers";
 import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { FETCH_LIMITS } from "../shared/domain/fetch-limits";
 import { reportFailure } from "./errors";
 import { type FeedMatch, cachedFeedMatch, feedMatchResolver } from "./feed-source";
 import { matchLines } from "./match-lines";
 import { readFileUnder } from "./read-file-under";
+import { readStdinText } from "./read-stdin";
 
 const MODES: readonly string[] = ["strict", "cpan-audit"] satisfies MatchMode[];
 
@@ -50,7 +50,7 @@ export async function matchFast(args: readonly string[]): Promise<number | undef
   const match = data;
   try {
     const { matched, bad } = await matchLines(
-      await readStream(process.stdin),
+      await readStdinText(),
       match.table,
       () => feedMatchResolver(match),
       (chunk) => process.stdout.write(chunk),

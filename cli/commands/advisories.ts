@@ -1,4 +1,3 @@
-import { text as readStream } from "node:stream/consumers";
 import { type Command, Option } from "commander";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import { buildMatchTable } from "../../shared/domain/advisories/match-table";
@@ -7,6 +6,7 @@ import { DEFAULT_FEED_URL } from "../../shared/domain/advisories/feed";
 import { cveOption } from "../cve-option";
 import { feedMatchResolver, loadFeedOrExit, loadMatchDataOrExit } from "../feed-source";
 import { matchLines } from "../match-lines";
+import { readStdinText } from "../read-stdin";
 import { registerAdvisoriesExport } from "./advisories-export";
 import { loadPackagesOrExit } from "../packages-source";
 
@@ -36,7 +36,7 @@ export function registerAdvisories(program: Command): void {
       if (!data) return;
       const packages = o.packages ? await loadPackagesOrExit(o.packages) : undefined;
       if (o.packages && !packages) return;
-      const input = await readStream(process.stdin);
+      const input = await readStdinText();
       const { matched, bad } = await matchLines(
         input,
         data.table,
