@@ -147,4 +147,22 @@ describe("cpansec scan", () => {
     expect(first.sbom.cyclonedx).toBe(join(dir, "out-same", "Same-1.0.tar.gz", "sbom.cdx.json"));
     expect(second.error).toMatch(/already holds the results of a different archive/);
   });
+
+  it("stops at the first --out folder it cannot make, after the lines of the archives before it", async () => {
+    const out = join(dir, "out-blocked");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(out, "POOL"), { recursive: true });
+    const [a, b] = ["Ok-1.0", "Blocked-1.0"].map((n) => join(dir, `${n}.tar.gz`)) as [string, string];
+    for (const f of [a, b]) writeFileSync(f, await tarGz([{ name: "X-1/README", content: f }]));
+    writeFileSync(join(out, "POOL", "Blocked-1.0.tar.gz"), "a file where the folder goes");
+    const r = runCli(["scan", "--json", "--author", "POOL", "--out", out, a, b, a]);
+    expect(r.status).toBe(1); // a system refusal: the job was not done (cli/errors.ts)
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).file),
+    ).toEqual([a]);
+    expect(r.stderr).toBe(`cpansec: EEXIST: file already exists, mkdir '${join(out, "POOL", "Blocked-1.0.tar.gz")}'\n`);
+  });
 });
