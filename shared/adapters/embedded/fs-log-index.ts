@@ -63,10 +63,15 @@ export class FsLogIndex implements LogIndex {
     // Indexed loops, not `for (const [id, index] of records)`: an append of 20,000 entries runs
     // these once, mostly before the JIT optimizes them, and unoptimized destructuring goes through
     // the array iterator for every record.
+    // One test over all the ids says whether any has a character JSON escapes; if none has (every id
+    // the log makes, hashes and CPAN paths, but an odd path), each is quoted as it is.
+    const ids: string[] = [];
+    for (let i = 0; i < records.length; i++) ids.push((records[i] as readonly [string, number])[0]);
+    const quote = ESCAPED.test(ids.join("")) ? JSON.stringify : (id: string) => `"${id}"`;
     let text = "";
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as readonly [string, number];
-      text += `[${quoted(r[0])},${r[1]}]\n`;
+      text += `[${quote(r[0])},${r[1]}]\n`;
     }
     let lines = Buffer.from(text);
     const fd = openSync(this.file, "a+");
@@ -94,9 +99,6 @@ const NEWLINE = Buffer.from("\n");
 /** What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates (any surrogate here). */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** JSON.stringify(id): the id in quotes when it has nothing to escape, as every id the log makes (a hash, a CPAN path) but an odd path has. */
-const quoted = (id: string) => (ESCAPED.test(id) ? JSON.stringify(id) : `"${id}"`);
 
 function endsWithNewline(fd: number, size: number): boolean {
   const last = Buffer.alloc(1);
