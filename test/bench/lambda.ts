@@ -1,7 +1,7 @@
 // Benchmark: each Lambda bundle's size and cold load (a fresh node process requiring it, the
 // Lambda init phase minus the runtime), and the AWS pipeline's releases/s on moto.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_DISTS } from "../../cli/demo/demo";
@@ -18,7 +18,7 @@ import { corpusFiles } from "../helpers/corpus";
 import { startMoto } from "../helpers/moto";
 import { repoRoot } from "../helpers/shared-data";
 import { type SqsHandler, drain, lambdaContext } from "../helpers/sqs-poller";
-import { fmt } from "./run";
+import { fmt, removeTree } from "./run";
 
 const ENV_FOR_LOAD: Record<string, string> = {
   ...Object.fromEntries(Object.values(TABLES).map((t) => [t.env, t.name])),
@@ -66,7 +66,7 @@ async function bundles(): Promise<string[]> {
       `lambda ${e.name}: bundle ${fmt(size / 1024, 0)} KiB (AWS SDK from the runtime), cold load ${fmt(med(times), 0)} ms (whole process ${fmt(med(walls), 0)} ms), median of 7`,
     );
   }
-  rmSync(out, { recursive: true, force: true });
+  removeTree(out);
   return lines;
 }
 
@@ -97,7 +97,7 @@ async function awsThroughput(): Promise<string> {
     return `pipeline on moto (${releases.length} ${corpus ? "corpus" : "demo"} releases, handlers in one process, sequential poller): ${fmt(secs, 1)} s = ${fmt(releases.length / secs, 1)} releases/s, ${stats.invocations} invocations, ${pending} pending`;
   } finally {
     moto.stop();
-    rmSync(root, { recursive: true, force: true });
+    removeTree(root);
   }
 }
 

@@ -3,7 +3,7 @@
 // minute). Reports throughput, latency from an upload's appearance in RECENT to the signed
 // checkpoint that includes it (p50/p99), peak memory, and that nothing was lost.
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as openpgp from "openpgp";
@@ -14,7 +14,7 @@ import { authorPath } from "../../shared/domain/cpan/distname";
 import { terminalState } from "../../shared/domain/pipeline/record";
 import { verifyLog } from "../../shared/domain/tlog/verify";
 import type { Mirror } from "../../shared/ports";
-import { fmt } from "./run";
+import { fmt, removeTree } from "./run";
 
 class MemoryMirror implements Mirror {
   readonly files = new Map<string, Uint8Array>();
@@ -125,7 +125,7 @@ export async function benchLoad(n: number, o: { authors?: number; ticks?: number
   const dead = p.db.deadLetters().length;
   const log = await verifyLog((x) => p.deps.log.tiles.read(x), [p.deps.log.signer]);
   p.close();
-  rmSync(root, { recursive: true, force: true });
+  removeTree(root);
   return [
     `load (embedded, ${n} generated uploads from ${authors} authors in ${ticks} ticks): pipeline ${fmt(pipelineMs / 1000, 1)} s = ${fmt(n / (pipelineMs / 1000), 1)} releases/s (wall ${fmt(wall / 1000, 1)} s incl. ${fmt(signMs / 1000, 1)} s signing CHECKSUMS for the mirror)`,
     `load latency RECENT → checkpoint: p50 ${fmt(pct(latencies, 50) / 1000, 2)} s, p99 ${fmt(pct(latencies, 99) / 1000, 2)} s, max ${fmt((latencies[latencies.length - 1] ?? 0) / 1000, 2)} s (a tick's batch waits for the whole pass)`,

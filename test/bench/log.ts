@@ -1,5 +1,5 @@
 // Benchmark: the transparency log on the embedded (filesystem) adapters.
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appendEntries } from "../../functions/append-log/append-log";
@@ -9,7 +9,7 @@ import { leafHash } from "../../shared/domain/tlog/hash";
 import { signerFromSeed } from "../../shared/domain/tlog/note";
 import { inclusionProof, treeRoot, verifyInclusion } from "../../shared/domain/tlog/proof";
 import { TileReader } from "../../shared/domain/tlog/tile-reader";
-import { fmt } from "./run";
+import { fmt, removeTree } from "./run";
 
 const signer = signerFromSeed("bench.example/log", new Uint8Array(32).fill(7));
 const entry = (i: number) =>
@@ -56,7 +56,7 @@ export async function benchLog(opts: { entries: number; single: number; proofSiz
     lines.push(
       `  batches of ${String(batch).padStart(3)}: ${total} entries in ${fmt(s, 2)} s = ${fmt(total / s, 0)} entries/s (CPU ${fmt(cpu, 2)} s = ${fmt(total / cpu, 0)}/s of CPU)${batch === 256 ? " (target ≥ 50,000/s)" : ""}; ${fmt(publicBytes / total)} bytes/entry published (${fmt(allBytes / total)} with sequencer state)`,
     );
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   }
   const dir = mkdtempSync(join(tmpdir(), "cpansec-bench-proof-"));
   const n = opts.proofSize;
@@ -80,6 +80,6 @@ export async function benchLog(opts: { entries: number; single: number; proofSiz
   lines.push(
     `  inclusion proof in a ${n}-entry tree: ${fmt(ms, 2)} ms to build from tiles and verify; tile reads per proof ${fmt(totalReads / samples, 1)} on average, ${maxReads} at most (target ≤ 5)`,
   );
-  rmSync(dir, { recursive: true, force: true });
+  removeTree(dir);
   return lines;
 }

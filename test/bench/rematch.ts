@@ -1,7 +1,7 @@
 // `npm run bench -- --only rematch [--quick]`: 100,000 stored releases (generated), then a feed
 // refresh that changes ten distributions, one embedded pass: how many releases it re-matches and
 // how long that takes, end to end (refresh, selection through the match index, the matches).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,7 +19,7 @@ import { moduleResolver } from "../../shared/domain/sbom/resolve";
 import { describeStored } from "../../shared/pipeline/load-release";
 import { sha256 } from "../../shared/pipeline/match-inputs";
 import type { Mirror } from "../../shared/ports";
-import { fmt } from "./run";
+import { fmt, removeTree } from "./run";
 
 // A mirror with nothing new on it: the pass does the refresh and the re-matches only.
 const epoch = String(Math.floor(Date.now() / 1000));
@@ -174,7 +174,7 @@ export async function benchRematch(feedPath: string, n: number, profile?: string
   matched.n = (await p.deps.releases.list()).filter((r) => r.matched?.feed === newSha).length;
   const dead = p.db.deadLetters();
   p.close();
-  rmSync(root, { recursive: true, force: true });
+  removeTree(root);
   // A re-match that failed is not a fast one: no rate is reported for a pass that lost work.
   const queued = result.rematch?.queued ?? 0;
   if (dead.length || matched.n !== queued || queued === 0) {

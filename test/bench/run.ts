@@ -1,6 +1,6 @@
 // Helpers for benchmarks: time whole processes (with peak RSS from GNU time when present).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 
 export interface ProcessRun {
   seconds: number;
@@ -57,4 +57,28 @@ export function calibration(): number {
   for (let i = 0; i < 3e8; i++) x += i & 7;
   if (x < 0) console.log(x);
   return performance.now() - t;
+}
+
+/**
+ * How long removed files slow the creation of new ones: on an ext4 without a journal (this
+ * machine's disk), a new inode skips every inode of its block group freed in the last
+ * dirty_expire_centisecs (30 s), reading each one's inode table block. Creating files just after
+ * thousands were removed costs ~1 ms each instead of ~40 µs (perf: recently_deleted under
+ * __ext4_new_inode).
+ */
+export const REMOVED_INODES_SLOW_MS = 31_000;
+
+let removedAt: number | undefined;
+
+/** Removes a benchmark's files, noting when: the next benchmark waits the window out first (settle). */
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  removedAt = Date.now();
+}
+
+/** Waits until files removed by an earlier benchmark of this process no longer slow new ones; the ms waited. */
+export async function settle(): Promise<number> {
+  const wait = removedAt === undefined ? 0 : removedAt + REMOVED_INODES_SLOW_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  return Math.max(0, wait);
 }

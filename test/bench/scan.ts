@@ -1,11 +1,11 @@
 // Benchmark: `cpansec scan` over the corpus versus Perl's CPAN::Meta + Archive::Tar on the same files.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeRelease } from "../../shared/domain/cpan/release";
 import { bundledKeep, detectBundled, generateSboms, moduleResolver } from "../../shared/domain/sbom";
 import { repoRoot } from "../helpers/shared-data";
-import { type ProcessRun, fmt, median, sideBySide, timeProcess } from "./run";
+import { type ProcessRun, fmt, median, sideBySide, timeProcess, removeTree } from "./run";
 
 const PERL_SCAN = String.raw`
 use strict; use warnings; use Archive::Tar; use CPAN::Meta;
@@ -89,7 +89,7 @@ export async function benchScan(files: string[]): Promise<string[]> {
   );
   const out = mkdtempSync(join(tmpdir(), "cpansec-bench-sbom-"));
   const withSboms = median(3, () => timeProcess(process.execPath, [cli, "scan", "--json", "--out", out, ...both]));
-  rmSync(out, { recursive: true, force: true });
+  removeTree(out);
   const gen = await sbomOnly(both);
   const lines = ours.stdout.trim().split("\n").length;
   if (lines !== both.length) throw new Error(`scan printed ${lines} lines for ${both.length} archives`);

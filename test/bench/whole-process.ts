@@ -2,11 +2,11 @@
 // `advisories match` over every (distribution, version) pair of the feed against CPAN::Audit's
 // matching in Perl (the same loop over stdin lines, JSON out), and `cpansec --version` against
 // a bare `node -e 0`; `log append` of one batch of 20,000 entries (no reference: a rate).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFeed } from "../../shared/domain/advisories/feed";
-import { fmt, sideBySide, timeProcess } from "./run";
+import { fmt, sideBySide, timeProcess, removeTree } from "./run";
 
 const PERL_MATCH = String.raw`
 use strict; use warnings; use JSON::PP; use CPAN::Audit::Version;
@@ -61,6 +61,6 @@ export function benchWholeProcess(cli: string, feedPath: string): string[] {
       `  log append, one batch of 20,000 entries: ${fmt(append, 2)} s = ${fmt(20_000 / append, 0)} entries/s (target ≥ 40,000/s)`,
     ];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   }
 }
