@@ -3,12 +3,15 @@
 // decompressInto's bytes (and fails wherever decompressInto fails), and every refusal is the one
 // the usual read gives, to the byte, however the pool's pieces fall.
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ArchiveContents, ArchiveError, type ArchiveLimits, DEFAULT_LIMITS, readArchive } from "../../../shared/domain/cpan/archive";
 import { Collector } from "../../../shared/domain/cpan/archive/collector";
 import { corrupt, decompressInto, gunzipOnPool } from "../../../shared/domain/cpan/archive/decompress";
 import { Budget } from "../../../shared/domain/cpan/archive/limits";
 import { TarReader } from "../../../shared/domain/cpan/archive/tar";
+import { tarArb } from "../../fuzz/gen/archive";
+import { applyMutations, mutations } from "../../fuzz/mutate";
 import { tar } from "../../helpers/archives";
 import { member, rawTar } from "../../helpers/raw-tar";
 
@@ -22,10 +25,12 @@ const settle = async (run: (sink: (c: Uint8Array) => void) => Promise<void>) => 
   }
 };
 
+const keep = (p: string) => (p.endsWith("META.json") ? true : p.endsWith(".h") ? 100 : false);
+
 /** The read without the pool, as readArchive did before it (and does after a pool failure). */
 async function usualRead(bytes: Uint8Array, limits: Partial<ArchiveLimits> = {}): Promise<ArchiveContents> {
   const budget = new Budget({ ...DEFAULT_LIMITS, ...limits }, bytes.byteLength);
-  const out = new Collector(budget, { keep: () => false, sha1: false });
+  const out = new Collector(budget, { keep, sha1: true });
   try {
     const t = new TarReader(budget, out);
     await decompressInto(bytes, "tar.gz", (c) => t.write(c));
@@ -100,8 +105,44 @@ describe("readArchive refuses as the usual read does, to the byte", async () => 
     ["a bad CRC", badCrc, {}],
     ["a bad tar header", gzipSync(badHeader), {}],
   ])("%s", async (_, bytes, limits) => {
-    const ours = await failure(readArchive(bytes, { limits }));
+    const ours = await failure(readArchive(bytes, { limits, keep, sha1: true }));
     expect(ours).toBeDefined();
     expect(ours).toEqual(await failure(usualRead(bytes, limits)));
+  });
+});
+
+describe("readArchive beside the usual read, for random and mutated gzip under random limits", () => {
+  const outcome = (p: Promise<ArchiveContents>) =>
+    p.then(
+      (ok) => ({ ok }),
+      (e: unknown) => (e instanceof ArchiveError ? { code: e.code, message: e.message, entry: e.entry } : { crash: e }),
+    );
+  const limitsArb: fc.Arbitrary<Partial<ArchiveLimits>> = fc.record(
+    {
+      maxTotalBytes: fc.integer({ min: 0, max: 1 << 16 }),
+      maxEntries: fc.integer({ min: 0, max: 8 }),
+      maxEntryBytes: fc.integer({ min: 0, max: 4096 }),
+      maxRatio: fc.integer({ min: 1, max: 20 }),
+      ratioFloorBytes: fc.integer({ min: 0, max: 8192 }),
+      maxKeptFileBytes: fc.integer({ min: 0, max: 200 }),
+    },
+    { requiredKeys: [] },
+  );
+  const isGzip = (b: Uint8Array) => b[0] === 0x1f && b[1] === 0x8b;
+  const same = async (bytes: Uint8Array, limits: Partial<ArchiveLimits>) => {
+    fc.pre(isGzip(bytes)); // the pool reads gzip only; usualRead reads nothing else
+    expect(await outcome(readArchive(bytes, { limits, keep, sha1: true }))).toEqual(await outcome(usualRead(bytes, limits)));
+  };
+  const gz = tarArb.map((t) => (isGzip(t) ? t : new Uint8Array(gzipSync(t))));
+
+  it("random tars", async () => {
+    await fc.assert(fc.asyncProperty(gz, limitsArb, same), { numRuns: 400 });
+  });
+
+  it("mutated gzip bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(gz, mutations, limitsArb, (bytes, edits, limits) => same(new Uint8Array(applyMutations(bytes, edits, [bytes])), limits)),
+      { numRuns: 400 },
+    );
   });
 });
