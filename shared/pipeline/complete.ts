@@ -4,6 +4,7 @@
  * is redelivered after that re-queues the same event id, which notification deduplicates.
  */
 import { resultLinks } from "../domain/notify/links";
+import { eventKey } from "../domain/pipeline/keys";
 import { createEventDocument } from "./documents";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
@@ -33,8 +34,10 @@ export async function emit(
     ...(detail ? { detail } : {}),
   };
   // Stored first (once), then queued: a crash in between is healed by the step's redelivery.
-  await deps.events.create(event);
-  await createEventDocument(deps.blobs, event).catch(() => undefined);
+  const created = await deps.events.create(event);
+  // An event stored before (a redelivery; a re-match announcing its release again) has its
+  // document too, unless that attempt died in between: a read, not a write that must conflict.
+  if (created || !(await deps.blobs.read(eventKey(event.id)))) await createEventDocument(deps.blobs, event).catch(() => undefined);
   await deps.queues.notify.send([{ v: 1, eventId: event.id }]);
   return event;
 }

@@ -58,6 +58,31 @@ function cited(f: Finding): Map<string, Cited> {
 }
 
 /**
+ * True only when JSON.stringify would write `a` and `b` the same (the same keys in the same order,
+ * the same values), without writing either; `skip`: keys left out at the top level. False may
+ * also mean "not sure" (NaN, a key undefined on one side only): the caller then compares the text.
+ */
+function sameJson(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return !Number.isNaN(a);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => !skip?.has(k));
+  const kb = Object.keys(b).filter((k) => !skip?.has(k));
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const FEED_AND_PATCHES = new Set(["feed", "patches"]);
+const PATCHES = new Set(["patches"]);
+
+/** Every advisory `f` cites says what it said in `before` (what `cited` compares), by structure. */
+function saysTheSame(before: Finding, f: Finding): boolean {
+  if (before.kind !== f.kind) return false;
+  if (isReleaseFinding(f)) return sameJson(before, f, FEED_AND_PATCHES);
+  const was = (before as typeof f).advisories;
+  return was.length === f.advisories.length && f.advisories.every((a, i) => sameJson(was[i], a, PATCHES));
+}
+
+/**
  * The first match with a feed: `release.vulnerable` when an advisory affects the release or code
  * bundled in it (as for a new upload). A re-match: `advisory.published` for every advisory a
  * finding of any kind cites that it did not cite before, or says something else about now.
@@ -87,12 +112,23 @@ export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, 
     );
     return;
   }
-  const before = new Map((await deps.findings.byRelease(r.id)).flatMap((f) => [...cited(f)].map(([k, c]) => [k, c.says] as const)));
-  for (const [key, c] of findings.flatMap((f) => [...cited(f)])) {
-    if (before.get(key) === c.says) continue;
-    // The advisory's OSV record, where publish-advisories puts it (no link for an id it cannot publish).
-    const osv = publishedOsvPath(c.id);
-    await emit(deps, "advisory.published", r, `${r.id}\n${c.id}\n${feedSha}`, c.detail, { ...links, ...(osv ? { osv: publicLink(osv) } : {}) });
+  const stored = await deps.findings.byRelease(r.id);
+  // Most findings say what they said (the perl finding alone cites hundreds of advisories): a
+  // finding whose one stored predecessor is the same structure is skipped without writing the
+  // text of every advisory twice; the rest are compared advisory by advisory, as text.
+  const previous = new Map<string, Finding | null>();
+  for (const f of stored) previous.set(findingKey(f), previous.has(findingKey(f)) ? null : f);
+  let before: Map<string, string> | undefined;
+  for (const f of findings) {
+    const was = previous.get(findingKey(f));
+    if (was && saysTheSame(was, f)) continue;
+    before ??= new Map(stored.flatMap((s) => [...cited(s)].map(([k, c]) => [k, c.says] as const)));
+    for (const [key, c] of cited(f)) {
+      if (before.get(key) === c.says) continue;
+      // The advisory's OSV record, where publish-advisories puts it (no link for an id it cannot publish).
+      const osv = publishedOsvPath(c.id);
+      await emit(deps, "advisory.published", r, `${r.id}\n${c.id}\n${feedSha}`, c.detail, { ...links, ...(osv ? { osv: publicLink(osv) } : {}) });
+    }
   }
 }
 

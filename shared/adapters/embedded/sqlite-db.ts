@@ -50,6 +50,19 @@ export const LAGGING_SQL =
 /** EventStore.newestPublic, one type (and a limit): served by the items_events_newest index. */
 export const NEWEST_EVENTS_SQL = "SELECT data FROM items WHERE tbl = 'events' AND idx = ? ORDER BY json_extract(data, '$.time') DESC, pk LIMIT ?";
 
+/**
+ * A finding's stored text. A frozen finding is one answer that many releases' findings share
+ * (shared/domain/advisories/dependencies.ts: the perl finding alone can run to tens of KB), so its
+ * text is written once, not once per release; frozen, it cannot change after.
+ */
+const texts = new WeakMap<Finding, string>();
+function findingJson(f: Finding): string {
+  if (!Object.isFrozen(f)) return JSON.stringify(f);
+  let text = texts.get(f);
+  if (text === undefined) texts.set(f, (text = JSON.stringify(f)));
+  return text;
+}
+
 export class EmbeddedDb {
   readonly db: Database.Database;
 
@@ -117,7 +130,7 @@ export class EmbeddedDb {
     const byPk = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
     const replace = this.db.transaction((releaseId: string, findings: readonly Finding[]) => {
       del.run(releaseId);
-      findings.forEach((f, i) => ins.run(releaseId, `${findingKey(f)}#${i}`, findingKey(f), JSON.stringify(f)));
+      findings.forEach((f, i) => ins.run(releaseId, `${findingKey(f)}#${i}`, findingKey(f), findingJson(f)));
     });
     return {
       replace: async (id, findings) => replace(id, findings),
