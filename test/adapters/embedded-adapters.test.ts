@@ -44,21 +44,18 @@ it("FsLogIndex: an append after a torn last line (a crash mid-append) starts a l
 
 it("FsLogIndex writes each record as JSON.stringify([id, index]), ids with characters to escape too, and reads them back", async () => {
   const file = join(fresh(), "index.jsonl");
-  const ids = [
-    "sha256:" + "ab".repeat(32),
-    "path:authors/id/A/AB/ABC/A-1.tar.gz",
-    'quote"d',
-    "back\\slash",
-    "new\nline",
-    "tab\t",
-    "\u007f",
-    "caf\u00e9 \u{1f600}",
-    "lone \ud800",
-    "\u2028",
-  ];
-  await new FsLogIndex(file).putMany(ids.map((id, i) => [id, i]));
-  expect(readFileSync(file, "utf8")).toBe(ids.map((id, i) => `${JSON.stringify([id, i])}\n`).join(""));
-  expect(await new FsLogIndex(file).getMany(ids)).toEqual(new Map(ids.map((id, i) => [id, i])));
+  // A batch with nothing to escape (non-ASCII included), then one with ids that need escapes; indexes of every length.
+  const plain = [`sha256:${"ab".repeat(32)}`, "path:authors/id/A/AB/ABC/A-1.tar.gz", "caf\u00e9 \u20ac", "\u2028", "\u007f"];
+  const odd = ['quote"d', "back\\slash", "new\nline", "tab\t", "caf\u00e9 \u{1f600}", "lone \ud800", "\u0000"];
+  const indexes = [0, 9, 10, 99, 100, 12345, 2 ** 40, Number.MAX_SAFE_INTEGER, 7, 8, 11, 12];
+  const records = [...plain, ...odd].map((id, i) => [id, indexes[i] as number] as const);
+  const index = new FsLogIndex(file);
+  await index.putMany(records.slice(0, plain.length));
+  await index.putMany(records.slice(plain.length));
+  expect(readFileSync(file, "utf8")).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  expect(await new FsLogIndex(file).getMany([...plain, ...odd])).toEqual(new Map(records));
+  expect(await index.getMany([...plain, ...odd])).toEqual(new Map(records));
+  await expect(index.putMany([["x", -1]])).rejects.toThrow(RangeError);
 });
 
 it("EmbeddedDb finds the lagging releases through their index, not by reading every release", () => {

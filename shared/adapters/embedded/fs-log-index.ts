@@ -59,21 +59,7 @@ export class FsLogIndex implements LogIndex {
       mkdirSync(dirname(this.file), { recursive: true });
       this.dirMade = true;
     }
-    // The same bytes as JSON.stringify([id, index]) per line, without building each array.
-    // Indexed loops, not `for (const [id, index] of records)`: an append of 20,000 entries runs
-    // these once, mostly before the JIT optimizes them, and unoptimized destructuring goes through
-    // the array iterator for every record.
-    // One test over all the ids says whether any has a character JSON escapes; if none has (every id
-    // the log makes, hashes and CPAN paths, but an odd path), each is quoted as it is.
-    const ids: string[] = [];
-    for (let i = 0; i < records.length; i++) ids.push((records[i] as readonly [string, number])[0]);
-    const quote = ESCAPED.test(ids.join("")) ? JSON.stringify : (id: string) => `"${id}"`;
-    let text = "";
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i] as readonly [string, number];
-      text += `[${quote(r[0])},${r[1]}]\n`;
-    }
-    let lines = Buffer.from(text);
+    let lines = recordLines(records);
     const fd = openSync(this.file, "a+");
     try {
       const before = fstatSync(fd).size;
@@ -99,6 +85,52 @@ const NEWLINE = Buffer.from("\n");
 /** What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates (any surrogate here). */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify([id, index]) and a newline per record, written straight into one buffer: a
+ * string per line (and the string of all of them) was a heap of short-lived strings that a
+ * 20,000-entry append copied through several young-generation collections. Indexed loops, not
+ * `for (const [id, index] of records)`: these run once per append, mostly before the JIT optimizes
+ * them, and unoptimized destructuring steps an array iterator per record.
+ */
+function recordLines(records: ReadonlyArray<readonly [string, number]>): Buffer {
+  const ids: string[] = [];
+  let most = 0;
+  for (let i = 0; i < records.length; i++) {
+    const id = (records[i] as readonly [string, number])[0];
+    ids.push(id);
+    most += 3 * id.length;
+  }
+  // One test over all the ids says whether any has a character JSON escapes. If none has (every id
+  // the log makes, hashes and CPAN paths, but an odd path), each is written between quotes as it
+  // is; otherwise each goes through JSON.stringify. Room: 3 UTF-8 bytes per UTF-16 unit at most,
+  // 6 where JSON.stringify escapes one (\uXXXX), plus `["",` `]\n` and 16 digits.
+  const plain = !ESCAPED.test(ids.join(""));
+  const out = Buffer.allocUnsafe(plain ? most + 24 * ids.length : 2 * most + 24 * ids.length);
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    out[at++] = 0x5b; // [
+    if (plain) {
+      out[at++] = 0x22; // "
+      at += out.write(ids[i] as string, at);
+      out[at++] = 0x22;
+    } else at += out.write(JSON.stringify(ids[i]), at);
+    out[at++] = 0x2c; // ,
+    at += writeDigits(out, at, (records[i] as readonly [string, number])[1]);
+    out[at++] = 0x5d; // ]
+    out[at++] = 0x0a;
+  }
+  return out.subarray(0, at);
+}
+
+/** The decimal digits of an index (a safe integer ≥ 0, as a read accepts) at `at`; how many. */
+function writeDigits(out: Buffer, at: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`log index ${n} is not a whole number`);
+  let digits = 1;
+  for (let rest = Math.floor(n / 10); rest > 0; rest = Math.floor(rest / 10)) digits++;
+  for (let i = digits - 1, rest = n; i >= 0; i--, rest = Math.floor(rest / 10)) out[at + i] = 0x30 + (rest % 10);
+  return digits;
+}
 
 function endsWithNewline(fd: number, size: number): boolean {
   const last = Buffer.alloc(1);
