@@ -9,8 +9,9 @@ import { type BuildOptions, build } from "esbuild";
 import pkg from "../package.json" with { type: "json" };
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
-  // A scan's reader threads run their own entry, which loads the archive reader alone.
-  entryPoints: { cpansec: "cli/cpansec.ts", "scan-worker": "cli/scan-worker.ts" },
+  // A scan's reader threads run their own entry, which loads the archive reader alone; so does
+  // `cpansec run`'s publication thread (cli/embedded/publish-thread.ts).
+  entryPoints: { cpansec: "cli/cpansec.ts", "scan-worker": "cli/scan-worker.ts", "publish-worker": "cli/embedded/publish-worker.ts" },
   outdir,
   outExtension: { ".js": ".mjs" },
   // Code only some commands need (the advisory feed's schema library) goes to chunks loaded on first use.

@@ -27,15 +27,14 @@ import type { NotifyDeps, PipelineDeps, Queues } from "../../shared/ports/deps";
 import { matchInputsLoader } from "../../shared/pipeline/match-inputs";
 import type { Mirror } from "../../shared/ports";
 import { FsObjectStore } from "../../shared/adapters/embedded/fs-object-store";
-import { prefixedStore } from "../../shared/adapters/prefixed-store";
-import { PUBLIC_ADVISORIES_PREFIX } from "../../shared/domain/pipeline/keys";
-import { CSAF_PUBLISHER } from "../../shared/domain/publish/publication";
 import { embeddedLog } from "../../shared/adapters/embedded/log";
 import { type Worker, defaultBackoff, runUntilIdle } from "../../shared/adapters/embedded/runner";
 import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./notify";
 import { embeddedOverlay } from "./overlay";
-import { type StepLoader, type Wrap, loadSteps, stepWorker } from "./steps";
+import { type StepLoader, type TableStep, type Wrap, loadSteps, stepWorker } from "./steps";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
+import { embeddedPublication } from "./publication";
+import { threadedPublishStep } from "./publish-thread";
 
 export interface EmbeddedOptions {
   readonly data: string;
@@ -75,6 +74,11 @@ export interface EmbeddedOptions {
   readonly ports?: { readonly pipeline?: (d: PipelineDeps) => PipelineDeps; readonly notify?: (d: NotifyDeps) => NotifyDeps };
   /** The step table and how a row's step module is found (default shared/steps.ts and functions/; a test adds a row). */
   readonly steps?: { readonly table?: StepTable; readonly load?: StepLoader };
+  /**
+   * publish-advisories on a thread of its own, beside the releases (default: yes, unless `ports`
+   * or `steps.load` replace what it would run: those stay on this thread).
+   */
+  readonly publishThread?: boolean;
 }
 
 /** The log signing key under the data directory, created on first use. */
@@ -104,8 +108,6 @@ export interface EmbeddedPipeline {
   close(): void;
 }
 
-const publicBase = (url: string | undefined) => (url ?? "https://cpansec.localhost").replace(/\/+$/, "");
-
 export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<EmbeddedPipeline> {
   mkdirSync(o.data, { recursive: true });
   const db = new EmbeddedDb(join(o.data, "cpansec.db"));
@@ -134,10 +136,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
     lagDeadlineMs: o.lagDeadlineMs ?? LAG_DEADLINE_MS,
-    publication: {
-      store: prefixedStore(new FsObjectStore(join(o.data, "public")), PUBLIC_ADVISORIES_PREFIX),
-      options: { publisher: CSAF_PUBLISHER, baseUrl: `${publicBase(o.publicUrl)}/${PUBLIC_ADVISORIES_PREFIX}`, generator: o.tool },
-    },
+    publication: embeddedPublication({ data: o.data, publicUrl: o.publicUrl, tool: o.tool }),
   };
   await initLog(base.log);
   const wired = o.ports?.pipeline?.(base) ?? base;
@@ -147,14 +146,19 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notifyBase = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
-  // One worker per step table row, in the table's order (the runner visits them in turn).
-  const workers: Worker[] = steps.map((s) =>
-    stepWorker(
-      s,
+  const threaded =
+    (o.publishThread ?? (!o.ports?.pipeline && !o.steps?.load)) ? threadedPublishStep({ data: o.data, publicUrl: o.publicUrl, tool: o.tool }) : undefined;
+  // One worker per step table row, in the table's order (the runner visits them in turn); the
+  // publication's runs beside the others when it has its thread.
+  const workers: Worker[] = steps.map((s) => {
+    const onThread = s.key === "publish" && threaded !== undefined;
+    const worker = stepWorker(
+      onThread ? { ...s, step: threaded as TableStep["step"] } : s,
       { pipeline: deps, log: deps, notify },
       { wrap, random: notify.random, ...(o.notify?.retryDelayMs ? { retryDelayMs: o.notify.retryDelayMs } : {}) },
-    ),
-  );
+    );
+    return onThread ? { ...worker, detached: true } : worker;
+  });
   return {
     db,
     deps,

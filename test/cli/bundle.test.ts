@@ -49,5 +49,7 @@ describe("the bundled cpansec command", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/releases: 10 processed, 2 failed, 0 pending/);
+    // Published on its thread, from dist/publish-worker.mjs beside the entry.
+    expect(r.stdout).toMatch(/dead letters: none\npublished advisory index: .* \(\d+ OSV records/);
   });
 });

@@ -16,6 +16,12 @@ export interface Worker {
   /** This queue's redrive policy and retry delays, when they differ from the runner's (deliver). */
   readonly maxReceives?: number;
   readonly backoffMs?: (receives: number, error: unknown) => number;
+  /**
+   * Its batches run beside the other queues' (the step runs on another thread): the runner moves
+   * on at once, settles the batch when the step has finished (acked only then: a crash before
+   * leaves it in SQLite to redo), and receives this queue's next batch only after that.
+   */
+  readonly detached?: boolean;
 }
 
 export interface RunnerOptions {
@@ -95,29 +101,49 @@ export function perBatch<S extends z.ZodMiniType>(
 export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o: RunnerOptions): Promise<void> {
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const names = new Set(workers.map((w) => w.queue));
+  const settle = (w: Worker, batch: readonly QueuedMessage<unknown>[], failed: Map<number, unknown>) => {
+    db.settle(() => {
+      for (const m of batch) {
+        const error = failed.get(m.id);
+        if (!failed.has(m.id)) db.ack(m.id);
+        else if (error instanceof BadMessageError) db.deadLetter(m.id, describe(error));
+        else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
+        else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
+      }
+    });
+    o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
+  };
+  // Detached workers' batches still running; each settles itself (between this loop's steps: JS runs one thing at a time).
+  const running = new Map<Worker, Promise<void>>();
+  let broken: { error: unknown } | undefined; // a detached batch's settle failed: the run fails, as it would in line
   for (;;) {
+    if (broken) throw broken.error;
     let worked = false;
     for (const w of workers) {
+      if (running.has(w)) continue;
       const batch = db.receive<unknown>(w.queue, w.batchSize, o.visibilityMs);
       if (!batch.length) continue;
       worked = true;
-      const failed = await w.handle(batch);
-      db.settle(() => {
-        for (const m of batch) {
-          const error = failed.get(m.id);
-          if (!failed.has(m.id)) db.ack(m.id);
-          else if (error instanceof BadMessageError) db.deadLetter(m.id, describe(error));
-          else if (m.receives >= (w.maxReceives ?? o.maxReceives)) db.deadLetter(m.id, `${describe(error)} (after ${m.receives} receives)`);
-          else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
-        }
-      });
-      o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
+      if (w.detached) {
+        const done = w.handle(batch).then(
+          (failed) => settle(w, batch, failed),
+          (e: unknown) => settle(w, batch, new Map(batch.map((m) => [m.id, e]))),
+        );
+        running.set(
+          w,
+          done.catch((error: unknown) => void (broken ??= { error })).finally(() => running.delete(w)),
+        );
+        continue;
+      }
+      settle(w, batch, await w.handle(batch));
     }
     if (worked) continue;
     const pending = db.pending().filter((p) => names.has(p.queue));
-    if (!pending.length) return;
+    if (!running.size && !pending.length) return;
     const next = Math.min(...pending.map((p) => p.nextVisibleAt ?? Date.now()));
-    if (o.horizonMs !== undefined && next - Date.now() > o.horizonMs) return;
-    await sleep(Math.max(5, Math.min(1000, next - Date.now())));
+    if (!running.size && o.horizonMs !== undefined && next - Date.now() > o.horizonMs) return;
+    const wait = sleep(Math.max(5, Math.min(1000, next - Date.now())));
+    // A detached batch that finishes may have made work (a retry now visible) or ended the run.
+    await (running.size ? Promise.race([wait, ...running.values()]) : wait);
   }
 }
