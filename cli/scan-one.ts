@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type DependencyScope, type ReleaseMatch, matchRelease } from "../shared/domain/advisories/findings";
 import { findingLine, prerequisiteLine } from "../shared/domain/advisories/render";
@@ -135,8 +135,7 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
     return { record: { ...record, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
   }
   if (dir) options.claimed?.set(dir, r.archive.sha256);
-  const results: [path: string, text: string][] = [];
-  const put = (path: string, text: string) => results.push([path, text]);
+  if (dir) mkdirSync(dir, { recursive: true });
   if (dir) {
     // Loaded only for --out: the CycloneDX library is a good part of a plain scan's start-up.
     const { generateSboms } = await import("../shared/domain/sbom");
@@ -148,8 +147,8 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
       resolve: moduleResolver(options.packages, options.advisories?.chosen.feed.module2dist),
       bundled: detectBundled(r.files),
     });
-    put(join(dir, "sbom.cdx.json"), sboms.cyclonedx);
-    put(join(dir, "sbom.spdx.json"), sboms.spdx);
+    writeFileSync(join(dir, "sbom.cdx.json"), sboms.cyclonedx);
+    writeFileSync(join(dir, "sbom.spdx.json"), sboms.spdx);
     record.sbom = { cyclonedx: join(dir, "sbom.cdx.json"), spdx: join(dir, "sbom.spdx.json") };
   }
   let matched: ReleaseMatch | undefined;
@@ -172,18 +171,12 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
         purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
         sha256: r.archive.sha256,
       };
-      put(join(dir, "advisories.json"), documentText(advisoriesDocument(about, { feed: chosen.feed.version, mode: chosen.mode, match: matched })));
+      writeFileSync(join(dir, "advisories.json"), documentText(advisoriesDocument(about, { feed: chosen.feed.version, mode: chosen.mode, match: matched })));
       record.advisories = join(dir, "advisories.json");
     }
   } else if (options.advisories) {
     record.findings = [];
   }
   const vulnerable = !!matched?.findings.some((f) => f.kind === "self" || f.kind === "bundled");
-  if (dir) {
-    // Made on the thread pool, one after another (the same first error as synchronous calls),
-    // while this thread parses the archives in flight; the line is printed once they are written.
-    await mkdir(dir, { recursive: true });
-    for (const [path, text] of results) await writeFile(path, text);
-  }
   return { record, text: human(file, r, matched), failed: !!r.error, vulnerable };
 }
