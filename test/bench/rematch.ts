@@ -26,7 +26,7 @@ const epoch = String(Math.floor(Date.now() / 1000));
 const quietRecent = JSON.stringify({ meta: { protocol: 1, interval: "1h", minmax: { min: epoch, max: epoch } }, recent: [] });
 const emptyMirror: Mirror = { fetch: async (path) => (path === "RECENT-1h.json" ? new TextEncoder().encode(quietRecent) : undefined) };
 
-/** This process's CPU time so far (user+sys), in ms. */
+/** This process's CPU time so far (user+sys, every thread: the publication's too while it overlaps), in ms. */
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -183,16 +183,17 @@ export async function benchRematch(feedPath: string, n: number, profile?: string
       `re-match bench: ${queued} releases queued, ${matched.n} re-matched, ${dead.length} messages dead-lettered${why.length ? `, e.g.\n  ${why.join("\n  ")}` : ""}`,
     );
   }
-  const inSteps = [...spent.values()].reduce((a, s) => ({ ms: a.ms + s.ms, cpu: a.cpu + s.cpu }), { ms: 0, cpu: 0 });
-  // publish-advisories republishes the feed in use (speed-pipeline's step): its time apart.
+  // publish-advisories republishes the feed in use on a thread of its own, beside the re-matches:
+  // its time overlaps the rest, so it is reported apart and never subtracted from the pass.
   const pub = spent.get("publish-advisories") ?? { ms: 0, cpu: 0, n: 0 };
+  const onMain = [...spent].filter(([q]) => q !== "publish-advisories").reduce((a, [, s]) => ({ ms: a.ms + s.ms, cpu: a.cpu + s.cpu }), { ms: 0, cpu: 0 });
   const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
   return [
     `re-match (embedded): ${n} stored releases (${fmt(keyCount / n, 1)} index keys each, archives ${fmt(archiveBytes / n, 0)} bytes each), a refresh changing ${changed.length} distributions (${changed.join(", ")})`,
     `  set-up: generated in ${fmt((tGen - t0) / 1000, 1)} s; stored with findings and index keys in ${fmt((tFill - tGen) / 1000, 1)} s`,
     `  refresh pass: ${secs(passMs)} end to end (CPU ${secs(passCpuMs)}); selected ${queued} releases by ${result.rematch?.selectedBy ?? "-"} (${result.rematch?.keys ?? 0} keys), re-matched ${matched.n} (${fmt((matched.n / n) * 100, 2)}% of the store)`,
-    `  the pass without publish-advisories: ${secs(passMs - pub.ms)} (CPU ${secs(passCpuMs - pub.cpu)}); target: under 5 s at 100,000 releases`,
-    `  of which outside the steps (feed refresh, diff, index query, queueing): ${secs(passMs - inSteps.ms)} (CPU ${secs(passCpuMs - inSteps.cpu)})`,
+    `  target: the pass under 5 s at 100,000 releases; the re-matches (match-advisories, notify) took ${secs(onMain.ms)} (CPU ${secs(onMain.cpu)}), publish-advisories ${secs(pub.ms)} on its own thread beside them`,
+    `  the rest of the pass (feed refresh, diff, index query, queueing, waiting for the publication): ${secs(passMs - onMain.ms)}`,
     ...[...spent].map(([q, s]) => `  ${q.padEnd(18)} ${s.n} messages, ${fmt(s.ms / s.n, 2)} ms each, ${secs(s.ms)} (CPU ${secs(s.cpu)})`),
   ];
 }
