@@ -2,12 +2,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OutboxMailer } from "../shared/adapters/embedded/outbox-mailer";
-import { isReleaseFinding } from "../shared/domain/advisories/findings";
+import type { DeadLetter } from "../shared/adapters/embedded/sqlite-db";
 import { FEED_KEY } from "../shared/domain/notify/atom";
 import { publicLink } from "../shared/domain/pipeline/keys";
 import { INDEX_FILE, parsePublicationIndex } from "../shared/domain/publish/publication";
 import type { EmbeddedPipeline } from "./embedded/pipeline";
-import { terminalState } from "../shared/domain/pipeline/record";
 import { checkpointSize } from "../shared/domain/tlog/checkpoint";
 import { formatVerifierKey } from "../shared/domain/tlog/note";
 
@@ -25,27 +24,23 @@ export interface RunSummary {
   readonly published?: { index: string; records: number; documents: number; problems: number };
 }
 
+/**
+ * After every pass, watch mode included: each count comes from an index of the store
+ * (EmbeddedDb.summary), never from reading every release, finding or event.
+ */
 export async function summarize(p: EmbeddedPipeline): Promise<RunSummary> {
-  const all = await p.deps.releases.list();
-  const releases = { processed: 0, failed: 0, pending: 0 };
-  for (const r of all) releases[terminalState(r)]++;
-  const findings: Record<string, number> = {};
-  const vulnerable = new Set<string>();
-  for (const { releaseId, finding } of p.db.allFindings()) {
-    if (!isReleaseFinding(finding)) continue; // dependency and interpreter findings are advice
-    findings[finding.severity ?? "unrated"] = (findings[finding.severity ?? "unrated"] ?? 0) + 1;
-    vulnerable.add(releaseId);
-  }
+  const stored = p.db.summary();
   const head = (await p.deps.log.head.read()) ?? "";
+  const deadLetters = p.db.deadLetters();
   return {
-    releases,
-    failures: all.filter((r) => r.failure).map((r) => ({ id: r.id, reason: r.failure?.reason ?? "", integrity: !!r.failure?.integrity })),
-    findings,
-    vulnerable: [...vulnerable].sort(),
+    releases: stored.releases,
+    failures: stored.failures,
+    findings: stored.findings,
+    vulnerable: stored.vulnerable,
     log: { size: head ? checkpointSize(head) : 0, checkpoint: head, vkey: formatVerifierKey(p.deps.log.signer) },
-    events: (await p.deps.events.list()).length,
-    deadLetters: p.db.deadLetters().map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
-    notifications: await notificationSummary(p),
+    events: stored.events,
+    deadLetters: deadLetters.map((d) => ({ queue: d.queue, body: d.body, reason: d.reason })),
+    notifications: await notificationSummary(p, stored.delivered, deadLetters),
     ...(await publishedSummary(p)),
   };
 }
@@ -58,15 +53,14 @@ async function publishedSummary(p: EmbeddedPipeline): Promise<Pick<RunSummary, "
   return { published: { index, records: i.osv.records, documents: i.csaf.documents, problems: i.problems.length } };
 }
 
-async function notificationSummary(p: EmbeddedPipeline): Promise<RunSummary["notifications"]> {
-  const count = (sql: string) => p.db.db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
+async function notificationSummary(p: EmbeddedPipeline, delivered: number, dead: readonly DeadLetter[]): Promise<RunSummary["notifications"]> {
   const feed = fileURLToPath(p.notify.links.result(FEED_KEY));
   const outbox = p.notify.mailer instanceof OutboxMailer ? p.notify.mailer.dir : undefined;
   return {
     subscriptions: (await p.notify.subscriptions.list()).length,
-    delivered: count("SELECT COUNT(*) AS n FROM items WHERE tbl = 'deliveries' AND json_extract(data, '$.status') = 'delivered'"),
+    delivered,
     waiting: p.db.queued("deliver"),
-    dead: p.db.deadLetters().filter((d) => d.queue === "deliver").length,
+    dead: dead.filter((d) => d.queue === "deliver").length,
     ...(existsSync(feed) ? { feed } : {}),
     ...(outbox && existsSync(outbox) ? { outbox } : {}),
   };

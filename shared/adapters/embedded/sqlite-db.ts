@@ -13,6 +13,7 @@ import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, MatchIndex, ReleaseStore, SubscriptionStore } from "../../ports";
 import { parseStoredEvent, storedEvents } from "../../ports/errors";
 import { embeddedDeliveries, embeddedSubscriptions } from "./sqlite-notify";
+import { SUMMARY_SCHEMA, type StoreSummary, embeddedSummary } from "./sqlite-summary";
 
 export interface QueuedMessage<T> {
   readonly id: number;
@@ -81,6 +82,7 @@ export class EmbeddedDb {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    this.db.exec(SUMMARY_SCHEMA);
   }
 
   close(): void {
@@ -153,13 +155,13 @@ export class EmbeddedDb {
     };
   }
 
-  /** Every stored finding, for summaries. */
-  allFindings(): { releaseId: string; finding: Finding }[] {
-    return this.db
-      .prepare<[], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' ORDER BY pk, sk")
-      .all()
-      .map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding }));
+  /** The counts `cpansec run` prints after each pass, from indexes (sqlite-summary.ts). */
+  summary(): StoreSummary {
+    this.summarize ??= embeddedSummary(this.db);
+    return this.summarize();
   }
+
+  private summarize?: () => StoreSummary;
 
   subscriptions(): SubscriptionStore {
     return embeddedSubscriptions(this.db);
