@@ -108,6 +108,17 @@ export interface EmbeddedPipeline {
   close(): void;
 }
 
+/**
+ * The steps whose batches commit once (the runner's oneTransaction): their work is the store and
+ * local files, and a re-match pass runs them for thousands of releases (docs/decisions/0011).
+ * match-advisories takes them a hundred at a time: a commit per hundred, and notify, visited
+ * after it, finds a hundred releases' events to rebuild the Atom feed once for.
+ */
+const LOCAL_BATCHES = new Map([
+  ["advisories", 100],
+  ["notify", undefined],
+]);
+
 export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<EmbeddedPipeline> {
   mkdirSync(o.data, { recursive: true });
   const db = new EmbeddedDb(join(o.data, "cpansec.db"));
@@ -157,7 +168,9 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
       { pipeline: deps, log: deps, notify },
       { wrap, random: notify.random, ...(o.notify?.retryDelayMs ? { retryDelayMs: o.notify.retryDelayMs } : {}) },
     );
-    return onThread ? { ...worker, detached: true } : worker;
+    if (onThread) return { ...worker, detached: true };
+    if (!LOCAL_BATCHES.has(s.key)) return worker;
+    return { ...worker, batchSize: LOCAL_BATCHES.get(s.key) ?? worker.batchSize, oneTransaction: true };
   });
   return {
     db,

@@ -3,7 +3,15 @@
  * shared/domain/pipeline/documents.ts). release.json is created once (ingest); advisories.json and
  * log.json are published, since a re-match or a rerun after an upgrade rewrites them.
  */
-import { type AdvisoriesDocument, type LogDocument, type MatchSubject, type ReleaseDocument, documentBytes, matchSubject } from "../domain/pipeline/documents";
+import {
+  type AdvisoriesDocument,
+  type LogDocument,
+  type MatchSubject,
+  type ReleaseDocument,
+  advisoriesText,
+  documentBytes,
+  matchSubject,
+} from "../domain/pipeline/documents";
 import * as z from "zod/mini";
 import { advisoriesKey, eventKey, logJsonKey, releaseJsonKey } from "../domain/pipeline/keys";
 import type { ReleaseRecord } from "../domain/pipeline/record";
@@ -37,7 +45,8 @@ export async function readMatchSubject(blobs: BlobStore, r: Ref): Promise<MatchS
   return matchSubject(parseMessageText(MatchSubjectSchema, new TextDecoder().decode(bytes), key));
 }
 
-export const publishAdvisories = (blobs: BlobStore, r: Ref, doc: AdvisoriesDocument) => blobs.publish(advisoriesKey(r), documentBytes(doc));
+export const publishAdvisories = (blobs: BlobStore, r: Ref, doc: AdvisoriesDocument) =>
+  blobs.publish(advisoriesKey(r), new TextEncoder().encode(advisoriesText(doc)));
 
 export const publishLogJson = (blobs: BlobStore, r: Ref, doc: LogDocument) => blobs.publish(logJsonKey(r), documentBytes(doc));
 

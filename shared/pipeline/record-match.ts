@@ -83,6 +83,21 @@ function saysTheSame(before: Finding, f: Finding): boolean {
 }
 
 /**
+ * saysTheSame, once per pair of frozen findings: frozen, neither can change, and a re-match pass
+ * compares the same pair for every release that shares both (the perl finding, read back as one
+ * object by the embedded store, against the one the new feed's match shares).
+ */
+const compared = new WeakMap<Finding, WeakMap<Finding, boolean>>();
+function saysTheSameOnce(before: Finding, f: Finding): boolean {
+  if (!Object.isFrozen(before) || !Object.isFrozen(f)) return saysTheSame(before, f);
+  let known = compared.get(before);
+  if (!known) compared.set(before, (known = new WeakMap()));
+  let same = known.get(f);
+  if (same === undefined) known.set(f, (same = saysTheSame(before, f)));
+  return same;
+}
+
+/**
  * The first match with a feed: `release.vulnerable` when an advisory affects the release or code
  * bundled in it (as for a new upload). A re-match: `advisory.published` for every advisory a
  * finding of any kind cites that it did not cite before, or says something else about now.
@@ -118,11 +133,11 @@ export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, 
   // text of every advisory twice; the rest are compared advisory by advisory, as text.
   const previous = new Map<string, Finding | null>();
   for (const f of stored) previous.set(findingKey(f), previous.has(findingKey(f)) ? null : f);
-  let before: Map<string, string> | undefined;
   for (const f of findings) {
     const was = previous.get(findingKey(f));
-    if (was && saysTheSame(was, f)) continue;
-    before ??= new Map(stored.flatMap((s) => [...cited(s)].map(([k, c]) => [k, c.says] as const)));
+    if (was && saysTheSameOnce(was, f)) continue;
+    // What the stored findings under the same key said (a cited key starts with the finding's key).
+    const before = new Map(stored.filter((s) => findingKey(s) === findingKey(f)).flatMap((s) => [...cited(s)].map(([k, c]) => [k, c.says] as const)));
     for (const [key, c] of cited(f)) {
       if (before.get(key) === c.says) continue;
       // The advisory's OSV record, where publish-advisories puts it (no link for an id it cannot publish).

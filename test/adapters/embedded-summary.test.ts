@@ -52,7 +52,10 @@ async function reference(db: EmbeddedDb) {
   for (const r of all) releases[terminalState(r)]++;
   const findings: Record<string, number> = {};
   const vulnerableIds = new Set<string>();
-  for (const row of db.db.prepare<[], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' ORDER BY pk, sk").all()) {
+  // A range finding's row names its text in finding_texts (sqlite-findings.ts).
+  const sql =
+    "SELECT pk, coalesce(t.data, i.data) AS data FROM items i LEFT JOIN finding_texts t ON i.data = '#' || t.hash WHERE tbl = 'findings' ORDER BY pk, sk";
+  for (const row of db.db.prepare<[], { pk: string; data: string }>(sql).all()) {
     const finding = JSON.parse(row.data) as Finding;
     if (!isReleaseFinding(finding)) continue;
     findings[finding.severity ?? "unrated"] = (findings[finding.severity ?? "unrated"] ?? 0) + 1;

@@ -48,7 +48,7 @@ if (await want("pipeline")) {
 }
 if (await want("rematch")) {
   const feed = realFeeds()[0] as { name: string; path: string };
-  for (const line of await benchRematch(feed.path, values.quick ? 10_000 : 100_000)) console.log(line);
+  for (const line of await benchRematch(feed.path, values.quick ? 10_000 : 100_000, process.env.CPANSEC_BENCH_PROFILE)) console.log(line);
 }
 if (await want("log")) {
   const q = values.quick;

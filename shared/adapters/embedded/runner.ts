@@ -22,6 +22,12 @@ export interface Worker {
    * leaves it in SQLite to redo), and receives this queue's next batch only after that.
    */
   readonly detached?: boolean;
+  /**
+   * Its batch's writes and the batch's outcomes commit together, in one SQLite transaction (one
+   * commit for the batch, not one per statement): for steps whose work is the store and local files
+   * only (a transaction held across a network call would hold the store's write lock that long).
+   */
+  readonly oneTransaction?: boolean;
 }
 
 export interface RunnerOptions {
@@ -101,7 +107,11 @@ export function perBatch<S extends z.ZodMiniType>(
 export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o: RunnerOptions): Promise<void> {
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const names = new Set(workers.map((w) => w.queue));
+  // A detached batch that finishes while a batch's transaction is open settles after its commit:
+  // its acks must not join (or be rolled back with) another queue's writes.
+  const later: (() => void)[] = [];
   const settle = (w: Worker, batch: readonly QueuedMessage<unknown>[], failed: Map<number, unknown>) => {
+    if (w.detached && db.db.inTransaction) return void later.push(() => settle(w, batch, failed));
     db.settle(() => {
       for (const m of batch) {
         const error = failed.get(m.id);
@@ -112,6 +122,30 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
       }
     });
     o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
+  };
+  /**
+   * The batch's writes and its acks, retries and dead letters in one commit: a message is acked
+   * exactly when what it wrote is committed, and a crash before the commit leaves the whole batch
+   * to be received again (files it wrote stay: the steps rewrite them, or keep the first copy of a
+   * create-only one). A message that fails keeps what it wrote before failing, as without the
+   * transaction. Should SQLite roll the transaction back itself (a full disk), nothing of the batch
+   * is known to be stored: every message of it is retried.
+   */
+  const inOneTransaction = async (w: Worker, batch: QueuedMessage<unknown>[]) => {
+    db.db.exec("BEGIN IMMEDIATE");
+    try {
+      let failed: Map<number, unknown>;
+      try {
+        failed = await w.handle(batch);
+      } catch (e) {
+        failed = new Map(batch.map((m) => [m.id, e]));
+      }
+      if (!db.db.inTransaction) failed = new Map(batch.map((m) => [m.id, failed.get(m.id) ?? new Error("the batch's transaction was rolled back")]));
+      settle(w, batch, failed);
+      if (db.db.inTransaction) db.db.exec("COMMIT");
+    } finally {
+      if (db.db.inTransaction) db.db.exec("ROLLBACK");
+    }
   };
   // Detached workers' batches still running; each settles itself (between this loop's steps: JS runs one thing at a time).
   const running = new Map<Worker, Promise<void>>();
@@ -135,7 +169,9 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
         );
         continue;
       }
-      settle(w, batch, await w.handle(batch));
+      if (w.oneTransaction) await inOneTransaction(w, batch);
+      else settle(w, batch, await w.handle(batch));
+      for (const run of later.splice(0)) run();
     }
     if (worked) continue;
     const pending = db.pending().filter((p) => names.has(p.queue));

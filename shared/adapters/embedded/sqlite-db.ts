@@ -6,12 +6,12 @@
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
-import { type Finding, findingKey } from "../../domain/advisories/findings";
 import { PUBLIC_EVENT_TYPES, feedEvents } from "../../domain/notify/atom";
 import type { ReleaseRecord } from "../../domain/pipeline/record";
 import type { PipelineEvent } from "../../messages/events";
 import type { CursorStore, DeliveryStore, EventStore, FindingStore, JobQueue, MatchIndex, ReleaseStore, SubscriptionStore } from "../../ports";
 import { parseStoredEvent, storedEvents } from "../../ports/errors";
+import { FINDINGS_SCHEMA, embeddedFindings } from "./sqlite-findings";
 import { embeddedDeliveries, embeddedSubscriptions } from "./sqlite-notify";
 import { SUMMARY_SCHEMA, type StoreSummary, embeddedSummary } from "./sqlite-summary";
 
@@ -51,19 +51,6 @@ export const LAGGING_SQL =
 /** EventStore.newestPublic, one type (and a limit): served by the items_events_newest index. */
 export const NEWEST_EVENTS_SQL = "SELECT data FROM items WHERE tbl = 'events' AND idx = ? ORDER BY json_extract(data, '$.time') DESC, pk LIMIT ?";
 
-/**
- * A finding's stored text. A frozen finding is one answer that many releases' findings share
- * (shared/domain/advisories/dependencies.ts: the perl finding alone can run to tens of KB), so its
- * text is written once, not once per release; frozen, it cannot change after.
- */
-const texts = new WeakMap<Finding, string>();
-function findingJson(f: Finding): string {
-  if (!Object.isFrozen(f)) return JSON.stringify(f);
-  let text = texts.get(f);
-  if (text === undefined) texts.set(f, (text = JSON.stringify(f)));
-  return text;
-}
-
 export class EmbeddedDb {
   readonly db: Database.Database;
 
@@ -83,6 +70,7 @@ export class EmbeddedDb {
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
     this.db.exec(SUMMARY_SCHEMA);
+    this.db.exec(FINDINGS_SCHEMA);
   }
 
   close(): void {
@@ -126,19 +114,7 @@ export class EmbeddedDb {
   }
 
   findings(): FindingStore {
-    const del = this.db.prepare("DELETE FROM items WHERE tbl = 'findings' AND pk = ?");
-    const ins = this.db.prepare("INSERT OR REPLACE INTO items (tbl, pk, sk, idx, data, revision) VALUES ('findings', ?, ?, ?, ?, 0)");
-    const byIdx = this.db.prepare<[string], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' AND idx = ? ORDER BY pk, sk");
-    const byPk = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
-    const replace = this.db.transaction((releaseId: string, findings: readonly Finding[]) => {
-      del.run(releaseId);
-      findings.forEach((f, i) => ins.run(releaseId, `${findingKey(f)}#${i}`, findingKey(f), findingJson(f)));
-    });
-    return {
-      replace: async (id, findings) => replace(id, findings),
-      byAdvisory: async (a) => byIdx.all(a).map((r) => ({ releaseId: r.pk, finding: JSON.parse(r.data) as Finding })),
-      byRelease: async (id) => byPk.all(id).map((r) => JSON.parse(r.data) as Finding),
-    };
+    return embeddedFindings(this.db);
   }
 
   /** The match index: pk the key, sk the release id (the table's primary key makes a key a range). */

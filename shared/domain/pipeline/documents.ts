@@ -123,6 +123,39 @@ export function advisoriesDocument(release: AdvisoriesRelease, a: AdvisoriesAnsw
   };
 }
 
+/**
+ * A frozen finding's text as advisories.json holds it (an element of `findings`, two levels in):
+ * many releases share one (shared/domain/advisories/dependencies.ts: the perl finding alone is
+ * tens of KB), so it is written once, not once per release; frozen, it cannot change after.
+ */
+const findingTexts = new WeakMap<Finding, string>();
+function findingText(f: Finding): string {
+  let text = findingTexts.get(f);
+  if (text === undefined) findingTexts.set(f, (text = JSON.stringify(f, null, 2).replaceAll("\n", "\n    ")));
+  return text;
+}
+
+/** Stands for a finding while the rest of the document is written (a NUL first: no name or version holds one). */
+const marked = (i: number) => JSON.stringify(`\u0000cpansec finding ${i}`);
+
+/**
+ * advisories.json's text: documentText(doc), byte for byte, with each frozen finding's text made
+ * once (findingText) and put in its place, instead of written again for every release. Should
+ * another field hold a mark after all, the document is written the plain way.
+ */
+export function advisoriesText(doc: AdvisoriesDocument): string {
+  if (!doc.findings.some((f) => Object.isFrozen(f))) return documentText(doc);
+  let text = documentText({ ...doc, findings: doc.findings.map((f, i) => (Object.isFrozen(f) ? `\u0000cpansec finding ${i}` : f)) });
+  for (const [i, f] of doc.findings.entries()) {
+    if (!Object.isFrozen(f)) continue;
+    const mark = marked(i);
+    const at = text.indexOf(mark);
+    if (at < 0 || text.includes(mark, at + mark.length)) return documentText(doc);
+    text = `${text.slice(0, at)}${findingText(f)}${text.slice(at + mark.length)}`;
+  }
+  return text;
+}
+
 /** log.json: where the upload's entry is in the log, with the checkpoint and inclusion proof to check it. */
 export interface LogDocument {
   readonly index: number;
