@@ -68,6 +68,10 @@ export class EmbeddedDb {
     // commit; a power cut may lose the last commits, as with the filesystem adapters.
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
+    // Statement and savepoint journals in memory: a batch's transaction (the runner's
+    // oneTransaction) nests a savepoint per store call, and each would otherwise copy the pages it
+    // changes into a temporary file first. They are only ever read back to undo a statement.
+    this.db.pragma("temp_store = MEMORY");
     this.db.exec(SCHEMA);
     this.db.exec(SUMMARY_SCHEMA);
     this.db.exec(FINDINGS_SCHEMA);

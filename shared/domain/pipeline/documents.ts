@@ -136,7 +136,8 @@ function findingText(f: Finding): string {
 }
 
 /** Stands for a finding while the rest of the document is written (a NUL first: no name or version holds one). */
-const marked = (i: number) => JSON.stringify(`\u0000cpansec finding ${i}`);
+const MARK = "\u0000cpansec finding";
+const marked = JSON.stringify(MARK).slice(0, -1);
 
 /**
  * advisories.json's text: documentText(doc), byte for byte, with each frozen finding's text made
@@ -144,16 +145,21 @@ const marked = (i: number) => JSON.stringify(`\u0000cpansec finding ${i}`);
  * another field hold a mark after all, the document is written the plain way.
  */
 export function advisoriesText(doc: AdvisoriesDocument): string {
-  if (!doc.findings.some((f) => Object.isFrozen(f))) return documentText(doc);
-  let text = documentText({ ...doc, findings: doc.findings.map((f, i) => (Object.isFrozen(f) ? `\u0000cpansec finding ${i}` : f)) });
-  for (const [i, f] of doc.findings.entries()) {
-    if (!Object.isFrozen(f)) continue;
-    const mark = marked(i);
-    const at = text.indexOf(mark);
-    if (at < 0 || text.includes(mark, at + mark.length)) return documentText(doc);
-    text = `${text.slice(0, at)}${findingText(f)}${text.slice(at + mark.length)}`;
-  }
-  return text;
+  const shared = doc.findings.filter((f) => Object.isFrozen(f));
+  if (!shared.length) return documentText(doc);
+  const text = documentText({ ...doc, findings: doc.findings.map((f) => (Object.isFrozen(f) ? MARK : f)) });
+  // Every mark in the text must be one of the findings': as many as there are, in their order.
+  const at: number[] = [];
+  for (let i = text.indexOf(marked); i >= 0; i = text.indexOf(marked, i + marked.length)) at.push(i);
+  if (at.length !== shared.length) return documentText(doc);
+  const parts: string[] = [];
+  let from = 0;
+  shared.forEach((f, k) => {
+    parts.push(text.slice(from, at[k]), findingText(f));
+    from = (at[k] as number) + marked.length + 1;
+  });
+  parts.push(text.slice(from));
+  return parts.join("");
 }
 
 /** log.json: where the upload's entry is in the log, with the checkpoint and inclusion proof to check it. */

@@ -30,7 +30,8 @@ describe("advisoriesText", () => {
     ["no findings", doc({}, { sha256: "c".repeat(64) })],
     ["skipped", advisoriesDocument({ sha256: "d".repeat(64) }, { skipped: "no advisory feed configured" })],
     // A field that holds a finding's mark: the plain way, the same bytes.
-    ["a field holding a mark", doc({ perl: "5.010" }, { id: "\u0000cpansec finding 0", sha256: "e".repeat(64) })],
+    ["a field holding a mark", doc({ perl: "5.010" }, { id: "\u0000cpansec finding", sha256: "e".repeat(64) })],
+    ["a field holding a mark inside", doc({ perl: "5.010" }, { id: 'A/"\u0000cpansec finding', sha256: "e".repeat(64) })],
   ];
   it.each(cases)("%s: the bytes documentText writes", (_, d) => {
     expect(advisoriesText(d)).toBe(documentText(d));
