@@ -110,12 +110,16 @@ export interface EmbeddedPipeline {
 
 /**
  * The steps whose batches commit once (the runner's oneTransaction): their work is the store and
- * local files, and a re-match pass runs them for thousands of releases (docs/decisions/0011).
+ * local files (ingest's downloads are waited on outside the transaction: the mirror below), and a
+ * re-match pass runs match-advisories and notify for thousands of releases (docs/decisions/0011).
  * match-advisories takes them a hundred at a time: a commit per hundred, and notify, visited
  * after it, finds a hundred releases' events to rebuild the Atom feed once for.
  */
 const LOCAL_BATCHES = new Map([
+  ["ingest", undefined],
+  ["sbom", undefined],
   ["advisories", 100],
+  ["log", undefined],
   ["notify", undefined],
 ]);
 
@@ -130,7 +134,8 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const table = o.steps?.table ?? QUEUE_WORKERS;
   const steps = await loadSteps(table, o.steps?.load);
   const base: PipelineDeps = {
-    mirror: o.mirror,
+    // Ingest's batch is one transaction: a download is waited on with it committed, not open.
+    mirror: { fetch: (path, options) => db.outsideTransaction(() => o.mirror.fetch(path, options)) },
     blobs,
     releases: db.releases(),
     cursors: db.cursors(),

@@ -5,7 +5,7 @@
  */
 import { resultLinks } from "../domain/notify/links";
 import { eventKey } from "../domain/pipeline/keys";
-import { createEventDocument } from "./documents";
+import { createEventDocument, publishEventDocument } from "./documents";
 import { type ReleaseRecord, type StepName, type StepState, isComplete, terminalState, withStep } from "../domain/pipeline/record";
 import { type EventType, type PipelineEvent, eventId } from "../messages/events";
 import type { CompleteDeps } from "../ports/deps";
@@ -35,9 +35,12 @@ export async function emit(
   };
   // Stored first (once), then queued: a crash in between is healed by the step's redelivery.
   const created = await deps.events.create(event);
+  // Stored now: the document is this event's, over any copy an attempt whose stored event was
+  // lost left behind (embedded: its batch's commit never happened), which has another time.
   // An event stored before (a redelivery; a re-match announcing its release again) has its
   // document too, unless that attempt died in between: a read, not a write that must conflict.
-  if (created || !(await deps.blobs.read(eventKey(event.id)))) await createEventDocument(deps.blobs, event).catch(() => undefined);
+  if (created) await publishEventDocument(deps.blobs, event).catch(() => undefined);
+  else if (!(await deps.blobs.read(eventKey(event.id)))) await createEventDocument(deps.blobs, event).catch(() => undefined);
   await deps.queues.notify.send([{ v: 1, eventId: event.id }]);
   return event;
 }

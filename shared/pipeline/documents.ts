@@ -52,3 +52,6 @@ export const publishLogJson = (blobs: BlobStore, r: Ref, doc: LogDocument) => bl
 
 /** The event's public copy (events/<id>.json), once; the event store holds the record of it. */
 export const createEventDocument = (blobs: BlobStore, event: PipelineEvent) => blobs.create(eventKey(event.id), documentBytes(event));
+
+/** The same, replacing what is there: for the attempt that stored the event (shared/pipeline/complete.ts). */
+export const publishEventDocument = (blobs: BlobStore, event: PipelineEvent) => blobs.publish(eventKey(event.id), documentBytes(event));

@@ -244,6 +244,23 @@ export class EmbeddedDb {
     this.db.transaction(outcomes)();
   }
 
+  /**
+   * `wait` (a download) with no transaction open: a runner batch's one transaction
+   * (Worker.oneTransaction) is committed before it and begun again after, so the store's write
+   * lock is not held while the network is waited on (`cpansec subscribe` beside a run would wait
+   * as long). What the batch wrote before is then committed ahead of its acks: a crash redoes
+   * those messages, as it would without the batch's transaction.
+   */
+  async outsideTransaction<T>(wait: () => Promise<T>): Promise<T> {
+    if (!this.db.inTransaction) return wait();
+    this.db.exec("COMMIT");
+    try {
+      return await wait();
+    } finally {
+      this.db.exec("BEGIN IMMEDIATE");
+    }
+  }
+
   /** Makes messages a killed process had in flight visible again (only one runner uses a data dir). */
   releaseInFlight(): number {
     return this.db.prepare("UPDATE queue SET visible_at = ? WHERE visible_at > ? AND receives > 0").run(this.now(), this.now()).changes;
