@@ -8,12 +8,18 @@ import { readFileUnder } from "./read-file-under";
  * is still used); a file that cannot be read or has no header is a usage-level error (exit 2).
  */
 export async function loadPackagesOrExit(file: string): Promise<PackagesIndex | undefined> {
+  return (await loadPackagesTextOrExit(file))?.index;
+}
+
+/** loadPackagesOrExit with the text the index was parsed from (a scan's threads parse their own). */
+export async function loadPackagesTextOrExit(file: string): Promise<{ index: PackagesIndex; text: string } | undefined> {
   try {
-    const index = parsePackagesIndex(packagesText(await readFileUnder(file, FETCH_LIMITS.packagesIndexText)));
+    const text = packagesText(await readFileUnder(file, FETCH_LIMITS.packagesIndexText));
+    const index = parsePackagesIndex(text);
     if (index.skipped || index.problems.length) {
       process.stderr.write(`cpansec: ${file}: ${index.skipped} line(s) skipped${index.problems.length ? `: ${index.problems.slice(0, 3).join("; ")}` : ""}\n`);
     }
-    return index;
+    return { index, text };
   } catch (e) {
     process.stderr.write(`cpansec: cannot use the 02packages file ${file}: ${(e as Error).message}\n`);
     process.exitCode = 2;

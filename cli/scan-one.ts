@@ -119,8 +119,31 @@ export async function scanOne(file: string, options: ScanOptions = {}): Promise<
 
 /** The rest of a scan, on the main thread and in argument order (--out's claimed folders depend on it). */
 export async function finishScan(read: ReadResult, options: ScanOptions): Promise<ScanOutput> {
+  return commitScan(await renderScan(read, options), options);
+}
+
+/**
+ * A scanned archive worked out but not yet written: what it prints, and under --out the folder and
+ * the files to write there. Plain data, so a scan thread (./scan-pool.ts) can make it and post it
+ * back; only commitScan, on the main thread and in argument order, claims folders and writes.
+ */
+export interface RenderedScan {
+  readonly file: string;
+  /** The `--json` record without what --out and the feed add (`extra`): what a refused folder leaves. */
+  readonly record: Record<string, unknown>;
+  /** Keys after the record's, in order: sbom, findings, scope, resolution, advisories. */
+  readonly extra: Record<string, unknown>;
+  readonly text: string;
+  readonly failed: boolean;
+  readonly vulnerable: boolean;
+  readonly out?: { readonly dir: string; readonly sha256: string; readonly files: readonly { readonly name: string; readonly text: string }[] };
+}
+
+/** Everything a scan of one read archive says and would write, with nothing written. */
+export async function renderScan(read: ReadResult, options: Omit<ScanOptions, "claimed">): Promise<RenderedScan> {
   const { file } = read;
-  if ("readError" in read) return { record: { file, error: read.readError }, text: `${file}: ERROR ${read.readError}`, failed: true, vulnerable: false };
+  if ("readError" in read)
+    return { file, record: { file, error: read.readError }, extra: {}, text: `${file}: ERROR ${read.readError}`, failed: true, vulnerable: false };
   const r = read.release;
   const uploaded = options.uploaded ?? {
     date: new Date(Math.floor((read.mtimeMs ?? 0) / 1000) * 1000),
@@ -128,14 +151,9 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
   };
   const author = options.author ?? r.path.author;
   const record = scanRecord(file, r, uploaded.epoch, author);
+  const extra: Record<string, unknown> = {};
   const dir = options.out ? join(options.out, releaseDir(r, file, author)) : undefined;
-  const holder = dir ? options.claimed?.get(dir) : undefined;
-  if (dir && holder !== undefined && holder !== r.archive.sha256) {
-    const error = `--out: ${dir} already holds the results of a different archive with the same name in this run; not overwritten`;
-    return { record: { ...record, error }, text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
-  }
-  if (dir) options.claimed?.set(dir, r.archive.sha256);
-  if (dir) mkdirSync(dir, { recursive: true });
+  const files: { name: string; text: string }[] = [];
   if (dir) {
     // Loaded only for --out: the CycloneDX library is a good part of a plain scan's start-up.
     const { generateSboms } = await import("../shared/domain/sbom");
@@ -147,9 +165,8 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
       resolve: moduleResolver(options.packages, options.advisories?.chosen.feed.module2dist),
       bundled: detectBundled(r.files),
     });
-    writeFileSync(join(dir, "sbom.cdx.json"), sboms.cyclonedx);
-    writeFileSync(join(dir, "sbom.spdx.json"), sboms.spdx);
-    record.sbom = { cyclonedx: join(dir, "sbom.cdx.json"), spdx: join(dir, "sbom.spdx.json") };
+    files.push({ name: "sbom.cdx.json", text: sboms.cyclonedx }, { name: "sbom.spdx.json", text: sboms.spdx });
+    extra.sbom = { cyclonedx: join(dir, "sbom.cdx.json"), spdx: join(dir, "sbom.spdx.json") };
   }
   let matched: ReleaseMatch | undefined;
   if (options.advisories && r.distribution && r.version) {
@@ -162,7 +179,7 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
       { resolve, ...(options.scope ? { scope: options.scope } : {}) },
     );
     const { findings, scope, prerequisites } = matched;
-    Object.assign(record, { findings, scope, resolution: prerequisites });
+    Object.assign(extra, { findings, scope, resolution: prerequisites });
     if (dir) {
       const about = {
         distribution: r.distribution,
@@ -171,12 +188,39 @@ export async function finishScan(read: ReadResult, options: ScanOptions): Promis
         purl: releasePurl(r, author, author ? cpanPath(r, author) : undefined),
         sha256: r.archive.sha256,
       };
-      writeFileSync(join(dir, "advisories.json"), documentText(advisoriesDocument(about, { feed: chosen.feed.version, mode: chosen.mode, match: matched })));
-      record.advisories = join(dir, "advisories.json");
+      files.push({ name: "advisories.json", text: documentText(advisoriesDocument(about, { feed: chosen.feed.version, mode: chosen.mode, match: matched })) });
+      extra.advisories = join(dir, "advisories.json");
     }
   } else if (options.advisories) {
-    record.findings = [];
+    extra.findings = [];
   }
   const vulnerable = !!matched?.findings.some((f) => f.kind === "self" || f.kind === "bundled");
-  return { record, text: human(file, r, matched), failed: !!r.error, vulnerable };
+  return {
+    file,
+    record,
+    extra,
+    text: human(file, r, matched),
+    failed: !!r.error,
+    vulnerable,
+    ...(dir ? { out: { dir, sha256: r.archive.sha256, files } } : {}),
+  };
+}
+
+/**
+ * A rendered scan made final, in argument order: under --out its folder is claimed (a folder this
+ * run already filled from a different archive is refused, not overwritten) and its files written.
+ */
+export function commitScan(s: RenderedScan, options: Pick<ScanOptions, "claimed">): ScanOutput {
+  if (s.out) {
+    const { dir, sha256 } = s.out;
+    const holder = options.claimed?.get(dir);
+    if (holder !== undefined && holder !== sha256) {
+      const error = `--out: ${dir} already holds the results of a different archive with the same name in this run; not overwritten`;
+      return { record: { ...s.record, error }, text: `${s.file}: ERROR ${error}`, failed: true, vulnerable: false };
+    }
+    options.claimed?.set(dir, sha256);
+    mkdirSync(dir, { recursive: true });
+    for (const f of s.out.files) writeFileSync(join(dir, f.name), f.text);
+  }
+  return { record: { ...s.record, ...s.extra }, text: s.text, failed: s.failed, vulnerable: s.vulnerable };
 }

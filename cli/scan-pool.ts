@@ -1,25 +1,60 @@
 /**
- * Reading many archives on every core: reader threads (./scan-worker.ts) run readRaw (inflate,
- * hash) while the main thread reads too, describes every archive (META, identity) and hands the
- * results on in argument order, so the output is the serial scan's, byte for byte.
+ * Scanning many archives on every core: scan threads (./scan-worker.ts) each work out whole
+ * archives (read, inflate, hash, META, identity, findings, SBOMs: renderScan) while this thread
+ * does the same for its share; only plain results cross (the record, the text, the files to
+ * write), and this thread hands them on in argument order, so the output is the serial scan's,
+ * byte for byte, and --out's folders are claimed in that order.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type ReadResult, describeRaw } from "./scan-result";
+import type { Feed } from "../shared/domain/advisories/feed";
+import { compileFeed } from "../shared/domain/advisories/match";
+import type { MatchMode } from "../shared/domain/advisories/ranges";
+import { parsePackagesIndex } from "../shared/domain/cpan/packages";
+import { type RenderedScan, type ScanOptions, renderScan } from "./scan-one";
+import { describeRaw } from "./scan-result";
 import { type RawRead, type ReadRequest, readRaw } from "./scan-read";
 
-/** Requests in flight per reader thread: enough that it never waits for the busy main thread. */
+/**
+ * What a scan thread needs to render as this one does: the options, with the feed as parsed (it
+ * compiles its own) and 02packages as text (it parses its own: a parsed index is slower to copy).
+ */
+export interface PoolInit {
+  readonly options: Pick<ScanOptions, "out" | "author" | "uploaded" | "scope">;
+  readonly feed?: { readonly feed: Feed; readonly mode: MatchMode };
+  readonly packagesText?: string;
+}
+
+/** The render options a PoolInit stands for, built on a scan thread. */
+export function poolOptions(init: PoolInit): Omit<ScanOptions, "claimed"> {
+  const other: MatchMode = init.feed?.mode === "strict" ? "cpan-audit" : "strict";
+  return {
+    ...init.options,
+    ...(init.feed ? { advisories: { chosen: compileFeed(init.feed.feed, init.feed.mode), other: compileFeed(init.feed.feed, other) } } : {}),
+    ...(init.packagesText !== undefined ? { packages: parsePackagesIndex(init.packagesText) } : {}),
+  };
+}
+
+/** Requests in flight per scan thread: enough that it never waits for this one. */
 const IN_FLIGHT = 4;
-/** How far ahead of the next archive to print the main thread reads (bounds what waits in memory). */
+/** How far ahead of the next archive to print this thread renders (bounds what waits in memory). */
 const AHEAD = 32;
 /**
- * How many threads read: `jobs` when given, else one; never more than there are archives. One by
- * default because the thread pool already puts inflating and hashing on the second core (about a
- * third of a scan's CPU runs off this thread), so a reader thread mostly adds its own start-up and
- * warm-up: measured side by side it did not pay (docs/benchmarks.md).
+ * From this many archives a scan uses a second thread by default (`--jobs` overrides): below it
+ * the thread's start-up (its own copy of the scan code to load and warm up) costs more than its
+ * share of the work saves. Measured side by side by `npm run bench -- --only scan`
+ * (docs/benchmarks.md).
  */
-export function readers(count: number, jobs: number | undefined, entry: string | undefined): number {
+export const POOL_FROM = 24;
+
+/**
+ * How many threads scan: `jobs` when given; else two from POOL_FROM archives when the machine has
+ * two cores or more, one below; never more than there are archives.
+ */
+export function scanThreads(count: number, jobs: number | undefined, entry: string | undefined, cores = availableParallelism()): number {
   if (!entry) return 1; // not started from the bundle's entry: no script for a worker to run
-  return Math.max(1, Math.min(jobs ?? 1, count));
+  const wanted = jobs ?? (count >= POOL_FROM && cores >= 2 ? 2 : 1);
+  return Math.max(1, Math.min(wanted, count));
 }
 
 /**
@@ -29,8 +64,8 @@ export function readers(count: number, jobs: number | undefined, entry: string |
  */
 const READ_AHEAD = 4;
 
-/** Yields each archive's ReadResult in argument order, with up to READ_AHEAD of them in flight. */
-async function* readAhead(requests: readonly ReadRequest[]): AsyncGenerator<ReadResult> {
+/** Yields each archive rendered, in argument order, with up to READ_AHEAD of them read at once. */
+async function* renderAhead(requests: readonly ReadRequest[], options: Omit<ScanOptions, "claimed">): AsyncGenerator<RenderedScan> {
   const pending: Promise<RawRead>[] = [];
   let next = 0;
   for (let out = 0; out < requests.length; out++) {
@@ -40,29 +75,38 @@ async function* readAhead(requests: readonly ReadRequest[]): AsyncGenerator<Read
       p.catch(() => {});
       pending.push(p);
     }
-    yield describeRaw(await (pending.shift() as Promise<RawRead>));
+    yield renderScan(describeRaw(await (pending.shift() as Promise<RawRead>)), options);
   }
 }
 
-type Msg = { i: number; result: RawRead } | { i: number; crash: string };
+type Msg = { i: number; result: RenderedScan } | { i: number; crash: string };
 
-/** Yields each archive's ReadResult in argument order, read by `threads` threads (this one included). */
-export async function* readAll(requests: readonly ReadRequest[], threads: number, entry?: string): AsyncGenerator<ReadResult> {
-  if (threads <= 1 || !entry) {
-    yield* readAhead(requests);
+/**
+ * Yields each archive rendered, in argument order, by `threads` threads (this one included). This
+ * thread renders with `options`; each scan thread builds the same from `init`.
+ */
+export async function* renderAll(
+  requests: readonly ReadRequest[],
+  options: Omit<ScanOptions, "claimed">,
+  threads: number,
+  entry?: string,
+  init?: PoolInit,
+): AsyncGenerator<RenderedScan> {
+  if (threads <= 1 || !entry || !init) {
+    yield* renderAhead(requests, options);
     return;
   }
-  const done = new Map<number, RawRead>();
+  const done = new Map<number, RenderedScan>();
   let next = 0;
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let closing = false;
   const script = new URL("./scan-worker.mjs", entry);
   const workers = Array.from({ length: threads - 1 }, () => {
-    const w = { thread: new Worker(script), busy: 0 };
+    const w = { thread: new Worker(script, { workerData: init }), busy: 0 };
     w.thread.on("message", (m: Msg) => {
       w.busy--;
-      if ("crash" in m) failure ??= new Error(`a scan worker failed on ${requests[m.i]?.file}: ${m.crash}`);
+      if ("crash" in m) failure ??= new Error(`a scan thread failed on ${requests[m.i]?.file}: ${m.crash}`);
       else done.set(m.i, m.result);
       feed(w);
       wake?.();
@@ -71,9 +115,9 @@ export async function* readAll(requests: readonly ReadRequest[], threads: number
       failure ??= e;
       wake?.();
     });
-    // A worker that ends on its own (not by terminate below) leaves its requests unanswered.
+    // A thread that ends on its own (not by terminate below) leaves its requests unanswered.
     w.thread.on("exit", (code) => {
-      if (!closing) failure ??= new Error(`a scan worker exited (status ${code}) before answering`);
+      if (!closing) failure ??= new Error(`a scan thread exited (status ${code}) before answering`);
       wake?.();
     });
     return w;
@@ -92,14 +136,14 @@ export async function* readAll(requests: readonly ReadRequest[], threads: number
         if (failure) throw failure;
         if (next < requests.length && next - out < AHEAD) {
           const i = next++;
-          done.set(i, await readRaw(requests[i] as ReadRequest));
-          // Let the workers' answers in before the next archive.
+          done.set(i, await renderScan(describeRaw(await readRaw(requests[i] as ReadRequest)), options));
+          // Let the threads' answers in before the next archive.
           await new Promise((r) => setImmediate(r));
         } else await new Promise<void>((r) => (wake = r));
       }
-      const raw = done.get(out) as RawRead;
+      const rendered = done.get(out) as RenderedScan;
       done.delete(out);
-      yield describeRaw(raw);
+      yield rendered;
     }
   } finally {
     closing = true;

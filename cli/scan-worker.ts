@@ -1,15 +1,19 @@
 /**
- * A scan's reader thread (./scan-pool.ts): its own entry in the bundle (cli/build.ts), so that it
- * loads the archive reader alone, not the command table, META parsers or SBOM code the main
- * thread has. Answers each request with readRaw's plain data.
+ * A scan thread (./scan-pool.ts): its own entry in the bundle (cli/build.ts), so that it loads the
+ * scan alone, not the command table. It builds its render options once from the PoolInit it is
+ * started with, then answers each request with the archive rendered (plain data).
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { type PoolInit, poolOptions } from "./scan-pool";
+import { renderScan } from "./scan-one";
+import { describeRaw } from "./scan-result";
 import { type ReadRequest, readRaw } from "./scan-read";
 
 const port = parentPort;
+const options = poolOptions(workerData as PoolInit);
 port?.on("message", async (m: { i: number; req: ReadRequest }) => {
   try {
-    port.postMessage({ i: m.i, result: await readRaw(m.req) });
+    port.postMessage({ i: m.i, result: await renderScan(describeRaw(await readRaw(m.req)), options) });
   } catch (e) {
     port.postMessage({ i: m.i, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

@@ -3,9 +3,9 @@ import type { DependencyScope } from "../../shared/domain/advisories/findings";
 import { compileFeed } from "../../shared/domain/advisories/match";
 import type { MatchMode } from "../../shared/domain/advisories/ranges";
 import { loadFeedOrExit } from "../feed-source";
-import { loadPackagesOrExit } from "../packages-source";
-import { type ScanOptions, finishScan, parseUploadTime } from "../scan-one";
-import { readAll, readers } from "../scan-pool";
+import { loadPackagesTextOrExit } from "../packages-source";
+import { type ScanOptions, commitScan, parseUploadTime } from "../scan-one";
+import { POOL_FROM, type PoolInit, renderAll, scanThreads } from "../scan-pool";
 import { entryUrl } from "../self";
 
 const uploadTime = (v: string) => {
@@ -43,7 +43,7 @@ export function registerScan(program: Command): void {
     .option("--author <PAUSEID>", "uploader, for archives whose path has no authors/id/A/AU/AUTHOR/ (default: from the path)", pauseId)
     .option("--upload-time <time>", "ISO 8601 time or Unix epoch of the upload (default: the file's modification time)", uploadTime)
     .option("--packages <file>", "02packages.details.txt(.gz), to resolve prerequisites to distributions")
-    .option("--jobs <n>", "threads that read archives (default 1)", jobCount)
+    .option("--jobs <n>", `threads that scan archives (default: 2 from ${POOL_FROM} archives on a machine with 2 cores or more, else 1)`, jobCount)
     .addOption(
       new Option(
         "--scope <scope>",
@@ -78,10 +78,12 @@ export function registerScan(program: Command): void {
           ...(opts.author ? { author: opts.author } : {}),
           ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
         };
+        const init: { feed?: PoolInit["feed"]; packagesText?: string } = {};
         if (opts.packages) {
-          const packages = await loadPackagesOrExit(opts.packages);
-          if (!packages) return;
-          Object.assign(options, { packages });
+          const loaded = await loadPackagesTextOrExit(opts.packages);
+          if (!loaded) return;
+          Object.assign(options, { packages: loaded.index });
+          init.packagesText = loaded.text;
         }
         if (opts.cve && !opts.advisories) throw new UserError("--cve needs --advisories FEED: the records are merged with a feed");
         if (opts.advisories) {
@@ -89,13 +91,25 @@ export function registerScan(program: Command): void {
           if (!feed) return;
           const other: MatchMode = opts.mode === "strict" ? "cpan-audit" : "strict";
           Object.assign(options, { advisories: { chosen: compileFeed(feed, opts.mode), other: compileFeed(feed, other) } });
+          init.feed = { feed, mode: opts.mode };
         }
         let failed = 0;
         let vulnerable = 0;
-        // Reading (inflate, hash, parse) may run on several threads; the rest runs here, in order.
+        // Archives are worked out on one thread or several; what they print and write is done here, in order.
         const requests = archives.map((file) => ({ file, forSboms: !!opts.out, needMtime: !opts.uploadTime }));
-        for await (const read of readAll(requests, readers(archives.length, opts.jobs, entryUrl), entryUrl)) {
-          const o = await finishScan(read, options);
+        const { claimed, ...renderOptions } = options;
+        const threads = scanThreads(archives.length, opts.jobs, entryUrl);
+        const poolInit: PoolInit = {
+          options: {
+            ...(opts.out ? { out: opts.out } : {}),
+            ...(opts.author ? { author: opts.author } : {}),
+            ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
+            scope: opts.scope,
+          },
+          ...init,
+        };
+        for await (const rendered of renderAll(requests, renderOptions, threads, entryUrl, poolInit)) {
+          const o = commitScan(rendered, { ...(claimed ? { claimed } : {}) });
           if (o.failed) failed++;
           if (o.vulnerable) vulnerable++;
           process.stdout.write(`${opts.json ? JSON.stringify(o.record) : o.text}\n`);

@@ -5,7 +5,8 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { metaJson, tarGz } from "../helpers/archives";
 import { runCli } from "../helpers/cli";
-import { fixturePath } from "../helpers/fixtures";
+import { fixturePath, realFeeds } from "../helpers/fixtures";
+import { POOL_FROM, scanThreads } from "../../cli/scan-pool";
 
 const tree = (root: string): Record<string, string> =>
   Object.fromEntries(
@@ -60,6 +61,42 @@ describe("cpansec scan --jobs", () => {
       const one = runCli(["scan", ...flags, "--jobs", "1", ...args]);
       expect(runCli(["scan", ...flags, "--jobs", "2", ...args]).stdout).toBe(one.stdout);
     }
+  });
+
+  it("matches the feed and resolves through 02packages the same on every thread, SBOMs and advisories.json included", () => {
+    const feed = realFeeds().at(-1)?.path as string;
+    // 02packages sends a prerequisite of one archive (Test::More) to another distribution than the feed's module2dist does.
+    const packages = join(dir, "02packages.details.txt");
+    writeFileSync(
+      packages,
+      "File: 02packages.details.txt\nLine-Count: 2\n\nTest::More 1.3 E/EX/EXODIST/Test-Simple-1.302190.tar.gz\nLWP 6.0 O/OA/OALDERS/libwww-perl-6.00.tar.gz\n",
+    );
+    const run = (jobs: string, out: string) =>
+      runCli(["scan", "--json", "--jobs", jobs, "--advisories", feed, "--mode", "cpan-audit", "--packages", packages, "--out", join(dir, out), ...files]);
+    const serial = run("1", "feed-1");
+    const pooled = run("3", "feed-3");
+    expect(pooled.status).toBe(serial.status);
+    expect(pooled.stderr).toBe(serial.stderr);
+    expect(pooled.stdout.replaceAll(join(dir, "feed-3"), join(dir, "feed-1"))).toBe(serial.stdout);
+    expect(tree(join(dir, "feed-3"))).toEqual(tree(join(dir, "feed-1")));
+    // The feed was matched: every archive's line has findings and a resolution of its prerequisites.
+    const lines = serial.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { findings?: unknown[]; resolution?: unknown; advisories?: string });
+    expect(lines.every((l) => Array.isArray(l.findings) && l.resolution && l.advisories)).toBe(true);
+  });
+
+  it("uses a second thread from POOL_FROM archives on two cores or more, unless --jobs says otherwise", () => {
+    const entry = "file:///x/cpansec.mjs";
+    expect(scanThreads(POOL_FROM - 1, undefined, entry, 2)).toBe(1);
+    expect(scanThreads(POOL_FROM, undefined, entry, 2)).toBe(2);
+    expect(scanThreads(POOL_FROM, undefined, entry, 1)).toBe(1);
+    expect(scanThreads(500, undefined, entry, 16)).toBe(2);
+    expect(scanThreads(3, 8, entry, 2)).toBe(3);
+    expect(scanThreads(500, 1, entry, 16)).toBe(1);
+    // Not started from the bundle: no worker script to run.
+    expect(scanThreads(500, 4, undefined, 16)).toBe(1);
   });
 
   it("refuses a thread count that is not a whole number from 1", () => {
