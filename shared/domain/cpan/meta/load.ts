@@ -1,4 +1,5 @@
 import { parseDocument } from "yaml";
+import { simpleYaml } from "./yaml-simple";
 
 export class MetaSyntaxError extends Error {
   override readonly name = "MetaSyntaxError";
@@ -35,6 +36,9 @@ export function loadMetaJson(bytes: Uint8Array, problems: string[] = [], file = 
  */
 export function loadMetaYaml(bytes: Uint8Array, problems: string[] = [], file = "META.yml"): unknown {
   const text = decode(file, bytes, true, problems);
+  // The toolchain's usual shape is read without the library, to the same answer (./yaml-simple.ts).
+  const simple = simpleYaml(text);
+  if (simple !== undefined) return tildeToNull(simple);
   // logLevel "error": the library's warnings (a collection used as a key, say) go to
   // process.emitWarning, and an uploader must not be able to write to our logs with them.
   const doc = parseDocument(text, { schema: "failsafe", uniqueKeys: false, strict: false, prettyErrors: false, logLevel: "error" });
