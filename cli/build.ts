@@ -9,7 +9,7 @@ import { type BuildOptions, build } from "esbuild";
 import pkg from "../package.json" with { type: "json" };
 
 export const bundleOptions = (outdir: string): BuildOptions => ({
-  // A scan's reader threads run their own entry, which loads the archive reader alone; so does
+  // A scan's threads run their own entry, which loads the scan without the command table; so does
   // `cpansec run`'s publication thread (cli/embedded/publish-thread.ts).
   entryPoints: { cpansec: "cli/cpansec.ts", "scan-worker": "cli/scan-worker.ts", "publish-worker": "cli/embedded/publish-worker.ts" },
   outdir,

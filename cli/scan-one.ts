@@ -12,12 +12,12 @@ import { authorPath } from "../shared/domain/cpan/distname";
 import { buildEntry } from "../shared/domain/tlog/entry";
 import { b64, leafHash } from "../shared/domain/tlog/hash";
 import type { Release } from "../shared/domain/cpan/release";
-import { type ReadResult, readForScan } from "./scan-result";
+import type { ReadResult } from "./scan-read";
 import { advisoriesDocument, documentText } from "../shared/domain/pipeline/documents";
 
-/** What scanning one archive prints: the `--json` record and the readable text. */
+/** What scanning one archive prints: the `--json` line and the readable text. */
 export interface ScanOutput {
-  readonly record: Record<string, unknown>;
+  readonly json: string;
   readonly text: string;
   readonly failed: boolean;
   /** Findings on the release itself or its bundled code (dependency and interpreter findings are advice). */
@@ -113,37 +113,26 @@ function human(file: string, r: Release, matched?: ReleaseMatch): string {
   ].join("\n");
 }
 
-export async function scanOne(file: string, options: ScanOptions = {}): Promise<ScanOutput> {
-  return finishScan(await readForScan({ file, forSboms: !!options.out, needMtime: !options.uploaded }), options);
-}
-
-/** The rest of a scan, on the main thread and in argument order (--out's claimed folders depend on it). */
-export async function finishScan(read: ReadResult, options: ScanOptions): Promise<ScanOutput> {
-  return commitScan(await renderScan(read, options), options);
-}
-
 /**
  * A scanned archive worked out but not yet written: what it prints, and under --out the folder and
  * the files to write there. Plain data, so a scan thread (./scan-pool.ts) can make it and post it
  * back; only commitScan, on the main thread and in argument order, claims folders and writes.
  */
-export interface RenderedScan {
-  readonly file: string;
-  /** The `--json` record without what --out and the feed add (`extra`): what a refused folder leaves. */
-  readonly record: Record<string, unknown>;
-  /** Keys after the record's, in order: sbom, findings, scope, resolution, advisories. */
-  readonly extra: Record<string, unknown>;
-  readonly text: string;
-  readonly failed: boolean;
-  readonly vulnerable: boolean;
-  readonly out?: { readonly dir: string; readonly sha256: string; readonly files: readonly { readonly name: string; readonly text: string }[] };
+export interface RenderedScan extends ScanOutput {
+  /** Under --out: the folder, the files to write there, and what is printed instead when the folder is refused. */
+  readonly out?: {
+    readonly dir: string;
+    readonly sha256: string;
+    readonly files: readonly { readonly name: string; readonly text: string }[];
+    readonly refused: ScanOutput;
+  };
 }
 
 /** Everything a scan of one read archive says and would write, with nothing written. */
 export async function renderScan(read: ReadResult, options: Omit<ScanOptions, "claimed">): Promise<RenderedScan> {
   const { file } = read;
   if ("readError" in read)
-    return { file, record: { file, error: read.readError }, extra: {}, text: `${file}: ERROR ${read.readError}`, failed: true, vulnerable: false };
+    return { json: JSON.stringify({ file, error: read.readError }), text: `${file}: ERROR ${read.readError}`, failed: true, vulnerable: false };
   const r = read.release;
   const uploaded = options.uploaded ?? {
     date: new Date(Math.floor((read.mtimeMs ?? 0) / 1000) * 1000),
@@ -195,15 +184,11 @@ export async function renderScan(read: ReadResult, options: Omit<ScanOptions, "c
     extra.findings = [];
   }
   const vulnerable = !!matched?.findings.some((f) => f.kind === "self" || f.kind === "bundled");
-  return {
-    file,
-    record,
-    extra,
-    text: human(file, r, matched),
-    failed: !!r.error,
-    vulnerable,
-    ...(dir ? { out: { dir, sha256: r.archive.sha256, files } } : {}),
-  };
+  const rendered = { json: JSON.stringify({ ...record, ...extra }), text: human(file, r, matched), failed: !!r.error, vulnerable };
+  if (!dir) return rendered;
+  const error = `--out: ${dir} already holds the results of a different archive with the same name in this run; not overwritten`;
+  const refused = { json: JSON.stringify({ ...record, error }), text: `${file}: ERROR ${error}`, failed: true, vulnerable: false };
+  return { ...rendered, out: { dir, sha256: r.archive.sha256, files, refused } };
 }
 
 /**
@@ -211,16 +196,12 @@ export async function renderScan(read: ReadResult, options: Omit<ScanOptions, "c
  * run already filled from a different archive is refused, not overwritten) and its files written.
  */
 export function commitScan(s: RenderedScan, options: Pick<ScanOptions, "claimed">): ScanOutput {
-  if (s.out) {
-    const { dir, sha256 } = s.out;
-    const holder = options.claimed?.get(dir);
-    if (holder !== undefined && holder !== sha256) {
-      const error = `--out: ${dir} already holds the results of a different archive with the same name in this run; not overwritten`;
-      return { record: { ...s.record, error }, text: `${s.file}: ERROR ${error}`, failed: true, vulnerable: false };
-    }
-    options.claimed?.set(dir, sha256);
-    mkdirSync(dir, { recursive: true });
-    for (const f of s.out.files) writeFileSync(join(dir, f.name), f.text);
-  }
-  return { record: { ...s.record, ...s.extra }, text: s.text, failed: s.failed, vulnerable: s.vulnerable };
+  const { out, ...output } = s;
+  if (!out) return output;
+  const holder = options.claimed?.get(out.dir);
+  if (holder !== undefined && holder !== out.sha256) return out.refused;
+  options.claimed?.set(out.dir, out.sha256);
+  mkdirSync(out.dir, { recursive: true });
+  for (const f of out.files) writeFileSync(join(out.dir, f.name), f.text);
+  return output;
 }

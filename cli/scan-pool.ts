@@ -12,8 +12,7 @@ import { compileFeed } from "../shared/domain/advisories/match";
 import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { parsePackagesIndex } from "../shared/domain/cpan/packages";
 import { type RenderedScan, type ScanOptions, renderScan } from "./scan-one";
-import { describeRaw } from "./scan-result";
-import { type RawRead, type ReadRequest, readRaw } from "./scan-read";
+import { type ReadRequest, type ReadResult, readForScan } from "./scan-read";
 
 /**
  * What a scan thread needs to render as this one does: the options, with the feed as parsed (it
@@ -66,16 +65,16 @@ const READ_AHEAD = 4;
 
 /** Yields each archive rendered, in argument order, with up to READ_AHEAD of them read at once. */
 async function* renderAhead(requests: readonly ReadRequest[], options: Omit<ScanOptions, "claimed">): AsyncGenerator<RenderedScan> {
-  const pending: Promise<RawRead>[] = [];
+  const pending: Promise<ReadResult>[] = [];
   let next = 0;
   for (let out = 0; out < requests.length; out++) {
     while (next < requests.length && next - out < READ_AHEAD) {
-      const p = readRaw(requests[next++] as ReadRequest);
+      const p = readForScan(requests[next++] as ReadRequest);
       // Awaited in order below; until then a failure must not count as unhandled.
       p.catch(() => {});
       pending.push(p);
     }
-    yield renderScan(describeRaw(await (pending.shift() as Promise<RawRead>)), options);
+    yield renderScan(await (pending.shift() as Promise<ReadResult>), options);
   }
 }
 
@@ -136,7 +135,7 @@ export async function* renderAll(
         if (failure) throw failure;
         if (next < requests.length && next - out < AHEAD) {
           const i = next++;
-          done.set(i, await renderScan(describeRaw(await readRaw(requests[i] as ReadRequest)), options));
+          done.set(i, await renderScan(await readForScan(requests[i] as ReadRequest), options));
           // Let the threads' answers in before the next archive.
           await new Promise((r) => setImmediate(r));
         } else await new Promise<void>((r) => (wake = r));

@@ -1,12 +1,11 @@
 /**
- * The part of scanning one archive that costs most CPU (read, inflate, hash): done on the main
- * thread, or on a reader thread (./scan-worker.ts). What it returns is plain data, so a reader can
- * post it back and the rest of the scan cannot tell where it was made. It loads only the archive
- * reader: META and identity are the main thread's (./scan-pool.ts, describeRead).
+ * Reading one archive for a scan (read, inflate, hash, then META and identity), on whichever scan
+ * thread renders it (./scan-pool.ts).
  */
 import { readFileSync, statSync } from "node:fs";
 import { type ArchiveRead, readUpload } from "../shared/domain/cpan/release-read";
 import { bundledKeep } from "../shared/domain/sbom/bundled-keep";
+import { type Release, describeRead } from "../shared/domain/cpan/release";
 
 export interface ReadRequest {
   readonly file: string;
@@ -16,7 +15,7 @@ export interface ReadRequest {
   readonly needMtime: boolean;
 }
 
-export type RawRead = { readonly file: string; readonly readError: string } | { readonly file: string; readonly read: ArchiveRead; readonly mtimeMs?: number };
+type RawRead = { readonly file: string; readonly readError: string } | { readonly file: string; readonly read: ArchiveRead; readonly mtimeMs?: number };
 
 /**
  * Archive bytes one thread holds in reads under way (a thread starts several, so that the thread
@@ -38,7 +37,7 @@ async function holding<T>(size: number, read: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function readRaw(req: ReadRequest): Promise<RawRead> {
+async function readRaw(req: ReadRequest): Promise<RawRead> {
   let size = 0;
   try {
     size = statSync(req.file).size;
@@ -59,4 +58,16 @@ async function readOne(req: ReadRequest): Promise<RawRead> {
   }
   const read = await readUpload(bytes, req.forSboms ? { sha1: true, keep: bundledKeep } : {});
   return req.needMtime ? { file, read, mtimeMs: statSync(file).mtimeMs } : { file, read };
+}
+
+export type ReadResult =
+  | { readonly file: string; readonly readError: string }
+  | { readonly file: string; readonly release: Release; readonly mtimeMs?: number };
+
+/** The archive read and described, or why it could not be read. */
+export async function readForScan(req: ReadRequest): Promise<ReadResult> {
+  const raw = await readRaw(req);
+  if ("readError" in raw) return raw;
+  const release = describeRead(raw.file, raw.read);
+  return raw.mtimeMs === undefined ? { file: raw.file, release } : { file: raw.file, release, mtimeMs: raw.mtimeMs };
 }

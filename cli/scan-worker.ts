@@ -6,14 +6,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type PoolInit, poolOptions } from "./scan-pool";
 import { renderScan } from "./scan-one";
-import { describeRaw } from "./scan-result";
-import { type ReadRequest, readRaw } from "./scan-read";
+import { type ReadRequest, readForScan } from "./scan-read";
 
 const port = parentPort;
 const options = poolOptions(workerData as PoolInit);
 port?.on("message", async (m: { i: number; req: ReadRequest }) => {
   try {
-    port.postMessage({ i: m.i, result: await renderScan(describeRaw(await readRaw(m.req)), options) });
+    port.postMessage({ i: m.i, result: await renderScan(await readForScan(m.req), options) });
   } catch (e) {
     port.postMessage({ i: m.i, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

@@ -112,7 +112,7 @@ export function registerScan(program: Command): void {
           const o = commitScan(rendered, { ...(claimed ? { claimed } : {}) });
           if (o.failed) failed++;
           if (o.vulnerable) vulnerable++;
-          process.stdout.write(`${opts.json ? JSON.stringify(o.record) : o.text}\n`);
+          process.stdout.write(`${opts.json ? o.json : o.text}\n`);
         }
         process.exitCode = failed ? 3 : vulnerable ? 1 : 0;
       },
