@@ -36,7 +36,7 @@ export function poolOptions(init: PoolInit): Omit<ScanOptions, "claimed"> {
 
 /** Requests in flight per scan thread: enough that it never waits for this one. */
 const IN_FLIGHT = 4;
-/** How far ahead of the next archive to print this thread renders (bounds what waits in memory). */
+/** How far past the next archive to print any thread reads (bounds what waits in memory). */
 const AHEAD = 32;
 /**
  * From this many archives a scan uses a second thread by default (`--jobs` overrides): below it
@@ -121,27 +121,43 @@ export async function* renderAll(
     });
     return w;
   });
+  // The next archive to hand on: nobody reads more than AHEAD past it (what waits is bounded).
+  let head = 0;
   const feed = (w: (typeof workers)[number]) => {
-    while (w.busy < IN_FLIGHT && next < requests.length) {
+    while (w.busy < IN_FLIGHT && next < requests.length && next - head < AHEAD) {
       w.thread.postMessage({ i: next, req: requests[next] });
       next++;
       w.busy++;
     }
   };
+  // This thread's own archives, read a few at a time as renderAhead does (each one's inflating on the
+  // thread pool overlaps the parsing of another), rendered as each read ends.
+  let mine = 0;
+  const renderHere = (i: number) => {
+    mine++;
+    readForScan(requests[i] as ReadRequest)
+      .then((read) => renderScan(read, options))
+      .then(
+        (r) => done.set(i, r),
+        (e: unknown) => (failure ??= e instanceof Error ? e : new Error(String(e))),
+      )
+      .finally(() => {
+        mine--;
+        wake?.();
+      });
+  };
   try {
     for (const w of workers) feed(w);
-    for (let out = 0; out < requests.length; out++) {
-      while (!done.has(out)) {
+    for (; head < requests.length; head++) {
+      while (!done.has(head)) {
         if (failure) throw failure;
-        if (next < requests.length && next - out < AHEAD) {
-          const i = next++;
-          done.set(i, await renderScan(await readForScan(requests[i] as ReadRequest), options));
-          // Let the threads' answers in before the next archive.
-          await new Promise((r) => setImmediate(r));
-        } else await new Promise<void>((r) => (wake = r));
+        while (mine < READ_AHEAD && next < requests.length && next - head < AHEAD) renderHere(next++);
+        for (const w of workers) feed(w);
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
       }
-      const rendered = done.get(out) as RenderedScan;
-      done.delete(out);
+      const rendered = done.get(head) as RenderedScan;
+      done.delete(head);
       yield rendered;
     }
   } finally {
