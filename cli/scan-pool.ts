@@ -78,7 +78,7 @@ async function* renderAhead(requests: readonly ReadRequest[], options: Omit<Scan
   }
 }
 
-type Msg = { i: number; result: RenderedScan } | { i: number; crash: string };
+type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; crash: string };
 
 /**
  * Yields each archive rendered, in argument order, by `threads` threads (this one included). This
@@ -102,8 +102,13 @@ export async function* renderAll(
   let closing = false;
   const script = new URL("./scan-worker.mjs", entry);
   const workers = Array.from({ length: threads - 1 }, () => {
-    const w = { thread: new Worker(script, { workerData: init }), busy: 0 };
+    const w = { thread: new Worker(script, { workerData: init }), busy: 0, ready: false };
     w.thread.on("message", (m: Msg) => {
+      if ("ready" in m) {
+        w.ready = true;
+        feed(w);
+        return;
+      }
       w.busy--;
       if ("crash" in m) failure ??= new Error(`a scan thread failed on ${requests[m.i]?.file}: ${m.crash}`);
       else done.set(m.i, m.result);
@@ -123,8 +128,10 @@ export async function* renderAll(
   });
   // The next archive to hand on: nobody reads more than AHEAD past it (what waits is bounded).
   let head = 0;
+  // A thread is fed once it says it is ready (its code loaded, its options built, about 75 ms):
+  // until then this thread scans alone, so a short scan never waits for a thread still starting.
   const feed = (w: (typeof workers)[number]) => {
-    while (w.busy < IN_FLIGHT && next < requests.length && next - head < AHEAD) {
+    while (w.ready && w.busy < IN_FLIGHT && next < requests.length && next - head < AHEAD) {
       w.thread.postMessage({ i: next, req: requests[next] });
       next++;
       w.busy++;
@@ -147,7 +154,6 @@ export async function* renderAll(
       });
   };
   try {
-    for (const w of workers) feed(w);
     for (; head < requests.length; head++) {
       while (!done.has(head)) {
         if (failure) throw failure;

@@ -1,7 +1,7 @@
 /**
  * A scan thread (./scan-pool.ts): its own entry in the bundle (cli/build.ts), so that it loads the
  * scan alone, not the command table. It builds its render options once from the PoolInit it is
- * started with, then answers each request with the archive rendered (plain data).
+ * started with, says it is ready, then answers each request with the archive rendered (plain data).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type PoolInit, poolOptions } from "./scan-pool";
@@ -10,6 +10,7 @@ import { type ReadRequest, readForScan } from "./scan-read";
 
 const port = parentPort;
 const options = poolOptions(workerData as PoolInit);
+port?.postMessage({ ready: true });
 port?.on("message", async (m: { i: number; req: ReadRequest }) => {
   try {
     port.postMessage({ i: m.i, result: await renderScan(await readForScan(m.req), options) });
