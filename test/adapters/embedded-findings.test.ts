@@ -102,3 +102,28 @@ it("keeps a text and its citations together: a replace that fails half way leave
   expect(texts(db).map((t) => t.refs)).toEqual([1]);
   db.close();
 });
+
+it("rewrites a release's rows where they are when its findings keep their keys, and in order when they do not", async () => {
+  const db = openDb();
+  const store = db.findings();
+  const rowids = () =>
+    db.db
+      .prepare<[], { id: number }>("SELECT rowid AS id FROM items WHERE tbl = 'findings' ORDER BY rowid")
+      .all()
+      .map((r) => r.id);
+  await store.replace("A/One-1.tar.gz", [self("CPANSA-Foo-1"), range("perl", ["CPANSA-perl-1"]), range("Dep", ["CPANSA-Dep-1"])]);
+  const first = rowids();
+  // A re-match: the same keys in the same places, two of them saying something else now.
+  const now: Finding[] = [self("CPANSA-Foo-1"), range("perl", ["CPANSA-perl-1", "CPANSA-perl-2"]), range("Dep", ["CPANSA-Dep-2"])];
+  await store.replace("A/One-1.tar.gz", now);
+  expect(rowids()).toEqual(first);
+  expect(await store.byRelease("A/One-1.tar.gz")).toEqual(now);
+  expect(texts(db).map((t) => t.refs)).toEqual([1, 1]);
+  // A finding before the others: every row is written anew, in the findings' order.
+  const moved: Finding[] = [self("CPANSA-Foo-2"), ...now];
+  await store.replace("A/One-1.tar.gz", moved);
+  expect(await store.byRelease("A/One-1.tar.gz")).toEqual(moved);
+  expect((await store.byAdvisory("dependency:Dep")).map((x) => x.finding)).toEqual([range("Dep", ["CPANSA-Dep-2"])]);
+  expect(texts(db).map((t) => t.refs)).toEqual([1, 1]);
+  db.close();
+});

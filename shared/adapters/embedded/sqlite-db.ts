@@ -85,6 +85,8 @@ export class EmbeddedDb {
     const get = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND pk = ? AND sk = ''");
     const insert = this.db.prepare("INSERT INTO items (tbl, pk, sk, idx, data, revision) VALUES ('releases', ?, '', ?, ?, ?) ON CONFLICT DO NOTHING");
     const cas = this.db.prepare("UPDATE items SET data = ?, idx = ?, revision = ? WHERE tbl = 'releases' AND pk = ? AND sk = '' AND revision = ?");
+    // The same distribution (every update but ingest's first): the index on it is left untouched.
+    const casData = this.db.prepare("UPDATE items SET data = ?, revision = ? WHERE tbl = 'releases' AND pk = ? AND sk = '' AND revision = ?");
     const byIdx = this.db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' AND idx = ? ORDER BY pk");
     const all = this.db.prepare<[], { data: string }>("SELECT data FROM items WHERE tbl = 'releases' ORDER BY pk");
     const lagging = this.db.prepare<[string | null, string | null], { data: string }>(LAGGING_SQL);
@@ -99,7 +101,11 @@ export class EmbeddedDb {
           const next = change(current);
           if (!next) return undefined;
           const written = { ...next, revision: current.revision + 1 };
-          if (cas.run(JSON.stringify(written), written.distribution ?? null, written.revision, id, current.revision).changes === 1) return written;
+          const changes =
+            (current.distribution ?? null) === (written.distribution ?? null)
+              ? casData.run(JSON.stringify(written), written.revision, id, current.revision).changes
+              : cas.run(JSON.stringify(written), written.distribution ?? null, written.revision, id, current.revision).changes;
+          if (changes === 1) return written;
         }
         throw new Error(`release ${id}: too much contention`);
       },

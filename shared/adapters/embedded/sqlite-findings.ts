@@ -55,11 +55,12 @@ const PARSED_MAX = 512;
 
 export function embeddedFindings(db: Database.Database): FindingStore {
   const rows = db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
-  const cited = db.prepare<[string], { hash: string }>(
-    "SELECT substr(data, 2) AS hash FROM items WHERE tbl = 'findings' AND pk = ? AND substr(data, 1, 1) = '#'",
+  const held = db.prepare<[string], { id: number; sk: string; data: string }>(
+    "SELECT rowid AS id, sk, data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid",
   );
   const del = db.prepare("DELETE FROM items WHERE tbl = 'findings' AND pk = ?");
   const ins = db.prepare("INSERT OR REPLACE INTO items (tbl, pk, sk, idx, data, revision) VALUES ('findings', ?, ?, ?, ?, 0)");
+  const set = db.prepare("UPDATE items SET data = ? WHERE rowid = ?");
   const byIdx = db.prepare<[string], { pk: string; data: string }>("SELECT pk, data FROM items WHERE tbl = 'findings' AND idx = ? ORDER BY pk, sk");
   const text = db.prepare<[string], { data: string }>("SELECT data FROM finding_texts WHERE hash = ?");
   const cite = db.prepare("UPDATE finding_texts SET refs = refs + 1 WHERE hash = ?");
@@ -84,16 +85,28 @@ export function embeddedFindings(db: Database.Database): FindingStore {
   };
 
   const replace = db.transaction((releaseId: string, findings: readonly Finding[]) => {
-    const old = cited.all(releaseId).map((r) => r.hash);
-    for (const h of old) uncite.run(h);
-    del.run(releaseId);
-    findings.forEach((f, i) => {
+    const old = held.all(releaseId);
+    const next = findings.map((f, i) => {
       const s = stored(f);
-      if (s.hash && cite.run(s.hash).changes === 0) add.run(s.hash, s.text);
-      ins.run(releaseId, `${findingKey(f)}#${i}`, findingKey(f), s.hash ? `${REF}${s.hash}` : s.text);
+      return { key: findingKey(f), sk: `${findingKey(f)}#${i}`, hash: s.hash, data: s.hash ? `${REF}${s.hash}` : s.text, text: s.text };
     });
+    for (const n of next) if (n.hash && cite.run(n.hash).changes === 0) add.run(n.hash, n.text);
+    const dropped = old.filter((o) => o.data.startsWith(REF)).map((o) => o.data.slice(REF.length));
+    for (const h of dropped) uncite.run(h);
+    // The same keys in the same places (a re-match that changed what findings say, not which):
+    // each row's data is rewritten where it is, and left alone when it is the same, so the
+    // indexes on the key are not touched. Otherwise the rows are written anew, in order.
+    if (old.length === next.length && old.every((o, i) => o.sk === next[i]?.sk)) {
+      next.forEach((n, i) => {
+        const o = old[i] as (typeof old)[number];
+        if (o.data !== n.data) set.run(n.data, o.id);
+      });
+    } else {
+      del.run(releaseId);
+      for (const n of next) ins.run(releaseId, n.sk, n.key, n.data);
+    }
     // After the new rows cite theirs: a text the release keeps citing is never dropped in between.
-    for (const h of old) drop.run(h);
+    for (const h of dropped) drop.run(h);
   });
 
   return {
