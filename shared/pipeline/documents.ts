@@ -8,7 +8,7 @@ import {
   type LogDocument,
   type MatchSubject,
   type ReleaseDocument,
-  advisoriesText,
+  advisoriesBytes,
   documentBytes,
   matchSubject,
 } from "../domain/pipeline/documents";
@@ -45,8 +45,7 @@ export async function readMatchSubject(blobs: BlobStore, r: Ref): Promise<MatchS
   return matchSubject(parseMessageText(MatchSubjectSchema, new TextDecoder().decode(bytes), key));
 }
 
-export const publishAdvisories = (blobs: BlobStore, r: Ref, doc: AdvisoriesDocument) =>
-  blobs.publish(advisoriesKey(r), new TextEncoder().encode(advisoriesText(doc)));
+export const publishAdvisories = (blobs: BlobStore, r: Ref, doc: AdvisoriesDocument) => blobs.publish(advisoriesKey(r), advisoriesBytes(doc));
 
 export const publishLogJson = (blobs: BlobStore, r: Ref, doc: LogDocument) => blobs.publish(logJsonKey(r), documentBytes(doc));
 

@@ -110,7 +110,7 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
   // A detached batch that finishes while a batch's transaction is open settles after its commit:
   // its acks must not join (or be rolled back with) another queue's writes.
   const later: (() => void)[] = [];
-  const settle = (w: Worker, batch: readonly QueuedMessage<unknown>[], failed: Map<number, unknown>) => {
+  const settle = (w: Worker, batch: readonly QueuedMessage<unknown>[], failed: Map<number, unknown>, report = true) => {
     if (w.detached && db.db.inTransaction) return void later.push(() => settle(w, batch, failed));
     db.settle(() => {
       for (const m of batch) {
@@ -121,7 +121,7 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
         else db.retryLater(m.id, w.backoffMs ? w.backoffMs(m.receives, error) : o.backoffMs(m.receives));
       }
     });
-    o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
+    if (report) o.onBatch?.(w.queue, batch.length - failed.size, failed.size);
   };
   /**
    * The batch's writes and its acks, retries and dead letters in one commit: a message is acked
@@ -141,8 +141,9 @@ export async function runUntilIdle(db: EmbeddedDb, workers: readonly Worker[], o
         failed = new Map(batch.map((m) => [m.id, e]));
       }
       if (!db.db.inTransaction) failed = new Map(batch.map((m) => [m.id, failed.get(m.id) ?? new Error("the batch's transaction was rolled back")]));
-      settle(w, batch, failed);
+      settle(w, batch, failed, false);
       if (db.db.inTransaction) db.db.exec("COMMIT");
+      o.onBatch?.(w.queue, batch.length - failed.size, failed.size); // what is reported is committed
     } finally {
       if (db.db.inTransaction) db.db.exec("ROLLBACK");
     }

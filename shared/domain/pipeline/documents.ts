@@ -128,10 +128,10 @@ export function advisoriesDocument(release: AdvisoriesRelease, a: AdvisoriesAnsw
  * many releases share one (shared/domain/advisories/dependencies.ts: the perl finding alone is
  * tens of KB), so it is written once, not once per release; frozen, it cannot change after.
  */
-const findingTexts = new WeakMap<Finding, string>();
-function findingText(f: Finding): string {
+const findingTexts = new WeakMap<Finding, Uint8Array>();
+function findingText(f: Finding): Uint8Array {
   let text = findingTexts.get(f);
-  if (text === undefined) findingTexts.set(f, (text = JSON.stringify(f, null, 2).replaceAll("\n", "\n    ")));
+  if (text === undefined) findingTexts.set(f, (text = new TextEncoder().encode(JSON.stringify(f, null, 2).replaceAll("\n", "\n    "))));
   return text;
 }
 
@@ -140,26 +140,33 @@ const MARK = "\u0000cpansec finding";
 const marked = JSON.stringify(MARK).slice(0, -1);
 
 /**
- * advisories.json's text: documentText(doc), byte for byte, with each frozen finding's text made
- * once (findingText) and put in its place, instead of written again for every release. Should
- * another field hold a mark after all, the document is written the plain way.
+ * advisories.json's bytes: documentBytes(doc), byte for byte, with each frozen finding's bytes made
+ * once (findingText) and copied into place, instead of serialised and encoded again for every
+ * release. Should another field hold a mark after all, the document is written the plain way.
  */
-export function advisoriesText(doc: AdvisoriesDocument): string {
+export function advisoriesBytes(doc: AdvisoriesDocument): Uint8Array {
   const shared = doc.findings.filter((f) => Object.isFrozen(f));
-  if (!shared.length) return documentText(doc);
+  if (!shared.length) return documentBytes(doc);
   const text = documentText({ ...doc, findings: doc.findings.map((f) => (Object.isFrozen(f) ? MARK : f)) });
   // Every mark in the text must be one of the findings': as many as there are, in their order.
   const at: number[] = [];
   for (let i = text.indexOf(marked); i >= 0; i = text.indexOf(marked, i + marked.length)) at.push(i);
-  if (at.length !== shared.length) return documentText(doc);
-  const parts: string[] = [];
+  if (at.length !== shared.length) return documentBytes(doc);
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
   let from = 0;
   shared.forEach((f, k) => {
-    parts.push(text.slice(from, at[k]), findingText(f));
+    parts.push(encoder.encode(text.slice(from, at[k])), findingText(f));
     from = (at[k] as number) + marked.length + 1;
   });
-  parts.push(text.slice(from));
-  return parts.join("");
+  parts.push(encoder.encode(text.slice(from)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
 }
 
 /** log.json: where the upload's entry is in the log, with the checkpoint and inclusion proof to check it. */

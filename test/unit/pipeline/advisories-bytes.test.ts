@@ -1,11 +1,11 @@
-// advisoriesText (shared/domain/pipeline/documents.ts): advisories.json with the shared (frozen)
-// findings' text made once; byte for byte what documentText writes, whatever the document holds.
+// advisoriesBytes (shared/domain/pipeline/documents.ts): advisories.json with the shared (frozen)
+// findings' bytes made once; byte for byte what documentBytes writes, whatever the document holds.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFeed } from "../../../shared/domain/advisories/feed";
 import { type Finding, matchRelease } from "../../../shared/domain/advisories/findings";
 import { compileFeed } from "../../../shared/domain/advisories/match";
-import { type AdvisoriesDocument, advisoriesDocument, advisoriesText, documentText } from "../../../shared/domain/pipeline/documents";
+import { type AdvisoriesDocument, advisoriesDocument, advisoriesBytes, documentBytes } from "../../../shared/domain/pipeline/documents";
 import { moduleResolver } from "../../../shared/domain/sbom/resolve";
 import { realFeeds } from "../../helpers/fixtures";
 
@@ -20,7 +20,7 @@ function doc(requires: Record<string, string>, about: { id?: string; distributio
   return advisoriesDocument(about, { feed: feed.version, mode: "strict", match });
 }
 
-describe("advisoriesText", () => {
+describe("advisoriesBytes", () => {
   const cases: [string, AdvisoriesDocument][] = [
     [
       "perl and three prerequisites",
@@ -33,15 +33,15 @@ describe("advisoriesText", () => {
     ["a field holding a mark", doc({ perl: "5.010" }, { id: "\u0000cpansec finding", sha256: "e".repeat(64) })],
     ["a field holding a mark inside", doc({ perl: "5.010" }, { id: 'A/"\u0000cpansec finding', sha256: "e".repeat(64) })],
   ];
-  it.each(cases)("%s: the bytes documentText writes", (_, d) => {
-    expect(advisoriesText(d)).toBe(documentText(d));
+  it.each(cases)("%s: the bytes documentBytes writes", (_, d) => {
+    expect(advisoriesBytes(d)).toEqual(documentBytes(d));
   });
 
   it("shares a frozen finding's text, and writes an unfrozen one (a copy) the same", () => {
     const [, d] = cases[0] as [string, AdvisoriesDocument];
     expect(d.findings.filter((f) => Object.isFrozen(f)).length).toBeGreaterThan(1);
     const copies = { ...d, findings: d.findings.map((f, i) => (i % 2 ? ({ ...f } as Finding) : f)) } as AdvisoriesDocument;
-    expect(advisoriesText(copies)).toBe(documentText(d));
-    expect(advisoriesText(d)).toBe(advisoriesText(d)); // the second time from the shared texts
+    expect(advisoriesBytes(copies)).toEqual(documentBytes(d));
+    expect(advisoriesBytes(d)).toEqual(advisoriesBytes(d)); // the second time from the shared texts
   });
 });
