@@ -78,11 +78,19 @@ async function* renderAhead(requests: readonly ReadRequest[], options: Omit<Scan
   }
 }
 
-type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; crash: string };
+type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; error: { name: string; message: string; code?: unknown; stack?: string } };
+
+/** An error made on a scan thread, as it was thrown there: its name, code and message decide the exit status. */
+const rebuilt = (e: { name: string; message: string; code?: unknown; stack?: string }): Error =>
+  Object.assign(new Error(e.message), { name: e.name, ...(e.code !== undefined ? { code: e.code } : {}), ...(e.stack ? { stack: e.stack } : {}) });
 
 /**
  * Yields each archive rendered, in argument order, by `threads` threads (this one included). This
- * thread renders with `options`; each scan thread builds the same from `init`.
+ * thread renders with `options`; each scan thread builds the same from `init`. `eager` (--jobs
+ * given): the threads get archives from the start; otherwise a thread joins once it is ready (its
+ * code loaded, about 75 ms), so a short scan never waits for one still starting. An error thrown
+ * for an archive is thrown when that archive's turn to print comes, as in a serial scan; a thread
+ * that dies leaves its archives to this one.
  */
 export async function* renderAll(
   requests: readonly ReadRequest[],
@@ -90,51 +98,50 @@ export async function* renderAll(
   threads: number,
   entry?: string,
   init?: PoolInit,
+  eager = false,
 ): AsyncGenerator<RenderedScan> {
   if (threads <= 1 || !entry || !init) {
     yield* renderAhead(requests, options);
     return;
   }
   const done = new Map<number, RenderedScan>();
+  const failed = new Map<number, Error>();
+  /** Archives a dead thread had in hand: this thread takes them first. */
+  const orphans: number[] = [];
   let next = 0;
   let wake: (() => void) | undefined;
-  let failure: Error | undefined;
   let closing = false;
   const script = new URL("./scan-worker.mjs", entry);
   const workers = Array.from({ length: threads - 1 }, () => {
-    const w = { thread: new Worker(script, { workerData: init }), busy: 0, ready: false };
+    const w = { thread: new Worker(script, { workerData: init }), ready: eager, dead: false, held: new Set<number>() };
     w.thread.on("message", (m: Msg) => {
-      if ("ready" in m) {
-        w.ready = true;
-        feed(w);
-        return;
+      if ("ready" in m) w.ready = true;
+      else {
+        w.held.delete(m.i);
+        if ("error" in m) failed.set(m.i, rebuilt(m.error));
+        else done.set(m.i, m.result);
       }
-      w.busy--;
-      if ("crash" in m) failure ??= new Error(`a scan thread failed on ${requests[m.i]?.file}: ${m.crash}`);
-      else done.set(m.i, m.result);
       feed(w);
       wake?.();
     });
-    w.thread.on("error", (e) => {
-      failure ??= e;
+    const lost = () => {
+      if (closing || w.dead) return;
+      w.dead = true;
+      orphans.push(...w.held);
+      w.held.clear();
       wake?.();
-    });
-    // A thread that ends on its own (not by terminate below) leaves its requests unanswered.
-    w.thread.on("exit", (code) => {
-      if (!closing) failure ??= new Error(`a scan thread exited (status ${code}) before answering`);
-      wake?.();
-    });
+    };
+    // A thread that fails or ends on its own (not by terminate below) leaves its archives unanswered.
+    w.thread.on("error", lost);
+    w.thread.on("exit", lost);
     return w;
   });
   // The next archive to hand on: nobody reads more than AHEAD past it (what waits is bounded).
   let head = 0;
-  // A thread is fed once it says it is ready (its code loaded, its options built, about 75 ms):
-  // until then this thread scans alone, so a short scan never waits for a thread still starting.
   const feed = (w: (typeof workers)[number]) => {
-    while (w.ready && w.busy < IN_FLIGHT && next < requests.length && next - head < AHEAD) {
+    while (w.ready && !w.dead && w.held.size < IN_FLIGHT && next < requests.length && next - head < AHEAD) {
       w.thread.postMessage({ i: next, req: requests[next] });
-      next++;
-      w.busy++;
+      w.held.add(next++);
     }
   };
   // This thread's own archives, read a few at a time as renderAhead does (each one's inflating on the
@@ -146,7 +153,7 @@ export async function* renderAll(
       .then((read) => renderScan(read, options))
       .then(
         (r) => done.set(i, r),
-        (e: unknown) => (failure ??= e instanceof Error ? e : new Error(String(e))),
+        (e: unknown) => failed.set(i, e instanceof Error ? e : new Error(String(e))),
       )
       .finally(() => {
         mine--;
@@ -154,9 +161,12 @@ export async function* renderAll(
       });
   };
   try {
+    for (const w of workers) feed(w);
     for (; head < requests.length; head++) {
       while (!done.has(head)) {
-        if (failure) throw failure;
+        const error = failed.get(head);
+        if (error) throw error;
+        while (mine < READ_AHEAD && orphans.length) renderHere(orphans.shift() as number);
         while (mine < READ_AHEAD && next < requests.length && next - head < AHEAD) renderHere(next++);
         for (const w of workers) feed(w);
         await new Promise<void>((r) => (wake = r));

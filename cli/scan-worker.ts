@@ -15,6 +15,7 @@ port?.on("message", async (m: { i: number; req: ReadRequest }) => {
   try {
     port.postMessage({ i: m.i, result: await renderScan(await readForScan(m.req), options) });
   } catch (e) {
-    port.postMessage({ i: m.i, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    const err = e instanceof Error ? e : new Error(String(e));
+    port.postMessage({ i: m.i, error: { name: err.name, message: err.message, code: (err as NodeJS.ErrnoException).code, stack: err.stack } });
   }
 });

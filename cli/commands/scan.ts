@@ -78,12 +78,14 @@ export function registerScan(program: Command): void {
           ...(opts.author ? { author: opts.author } : {}),
           ...(opts.uploadTime ? { uploaded: opts.uploadTime } : {}),
         };
+        const threads = scanThreads(archives.length, opts.jobs, entryUrl);
         const init: { feed?: PoolInit["feed"]; packagesText?: string } = {};
         if (opts.packages) {
           const loaded = await loadPackagesTextOrExit(opts.packages);
           if (!loaded) return;
           Object.assign(options, { packages: loaded.index });
-          init.packagesText = loaded.text;
+          // Kept only for the other threads to parse (a parsed index is slower to copy than its text).
+          if (threads > 1) init.packagesText = loaded.text;
         }
         if (opts.cve && !opts.advisories) throw new UserError("--cve needs --advisories FEED: the records are merged with a feed");
         if (opts.advisories) {
@@ -98,7 +100,6 @@ export function registerScan(program: Command): void {
         // Archives are worked out on one thread or several; what they print and write is done here, in order.
         const requests = archives.map((file) => ({ file, forSboms: !!opts.out, needMtime: !opts.uploadTime }));
         const { claimed, ...renderOptions } = options;
-        const threads = scanThreads(archives.length, opts.jobs, entryUrl);
         const poolInit: PoolInit = {
           options: {
             ...(opts.out ? { out: opts.out } : {}),
@@ -108,7 +109,7 @@ export function registerScan(program: Command): void {
           },
           ...init,
         };
-        for await (const rendered of renderAll(requests, renderOptions, threads, entryUrl, poolInit)) {
+        for await (const rendered of renderAll(requests, renderOptions, threads, entryUrl, poolInit, opts.jobs !== undefined)) {
           const o = commitScan(rendered, { ...(claimed ? { claimed } : {}) });
           if (o.failed) failed++;
           if (o.vulnerable) vulnerable++;

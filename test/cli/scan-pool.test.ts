@@ -87,6 +87,25 @@ describe("cpansec scan --jobs", () => {
     expect(lines.every((l) => Array.isArray(l.findings) && l.resolution && l.advisories)).toBe(true);
   });
 
+  it("reads a META.yml nested past the limit the same on every thread (stack sizes differ between threads)", async () => {
+    const deep = join(dir, "deep");
+    mkdirSync(deep);
+    const args: string[] = [];
+    for (const [i, n] of [700, 1500, 2500, 700, 1500, 2500].entries()) {
+      const name = `Deep${i}-1.0`;
+      const file = join(deep, `${name}.tar.gz`);
+      writeFileSync(file, await tarGz([{ name: `${name}/META.yml`, content: `name: Deep${i}\nversion: '1.0'\nx_deep: ${"[".repeat(n)}${"]".repeat(n)}\n` }]));
+      args.push(file);
+    }
+    const serial = runCli(["scan", "--json", "--jobs", "1", ...args]);
+    expect(runCli(["scan", "--json", "--jobs", "3", ...args]).stdout).toBe(serial.stdout);
+    const problems = serial.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { problems?: string[] }).problems ?? []);
+    expect(problems.every((p) => p.some((x) => x.includes("nests deeper than 256 levels")))).toBe(true);
+  });
+
   it("uses a second thread from POOL_FROM archives on two cores or more, unless --jobs says otherwise", () => {
     const entry = "file:///x/cpansec.mjs";
     expect(scanThreads(POOL_FROM - 1, undefined, entry, 2)).toBe(1);

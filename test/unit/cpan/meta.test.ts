@@ -1,7 +1,8 @@
-// Regression tests from fuzzing (test/fuzz, targets meta-json and meta-yml): objects where CPAN::Meta
+// Regression tests from fuzzing (test/fuzz, targets meta-json and meta-yml) and review: objects where CPAN::Meta
 // expects a scalar. String() of `{"toString": null}` throws a TypeError, which discarded the whole META.
 import { describe, expect, it } from "vitest";
 import { parseMeta } from "../../../shared/domain/cpan/meta";
+import { MAX_YAML_DEPTH, MetaSyntaxError, loadMetaYaml } from "../../../shared/domain/cpan/meta/load";
 
 const enc = new TextEncoder();
 
@@ -30,6 +31,19 @@ describe("META with objects where scalars belong", () => {
     const m = parseMeta("META.json", enc.encode('{"name":"A","version":"1","requires":["Foo::Bar",{"toString":null}]}'), problems);
     expect(m.prereqs).toEqual({ runtime: { requires: { "Foo::Bar": "0" } } });
     expect(problems).toContain('prereqs.runtime.requires: ignored "", not a module name');
+  });
+});
+
+describe("META.yml nested deeper than any META", () => {
+  // Where the YAML library's recursion overflows depends on the thread's stack: a fixed limit keeps
+  // the answer the same on every thread (a review found a scan's answer changing with the thread).
+  it.each([
+    ["flow", (n: number) => `name: A\nversion: 1\nx_deep: ${"[".repeat(n)}${"]".repeat(n)}\n`],
+    ["block", (n: number) => `name: A\nversion: 1\n${Array.from({ length: n }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")}\n${" ".repeat(n)}v: 1\n`],
+  ])("refuses %s nesting past the limit, plainly, and reads it below", (_, doc) => {
+    expect(() => loadMetaYaml(enc.encode(doc(MAX_YAML_DEPTH + 50)))).toThrow(new MetaSyntaxError(`META.yml nests deeper than ${MAX_YAML_DEPTH} levels`));
+    expect(() => loadMetaYaml(enc.encode(doc(5000)))).toThrow(MetaSyntaxError);
+    expect(loadMetaYaml(enc.encode(doc(MAX_YAML_DEPTH - 10)))).toMatchObject({ name: "A" });
   });
 });
 

@@ -7,6 +7,49 @@ export class MetaSyntaxError extends Error {
 
 export const MAX_META_BYTES = 4 * 2 ** 20;
 const MAX_YAML_ALIASES = 50;
+/**
+ * Nesting past this is refused before the library reads the document: the library recurses, and
+ * where its stack overflows depends on the thread (a scan thread's stack is larger than the main
+ * thread's), so without a fixed limit the same META.yml would read on one thread and not another.
+ * No real META comes near it; the main thread overflowed between 600 and 1,000 levels.
+ */
+export const MAX_YAML_DEPTH = 256;
+
+/**
+ * A bound on the document's nesting: block levels (a stack of indentations) plus flow brackets,
+ * counted without regard to quoting, so it can only over-count, and only for a document no
+ * toolchain writes.
+ */
+function nestingBound(text: string): number {
+  const indents: number[] = [];
+  let block = 0;
+  let flow = 0;
+  let maxFlow = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32) {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      while (indents.length && (indents.at(-1) as number) >= indent) indents.pop();
+      indents.push(indent);
+      if (indents.length > block) block = indents.length;
+    }
+    if (c === 91 || c === 123) {
+      if (++flow > maxFlow) maxFlow = flow;
+    } else if (c === 93 || c === 125) flow--;
+  }
+  return block + maxFlow;
+}
 
 function decode(file: string, bytes: Uint8Array, fallbackLatin1: boolean, problems: string[]): string {
   if (bytes.byteLength > MAX_META_BYTES) throw new MetaSyntaxError(`${file} is ${bytes.byteLength} bytes, over the ${MAX_META_BYTES}-byte limit`);
@@ -39,6 +82,7 @@ export function loadMetaYaml(bytes: Uint8Array, problems: string[] = [], file = 
   // The toolchain's usual shape is read without the library, to the same answer (./yaml-simple.ts).
   const simple = simpleYaml(text);
   if (simple !== undefined) return tildeToNull(simple);
+  if (nestingBound(text) > MAX_YAML_DEPTH) throw new MetaSyntaxError(`${file} nests deeper than ${MAX_YAML_DEPTH} levels`);
   // logLevel "error": the library's warnings (a collection used as a key, say) go to
   // process.emitWarning, and an uploader must not be able to write to our logs with them.
   const doc = parseDocument(text, { schema: "failsafe", uniqueKeys: false, strict: false, prettyErrors: false, logLevel: "error" });
