@@ -44,7 +44,7 @@ const AHEAD = 32;
  * share of the work saves. Measured side by side by `npm run bench -- --only scan`
  * (docs/benchmarks.md).
  */
-export const POOL_FROM = 128;
+export const POOL_FROM = 400;
 
 /**
  * How many threads scan: `jobs` when given; else two from POOL_FROM archives when the machine has

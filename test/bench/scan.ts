@@ -72,7 +72,7 @@ export async function benchScan(files: string[]): Promise<string[]> {
     () => timeProcess(process.execPath, ["--input-type=module", "-e", FLOOR, ...gz]),
   );
   // From how many archives a second reading thread pays for itself (wall time, jobs 2 beside 1).
-  const crossover = [8, 24, 64, 128, 192]
+  const crossover = [24, 128, 298]
     .filter((n) => n < both.length)
     .map((n) => {
       const some = both.slice(0, n);
