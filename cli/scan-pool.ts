@@ -12,7 +12,7 @@ import { compileFeed } from "../shared/domain/advisories/match";
 import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { parsePackagesIndex } from "../shared/domain/cpan/packages";
 import { type RenderedScan, type ScanOptions, renderScan } from "./scan-one";
-import { type ReadRequest, type ReadResult, readForScan } from "./scan-read";
+import { type ReadRequest, readForScan } from "./scan-read";
 
 /**
  * What a scan thread needs to render as this one does: the options, with the feed as parsed (it
@@ -63,21 +63,6 @@ export function scanThreads(count: number, jobs: number | undefined, entry: stri
  */
 const READ_AHEAD = 4;
 
-/** Yields each archive rendered, in argument order, with up to READ_AHEAD of them read at once. */
-async function* renderAhead(requests: readonly ReadRequest[], options: Omit<ScanOptions, "claimed">): AsyncGenerator<RenderedScan> {
-  const pending: Promise<ReadResult>[] = [];
-  let next = 0;
-  for (let out = 0; out < requests.length; out++) {
-    while (next < requests.length && next - out < READ_AHEAD) {
-      const p = readForScan(requests[next++] as ReadRequest);
-      // Awaited in order below; until then a failure must not count as unhandled.
-      p.catch(() => {});
-      pending.push(p);
-    }
-    yield renderScan(await (pending.shift() as Promise<ReadResult>), options);
-  }
-}
-
 type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; error: { name: string; message: string; code?: unknown; stack?: string } };
 
 /** An error made on a scan thread, as it was thrown there: its name, code and message decide the exit status. */
@@ -100,10 +85,6 @@ export async function* renderAll(
   init?: PoolInit,
   eager = false,
 ): AsyncGenerator<RenderedScan> {
-  if (threads <= 1 || !entry || !init) {
-    yield* renderAhead(requests, options);
-    return;
-  }
   const done = new Map<number, RenderedScan>();
   const failed = new Map<number, Error>();
   /** Archives a dead thread had in hand: this thread takes them first. */
@@ -111,9 +92,10 @@ export async function* renderAll(
   let next = 0;
   let wake: (() => void) | undefined;
   let closing = false;
-  const script = new URL("./scan-worker.mjs", entry);
-  const workers = Array.from({ length: threads - 1 }, () => {
-    const w = { thread: new Worker(script, { workerData: init }), ready: eager, dead: false, held: new Set<number>() };
+  // No scan threads without the bundle's entry (no script for them to run).
+  const script = entry && init ? new URL("./scan-worker.mjs", entry) : undefined;
+  const workers = Array.from({ length: script ? threads - 1 : 0 }, () => {
+    const w = { thread: new Worker(script as URL, { workerData: init }), ready: eager, dead: false, held: new Set<number>() };
     w.thread.on("message", (m: Msg) => {
       if ("ready" in m) w.ready = true;
       else {
@@ -144,8 +126,8 @@ export async function* renderAll(
       w.held.add(next++);
     }
   };
-  // This thread's own archives, read a few at a time as renderAhead does (each one's inflating on the
-  // thread pool overlaps the parsing of another), rendered as each read ends.
+  // This thread's own archives, READ_AHEAD at a time (each one's inflating on the thread pool
+  // overlaps the parsing of another), rendered as each read ends.
   let mine = 0;
   const renderHere = (i: number) => {
     mine++;

@@ -3,9 +3,8 @@
  * thread renders it (./scan-pool.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { type ArchiveRead, readUpload } from "../shared/domain/cpan/release-read";
 import { bundledKeep } from "../shared/domain/sbom/bundled-keep";
-import { type Release, describeRead } from "../shared/domain/cpan/release";
+import { type Release, describeRelease } from "../shared/domain/cpan/release";
 
 export interface ReadRequest {
   readonly file: string;
@@ -14,8 +13,6 @@ export interface ReadRequest {
   /** No --upload-time: the file's modification time stands in. */
   readonly needMtime: boolean;
 }
-
-type RawRead = { readonly file: string; readonly readError: string } | { readonly file: string; readonly read: ArchiveRead; readonly mtimeMs?: number };
 
 /**
  * Archive bytes one thread holds in reads under way (a thread starts several, so that the thread
@@ -37,7 +34,12 @@ async function holding<T>(size: number, read: () => Promise<T>): Promise<T> {
   }
 }
 
-async function readRaw(req: ReadRequest): Promise<RawRead> {
+export type ReadResult =
+  | { readonly file: string; readonly readError: string }
+  | { readonly file: string; readonly release: Release; readonly mtimeMs?: number };
+
+/** The archive read and described, or why it could not be read. */
+export async function readForScan(req: ReadRequest): Promise<ReadResult> {
   let size = 0;
   try {
     size = statSync(req.file).size;
@@ -47,7 +49,7 @@ async function readRaw(req: ReadRequest): Promise<RawRead> {
   return holding(size, () => readOne(req));
 }
 
-async function readOne(req: ReadRequest): Promise<RawRead> {
+async function readOne(req: ReadRequest): Promise<ReadResult> {
   const { file } = req;
   let bytes: Uint8Array;
   try {
@@ -56,18 +58,6 @@ async function readOne(req: ReadRequest): Promise<RawRead> {
   } catch (e) {
     return { file, readError: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  const read = await readUpload(bytes, req.forSboms ? { sha1: true, keep: bundledKeep } : {});
-  return req.needMtime ? { file, read, mtimeMs: statSync(file).mtimeMs } : { file, read };
-}
-
-export type ReadResult =
-  | { readonly file: string; readonly readError: string }
-  | { readonly file: string; readonly release: Release; readonly mtimeMs?: number };
-
-/** The archive read and described, or why it could not be read. */
-export async function readForScan(req: ReadRequest): Promise<ReadResult> {
-  const raw = await readRaw(req);
-  if ("readError" in raw) return raw;
-  const release = describeRead(raw.file, raw.read);
-  return raw.mtimeMs === undefined ? { file: raw.file, release } : { file: raw.file, release, mtimeMs: raw.mtimeMs };
+  const release = await describeRelease(file, bytes, req.forSboms ? { sha1: true, keep: bundledKeep } : {});
+  return req.needMtime ? { file, release, mtimeMs: statSync(file).mtimeMs } : { file, release };
 }

@@ -70,7 +70,7 @@ export async function describeRelease(path: string, bytes: Uint8Array, options: 
 }
 
 /** The second half, on what ./release-read.ts read: identity, META, problems. */
-export function describeRead(path: string, read: ArchiveRead): Release {
+function describeRead(path: string, read: ArchiveRead): Release {
   const info = parseCpanPath(path);
   const problems: string[] = [];
   const fromName = { ...releaseIdentity(info, undefined, problems), developer: info.developer };
