@@ -13,6 +13,7 @@ import type { MatchMode } from "../shared/domain/advisories/ranges";
 import { parsePackagesIndex } from "../shared/domain/cpan/packages";
 import { type RenderedScan, type ScanOptions, renderScan } from "./scan-one";
 import { type ReadRequest, readForScan } from "./scan-read";
+import { type ErrorFields, reviveError } from "./embedded/thread-error";
 
 /**
  * What a scan thread needs to render as this one does: the options, with the feed as parsed (it
@@ -63,11 +64,8 @@ export function scanThreads(count: number, jobs: number | undefined, entry: stri
  */
 const READ_AHEAD = 4;
 
-type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; error: { name: string; message: string; code?: unknown; stack?: string } };
-
-/** An error made on a scan thread, as it was thrown there: its name, code and message decide the exit status. */
-const rebuilt = (e: { name: string; message: string; code?: unknown; stack?: string }): Error =>
-  Object.assign(new Error(e.message), { name: e.name, ...(e.code !== undefined ? { code: e.code } : {}), ...(e.stack ? { stack: e.stack } : {}) });
+// An error made on a scan thread comes back as it was thrown there: its name, code and message decide the exit status.
+type Msg = { ready: true } | { i: number; result: RenderedScan } | { i: number; error: ErrorFields };
 
 /**
  * Yields each archive rendered, in argument order, by `threads` threads (this one included). This
@@ -100,7 +98,7 @@ export async function* renderAll(
       if ("ready" in m) w.ready = true;
       else {
         w.held.delete(m.i);
-        if ("error" in m) failed.set(m.i, rebuilt(m.error));
+        if ("error" in m) failed.set(m.i, reviveError(m.error));
         else done.set(m.i, m.result);
       }
       feed(w);

@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type PoolInit, poolOptions } from "./scan-pool";
 import { renderScan } from "./scan-one";
 import { type ReadRequest, readForScan } from "./scan-read";
+import { errorFields } from "./embedded/thread-error";
 
 const port = parentPort;
 const options = poolOptions(workerData as PoolInit);
@@ -15,7 +16,6 @@ port?.on("message", async (m: { i: number; req: ReadRequest }) => {
   try {
     port.postMessage({ i: m.i, result: await renderScan(await readForScan(m.req), options) });
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({ i: m.i, error: { name: err.name, message: err.message, code: (err as NodeJS.ErrnoException).code, stack: err.stack } });
+    port.postMessage({ i: m.i, error: errorFields(e) });
   }
 });

@@ -33,7 +33,7 @@ import { type EmbeddedNotifyOptions, embeddedNotifyDeps } from "./notify";
 import { embeddedOverlay } from "./overlay";
 import { type StepLoader, type TableStep, type Wrap, loadSteps, stepWorker } from "./steps";
 import { EmbeddedDb } from "../../shared/adapters/embedded/sqlite-db";
-import { embeddedPublication } from "./publication";
+import { type PublicationConfig, embeddedPublication } from "./publication";
 import { threadedPublishStep } from "./publish-thread";
 
 export interface EmbeddedOptions {
@@ -133,6 +133,8 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const inputs = matchInputsLoader(blobs);
   const table = o.steps?.table ?? QUEUE_WORKERS;
   const steps = await loadSteps(table, o.steps?.load);
+  // Plain data: the publication's thread rebuilds its stores from the same config.
+  const publication: PublicationConfig = { data: o.data, publicUrl: o.publicUrl, tool: o.tool };
   const base: PipelineDeps = {
     // Ingest's batch is one transaction: a download is waited on with it committed, not open.
     mirror: { fetch: (path, options) => db.outsideTransaction(() => o.mirror.fetch(path, options)) },
@@ -152,7 +154,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
     tool: o.tool,
     checksumRetries: o.checksumRetries ?? 3,
     lagDeadlineMs: o.lagDeadlineMs ?? LAG_DEADLINE_MS,
-    publication: embeddedPublication({ data: o.data, publicUrl: o.publicUrl, tool: o.tool }),
+    publication: embeddedPublication(publication),
   };
   await initLog(base.log);
   const wired = o.ports?.pipeline?.(base) ?? base;
@@ -162,8 +164,7 @@ export async function openEmbeddedPipeline(o: EmbeddedOptions): Promise<Embedded
   const notifyBase = embeddedNotifyDeps(db, o.data, { ...o.notify, clock, origin: signer.name });
   const notify = o.ports?.notify ? { ...o.ports.notify(notifyBase), close: notifyBase.close } : notifyBase;
   const wrap = o.wrap ?? (<T>(_: string, s: (b: T, n: number) => Promise<void>) => s);
-  const threaded =
-    (o.publishThread ?? (!o.ports?.pipeline && !o.steps?.load)) ? threadedPublishStep({ data: o.data, publicUrl: o.publicUrl, tool: o.tool }) : undefined;
+  const threaded = (o.publishThread ?? (!o.ports?.pipeline && !o.steps?.load)) ? threadedPublishStep(publication) : undefined;
   // One worker per step table row, in the table's order (the runner visits them in turn); the
   // publication's runs beside the others when it has its thread.
   const workers: Worker[] = steps.map((s) => {

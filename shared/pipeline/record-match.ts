@@ -131,13 +131,18 @@ export async function announceFindings(deps: RecordMatchDeps, r: ReleaseRecord, 
   // Most findings say what they said (the perl finding alone cites hundreds of advisories): a
   // finding whose one stored predecessor is the same structure is skipped without writing the
   // text of every advisory twice; the rest are compared advisory by advisory, as text.
-  const previous = new Map<string, Finding | null>();
-  for (const f of stored) previous.set(findingKey(f), previous.has(findingKey(f)) ? null : f);
+  const byKey = new Map<string, Finding[]>();
+  for (const s of stored) {
+    const key = findingKey(s);
+    const group = byKey.get(key);
+    if (group) group.push(s);
+    else byKey.set(key, [s]);
+  }
   for (const f of findings) {
-    const was = previous.get(findingKey(f));
-    if (was && saysTheSameOnce(was, f)) continue;
+    const same = byKey.get(findingKey(f)) ?? [];
+    if (same.length === 1 && saysTheSameOnce(same[0] as Finding, f)) continue;
     // What the stored findings under the same key said (a cited key starts with the finding's key).
-    const before = new Map(stored.filter((s) => findingKey(s) === findingKey(f)).flatMap((s) => [...cited(s)].map(([k, c]) => [k, c.says] as const)));
+    const before = new Map(same.flatMap((s) => [...cited(s)].map(([k, c]) => [k, c.says] as const)));
     for (const [key, c] of cited(f)) {
       if (before.get(key) === c.says) continue;
       // The advisory's OSV record, where publish-advisories puts it (no link for an id it cannot publish).

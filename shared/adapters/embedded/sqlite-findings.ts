@@ -54,7 +54,6 @@ function deepFreeze<T>(v: T): T {
 const PARSED_MAX = 512;
 
 export function embeddedFindings(db: Database.Database): FindingStore {
-  const rows = db.prepare<[string], { data: string }>("SELECT data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid");
   const held = db.prepare<[string], { id: number; sk: string; data: string }>(
     "SELECT rowid AS id, sk, data FROM items WHERE tbl = 'findings' AND pk = ? ORDER BY rowid",
   );
@@ -112,6 +111,6 @@ export function embeddedFindings(db: Database.Database): FindingStore {
   return {
     replace: async (id, findings) => replace(id, findings),
     byAdvisory: async (a) => byIdx.all(a).map((r) => ({ releaseId: r.pk, finding: parse(r.data) })),
-    byRelease: async (id) => rows.all(id).map((r) => parse(r.data)),
+    byRelease: async (id) => held.all(id).map((r) => parse(r.data)),
   };
 }
