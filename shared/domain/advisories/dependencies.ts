@@ -65,19 +65,12 @@ type Group = { requirements: readonly Requirement[]; via: RangeFinding["dependen
 const answers = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, RangeFinding | null>>>();
 const MAX_ANSWERS = 20_000;
 
+/** The parts rangeAnswer shares are frozen already. */
 function frozen(f: RangeFinding | undefined): RangeFinding | undefined {
   if (!f) return f;
-  for (const a of f.advisories) {
-    Object.freeze(a.affects);
-    Object.freeze(a.modes);
-    Object.freeze(a);
-  }
   for (const q of f.dependency.requirements) Object.freeze(q);
   Object.freeze(f.dependency.requirements);
-  Object.freeze(f.dependency.admitsAffected);
   Object.freeze(f.dependency);
-  Object.freeze(f.advisories);
-  Object.freeze(f.modes);
   return Object.freeze(f);
 }
 
@@ -96,17 +89,38 @@ export function rangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: st
   return answer;
 }
 
-function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: string, kind: "dependency" | "interpreter", g: Group): RangeFinding | undefined {
-  let range: Range | undefined;
-  for (const q of g.requirements) {
-    try {
-      range = addRequirement(range, q.range, q.module);
-    } catch {
-      // An unreadable or contradictory range is a META problem, which the scan reports; it
-      // constrains nothing here, so the finding errs towards being shown.
-    }
-  }
-  range ??= addRequirement(undefined, "0");
+/** What a range finding says that depends only on the distribution and the merged range, not on which modules asked. */
+interface RangeAnswer {
+  readonly severity: Severity | null;
+  readonly modes: RangeFinding["modes"];
+  readonly advisories: readonly AdvisoryRef[];
+  readonly admitsAffected: RangeFinding["dependency"]["admitsAffected"];
+  readonly safeMinimum?: string;
+  /** The advice after "require <module>", or the whole advice when no admitted release is safe. */
+  readonly advice: { readonly safe: true; readonly text: string } | { readonly safe: false; readonly text: string };
+}
+
+/**
+ * Answers by feed pair, distribution and merged range: many modules of one distribution (App-Netdisco
+ * has hundreds) ask the same question at version 0, and an answer walks every affected version.
+ */
+const ranged = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, RangeAnswer | null>>>();
+
+function rangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: string, range: Range): RangeAnswer | undefined {
+  let byOther = ranged.get(chosen);
+  if (!byOther) ranged.set(chosen, (byOther = new WeakMap()));
+  let memo = byOther.get(other);
+  if (!memo) byOther.set(other, (memo = new Map()));
+  const key = `${dist}\0${rangeToString(range)}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  if (memo.size >= MAX_ANSWERS) memo.clear();
+  const answer = computeRangeAnswer(chosen, other, dist, range);
+  memo.set(key, answer ?? null);
+  return answer;
+}
+
+function computeRangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: string, range: Range): RangeAnswer | undefined {
   const released = admitted(chosen, dist, range);
   const hits = new Map<string, { row: ReleasedVersion["rows"][number]["row"]; versions: string[] }>();
   for (const x of released) {
@@ -129,35 +143,66 @@ function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: st
     affects: span(versions),
   }));
   advisories.sort((a, b) => (RANK[b.severity ?? "low"] ?? 0) - (RANK[a.severity ?? "low"] ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const a of advisories) {
+    Object.freeze(a.affects);
+    Object.freeze(a.modes);
+    Object.freeze(a);
+  }
   const affected = released.filter((x) => x.rows.length).map((x) => x.s);
   // The advice is a new minimum, so it must exclude every affected version: the first release after
   // the last affected one (an older safe release below an affected band would not do).
   const lastAffected = released.findLastIndex((x) => x.rows.length > 0);
   const safe = released[lastAffected + 1];
-  const declared = rangeText(range);
-  const module = g.requirements[0]?.module ?? dist;
   const newest = released[released.length - 1];
+  const declared = rangeText(range);
   const advice = safe
-    ? `require ${module} >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)`
-    : `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
-        .map((r) => r.row.id)
-        .filter((id, i, a) => a.indexOf(id) === i)
-        .join(", ")})`;
+    ? { safe: true as const, text: ` >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)` }
+    : {
+        safe: false as const,
+        text: `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
+          .map((r) => r.row.id)
+          .filter((id, i, a) => a.indexOf(id) === i)
+          .join(", ")})`,
+      };
+  return {
+    severity: highestSeverity(advisories.map((a) => a.severity)),
+    modes: Object.freeze(advisories.some((a) => a.modes.length > 1) ? [chosen.mode, other.mode] : [chosen.mode]),
+    advisories: Object.freeze(advisories),
+    admitsAffected: Object.freeze(span(affected)),
+    ...(safe ? { safeMinimum: safe.s } : {}),
+    advice,
+  };
+}
+
+function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: string, kind: "dependency" | "interpreter", g: Group): RangeFinding | undefined {
+  let range: Range | undefined;
+  for (const q of g.requirements) {
+    try {
+      range = addRequirement(range, q.range, q.module);
+    } catch {
+      // An unreadable or contradictory range is a META problem, which the scan reports; it
+      // constrains nothing here, so the finding errs towards being shown.
+    }
+  }
+  range ??= addRequirement(undefined, "0");
+  const a = rangeAnswer(chosen, other, dist, range);
+  if (!a) return undefined;
+  const module = g.requirements[0]?.module ?? dist;
   return {
     kind,
     distribution: dist,
-    severity: highestSeverity(advisories.map((a) => a.severity)),
-    modes: advisories.some((a) => a.modes.length > 1) ? [chosen.mode, other.mode] : [chosen.mode],
+    severity: a.severity,
+    modes: a.modes,
     feed: chosen.feed.version,
-    advisories,
+    advisories: a.advisories,
     dependency: {
       requirements: g.requirements,
       range: rangeToString(range),
       resolvedVia: g.via,
       ...(g.disagreement ? { disagreement: g.disagreement } : {}),
-      admitsAffected: span(affected),
-      ...(safe ? { safeMinimum: safe.s } : {}),
-      advice,
+      admitsAffected: a.admitsAffected,
+      ...(a.safeMinimum ? { safeMinimum: a.safeMinimum } : {}),
+      advice: a.advice.safe ? `require ${module}${a.advice.text}` : a.advice.text,
     },
   };
 }

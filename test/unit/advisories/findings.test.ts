@@ -262,6 +262,25 @@ describe("range findings, answered once per question", () => {
     expect(e?.dependency.advice).toMatch(/^require Foo::Lib::Util >= 1\.5 /);
   });
 
+  it("walks a distribution's versions once per range, whichever of its modules asks", () => {
+    const [e] = ask({ "Foo::Lib::Util": "0" });
+    const [f] = ask({ "Foo::Lib": "0" });
+    // The same range of the same distribution: one walk, shared; the parts naming the module are each its own.
+    expect(e?.advisories).toBe(f?.advisories);
+    expect(e?.dependency.admitsAffected).toBe(f?.dependency.admitsAffected);
+    expect(e?.dependency.advice.replace("Foo::Lib::Util", "Foo::Lib")).toBe(f?.dependency.advice);
+    // The same answer as a feed compiled afresh (nothing remembered).
+    const fresh = ranged(
+      matchRelease(compileFeed(FEED, "strict"), compileFeed(FEED, "cpan-audit"), {
+        distribution: "App",
+        version: "1",
+        prereqs: { runtime: { requires: { "Foo::Lib::Util": "0" } } },
+      }).findings,
+    )[0];
+    expect(fresh).not.toBe(e);
+    expect(fresh).toEqual(e);
+  });
+
   it("answers the other mode's feed on its own", () => {
     const [s] = ask({ "Foo::Lib": "0" });
     const [x] = ranged(matchRelease(audit, strict, { distribution: "App", version: "1", prereqs: { runtime: { requires: { "Foo::Lib": "0" } } } }).findings);
