@@ -97,7 +97,7 @@ interface RangeAnswer {
   readonly admitsAffected: RangeFinding["dependency"]["admitsAffected"];
   readonly safeMinimum?: string;
   /** The advice after "require <module>", or the whole advice when no admitted release is safe. */
-  readonly advice: { readonly safe: true; readonly text: string } | { readonly safe: false; readonly text: string };
+  readonly advice: { readonly safe: boolean; readonly text: string };
 }
 
 /**
@@ -156,9 +156,9 @@ function computeRangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: str
   const newest = released[released.length - 1];
   const declared = rangeText(range);
   const advice = safe
-    ? { safe: true as const, text: ` >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)` }
+    ? { safe: true, text: ` >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)` }
     : {
-        safe: false as const,
+        safe: false,
         text: `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
           .map((r) => r.row.id)
           .filter((id, i, a) => a.indexOf(id) === i)
