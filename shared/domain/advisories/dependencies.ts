@@ -56,14 +56,32 @@ const span = (versions: readonly string[]) => ({ count: versions.length, lowest:
 
 type Group = { requirements: readonly Requirement[]; via: RangeFinding["dependency"]["resolvedVia"]; disagreement?: string };
 
+const MAX_ANSWERS = 20_000;
+
+/** A memo by feed pair and key: `compute`'s answer (undefined too) once per key, cleared when it grows large. */
+function pairMemo<T extends object>() {
+  const byChosen = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, T | null>>>();
+  return (chosen: CompiledFeed, other: CompiledFeed, key: string, compute: () => T | undefined): T | undefined => {
+    let byOther = byChosen.get(chosen);
+    if (!byOther) byChosen.set(chosen, (byOther = new WeakMap()));
+    let memo = byOther.get(other);
+    if (!memo) byOther.set(other, (memo = new Map()));
+    const known = memo.get(key);
+    if (known !== undefined) return known ?? undefined;
+    if (memo.size >= MAX_ANSWERS) memo.clear();
+    const answer = compute();
+    memo.set(key, answer ?? null);
+    return answer;
+  };
+}
+
 /**
  * Answers by feed pair and question: releases ask the same few (every one requires perl, most the
  * same popular distributions at version 0), and an answer for perl walks hundreds of versions.
  * What this module made is frozen, since one answer then stands in many releases' findings (the
- * feed's own arrays it points at are left alone). Cleared when it grows large.
+ * feed's own arrays it points at are left alone).
  */
-const answers = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, RangeFinding | null>>>();
-const MAX_ANSWERS = 20_000;
+const answers = pairMemo<RangeFinding>();
 
 /** The parts rangeAnswer shares are frozen already. */
 function frozen(f: RangeFinding | undefined): RangeFinding | undefined {
@@ -76,17 +94,8 @@ function frozen(f: RangeFinding | undefined): RangeFinding | undefined {
 
 export function rangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: string, kind: "dependency" | "interpreter", g: Group): RangeFinding | undefined {
   if (!chosen.rows.get(dist)?.length) return undefined;
-  let byOther = answers.get(chosen);
-  if (!byOther) answers.set(chosen, (byOther = new WeakMap()));
-  let memo = byOther.get(other);
-  if (!memo) byOther.set(other, (memo = new Map()));
   const key = JSON.stringify([dist, kind, g.via, g.disagreement ?? null, g.requirements.map((q) => [q.module, q.phase, q.relationship, q.range])]);
-  const known = memo.get(key);
-  if (known !== undefined) return known ?? undefined;
-  if (memo.size >= MAX_ANSWERS) memo.clear();
-  const answer = frozen(computeRangeFinding(chosen, other, dist, kind, g));
-  memo.set(key, answer ?? null);
-  return answer;
+  return answers(chosen, other, key, () => frozen(computeRangeFinding(chosen, other, dist, kind, g)));
 }
 
 /** What a range finding says that depends only on the distribution and the merged range, not on which modules asked. */
@@ -96,29 +105,15 @@ interface RangeAnswer {
   readonly advisories: readonly AdvisoryRef[];
   readonly admitsAffected: RangeFinding["dependency"]["admitsAffected"];
   readonly safeMinimum?: string;
-  /** The advice after "require <module>", or the whole advice when no admitted release is safe. */
-  readonly advice: { readonly safe: boolean; readonly text: string };
+  /** With a safe minimum, the advice after "require <module>"; without, the whole advice. */
+  readonly advice: string;
 }
 
 /**
  * Answers by feed pair, distribution and merged range: many modules of one distribution (App-Netdisco
  * has hundreds) ask the same question at version 0, and an answer walks every affected version.
  */
-const ranged = new WeakMap<CompiledFeed, WeakMap<CompiledFeed, Map<string, RangeAnswer | null>>>();
-
-function rangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: string, range: Range): RangeAnswer | undefined {
-  let byOther = ranged.get(chosen);
-  if (!byOther) ranged.set(chosen, (byOther = new WeakMap()));
-  let memo = byOther.get(other);
-  if (!memo) byOther.set(other, (memo = new Map()));
-  const key = `${dist}\0${rangeToString(range)}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known ?? undefined;
-  if (memo.size >= MAX_ANSWERS) memo.clear();
-  const answer = computeRangeAnswer(chosen, other, dist, range);
-  memo.set(key, answer ?? null);
-  return answer;
-}
+const ranged = pairMemo<RangeAnswer>();
 
 function computeRangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: string, range: Range): RangeAnswer | undefined {
   const released = admitted(chosen, dist, range);
@@ -156,14 +151,11 @@ function computeRangeAnswer(chosen: CompiledFeed, other: CompiledFeed, dist: str
   const newest = released[released.length - 1];
   const declared = rangeText(range);
   const advice = safe
-    ? { safe: true, text: ` >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)` }
-    : {
-        safe: false,
-        text: `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
-          .map((r) => r.row.id)
-          .filter((id, i, a) => a.indexOf(id) === i)
-          .join(", ")})`,
-      };
+    ? ` >= ${safe.s} (the lowest ${dist} release admitted by ${declared} that none of these advisories affects)`
+    : `no ${dist} release admitted by ${declared} is free of these advisories (the newest, ${newest?.s}, is affected by ${newest?.rows
+        .map((r) => r.row.id)
+        .filter((id, i, a) => a.indexOf(id) === i)
+        .join(", ")})`;
   return {
     severity: highestSeverity(advisories.map((a) => a.severity)),
     modes: Object.freeze(advisories.some((a) => a.modes.length > 1) ? [chosen.mode, other.mode] : [chosen.mode]),
@@ -184,8 +176,9 @@ function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: st
       // constrains nothing here, so the finding errs towards being shown.
     }
   }
-  range ??= addRequirement(undefined, "0");
-  const a = rangeAnswer(chosen, other, dist, range);
+  const merged = range ?? addRequirement(undefined, "0");
+  const text = rangeToString(merged);
+  const a = ranged(chosen, other, `${dist}\0${text}`, () => computeRangeAnswer(chosen, other, dist, merged));
   if (!a) return undefined;
   const module = g.requirements[0]?.module ?? dist;
   return {
@@ -197,12 +190,12 @@ function computeRangeFinding(chosen: CompiledFeed, other: CompiledFeed, dist: st
     advisories: a.advisories,
     dependency: {
       requirements: g.requirements,
-      range: rangeToString(range),
+      range: text,
       resolvedVia: g.via,
       ...(g.disagreement ? { disagreement: g.disagreement } : {}),
       admitsAffected: a.admitsAffected,
       ...(a.safeMinimum ? { safeMinimum: a.safeMinimum } : {}),
-      advice: a.advice.safe ? `require ${module}${a.advice.text}` : a.advice.text,
+      advice: a.safeMinimum ? `require ${module}${a.advice}` : a.advice,
     },
   };
 }
